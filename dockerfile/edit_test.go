@@ -1,0 +1,139 @@
+package dockerfile
+
+import (
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// dump renders everything the model derives, so that a spliced document
+// can be compared with a fresh parse of the same text.
+func dump(d *Document) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "escape %q error %v\n", d.Escape, d.Error)
+	for _, in := range d.Instructions {
+		fmt.Fprintf(&b, "%s %d-%d %v kw%v args%v json=%v stage=%d node=%s\n", in.Keyword, in.Line, in.EndLine, in.Span, in.KeywordSpan, in.ArgsSpan, in.JSONForm, in.Stage, in.Node.Dump())
+		for _, f := range in.Flags {
+			fmt.Fprintf(&b, "  flag %+v\n", f)
+		}
+		for _, a := range in.Args {
+			fmt.Fprintf(&b, "  arg %+v\n", a)
+		}
+		for _, h := range in.Heredocs {
+			fmt.Fprintf(&b, "  heredoc %+v\n", h)
+		}
+	}
+	for _, s := range d.Stages {
+		fmt.Fprintf(&b, "stage %d %q %v %q %v %q vars=%d\n", s.Index, s.Name, s.NameSpan, s.Base, s.BaseSpan, s.Platform, len(s.Vars))
+	}
+	fmt.Fprintf(&b, "directives %+v\ncomments %v\nwarnings %+v\nglobals %d\n", d.Directives, d.Comments, d.Warnings, len(d.GlobalArgs))
+	return b.String()
+}
+
+// fragments are typical things a user types, including ones that must
+// force a full parse.
+var fragments = []string{"", "\n", "RUN echo hi\n", "\\\n", " ", "x", "FROM alpine AS b\n", "# note\n",
+	"--mount=type=cache,target=/x ", "COPY . /app\n", "ARG V=1\n", "ENV A=b\n", "\"", "'", "<<EOF\nbody\nEOF\n",
+	"\r\n", "# escape=`\n", "RUN a \\\n  b\n", "\t", "🐳", "=", "[\"a\", \"b\"]", "ONBUILD RUN x\n"}
+
+func TestSpliceMatchesFullParse(t *testing.T) {
+	seeds := []string{
+		"FROM alpine AS base\nARG V=1\nRUN apk add --no-cache curl \\\n    git\n\n# comment\nCOPY . /app\nRUN <<EOF\nmake\nEOF\nFROM base\nCMD [\"sh\"]\n",
+		"# syntax=docker/dockerfile:1\nFROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n",
+	}
+	rng := rand.New(rand.NewSource(1))
+	for s, seed := range seeds {
+		doc := Parse([]byte(seed))
+		for i := 0; i < 1500; i++ {
+			text := doc.Text
+			start := rng.Intn(len(text) + 1)
+			end := min(len(text), start+rng.Intn(12))
+			if rng.Intn(3) == 0 {
+				end = start
+			}
+			e := Edit{Start: start, End: end, Text: fragments[rng.Intn(len(fragments))]}
+			next, err := doc.Apply(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := Parse(next.Text)
+			if got, exp := dump(next), dump(want); got != exp {
+				t.Fatalf("seed %d edit %d %+v on\n%q\nspliced:\n%s\nfull:\n%s", s, i, e, text, got, exp)
+			}
+			doc = next
+			if len(doc.Text) > 2000 {
+				doc = Parse([]byte(seed))
+			}
+		}
+	}
+}
+
+func TestApplyRejectsOutOfRange(t *testing.T) {
+	d := Parse([]byte("FROM a\n"))
+	for _, e := range []Edit{{Start: -1, End: 0}, {Start: 3, End: 2}, {Start: 0, End: 100}} {
+		if _, err := d.Apply(e); err == nil {
+			t.Errorf("%+v: no error", e)
+		}
+	}
+}
+
+// corpusFiles lists the real-world Dockerfiles shared by the project's tests.
+func corpusFiles(t testing.TB) []string {
+	files, _ := filepath.Glob("../../shared/corpus/*/*")
+	var out []string
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".md") && !strings.Contains(filepath.Base(f), "LICENSE") {
+			out = append(out, f)
+		}
+	}
+	if len(out) < 2000 {
+		t.Fatalf("corpus not found: %d files under ../../shared/corpus", len(out))
+	}
+	return out
+}
+
+func TestCorpus(t *testing.T) {
+	failed := 0
+	for _, f := range corpusFiles(t) {
+		text, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := Parse(text)
+		if d.Error != nil {
+			failed++
+			if d.Error.Span.End > len(text) || d.Error.Span.Start > d.Error.Span.End {
+				t.Errorf("%s: bad error span %v", f, d.Error.Span)
+			}
+		}
+		for _, in := range d.Instructions {
+			if in.Span.End > len(text) || in.KeywordSpan.Start < in.Span.Start {
+				t.Errorf("%s: bad span for %s %v", f, in.Keyword, in.Span)
+			}
+		}
+	}
+	t.Logf("%d corpus files do not parse", failed)
+}
+
+func FuzzApply(f *testing.F) {
+	for _, seed := range []string{"FROM a\nRUN b\n", "# escape=`\nFROM a\n", "FROM a\nRUN <<EOF\nx\nEOF\n"} {
+		f.Add(seed, 3, 5, "x\n")
+	}
+	f.Fuzz(func(t *testing.T, text string, start, n int, ins string) {
+		d := Parse([]byte(text))
+		if start < 0 || n < 0 || start > len(text) {
+			return
+		}
+		e := Edit{Start: start, End: min(len(text), start+n), Text: ins}
+		next, err := d.Apply(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := dump(next), dump(Parse(next.Text)); got != want {
+			t.Fatalf("splice differs from full parse:\n%s\n%s", got, want)
+		}
+	})
+}

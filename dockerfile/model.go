@@ -1,0 +1,230 @@
+// Package dockerfile is the document model: a Dockerfile's text parsed by
+// BuildKit's own parser, with the exact byte range of every keyword, flag,
+// argument, heredoc body, directive and comment, and the stages and variable
+// scopes built from them. It knows nothing of LSP: every range is a pair of
+// byte offsets into Document.Text (see package textpos for lines and columns).
+package dockerfile
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+
+	"github.com/dockerfile-ls/dockerfile-ls/textpos"
+)
+
+// Span is a half-open range of byte offsets [Start, End) into a text.
+type Span struct {
+	Start, End int
+}
+
+// Contains reports whether offset lies inside s (End excluded).
+func (s Span) Contains(offset int) bool { return s.Start <= offset && offset < s.End }
+
+// Shift returns s moved by delta bytes.
+func (s Span) Shift(delta int) Span { return Span{s.Start + delta, s.End + delta} }
+
+// Document is one parsed version of a Dockerfile. It is immutable: an edit
+// produces a new Document (see Apply), sharing unchanged instructions.
+type Document struct {
+	Text   []byte
+	Lines  *textpos.Lines
+	Escape rune // the active escape character, '\\' or '`'
+
+	Directives   []Directive    // parser directives at the top (syntax, escape, check)
+	Comments     []Span         // every comment line outside heredoc bodies
+	Instructions []*Instruction // in file order
+	Stages       []*Stage       // one per FROM, in file order
+	GlobalArgs   []Var          // ARGs before the first FROM
+
+	// Error is BuildKit's parse error, or nil. When set, Instructions holds
+	// what parsed before the error, so that editing features keep working.
+	Error *ParseError
+	// Warnings are the parser's own warnings (empty continuation lines).
+	Warnings []Warning
+}
+
+// ParseError is a parse error located in the text.
+type ParseError struct {
+	Message string
+	Span    Span
+}
+
+func (e *ParseError) Error() string { return e.Message }
+
+// Warning is a parser warning located in the text.
+type Warning struct {
+	Message, URL string
+	Span         Span
+}
+
+// Directive is a parser directive such as "# syntax=docker/dockerfile:1".
+type Directive struct {
+	Name      string // lower case: syntax, escape or check
+	Value     string
+	Span      Span // the whole comment line
+	ValueSpan Span
+}
+
+// Instruction is one Dockerfile instruction with its continuation lines and
+// heredoc bodies.
+type Instruction struct {
+	// Node is BuildKit's AST node. Its StartLine and EndLine are those of the
+	// parse that produced it and go stale when an edit shifts the instruction:
+	// use Line and EndLine instead.
+	Node *parser.Node
+
+	Keyword     string // upper case, e.g. "RUN"
+	KeywordSpan Span
+	Span        Span // from the keyword to the end of the last line (heredocs included)
+	Line        int  // zero-based line of the keyword
+	EndLine     int  // zero-based last line
+
+	Flags    []Flag
+	Args     []Word // the words after the flags, or the elements of an exec-form JSON array
+	ArgsSpan Span   // the text after the flags, to the end of the command (no heredoc bodies)
+	JSONForm bool   // exec form: ["executable", "arg"]
+	Heredocs []Heredoc
+
+	// Stage is the index in Document.Stages of the stage holding the
+	// instruction; -1 before the first FROM.
+	Stage int
+
+	memo *memo
+}
+
+// Flag is a "--name=value" (or "--name") flag of an instruction.
+type Flag struct {
+	Name      string // without the leading dashes
+	Value     string // unquoted value; "" for a bare flag
+	HasValue  bool
+	Span      Span
+	NameSpan  Span
+	ValueSpan Span
+}
+
+// Word is one argument as it appears in the file (quotes removed from Value,
+// continuation lines joined).
+type Word struct {
+	Value string
+	Span  Span
+}
+
+// Heredoc is a here-document attached to an instruction.
+type Heredoc struct {
+	Name      string
+	Content   string // as BuildKit sees it
+	NameSpan  Span   // the delimiter in "<<EOF"
+	Body      Span   // the body lines, without the terminator line
+	EndSpan   Span   // the terminator line
+	Chomp     bool   // <<-
+	Expand    bool   // unquoted delimiter: variables expand in the body
+	FileDescr uint
+}
+
+// Stage is a build stage, from its FROM to the next FROM.
+type Stage struct {
+	Index        int
+	Name         string // as written after AS; "" when unnamed
+	NameSpan     Span
+	Base         string // the base image or stage name as written after FROM's flags
+	BaseSpan     Span
+	Platform     string // the --platform flag's value
+	From         *Instruction
+	Instructions []*Instruction // FROM and everything up to the next FROM
+	Vars         []Var          // ARG and ENV declared in the stage, in order
+}
+
+// VarKind tells ARG from ENV.
+type VarKind int
+
+const (
+	ArgVar VarKind = iota
+	EnvVar
+)
+
+// Var is a variable declared by ARG or ENV.
+type Var struct {
+	Kind     VarKind
+	Name     string
+	Value    string // default value as written ("" when none)
+	HasValue bool
+	NameSpan Span
+	Inst     *Instruction
+}
+
+// InstructionAt returns the instruction whose span contains offset, or nil.
+func (d *Document) InstructionAt(offset int) *Instruction {
+	lo, hi := 0, len(d.Instructions)
+	for lo < hi {
+		m := (lo + hi) / 2
+		in := d.Instructions[m]
+		switch {
+		case offset < in.Span.Start:
+			hi = m
+		case offset >= in.Span.End && !(offset == in.Span.End && m == len(d.Instructions)-1):
+			lo = m + 1
+		default:
+			return in
+		}
+	}
+	return nil
+}
+
+// StageByName finds a stage by its name, case-insensitively as BuildKit does.
+func (d *Document) StageByName(name string) *Stage {
+	for _, s := range d.Stages {
+		if s.Name != "" && equalFold(s.Name, name) {
+			return s
+		}
+	}
+	return nil
+}
+
+// Slice returns the text of s.
+func (d *Document) Slice(s Span) string { return string(d.Text[s.Start:s.End]) }
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// memo holds what is derived from an instruction's own text, computed at
+// most once and shared with the shifted copies an edit elsewhere makes, so
+// that a keystroke does not redo it for the whole file.
+type memo struct {
+	once    sync.Once
+	command any
+	err     error
+}
+
+// Command is BuildKit's typed form of the instruction (for example
+// *instructions.RunCommand), or the error BuildKit gives for it, such as an
+// unknown flag. ONBUILD and the like parse too.
+func (in *Instruction) Command() (any, error) {
+	in.memo.once.Do(func() {
+		defer func() {
+			if r := recover(); r != nil {
+				in.memo.err = fmt.Errorf("internal error parsing %s: %v", in.Keyword, r)
+			}
+		}()
+		in.memo.command, in.memo.err = instructions.ParseInstruction(in.Node)
+	})
+	return in.memo.command, in.memo.err
+}
