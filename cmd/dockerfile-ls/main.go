@@ -1,0 +1,80 @@
+// Command dockerfile-ls is a language server for Dockerfiles. With no
+// arguments (or --stdio) it speaks LSP on stdin and stdout; "check" runs the
+// same analysis on files for CI; "version" prints the version.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/dockerfile-ls/dockerfile-ls/server"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `dockerfile-ls: a language server for Dockerfiles
+
+Usage:
+  dockerfile-ls [--stdio] [--log-level LEVEL]   serve LSP on stdin/stdout
+  dockerfile-ls check [--format text|json] PATH...
+  dockerfile-ls version
+
+LEVEL is debug, info, warn or error (default warn); logs go to stderr.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is main without the process: it returns the exit code (2 for usage
+// errors).
+func run(args []string, stdin io.Reader, stdout io.WriteCloser, stderr io.Writer) int {
+	server.Version = version
+	if len(args) > 0 {
+		switch args[0] {
+		case "version", "--version":
+			fmt.Fprintf(stdout, "dockerfile-ls %s\n", version)
+			return 0
+		case "check":
+			return runCheck(args[1:], stdout, stderr)
+		case "help", "-h", "--help":
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+	}
+	return serve(args, stdin, stdout, stderr)
+}
+
+func serve(args []string, stdin io.Reader, stdout io.WriteCloser, stderr io.Writer) int {
+	fs := flag.NewFlagSet("dockerfile-ls", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Bool("stdio", true, "serve LSP on stdin/stdout (the default)")
+	level := fs.String("log-level", "warn", "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return usageError(stderr, err)
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, fmt.Errorf("unknown command %q", fs.Arg(0)))
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
+		return usageError(stderr, fmt.Errorf("invalid --log-level %q", *level))
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
+	return server.Run(context.Background(), stdin, stdout, log)
+}
+
+func usageError(stderr io.Writer, err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	fmt.Fprintf(stderr, "dockerfile-ls: %v\n\n%s", err, usage)
+	return 2
+}

@@ -1,0 +1,117 @@
+package diagnostics
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"strings"
+
+	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
+	"github.com/dockerfile-ls/dockerfile-ls/buildkitcheck"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+)
+
+// The syntax rules: what stops BuildKit from parsing the file at all.
+var (
+	parseErrorRule = &Rule{Name: "ParseError", Category: Syntax, Severity: Error,
+		Summary: "BuildKit cannot parse the Dockerfile", DocsURL: DocsBase + "ParseError.md"}
+	instructionErrorRule = &Rule{Name: "InvalidInstruction", Category: Syntax, Severity: Error,
+		Summary: "BuildKit rejects the instruction (unknown flag, wrong arguments)", DocsURL: DocsBase + "InvalidInstruction.md"}
+	frontendRule = &Rule{Name: "CustomFrontend", Category: BuildKit, Severity: Info,
+		Summary: "a # syntax= frontend other than Docker's: BuildKit's checks are skipped", DocsURL: DocsBase + "CustomFrontend.md"}
+)
+
+// Analyze runs the fast analyses on one version of a document: parse errors,
+// per-instruction errors and every registered rule. bctx may be nil. A rule
+// that panics loses its findings, never the others'; the panics come back as
+// errors for the caller to log.
+func Analyze(doc *dockerfile.Document, bctx *buildcontext.Context) ([]Finding, []error) {
+	var out []Finding
+	var errs []error
+	if doc.Error != nil {
+		out = append(out, finding(parseErrorRule, doc.Error.Span, doc.Error.Message))
+	}
+	for _, in := range doc.Instructions {
+		if _, err := in.Command(); err != nil {
+			out = append(out, finding(instructionErrorRule, in.Span, err.Error()))
+		}
+	}
+	for _, r := range Rules() {
+		if r.Check == nil {
+			continue
+		}
+		if err := run(r, &Pass{Doc: doc, Context: bctx, rule: r, out: &out}); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	Sort(out)
+	return out, errs
+}
+
+func run(r *Rule, p *Pass) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("rule %s panicked: %v\n%s", r.Name, v, debug.Stack())
+		}
+	}()
+	r.Check(p)
+	return nil
+}
+
+func finding(r *Rule, span dockerfile.Span, msg string) Finding {
+	return Finding{Rule: r.Name, Category: r.Category, Severity: r.Severity, Message: msg, DocsURL: r.DocsURL, Span: span}
+}
+
+// BuildKitOptions are the build settings BuildKit's checks depend on.
+type BuildKitOptions = buildkitcheck.Options
+
+// BuildKitChecks runs BuildKit's own build checks on the document (the slow
+// pass: it converts the whole file to LLB). A parse error the fast pass
+// already reports is not repeated.
+func BuildKitChecks(ctx context.Context, doc *dockerfile.Document, opts BuildKitOptions) []Finding {
+	if doc.Error != nil || len(doc.Instructions) == 0 {
+		return nil
+	}
+	res := buildkitcheck.Run(ctx, doc.Text, opts)
+	var out []Finding
+	if res.Skipped != "" {
+		span := doc.Instructions[0].KeywordSpan
+		for _, d := range doc.Directives {
+			if d.Name == "syntax" {
+				span = d.ValueSpan
+			}
+		}
+		out = append(out, finding(frontendRule, span, res.Skipped))
+	}
+	if res.ParseError != nil && !hasInstructionError(doc) {
+		out = append(out, finding(parseErrorRule, dockerfile.Span{Start: res.ParseError.Start, End: res.ParseError.End}, res.ParseError.Message))
+	}
+	for _, c := range res.Checks {
+		sev := Warning
+		if c.Error {
+			sev = Error
+		}
+		out = append(out, Finding{Rule: c.Rule, Category: BuildKit, Severity: sev, Message: checkMessage(c),
+			DocsURL: c.URL, Span: dockerfile.Span{Start: c.Start, End: c.End}})
+	}
+	Sort(out)
+	return out
+}
+
+func hasInstructionError(doc *dockerfile.Document) bool {
+	for _, in := range doc.Instructions {
+		if _, err := in.Command(); err != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// checkMessage is BuildKit's message, with its description when the message
+// alone does not say what is wrong.
+func checkMessage(c buildkitcheck.Check) string {
+	if c.Message == "" || strings.EqualFold(c.Message, c.Description) {
+		return c.Description
+	}
+	return c.Message
+}

@@ -1,0 +1,139 @@
+// Package diagnostics holds the rules and runs them: a rule is a small value
+// (name, category, default severity, docs URL, check function) in its own
+// file, registered in the one list in rules.go. Findings are plain values
+// with byte-offset spans; the server and the CLI convert them at their edges.
+package diagnostics
+
+import (
+	"sort"
+
+	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+)
+
+// Severity of a finding; the order is LSP's (1 is the most severe).
+type Severity int
+
+const (
+	Error Severity = iota + 1
+	Warning
+	Info
+	Hint
+)
+
+var severityNames = map[Severity]string{Error: "error", Warning: "warning", Info: "info", Hint: "hint"}
+
+func (s Severity) String() string { return severityNames[s] }
+
+// ParseSeverity reads "error", "warning", "info" or "hint".
+func ParseSeverity(name string) (Severity, bool) {
+	for s, n := range severityNames {
+		if n == name {
+			return s, true
+		}
+	}
+	return 0, false
+}
+
+// Category groups rules so that users can switch a family off.
+type Category string
+
+const (
+	Syntax   Category = "syntax"   // the file does not parse or build
+	BuildKit Category = "buildkit" // BuildKit's own build checks
+	Cache    Category = "cache"    // steps that re-run more often than they need to
+	Size     Category = "size"     // layers bigger than they need to be
+)
+
+// DocsBase is where our own rules' documentation lives.
+const DocsBase = "https://github.com/dockerfile-ls/dockerfile-ls/blob/main/docs/rules/"
+
+// Rule is one check.
+type Rule struct {
+	Name     string
+	Category Category
+	Severity Severity
+	Summary  string
+	DocsURL  string
+	// Check reports the rule's findings; nil for rules another engine
+	// (BuildKit) reports.
+	Check func(*Pass)
+}
+
+// Finding is one reported problem.
+type Finding struct {
+	Rule     string
+	Category Category
+	Severity Severity
+	Message  string
+	DocsURL  string
+	Span     dockerfile.Span
+	Related  []Related
+	// Fix is what a quick fix needs (package codeactions reads it); nil
+	// when no fix is offered. It must survive a JSON round trip.
+	Fix *FixData
+}
+
+// Related points at another place that explains a finding.
+type Related struct {
+	Span    dockerfile.Span
+	Message string
+}
+
+// FixData carries a finding's fix parameters from the analysis to the fix.
+type FixData struct {
+	Kind string            `json:"kind"`
+	Args map[string]string `json:"args,omitempty"`
+}
+
+// Pass is what a rule's check sees.
+type Pass struct {
+	Doc *dockerfile.Document
+	// Context is the build context, or nil while it is unknown or loading.
+	Context *buildcontext.Context
+	rule    *Rule
+	out     *[]Finding
+}
+
+// Report records a finding of the running rule at span.
+func (p *Pass) Report(span dockerfile.Span, message string, related []Related, fix *FixData) {
+	*p.out = append(*p.out, Finding{
+		Rule: p.rule.Name, Category: p.rule.Category, Severity: p.rule.Severity,
+		Message: message, DocsURL: p.rule.DocsURL, Span: span, Related: related, Fix: fix,
+	})
+}
+
+// Config says which rules run and how severe their findings are.
+type Config struct {
+	// Off switches whole categories off.
+	Off map[Category]bool
+	// Severity overrides a rule's default; a rule mapped to 0 is off.
+	Severity map[string]Severity
+	// Disabled lists rules switched off.
+	Disabled map[string]bool
+}
+
+// Apply filters and re-grades findings according to the config.
+func (c Config) Apply(in []Finding) []Finding {
+	out := in[:0:0]
+	for _, f := range in {
+		if c.Off[f.Category] || c.Disabled[f.Rule] {
+			continue
+		}
+		if s, ok := c.Severity[f.Rule]; ok {
+			f.Severity = s
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// Sort orders findings by position, then rule name, so output is stable.
+func Sort(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Span.Start != fs[j].Span.Start {
+			return fs[i].Span.Start < fs[j].Span.Start
+		}
+		return fs[i].Rule < fs[j].Rule
+	})
+}

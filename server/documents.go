@@ -1,0 +1,122 @@
+package server
+
+import (
+	"context"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+)
+
+// DidOpen implements protocol.Server.
+func (s *Server) DidOpen(_ context.Context, p *protocol.DidOpenTextDocumentParams) error {
+	item := p.TextDocument
+	d := newDocument(item.URI, item.Version, dockerfile.Parse([]byte(item.Text)))
+	s.mu.Lock()
+	if old := s.docs[item.URI]; old != nil {
+		old.close()
+	}
+	s.docs[item.URI] = d
+	s.mu.Unlock()
+	go s.work(d)
+	d.poke()
+	return nil
+}
+
+// DidChange implements protocol.Server: the edits are applied at once, on
+// the read loop, so that they stay in order; the analysis runs on the
+// document's worker.
+func (s *Server) DidChange(_ context.Context, p *protocol.DidChangeTextDocumentParams) error {
+	d := s.lookup(p.TextDocument.URI)
+	if d == nil {
+		s.log.Warn("didChange for a document that is not open; ignored", "uri", p.TextDocument.URI)
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if p.TextDocument.Version <= d.version {
+		s.log.Warn("didChange with an old version; ignored", "uri", d.uri, "version", p.TextDocument.Version, "have", d.version)
+		return nil
+	}
+	doc, buildkit := d.doc, d.buildkit
+	for _, ch := range p.ContentChanges {
+		switch c := ch.(type) {
+		case *protocol.TextDocumentContentChangeWholeDocument:
+			doc, buildkit = dockerfile.Parse([]byte(c.Text)), nil
+		case *protocol.TextDocumentContentChangePartial:
+			e, clamped := s.toEdit(doc, c)
+			if clamped {
+				s.log.Warn("didChange range past the end of the document; clamped to the end", "uri", d.uri, "range", c.Range)
+			}
+			next, err := doc.Apply(e)
+			if err != nil {
+				s.log.Warn("didChange edit rejected", "uri", d.uri, "err", err)
+				continue
+			}
+			doc, buildkit = next, diagnostics.Shift(buildkit, e)
+		}
+	}
+	d.doc, d.buildkit, d.version = doc, buildkit, p.TextDocument.Version
+	d.buildkitFresh = false
+	d.poke()
+	return nil
+}
+
+// DidClose implements protocol.Server: the worker clears the diagnostics.
+func (s *Server) DidClose(_ context.Context, p *protocol.DidCloseTextDocumentParams) error {
+	s.mu.Lock()
+	d := s.docs[p.TextDocument.URI]
+	delete(s.docs, p.TextDocument.URI)
+	s.mu.Unlock()
+	if d != nil {
+		d.close()
+	}
+	return nil
+}
+
+func (s *Server) lookup(u uri.URI) *document {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.docs[u]
+}
+
+// closeAll stops every worker (on shutdown and at exit).
+func (s *Server) closeAll() {
+	s.mu.Lock()
+	docs := s.docs
+	s.docs = map[uri.URI]*document{}
+	s.mu.Unlock()
+	for _, d := range docs {
+		d.close()
+	}
+}
+
+// snapshotKey carries the documents as they were when a request arrived.
+type snapshotKey struct{}
+
+type snapshot map[uri.URI]*dockerfile.Document
+
+func (s *Server) snapshot() snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap := make(snapshot, len(s.docs))
+	for u, d := range s.docs {
+		d.mu.Lock()
+		snap[u] = d.doc
+		d.mu.Unlock()
+	}
+	return snap
+}
+
+func withSnapshot(ctx context.Context, snap snapshot) context.Context {
+	return context.WithValue(ctx, snapshotKey{}, snap)
+}
+
+// docAt returns the document a request refers to, as it was when the
+// request arrived, or nil when it is not open.
+func docAt(ctx context.Context, u uri.URI) *dockerfile.Document {
+	snap, _ := ctx.Value(snapshotKey{}).(snapshot)
+	return snap[u]
+}

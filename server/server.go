@@ -1,0 +1,198 @@
+// Package server adapts the analysis packages to the Language Server
+// Protocol. It holds no analysis of its own: it keeps the open documents,
+// converts between LSP positions and byte offsets (through package textpos)
+// and between findings and LSP diagnostics, and decides when to publish.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/dockerfile-ls/dockerfile-ls/lspstream"
+	"github.com/dockerfile-ls/dockerfile-ls/textpos"
+)
+
+// Version is the server's version, set by the binary.
+var Version = "dev"
+
+// lifecycle states of a connection, in order.
+type lifecycle int
+
+const (
+	uninitialized lifecycle = iota
+	running
+	shuttingDown
+)
+
+// Server is one LSP session.
+type Server struct {
+	protocol.UnimplementedServer
+
+	log    *slog.Logger
+	conn   jsonrpc2.Conn
+	client protocol.Client
+
+	mu       sync.Mutex
+	state    lifecycle
+	encoding textpos.Encoding
+	docs     map[uri.URI]*document
+	exitCode int
+	exited   chan struct{}
+	exitOnce sync.Once
+}
+
+// Run serves LSP on in/out until the client sends exit, closes the input,
+// or (when it told us its process id) dies. It returns the process exit
+// code: 0 after a shutdown request, 1 otherwise, as the specification says.
+func Run(ctx context.Context, in io.Reader, out io.WriteCloser, log *slog.Logger) int {
+	s := &Server{log: log, docs: map[uri.URI]*document{}, exitCode: 1, exited: make(chan struct{})}
+	s.conn = jsonrpc2.NewConn(lspstream.New(in, out, log), jsonrpc2.WithCodec(protocolCodec{}))
+	s.client = protocol.ClientDispatcher(s.conn)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s.conn.Go(ctx, s.handler())
+	select {
+	case <-s.conn.Done():
+		if err := s.conn.Err(); err != nil {
+			log.Info("connection ended", "err", err)
+		}
+	case <-s.exited:
+	case <-ctx.Done():
+	}
+	s.closeAll()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.exitCode
+}
+
+// protocolCodec marshals with the protocol package's union-aware codec, as
+// protocol.NewServer does (its codec type is not exported).
+type protocolCodec struct{}
+
+func (protocolCodec) Marshal(v any) ([]byte, error)      { return protocol.Marshal(v) }
+func (protocolCodec) Unmarshal(data []byte, v any) error { return protocol.Unmarshal(data, v) }
+
+// handler wraps protocol's dispatcher with what jsonrpc2 leaves to us: the
+// lifecycle rules, $/cancelRequest, and never letting one bad message end
+// the connection (jsonrpc2 closes it on a handler panic or on an error
+// returned for a notification).
+func (s *Server) handler() jsonrpc2.Handler {
+	dispatch := protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler)
+	guarded, cancel := jsonrpc2.CancelHandler(func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+		return s.guard(ctx, req, dispatch)
+	})
+	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+		if req.Method() == protocol.MethodCancelRequest {
+			s.cancelRequest(req, cancel)
+			return nil, nil
+		}
+		return guarded(ctx, req)
+	}
+}
+
+func (s *Server) cancelRequest(req *jsonrpc2.Request, cancel func(jsonrpc2.ID)) {
+	var p protocol.CancelParams
+	if err := protocol.Unmarshal(req.Params(), &p); err != nil {
+		s.log.Warn("ignoring malformed $/cancelRequest", "err", err)
+		return
+	}
+	switch id := p.ID.(type) {
+	case protocol.Integer:
+		cancel(jsonrpc2.NewNumberID(int64(id)))
+	case protocol.String:
+		cancel(jsonrpc2.NewStringID(string(id)))
+	}
+}
+
+func (s *Server) guard(ctx context.Context, req *jsonrpc2.Request, dispatch jsonrpc2.Handler) (result any, err error) {
+	method := req.Method()
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.Error("handler panicked", "method", method, "panic", v, "stack", string(debug.Stack()))
+			result, err = nil, jsonrpc2.Errorf(jsonrpc2.InternalError, "internal error in %s: %v", method, v)
+		}
+		if !req.IsCall() {
+			switch {
+			case err != nil && strings.HasPrefix(method, "$/"):
+				s.log.Debug("ignored notification", "method", method)
+			case err != nil:
+				s.log.Warn("notification failed", "method", method, "err", err)
+			}
+			result, err = nil, nil
+		}
+	}()
+	if err := s.admit(method, req.IsCall()); err != nil {
+		return nil, err
+	}
+	if req.IsCall() && method != protocol.MethodInitialize && method != protocol.MethodShutdown {
+		// Answer requests off the read loop so that a later $/cancelRequest
+		// can reach them; they see the documents as they were on arrival.
+		ctx = withSnapshot(ctx, s.snapshot())
+		jsonrpc2.Async(ctx)
+	}
+	result, err = dispatch(ctx, req)
+	if errors.Is(err, jsonrpc2.ErrParse) {
+		err = jsonrpc2.Errorf(jsonrpc2.InvalidParams, "invalid params for %s: %v", method, err)
+	}
+	if err == nil && ctx.Err() != nil && req.IsCall() {
+		err = protocol.ErrRequestCancelled
+	}
+	return result, err
+}
+
+// admit applies the lifecycle: nothing but initialize before it, nothing
+// but exit after shutdown.
+func (s *Server) admit(method string, isCall bool) error {
+	s.mu.Lock()
+	state := s.state
+	s.mu.Unlock()
+	switch {
+	case method == protocol.MethodExit:
+		return nil
+	case state == uninitialized && method != protocol.MethodInitialize:
+		if isCall {
+			return jsonrpc2.NewError(jsonrpc2.ServerNotInitialized, "the server is not initialized")
+		}
+		return errors.New("notification before initialize ignored")
+	case state == running && method == protocol.MethodInitialize:
+		return jsonrpc2.NewError(jsonrpc2.InvalidRequest, "initialize was already received")
+	case state == shuttingDown:
+		if isCall {
+			return jsonrpc2.NewError(jsonrpc2.InvalidRequest, "the server is shutting down")
+		}
+		return errors.New("notification after shutdown ignored")
+	}
+	return nil
+}
+
+// Shutdown implements protocol.Server.
+func (s *Server) Shutdown(context.Context) error {
+	s.mu.Lock()
+	s.state = shuttingDown
+	s.exitCode = 0
+	s.mu.Unlock()
+	s.closeAll()
+	return nil
+}
+
+// Exit implements protocol.Server.
+func (s *Server) Exit(context.Context) error {
+	s.exitOnce.Do(func() { close(s.exited) })
+	return nil
+}
+
+// Request answers methods the protocol package does not know; "$/"
+// notifications may be ignored, as the specification allows.
+func (s *Server) Request(_ context.Context, method string, _ any) (any, error) {
+	return nil, fmt.Errorf("%q: %w", method, jsonrpc2.ErrMethodNotFound)
+}

@@ -1,0 +1,105 @@
+package server
+
+import (
+	"context"
+	"sync"
+
+	"go.lsp.dev/uri"
+
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+)
+
+// document is an open file and the state of its analysis.
+type document struct {
+	uri  uri.URI
+	wake chan struct{} // capacity 1: pokes coalesce, so only the newest version is analysed
+
+	mu       sync.Mutex
+	version  int32
+	doc      *dockerfile.Document
+	closed   bool
+	buildkit []diagnostics.Finding // BuildKit's findings, shifted to doc's text
+	// buildkitFresh says buildkit was computed for this very version; when
+	// false it was carried forward from an older one.
+	buildkitFresh   bool
+	buildkitRunning bool
+	cancelBuildKit  context.CancelFunc
+}
+
+func newDocument(u uri.URI, version int32, doc *dockerfile.Document) *document {
+	return &document{uri: u, version: version, doc: doc, wake: make(chan struct{}, 1)}
+}
+
+// poke asks the worker to look at the document again.
+func (d *document) poke() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (d *document) close() {
+	d.mu.Lock()
+	d.closed = true
+	if d.cancelBuildKit != nil {
+		d.cancelBuildKit()
+	}
+	d.mu.Unlock()
+	d.poke()
+}
+
+// work is the document's only publisher, so what it publishes is always in
+// version order: each round analyses the newest text, publishes the fast
+// findings with the last BuildKit findings carried forward, and starts the
+// BuildKit pass off this path when the version has none of its own yet.
+func (s *Server) work(d *document) {
+	published := int32(-1 << 31)
+	for range d.wake {
+		d.mu.Lock()
+		closed, doc, version, buildkit := d.closed, d.doc, d.version, d.buildkit
+		startBuildKit := !d.buildkitFresh && !d.buildkitRunning && !closed
+		if startBuildKit {
+			d.buildkitRunning = true
+			ctx, cancel := context.WithCancel(context.Background())
+			d.cancelBuildKit = cancel
+			go s.runBuildKit(ctx, d, doc, version)
+		}
+		d.mu.Unlock()
+		if closed {
+			s.publish(d.uri, nil, nil, nil)
+			return
+		}
+		if version < published {
+			continue
+		}
+		fast, errs := diagnostics.Analyze(doc, nil)
+		for _, err := range errs {
+			s.log.Error("analysis failed", "uri", d.uri, "err", err)
+		}
+		s.publish(d.uri, &version, doc, append(fast, buildkit...))
+		published = version
+	}
+}
+
+// runBuildKit runs BuildKit's checks for one version and hands the result
+// to the worker; a result for a version that is no longer current is
+// dropped, so it never overwrites newer findings.
+func (s *Server) runBuildKit(ctx context.Context, d *document, doc *dockerfile.Document, version int32) {
+	var res []diagnostics.Finding
+	func() {
+		defer func() {
+			if v := recover(); v != nil {
+				s.log.Error("BuildKit checks panicked", "uri", d.uri, "panic", v)
+			}
+		}()
+		res = diagnostics.BuildKitChecks(ctx, doc, diagnostics.BuildKitOptions{})
+	}()
+	d.mu.Lock()
+	d.buildkitRunning = false
+	if d.version == version && !d.closed {
+		d.buildkit, d.buildkitFresh = res, true
+	}
+	d.mu.Unlock()
+	d.poke()
+}
