@@ -11,7 +11,11 @@ import (
 
 // Initialize implements protocol.Server.
 func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (*protocol.InitializeResult, error) {
-	enc, kind := negotiateEncoding(p.Capabilities.General.PositionEncodings)
+	var offered []protocol.PositionEncodingKind
+	if g := p.Capabilities.General; g != nil {
+		offered = g.PositionEncodings
+	}
+	enc, kind := negotiateEncoding(offered)
 	s.mu.Lock()
 	s.state = running
 	s.encoding = enc

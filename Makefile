@@ -1,0 +1,57 @@
+# dockerfile-ls — every target prints how long it took.
+GO       ?= go
+BIN      := bin/dockerfile-ls
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
+FUZZTIME ?= 5s
+TIME     := /usr/bin/env bash -c 'start=$$(date +%s); "$$@"; rc=$$?; echo "== $$0 took $$(( $$(date +%s) - start ))s"; exit $$rc'
+
+.PHONY: build test unit race fuzz bench lint demo test-docker test-vscode test-nvim test-emacs vsix clean
+
+build:
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/dockerfile-ls
+
+# The one test command: lint, unit and end-to-end tests, the race detector
+# on the server, and a few seconds of each fuzz target.
+test: lint unit race fuzz
+
+unit:
+	@$(TIME) unit $(GO) test -count=1 ./...
+
+race:
+	@$(TIME) race $(GO) test -count=1 -race ./server/ ./dockerfile/ ./lspstream/
+
+fuzz:
+	@$(TIME) fuzz-model $(GO) test -run='^$$' -fuzz=FuzzApply -fuzztime=$(FUZZTIME) ./dockerfile/
+	@$(TIME) fuzz-analysis $(GO) test -run='^$$' -fuzz=FuzzAnalyze -fuzztime=$(FUZZTIME) ./diagnostics/
+	@$(TIME) fuzz-framing $(GO) test -run='^$$' -fuzz=FuzzRead -fuzztime=$(FUZZTIME) ./lspstream/
+
+bench:
+	@$(TIME) bench $(GO) test -run='^$$' -bench=. -benchmem -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@$(TIME) vet $(GO) vet ./...
+
+demo: build
+	./$(BIN) check examples/Dockerfile || true
+
+# Integration targets: each installs what it needs (see scripts/).
+test-docker:
+	@$(TIME) test-docker bash scripts/buildkit-setup.sh
+	@$(TIME) test-docker-run $(GO) test -count=1 -run 'Scenario|Oracle' -v ./internal/oracle/ ./cache/
+
+test-vscode: build
+	@$(TIME) test-vscode bash scripts/editors/test-vscode.sh
+
+test-nvim: build
+	@$(TIME) test-nvim bash scripts/editors/test-nvim.sh
+
+test-emacs: build
+	@$(TIME) test-emacs bash scripts/editors/test-emacs.sh
+
+vsix:
+	bash scripts/editors/vsix.sh
+
+clean:
+	rm -rf bin dist

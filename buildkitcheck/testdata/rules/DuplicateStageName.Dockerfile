@@ -1,0 +1,5 @@
+FROM alpine:3.19 AS base
+RUN true
+
+FROM alpine:3.19 AS base
+RUN true

@@ -1,0 +1,3 @@
+# foo bar
+ARG baz=1
+FROM scratch

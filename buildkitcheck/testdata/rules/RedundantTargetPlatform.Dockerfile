@@ -1,0 +1,2 @@
+FROM --platform=$TARGETPLATFORM alpine:3.19
+RUN true

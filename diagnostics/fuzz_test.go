@@ -1,0 +1,79 @@
+package diagnostics
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+)
+
+// corpusFiles lists the real-world Dockerfiles in ../../shared/corpus.
+func corpusFiles(t testing.TB) []string {
+	files, _ := filepath.Glob("../../shared/corpus/*/*")
+	var out []string
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".md") && !strings.Contains(filepath.Base(f), "LICENSE") {
+			out = append(out, f)
+		}
+	}
+	if len(out) < 2000 {
+		t.Fatalf("corpus not found: %d files under ../../shared/corpus", len(out))
+	}
+	return out
+}
+
+// checkInvariants runs every analysis and checks what any finding must
+// satisfy, whatever the input.
+func checkInvariants(t *testing.T, name string, text []byte) []Finding {
+	doc := dockerfile.Parse(text)
+	fast, errs := Analyze(doc, nil)
+	for _, err := range errs {
+		t.Errorf("%s: %v", name, err)
+	}
+	all := append(fast, BuildKitChecks(context.Background(), doc, BuildKitOptions{})...)
+	for _, f := range all {
+		if f.Span.Start < 0 || f.Span.End > len(text) || f.Span.Start > f.Span.End {
+			t.Errorf("%s: %s has span %v outside the text (%d bytes)", name, f.Rule, f.Span, len(text))
+		}
+		if f.Message == "" || f.Rule == "" || f.Severity < Error || f.Severity > Hint {
+			t.Errorf("%s: malformed finding %+v", name, f)
+		}
+	}
+	return all
+}
+
+// TestCorpus: every real-world Dockerfile goes through every analysis; the
+// files BuildKit cannot parse get a ParseError finding.
+func TestCorpus(t *testing.T) {
+	for _, f := range corpusFiles(t) {
+		text, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := checkInvariants(t, f, text)
+		if doc := dockerfile.Parse(text); doc.Error != nil {
+			found := false
+			for _, x := range all {
+				found = found || x.Rule == "ParseError"
+			}
+			if !found {
+				t.Errorf("%s: parse error %q not reported", f, doc.Error.Message)
+			}
+		}
+	}
+}
+
+func FuzzAnalyze(f *testing.F) {
+	seeds, _ := filepath.Glob("../dockerfile/testdata/*")
+	for _, s := range append(seeds, corpusFiles(f)[:200]...) {
+		if text, err := os.ReadFile(s); err == nil {
+			f.Add(text)
+		}
+	}
+	f.Fuzz(func(t *testing.T, text []byte) {
+		checkInvariants(t, "fuzz input", text)
+	})
+}

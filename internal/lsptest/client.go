@@ -1,0 +1,345 @@
+// Package lsptest drives the real dockerfile-ls binary over stdio in tests:
+// it frames messages itself (so tests can also send broken ones), collects
+// notifications, and matches responses to requests.
+package lsptest
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Message is any JSON-RPC message read from the server.
+type Message struct {
+	ID     json.RawMessage `json:"id,omitempty"`
+	Method string          `json:"method,omitempty"`
+	Params json.RawMessage `json:"params,omitempty"`
+	Result json.RawMessage `json:"result,omitempty"`
+	Error  *struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	} `json:"error,omitempty"`
+}
+
+// Client is a running server process.
+type Client struct {
+	t      testing.TB
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	Stderr *strings.Builder
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	msgs    []Message // everything received, in order
+	nextID  int
+	readErr error
+}
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// Binary builds the server once per test process and returns its path.
+func Binary(t testing.TB) string {
+	buildOnce.Do(func() {
+		_, file, _, _ := runtime.Caller(0)
+		root := filepath.Join(filepath.Dir(file), "..", "..")
+		dir, err := os.MkdirTemp("", "dockerfile-ls-test-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "dockerfile-ls")
+		out, err := exec.Command("go", "build", "-C", root, "-o", binPath, "./cmd/dockerfile-ls").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("building dockerfile-ls: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// Start runs the binary with args and starts reading its output.
+func Start(t testing.TB, args ...string) *Client {
+	c := &Client{t: t, Stderr: &strings.Builder{}}
+	c.cond = sync.NewCond(&c.mu)
+	c.cmd = exec.Command(Binary(t), args...)
+	c.cmd.Stderr = &lockedWriter{w: c.Stderr}
+	var err error
+	if c.stdin, err = c.cmd.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := c.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go c.read(bufio.NewReader(stdout))
+	t.Cleanup(func() {
+		_ = c.stdin.Close()
+		done := make(chan struct{})
+		go func() { _ = c.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = c.cmd.Process.Kill()
+		}
+	})
+	return c
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  *strings.Builder
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func (c *Client) read(r *bufio.Reader) {
+	for {
+		body, err := readFrame(r)
+		c.mu.Lock()
+		if err != nil {
+			c.readErr = err
+			c.cond.Broadcast()
+			c.mu.Unlock()
+			return
+		}
+		var m Message
+		if err := json.Unmarshal(body, &m); err != nil {
+			c.readErr = fmt.Errorf("server sent invalid JSON %q: %v", body, err)
+		} else {
+			c.msgs = append(c.msgs, m)
+		}
+		c.cond.Broadcast()
+		c.mu.Unlock()
+	}
+}
+
+func readFrame(r *bufio.Reader) ([]byte, error) {
+	length := -1
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return nil, err
+		}
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			break
+		}
+		if v, ok := strings.CutPrefix(strings.ToLower(line), "content-length:"); ok {
+			length, _ = strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	if length < 0 {
+		return nil, fmt.Errorf("frame without Content-Length")
+	}
+	body := make([]byte, length)
+	_, err := io.ReadFull(r, body)
+	return body, err
+}
+
+// WriteRaw sends bytes as they are (for malformed-input tests).
+func (c *Client) WriteRaw(b string) {
+	c.t.Helper()
+	if _, err := io.WriteString(c.stdin, b); err != nil {
+		c.t.Fatalf("writing to the server: %v", err)
+	}
+}
+
+// Frame wraps a body in an LSP header.
+func Frame(body string) string {
+	return fmt.Sprintf("Content-Length: %d\r\n\r\n%s", len(body), body)
+}
+
+func (c *Client) send(v any) {
+	c.t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.WriteRaw(Frame(string(b)))
+}
+
+// Notify sends a notification.
+func (c *Client) Notify(method string, params any) {
+	c.t.Helper()
+	c.send(map[string]any{"jsonrpc": "2.0", "method": method, "params": params})
+}
+
+// Request sends a request and returns its id without waiting.
+func (c *Client) Request(method string, params any) int {
+	c.t.Helper()
+	c.mu.Lock()
+	c.nextID++
+	id := c.nextID
+	c.mu.Unlock()
+	c.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+	return id
+}
+
+// Call sends a request and waits for its response.
+func (c *Client) Call(method string, params any) Message {
+	c.t.Helper()
+	return c.Response(c.Request(method, params))
+}
+
+// Response waits for the response to request id.
+func (c *Client) Response(id int) Message {
+	c.t.Helper()
+	want := strconv.Itoa(id)
+	return c.Wait(fmt.Sprintf("response to %d", id), func(m Message) bool {
+		return m.Method == "" && string(m.ID) == want
+	})
+}
+
+// Wait returns the first message (received at any time) that matches.
+func (c *Client) Wait(what string, match func(Message) bool) Message {
+	c.t.Helper()
+	m, ok := c.WaitFor(what, 20*time.Second, match)
+	if !ok {
+		c.t.Fatalf("timed out waiting for %s; stderr:\n%s", what, c.Stderr.String())
+	}
+	return m
+}
+
+// WaitFor is Wait with a timeout that reports failure instead of failing.
+func (c *Client) WaitFor(what string, timeout time.Duration, match func(Message) bool) (Message, bool) {
+	deadline := time.Now().Add(timeout)
+	timer := time.AfterFunc(timeout, func() { c.mu.Lock(); c.cond.Broadcast(); c.mu.Unlock() })
+	defer timer.Stop()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	seen := 0
+	for {
+		for ; seen < len(c.msgs); seen++ {
+			if match(c.msgs[seen]) {
+				return c.msgs[seen], true
+			}
+		}
+		if c.readErr != nil || time.Now().After(deadline) {
+			return Message{}, false
+		}
+		c.cond.Wait()
+	}
+}
+
+// Messages returns a copy of everything received so far.
+func (c *Client) Messages() []Message {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Message(nil), c.msgs...)
+}
+
+// Initialize performs the handshake with default client capabilities.
+func (c *Client) Initialize(capabilities map[string]any) Message {
+	c.t.Helper()
+	if capabilities == nil {
+		capabilities = map[string]any{}
+	}
+	res := c.Call("initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": capabilities})
+	if res.Error != nil {
+		c.t.Fatalf("initialize failed: %+v", res.Error)
+	}
+	c.Notify("initialized", map[string]any{})
+	return res
+}
+
+// Exit sends shutdown and exit and returns the process exit code.
+func (c *Client) Exit() int {
+	c.t.Helper()
+	if res := c.Call("shutdown", nil); res.Error != nil {
+		c.t.Fatalf("shutdown failed: %+v", res.Error)
+	}
+	c.Notify("exit", nil)
+	return c.WaitExit()
+}
+
+// WaitExit waits for the process to end and returns its exit code.
+func (c *Client) WaitExit() int {
+	c.t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- c.cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		c.t.Fatal("server did not exit")
+	}
+	return c.cmd.ProcessState.ExitCode()
+}
+
+// Diagnostics is a publishDiagnostics notification's params.
+type Diagnostics struct {
+	URI         string `json:"uri"`
+	Version     *int   `json:"version"`
+	Diagnostics []struct {
+		Range struct {
+			Start struct{ Line, Character int } `json:"start"`
+			End   struct{ Line, Character int } `json:"end"`
+		} `json:"range"`
+		Severity        int    `json:"severity"`
+		Code            string `json:"code"`
+		Source          string `json:"source"`
+		Message         string `json:"message"`
+		CodeDescription *struct {
+			Href string `json:"href"`
+		} `json:"codeDescription"`
+		RelatedInformation []struct {
+			Message string `json:"message"`
+		} `json:"relatedInformation"`
+		Data json.RawMessage `json:"data"`
+	} `json:"diagnostics"`
+}
+
+// Codes lists the diagnostic codes, in order.
+func (d Diagnostics) Codes() []string {
+	var out []string
+	for _, x := range d.Diagnostics {
+		out = append(out, x.Code)
+	}
+	return out
+}
+
+// WaitDiagnostics waits for a publish for uri that satisfies match.
+func (c *Client) WaitDiagnostics(uri string, match func(Diagnostics) bool) Diagnostics {
+	c.t.Helper()
+	var got Diagnostics
+	c.Wait("diagnostics for "+uri, func(m Message) bool {
+		if m.Method != "textDocument/publishDiagnostics" {
+			return false
+		}
+		var d Diagnostics
+		if json.Unmarshal(m.Params, &d) != nil || d.URI != uri {
+			return false
+		}
+		if match(d) {
+			got = d
+			return true
+		}
+		return false
+	})
+	return got
+}
+
+// CloseInput closes the server's stdin, as an editor that quits does.
+func (c *Client) CloseInput() { _ = c.stdin.Close() }

@@ -1,0 +1,221 @@
+package server_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dockerfile-ls/dockerfile-ls/internal/lsptest"
+)
+
+const uri = "file:///tmp/project/Dockerfile"
+
+func open(c *lsptest.Client, text string) {
+	c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
+		"uri": uri, "languageId": "dockerfile", "version": 1, "text": text}})
+}
+
+func change(c *lsptest.Client, version int, changes ...map[string]any) {
+	c.Notify("textDocument/didChange", map[string]any{
+		"textDocument": map[string]any{"uri": uri, "version": version}, "contentChanges": changes})
+}
+
+func rangeChange(l1, c1, l2, c2 int, text string) map[string]any {
+	return map[string]any{"range": map[string]any{
+		"start": map[string]any{"line": l1, "character": c1}, "end": map[string]any{"line": l2, "character": c2}}, "text": text}
+}
+
+func hasVersion(v int) func(lsptest.Diagnostics) bool {
+	return func(d lsptest.Diagnostics) bool { return d.Version != nil && *d.Version == v }
+}
+
+func TestLifecycleAndDiagnostics(t *testing.T) {
+	c := lsptest.Start(t)
+	res := c.Initialize(nil)
+	var init struct {
+		Capabilities struct {
+			PositionEncoding string `json:"positionEncoding"`
+			TextDocumentSync struct {
+				Change int `json:"change"`
+			} `json:"textDocumentSync"`
+		} `json:"capabilities"`
+		ServerInfo struct{ Name string } `json:"serverInfo"`
+	}
+	if err := json.Unmarshal(res.Result, &init); err != nil {
+		t.Fatal(err)
+	}
+	if init.Capabilities.PositionEncoding != "utf-16" || init.Capabilities.TextDocumentSync.Change != 2 || init.ServerInfo.Name != "dockerfile-ls" {
+		t.Fatalf("initialize result %s", res.Result)
+	}
+
+	open(c, "FROM alpine:3.19\nworkdir /app\n")
+	// BuildKit's casing check arrives with the full publish.
+	d := c.WaitDiagnostics(uri, func(d lsptest.Diagnostics) bool {
+		return hasVersion(1)(d) && slices.Contains(d.Codes(), "ConsistentInstructionCasing")
+	})
+	diag := d.Diagnostics[0]
+	if diag.Source != "dockerfile-ls" || diag.CodeDescription == nil || !strings.Contains(diag.CodeDescription.Href, "consistent-instruction-casing") {
+		t.Errorf("diagnostic lacks source or docs link: %+v", diag)
+	}
+	if diag.Range.Start.Line != 1 {
+		t.Errorf("diagnostic on line %d, want 1", diag.Range.Start.Line)
+	}
+
+	// Fix the casing with an incremental edit: the finding goes away in version 2.
+	change(c, 2, rangeChange(1, 0, 1, 7, "WORKDIR"))
+	c.WaitDiagnostics(uri, func(d lsptest.Diagnostics) bool { return hasVersion(2)(d) && len(d.Diagnostics) == 0 })
+
+	// Break the syntax: a parse error at the right line.
+	change(c, 3, rangeChange(2, 0, 2, 0, "RUN <<EOF\necho\n"))
+	d = c.WaitDiagnostics(uri, hasVersion(3))
+	if !slices.Contains(d.Codes(), "ParseError") || d.Diagnostics[0].Range.Start.Line != 2 {
+		t.Errorf("version 3: %+v", d)
+	}
+
+	c.Notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
+	c.WaitDiagnostics(uri, func(d lsptest.Diagnostics) bool { return d.Version == nil && len(d.Diagnostics) == 0 })
+
+	if code := c.Exit(); code != 0 {
+		t.Errorf("exit code %d after shutdown, want 0", code)
+	}
+}
+
+func TestExitWithoutShutdown(t *testing.T) {
+	c := lsptest.Start(t)
+	c.Initialize(nil)
+	c.Notify("exit", nil)
+	if code := c.WaitExit(); code != 1 {
+		t.Errorf("exit code %d without shutdown, want 1", code)
+	}
+}
+
+func TestStdinClosedEndsServer(t *testing.T) {
+	c := lsptest.Start(t)
+	c.Initialize(nil)
+	c.CloseInput()
+	c.WaitExit()
+}
+
+func TestBeforeInitializeAndUnknownMethods(t *testing.T) {
+	c := lsptest.Start(t, "--stdio")
+	if m := c.Call("textDocument/hover", map[string]any{}); m.Error == nil || m.Error.Code != -32002 {
+		t.Errorf("request before initialize: %+v, want -32002", m.Error)
+	}
+	c.Initialize(nil)
+	if m := c.Call("dockerfile/unknownThing", map[string]any{}); m.Error == nil || m.Error.Code != -32601 {
+		t.Errorf("unknown request: %+v, want -32601", m.Error)
+	}
+	c.Notify("$/unknownNotification", map[string]any{})
+	c.Notify("workspace/someUnknownNotification", map[string]any{"x": 1})
+	if m := c.Call("shutdown", nil); m.Error != nil {
+		t.Errorf("server stopped answering after unknown notifications: %+v", m.Error)
+	}
+}
+
+func TestUTF8Negotiation(t *testing.T) {
+	c := lsptest.Start(t)
+	res := c.Initialize(map[string]any{"general": map[string]any{"positionEncodings": []string{"utf-8", "utf-16"}}})
+	if !strings.Contains(string(res.Result), `"positionEncoding":"utf-8"`) {
+		t.Errorf("utf-8 offered but not chosen: %s", res.Result)
+	}
+	// "🐳" is 4 bytes in UTF-8: the casing finding on line 1 starts after it.
+	open(c, "FROM alpine\nLABEL a=\"🐳\"\nrun echo\n")
+	d := c.WaitDiagnostics(uri, func(d lsptest.Diagnostics) bool { return slices.Contains(d.Codes(), "ConsistentInstructionCasing") })
+	if d.Diagnostics[0].Range.Start.Line != 2 {
+		t.Errorf("%+v", d.Diagnostics[0].Range)
+	}
+}
+
+// TestBurst sends 500 edits without waiting: the last publish is for the
+// last version and matches what a fresh open of the final text gives.
+func TestBurst(t *testing.T) {
+	c := lsptest.Start(t)
+	c.Initialize(nil)
+	open(c, "FROM alpine\n")
+	c.WaitDiagnostics(uri, hasVersion(1))
+	text := "FROM alpine\n"
+	for v := 2; v <= 501; v++ {
+		line := fmt.Sprintf("run echo %d\n", v)
+		lines := strings.Count(text, "\n")
+		change(c, v, rangeChange(lines, 0, lines, 0, line))
+		text += line
+	}
+	final := c.WaitDiagnostics(uri, func(d lsptest.Diagnostics) bool {
+		return hasVersion(501)(d) && len(d.Diagnostics) > 0 && d.Diagnostics[0].Code == "ConsistentInstructionCasing"
+	})
+	// Versions are published in order, never older after newer.
+	last := 0
+	for _, m := range c.Messages() {
+		var d lsptest.Diagnostics
+		if m.Method == "textDocument/publishDiagnostics" && json.Unmarshal(m.Params, &d) == nil && d.Version != nil {
+			if *d.Version < last {
+				t.Fatalf("published version %d after %d", *d.Version, last)
+			}
+			last = *d.Version
+		}
+	}
+	fresh := lsptest.Start(t)
+	fresh.Initialize(nil)
+	open(fresh, text)
+	want := fresh.WaitDiagnostics(uri, func(d lsptest.Diagnostics) bool { return len(d.Diagnostics) == len(final.Diagnostics) })
+	gotJSON, _ := json.Marshal(final.Diagnostics)
+	wantJSON, _ := json.Marshal(want.Diagnostics)
+	if string(gotJSON) != string(wantJSON) {
+		t.Errorf("after the burst:\n%s\nfresh analysis:\n%s", gotJSON, wantJSON)
+	}
+}
+
+// TestBadInput: none of these may take the server down.
+func TestBadInput(t *testing.T) {
+	c := lsptest.Start(t)
+	c.Initialize(nil)
+	c.WriteRaw(lsptest.Frame("{this is not json"))
+	parseErr := c.Wait("parse error response", func(m lsptest.Message) bool { return m.Error != nil && m.Error.Code == -32700 })
+	if string(parseErr.ID) != "null" {
+		t.Errorf("parse error id %s, want null", parseErr.ID)
+	}
+	c.WriteRaw("Content-Type: text/plain\r\n\r\n{}")     // no Content-Length
+	c.WriteRaw("Content-Length: many\r\n\r\n{}")         // non-numeric
+	c.WriteRaw("garbage between frames\r\n")             // noise
+	change(c, 2, rangeChange(0, 0, 0, 0, "x"))            // never opened
+	open(c, "FROM alpine\n")                              //
+	change(c, 2, rangeChange(40, 0, 50, 3, "RUN late\n")) // past the end
+	change(c, 3, rangeChange(0, 0, 0, 0, string([]byte{0xff, 0xfe, 'F'})))
+	big := strings.Repeat("RUN echo "+strings.Repeat("x", 90)+"\n", 50_000) // about 5 MB
+	c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
+		"uri": "file:///big/Dockerfile", "languageId": "dockerfile", "version": 1, "text": "FROM alpine\n" + big}})
+	c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
+		"uri": "file:///nul/Dockerfile", "languageId": "dockerfile", "version": 1, "text": strings.Repeat("\x00", 4096)}})
+	c.Call("textDocument/hover", "wrong param type")
+	c.WaitDiagnostics(uri, hasVersion(3))
+	c.WaitDiagnostics("file:///big/Dockerfile", hasVersion(1))
+	c.WaitDiagnostics("file:///nul/Dockerfile", hasVersion(1))
+	if code := c.Exit(); code != 0 {
+		t.Errorf("exit code %d", code)
+	}
+	if strings.Contains(c.Stderr.String(), "panic") {
+		t.Errorf("stderr mentions a panic:\n%s", c.Stderr.String())
+	}
+}
+
+func TestCancelRequest(t *testing.T) {
+	c := lsptest.Start(t)
+	c.Initialize(nil)
+	id := c.Request("textDocument/documentSymbol", map[string]any{"textDocument": map[string]any{"uri": uri}})
+	c.Notify("$/cancelRequest", map[string]any{"id": id})
+	m := c.Response(id)
+	// Either it finished first or it was cancelled; both are answers.
+	if m.Error != nil && m.Error.Code != -32800 && m.Error.Code != -32601 {
+		t.Errorf("cancelled request: %+v", m.Error)
+	}
+	done := make(chan struct{})
+	go func() { c.Call("shutdown", nil); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("server stopped answering after a cancel")
+	}
+}
