@@ -177,9 +177,9 @@ func TestBadInput(t *testing.T) {
 	if string(parseErr.ID) != "null" {
 		t.Errorf("parse error id %s, want null", parseErr.ID)
 	}
-	c.WriteRaw("Content-Type: text/plain\r\n\r\n{}")     // no Content-Length
-	c.WriteRaw("Content-Length: many\r\n\r\n{}")         // non-numeric
-	c.WriteRaw("garbage between frames\r\n")             // noise
+	c.WriteRaw("Content-Type: text/plain\r\n\r\n{}")      // no Content-Length
+	c.WriteRaw("Content-Length: many\r\n\r\n{}")          // non-numeric
+	c.WriteRaw("garbage between frames\r\n")              // noise
 	change(c, 2, rangeChange(0, 0, 0, 0, "x"))            // never opened
 	open(c, "FROM alpine\n")                              //
 	change(c, 2, rangeChange(40, 0, 50, 3, "RUN late\n")) // past the end

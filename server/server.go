@@ -46,6 +46,7 @@ type Server struct {
 	state    lifecycle
 	encoding textpos.Encoding
 	docs     map[uri.URI]*document
+	inFlight sync.Map // jsonrpc2.ID → context.CancelFunc of a running request
 	exitCode int
 	exited   chan struct{}
 	exitOnce sync.Once
@@ -88,29 +89,44 @@ func (protocolCodec) Unmarshal(data []byte, v any) error { return protocol.Unmar
 // returned for a notification).
 func (s *Server) handler() jsonrpc2.Handler {
 	dispatch := protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler)
-	guarded, cancel := jsonrpc2.CancelHandler(func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
-		return s.guard(ctx, req, dispatch)
-	})
 	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
 		if req.Method() == protocol.MethodCancelRequest {
-			s.cancelRequest(req, cancel)
+			s.cancelRequest(req)
 			return nil, nil
 		}
-		return guarded(ctx, req)
+		if !req.IsCall() {
+			return s.guard(ctx, req, dispatch)
+		}
+		// The request context jsonrpc2 passes is pooled and reused once the
+		// handler returns, so derive cancellation from a context that does
+		// not watch it (jsonrpc2.CancelHandler's WithCancel would).
+		ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		s.inFlight.Store(req.ID(), cancel)
+		defer func() {
+			s.inFlight.Delete(req.ID())
+			cancel()
+		}()
+		return s.guard(ctx, req, dispatch)
 	}
 }
 
-func (s *Server) cancelRequest(req *jsonrpc2.Request, cancel func(jsonrpc2.ID)) {
+func (s *Server) cancelRequest(req *jsonrpc2.Request) {
 	var p protocol.CancelParams
 	if err := protocol.Unmarshal(req.Params(), &p); err != nil {
 		s.log.Warn("ignoring malformed $/cancelRequest", "err", err)
 		return
 	}
-	switch id := p.ID.(type) {
+	var id jsonrpc2.ID
+	switch v := p.ID.(type) {
 	case protocol.Integer:
-		cancel(jsonrpc2.NewNumberID(int64(id)))
+		id = jsonrpc2.NewNumberID(int64(v))
 	case protocol.String:
-		cancel(jsonrpc2.NewStringID(string(id)))
+		id = jsonrpc2.NewStringID(string(v))
+	default:
+		return
+	}
+	if cancel, ok := s.inFlight.Load(id); ok {
+		cancel.(context.CancelFunc)()
 	}
 }
 

@@ -54,12 +54,11 @@ func (d *document) close() {
 // findings with the last BuildKit findings carried forward, and starts the
 // BuildKit pass off this path when the version has none of its own yet.
 func (s *Server) work(d *document) {
-	published := int32(-1 << 31)
+	published, publishedFresh := int32(-1<<31), false
 	for range d.wake {
 		d.mu.Lock()
-		closed, doc, version, buildkit := d.closed, d.doc, d.version, d.buildkit
-		startBuildKit := !d.buildkitFresh && !d.buildkitRunning && !closed
-		if startBuildKit {
+		closed, doc, version, buildkit, fresh := d.closed, d.doc, d.version, d.buildkit, d.buildkitFresh
+		if !fresh && !d.buildkitRunning && !closed {
 			d.buildkitRunning = true
 			ctx, cancel := context.WithCancel(context.Background())
 			d.cancelBuildKit = cancel
@@ -70,7 +69,9 @@ func (s *Server) work(d *document) {
 			s.publish(d.uri, nil, nil, nil)
 			return
 		}
-		if version < published {
+		// Publish a newer version, or this version again once BuildKit's
+		// findings for it arrive; nothing else is news to the client.
+		if version < published || (version == published && (!fresh || publishedFresh)) {
 			continue
 		}
 		fast, errs := diagnostics.Analyze(doc, nil)
@@ -78,7 +79,7 @@ func (s *Server) work(d *document) {
 			s.log.Error("analysis failed", "uri", d.uri, "err", err)
 		}
 		s.publish(d.uri, &version, doc, append(fast, buildkit...))
-		published = version
+		published, publishedFresh = version, fresh
 	}
 }
 
