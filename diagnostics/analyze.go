@@ -86,7 +86,11 @@ func BuildKitChecks(ctx context.Context, doc *dockerfile.Document, opts BuildKit
 	if res.ParseError != nil && !hasInstructionError(doc) {
 		out = append(out, finding(parseErrorRule, dockerfile.Span{Start: res.ParseError.Start, End: res.ParseError.End}, res.ParseError.Message))
 	}
+	experimental := experimentalChecks(doc)
 	for _, c := range res.Checks {
+		if c.Experimental && !experimental[c.Rule] && !experimental["all"] {
+			continue
+		}
 		sev := Warning
 		if c.Error {
 			sev = Error
@@ -95,6 +99,25 @@ func BuildKitChecks(ctx context.Context, doc *dockerfile.Document, opts BuildKit
 			DocsURL: c.URL, Span: dockerfile.Span{Start: c.Start, End: c.End}})
 	}
 	Sort(out)
+	return out
+}
+
+// experimentalChecks lists the experimental rules the file enables with
+// "# check=experimental=Rule1,Rule2" (or "all"), as docker build does.
+func experimentalChecks(doc *dockerfile.Document) map[string]bool {
+	out := map[string]bool{}
+	for _, d := range doc.Directives {
+		if d.Name != "check" {
+			continue
+		}
+		for _, part := range strings.Split(d.Value, ";") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(part), "experimental="); ok {
+				for _, name := range strings.Split(v, ",") {
+					out[strings.TrimSpace(name)] = true
+				}
+			}
+		}
+	}
 	return out
 }
 
