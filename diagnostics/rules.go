@@ -8,6 +8,7 @@ var ourRules = []*Rule{
 	parseErrorRule,
 	instructionErrorRule,
 	frontendRule,
+	copyBeforeInstall,
 }
 
 // Rules lists every rule dockerfile-ls reports: its own, then BuildKit's.

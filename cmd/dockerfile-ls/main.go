@@ -23,6 +23,7 @@ const usage = `dockerfile-ls: a language server for Dockerfiles
 Usage:
   dockerfile-ls [--stdio] [--log-level LEVEL]   serve LSP on stdin/stdout
   dockerfile-ls check [--format text|json] PATH...
+  dockerfile-ls cache PATH [--changed FILE]... [--build-arg NAME]... [--target STAGE] [--format text|json]
   dockerfile-ls version
 
 LEVEL is debug, info, warn or error (default warn); logs go to stderr.
@@ -43,6 +44,8 @@ func run(args []string, stdin io.Reader, stdout io.WriteCloser, stderr io.Writer
 			return 0
 		case "check":
 			return runCheck(args[1:], stdout, stderr)
+		case "cache":
+			return runCache(args[1:], stdout, stderr)
 		case "help", "-h", "--help":
 			fmt.Fprint(stdout, usage)
 			return 0

@@ -1,0 +1,205 @@
+package buildcontext
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// getFresh waits until the cache has a snapshot with no load pending.
+func getFresh(t *testing.T, c *Cache, root, dockerfile string) *Context {
+	t.Helper()
+	for range 100 {
+		snap, ready, err := c.Get(context.Background(), root, dockerfile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ready == nil {
+			return snap
+		}
+		select {
+		case <-ready:
+		case <-time.After(10 * time.Second):
+			t.Fatal("load did not finish")
+		}
+	}
+	t.Fatal("snapshot never settled")
+	return nil
+}
+
+func filesOf(c *Context) int {
+	n, _, _ := c.Stats()
+	return n
+}
+
+func TestCacheGetInvalidate(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]int{"a/x": 1, "b/y": 2})
+	c := NewCache()
+	defer c.Close()
+
+	snap, ready, err := c.Get(context.Background(), root, "Dockerfile")
+	if snap != nil || ready == nil || err != nil {
+		t.Fatalf("first Get = %v, %v, %v; want nil snapshot and a channel", snap, ready, err)
+	}
+	first := getFresh(t, c, root, "Dockerfile")
+	if filesOf(first) != 2 {
+		t.Fatalf("files = %d", filesOf(first))
+	}
+	c.Invalidate([]string{"/somewhere/else"})
+	if s, ready, _ := c.Get(context.Background(), root, "Dockerfile"); s != first || ready != nil {
+		t.Fatal("unrelated change must not reload")
+	}
+
+	writeTree(t, root, map[string]int{"a/z": 3})
+	c.Invalidate([]string{filepath.Join(root, "a", "z")})
+	s, ready, _ := c.Get(context.Background(), root, "Dockerfile")
+	if s != first || ready == nil {
+		t.Fatal("stale Get must return the old snapshot while reloading")
+	}
+	if got := filesOf(getFresh(t, c, root, "Dockerfile")); got != 3 {
+		t.Fatalf("after reload files = %d, want 3", got)
+	}
+
+	// A new ignore file changes the key, so the next Get loads afresh.
+	writeFile(t, filepath.Join(root, ".dockerignore"), "a\n")
+	c.Invalidate([]string{filepath.Join(root, ".dockerignore")})
+	if got := getFresh(t, c, root, "Dockerfile"); filesOf(got) != 2 || got.IgnoreFile() == "" {
+		t.Fatalf("with .dockerignore: files = %d, ignore %q", filesOf(got), got.IgnoreFile())
+	}
+}
+
+func TestCacheConcurrent(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]int{"a/x": 1, "b/y": 2})
+	c := NewCache()
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for range 50 {
+				if i%2 == 0 {
+					c.Invalidate([]string{filepath.Join(root, "a")})
+				}
+				if snap, _, _ := c.Get(context.Background(), root, ""); snap != nil {
+					_ = snap.Match("a")
+					_ = snap.Sent([]string{"*"})
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Get(context.Background(), root, ""); err != ErrClosed {
+		t.Fatalf("Get after Close = %v", err)
+	}
+}
+
+func TestCacheWatch(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]int{"src/a": 1, "node_modules/p/i.js": 2})
+	writeFile(t, filepath.Join(root, ".dockerignore"), "node_modules\n")
+	c := NewCache()
+	defer c.Close()
+	getFresh(t, c, root, "")
+
+	changed := make(chan struct{}, 16)
+	w, err := c.Watch(root, func() {
+		select { // never block the watcher goroutine
+		case changed <- struct{}{}:
+		default:
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	watched := watchedDirs(c, root)
+	if !watched["src"] || watched["node_modules"] || watched["node_modules/p"] {
+		t.Fatalf("watched = %v: want src, not the ignored node_modules", watched)
+	}
+	if _, err := c.Watch(root, nil); err == nil {
+		t.Fatal("second Watch of the same root should fail")
+	}
+
+	drain(changed)
+	writeTree(t, root, map[string]int{"src/b": 5})
+	waitChange(t, changed)
+	if got := filesOf(getFresh(t, c, root, "")); got != 3 { // src/a, src/b, .dockerignore
+		t.Fatalf("files after change = %d", got)
+	}
+
+	// A new directory is picked up after the reload, then watched.
+	drain(changed)
+	if err := os.Mkdir(filepath.Join(root, "new"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	waitChange(t, changed)
+	getFresh(t, c, root, "")
+	waitFor(t, func() bool { return watchedDirs(c, root)["new"] })
+	drain(changed)
+	writeTree(t, root, map[string]int{"new/f": 7})
+	waitChange(t, changed)
+	if got := getFresh(t, c, root, ""); !got.Exists("new/f") {
+		t.Fatal("file in new directory not seen")
+	}
+
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Close() // idempotent
+}
+
+func watchedDirs(c *Cache, root string) map[string]bool {
+	_, real := rootAliases(root)
+	c.mu.Lock()
+	w := c.watchers[real]
+	c.mu.Unlock()
+	out := map[string]bool{}
+	if w == nil {
+		return out
+	}
+	w.syncMu.Lock()
+	defer w.syncMu.Unlock()
+	for d := range w.watched {
+		rel, _ := filepath.Rel(real, d)
+		out[filepath.ToSlash(rel)] = true
+	}
+	return out
+}
+
+// drain drops notifications from earlier bursts so the next wait is for the
+// next change.
+func drain(ch <-chan struct{}) {
+	time.Sleep(2 * debounce)
+	for {
+		select {
+		case <-ch:
+		default:
+			return
+		}
+	}
+}
+
+func waitChange(t *testing.T, ch <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no change notification")
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -1,0 +1,158 @@
+// Package shell reads the shell script of a Dockerfile RUN instruction and
+// lists the simple commands it runs, so that rules can ask "which commands
+// does this layer run, and with which words" without guessing from raw text.
+//
+// It uses the mvdan.cc/sh/v3/syntax parser (bash dialect, a superset of what
+// /bin/sh scripts in Dockerfiles use), then walks the tree: and-or lists,
+// pipelines, subshells, blocks, if/for/while/case bodies, command
+// substitutions, and the script argument of `sh -c '...'`, which it parses
+// again. Wrappers that run another command (env, sudo, xargs, nohup, ...) and
+// leading VAR=value assignments are moved out of Args, so Args[0] is the
+// program that actually runs.
+//
+// Offsets are byte offsets into the text given to Parse, so a rule can point
+// at a word inside a multi-line RUN even though the shell sees the lines
+// joined (see Parse).
+package shell
+
+import (
+	"path"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Script is the list of simple commands a RUN script runs, in source order.
+type Script struct {
+	Commands []Command
+}
+
+// Command is one simple command (a program with its arguments).
+type Command struct {
+	// Args are the words of the command after wrappers and assignments are
+	// removed: Args[0] is the program that runs. Never empty.
+	Args []Word
+	// Env holds the NAME=value assignments that apply to this command only:
+	// leading `NAME=value cmd` assignments and those given to `env`/`sudo`.
+	Env []Word
+	// Prefix holds the wrapper words removed before Args (e.g. "sudo", "-E",
+	// "xargs", "-n1"), so a rule can tell that xargs feeds the arguments.
+	Prefix []Word
+	// Start and End span the whole simple command, wrappers included.
+	Start, End int
+	// Op is the operator joining the command to the one before it in the
+	// same list: "", "&&", "||", ";" (also a newline), "&" or "|". The first
+	// command inside a subshell, block or loop body inherits the operator in
+	// front of that construct; the first one inside `sh -c` or `$(...)` has "".
+	Op string
+	// AfterOr is true when the command runs only if an earlier one failed:
+	// it sits in the right-hand side of a `||` (at any depth) or in an
+	// else/elif branch. In `a || b && c` only b is AfterOr: c also runs when a
+	// succeeds.
+	AfterOr bool
+	// Sub is true for commands nested in another construct: the script of
+	// `sh -c`, a subshell, a { } block, an if/for/while/case body, a function
+	// body or a command substitution.
+	Sub bool
+}
+
+// Word is one shell word.
+type Word struct {
+	// Value is the word with quotes and escapes removed, e.g. `"a b"` gives
+	// "a b". It is "" when Dynamic.
+	Value string
+	// Dynamic is true when the word contains an expansion ($VAR, $(cmd),
+	// $((1+1))) whose value is only known when the script runs.
+	Dynamic bool
+	// Raw is the word as the shell sees it, quotes and expansions kept, e.g.
+	// `"$HOME/.cache"`. Rules use it to show or resolve dynamic words.
+	Raw string
+	// Start and End are byte offsets of the word in the parsed text; -1 for
+	// words that have no place in it (exec form).
+	Start, End int
+}
+
+// Name returns the base name of the program that runs, e.g. "pip3" for
+// `/usr/local/bin/pip3 install x`, or "" when it is dynamic.
+func (c Command) Name() string {
+	if len(c.Args) == 0 || c.Args[0].Dynamic {
+		return ""
+	}
+	return path.Base(c.Args[0].Value)
+}
+
+// Parse parses the shell form of a RUN instruction: the text after RUN and its
+// flags exactly as it appears in the file, with the Dockerfile escape
+// character being '\'. Like BuildKit, it joins backslash-newline continuation
+// lines (a backslash followed only by blanks also continues the line, even
+// inside quotes) and drops comment and empty lines inside the continuation;
+// text after the instruction's last line (heredoc bodies) is kept verbatim. A
+// heredoc body alone can be passed too. Offsets in the result are byte offsets
+// into script.
+//
+// On a syntax error Parse returns the error together with the commands it
+// could recover, so a half-typed RUN still gets analysed.
+func Parse(script string) (*Script, error) {
+	joined, pos := joinContinuations(script)
+	w := &walker{src: joined, pos: pos}
+	err := w.parseIn(ctx{})
+	return &Script{Commands: w.out}, err
+}
+
+// ParseExec parses the exec form of RUN (`RUN ["pip", "install", "x"]`): one
+// command whose words are the given strings, unquoted and never dynamic. Words
+// have no offsets (Start and End are -1). When the command is a shell run with
+// -c (`["sh", "-c", "npm ci"]`), the commands of that script follow, with Sub
+// set and no offsets either.
+func ParseExec(args []string) *Script {
+	w := &walker{}
+	words := make([]argWord, 0, len(args))
+	for _, a := range args {
+		words = append(words, argWord{Word: Word{Value: a, Raw: a, Start: -1, End: -1}, lit: a})
+	}
+	w.emitCall(words, nil, -1, -1, ctx{})
+	return &Script{Commands: w.out}
+}
+
+// IsPOSIX reports whether a SHELL instruction's command (e.g.
+// ["/bin/bash", "-o", "pipefail", "-c"]) runs a POSIX-like shell: sh, bash,
+// ash, dash, zsh, ksh, mksh or busybox sh, possibly through /usr/bin/env.
+// Only then does this package's view of a RUN script apply; PowerShell and
+// cmd.exe scripts are not shell scripts. An empty command means the default
+// shell, /bin/sh.
+func IsPOSIX(shellCmd []string) bool {
+	if len(shellCmd) == 0 {
+		return true
+	}
+	name := path.Base(shellCmd[0])
+	if name == "env" && len(shellCmd) > 1 {
+		name, shellCmd = path.Base(shellCmd[1]), shellCmd[1:]
+	}
+	if name == "busybox" {
+		return len(shellCmd) > 1 && posixShells[path.Base(shellCmd[1])]
+	}
+	return posixShells[name]
+}
+
+// posixShells are the shells whose language this package parses.
+var posixShells = map[string]bool{
+	"sh": true, "bash": true, "ash": true, "dash": true,
+	"zsh": true, "ksh": true, "mksh": true, "ksh93": true,
+}
+
+// parseFile runs the strict parser for the error and, when it fails, a
+// recovering parser for the commands before and around the error.
+func parseFile(src string) (*syntax.File, error) {
+	f, err := syntax.NewParser().Parse(strings.NewReader(src), "")
+	if err != nil {
+		// Why a second parse: the strict parser drops the statement where the
+		// error is; the recovering one keeps it with placeholder positions.
+		if rf, _ := syntax.NewParser(syntax.RecoverErrors(maxRecovered)).Parse(strings.NewReader(src), ""); rf != nil {
+			f = rf
+		}
+	}
+	return f, err
+}
+
+// maxRecovered bounds how many missing tokens the recovering parse invents.
+const maxRecovered = 8
