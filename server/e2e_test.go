@@ -3,6 +3,8 @@ package server_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -217,5 +219,37 @@ func TestCancelRequest(t *testing.T) {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("server stopped answering after a cancel")
+	}
+}
+
+// TestCacheDiagnostic: the headline finding over LSP, on a real folder,
+// with the broad COPY named in the related information.
+func TestCacheDiagnostic(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{"requirements.txt": "flask\n", "app.py": "print(1)\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	docURI := "file://" + filepath.Join(dir, "Dockerfile")
+	c := lsptest.Start(t)
+	c.Initialize(nil)
+	c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
+		"uri": docURI, "languageId": "dockerfile", "version": 1,
+		"text": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"}})
+	d := c.WaitDiagnostics(docURI, func(d lsptest.Diagnostics) bool {
+		for _, x := range d.Diagnostics {
+			if x.Code == "CopyBeforeInstall" && strings.Contains(x.Message, "e.g. app.py") {
+				return true
+			}
+		}
+		return false
+	})
+	for _, x := range d.Diagnostics {
+		if x.Code == "CopyBeforeInstall" {
+			if x.Range.Start.Line != 3 || len(x.RelatedInformation) != 1 {
+				t.Errorf("finding on line %d with %d related locations: %+v", x.Range.Start.Line, len(x.RelatedInformation), x)
+			}
+		}
 	}
 }

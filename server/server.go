@@ -18,6 +18,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/lspstream"
 	"github.com/dockerfile-ls/dockerfile-ls/textpos"
 )
@@ -47,6 +48,7 @@ type Server struct {
 	encoding textpos.Encoding
 	docs     map[uri.URI]*document
 	inFlight sync.Map // jsonrpc2.ID → context.CancelFunc of a running request
+	contexts *buildcontext.Cache
 	exitCode int
 	exited   chan struct{}
 	exitOnce sync.Once
@@ -56,7 +58,8 @@ type Server struct {
 // or (when it told us its process id) dies. It returns the process exit
 // code: 0 after a shutdown request, 1 otherwise, as the specification says.
 func Run(ctx context.Context, in io.Reader, out io.WriteCloser, log *slog.Logger) int {
-	s := &Server{log: log, docs: map[uri.URI]*document{}, exitCode: 1, exited: make(chan struct{})}
+	s := &Server{log: log, docs: map[uri.URI]*document{}, exitCode: 1, exited: make(chan struct{}), contexts: buildcontext.NewCache()}
+	defer s.contexts.Close()
 	s.conn = jsonrpc2.NewConn(lspstream.New(in, out, log), jsonrpc2.WithCodec(protocolCodec{}))
 	s.client = protocol.ClientDispatcher(s.conn)
 	ctx, cancel := context.WithCancel(ctx)

@@ -2,10 +2,12 @@ package server
 
 import (
 	"context"
+	"path/filepath"
 	"sync"
 
 	"go.lsp.dev/uri"
 
+	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
@@ -24,7 +26,10 @@ type document struct {
 	// false it was carried forward from an older one.
 	buildkitFresh   bool
 	buildkitRunning bool
-	cancelBuildKit  context.CancelFunc
+	// contextChanged: the build context finished loading since the last
+	// publish, so the same version is worth analysing again.
+	contextChanged bool
+	cancelBuildKit context.CancelFunc
 }
 
 func newDocument(u uri.URI, version int32, doc *dockerfile.Document) *document {
@@ -58,6 +63,8 @@ func (s *Server) work(d *document) {
 	for range d.wake {
 		d.mu.Lock()
 		closed, doc, version, buildkit, fresh := d.closed, d.doc, d.version, d.buildkit, d.buildkitFresh
+		contextChanged := d.contextChanged
+		d.contextChanged = false
 		if !fresh && !d.buildkitRunning && !closed {
 			d.buildkitRunning = true
 			ctx, cancel := context.WithCancel(context.Background())
@@ -71,10 +78,10 @@ func (s *Server) work(d *document) {
 		}
 		// Publish a newer version, or this version again once BuildKit's
 		// findings for it arrive; nothing else is news to the client.
-		if version < published || (version == published && (!fresh || publishedFresh)) {
+		if version < published || (version == published && (!fresh || publishedFresh) && !contextChanged) {
 			continue
 		}
-		fast, errs := diagnostics.Analyze(doc, nil)
+		fast, errs := diagnostics.Analyze(doc, s.buildContext(d))
 		for _, err := range errs {
 			s.log.Error("analysis failed", "uri", d.uri, "err", err)
 		}
@@ -103,4 +110,28 @@ func (s *Server) runBuildKit(ctx context.Context, d *document, doc *dockerfile.D
 	}
 	d.mu.Unlock()
 	d.poke()
+}
+
+// buildContext is the document's build context (its folder, for now), or
+// nil while it loads; the document is analysed again when the load ends.
+// Documents that are not files on disk have none.
+func (s *Server) buildContext(d *document) *buildcontext.Context {
+	if !d.uri.IsFile() {
+		return nil
+	}
+	path := d.uri.FsPath()
+	snap, ready, err := s.contexts.Get(context.Background(), filepath.Dir(path), path)
+	if err != nil {
+		s.log.Debug("build context unavailable", "uri", d.uri, "err", err)
+	}
+	if ready != nil {
+		go func() {
+			<-ready
+			d.mu.Lock()
+			d.contextChanged = true
+			d.mu.Unlock()
+			d.poke()
+		}()
+	}
+	return snap
 }
