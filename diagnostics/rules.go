@@ -1,14 +1,22 @@
 package diagnostics
 
-import "github.com/dockerfile-ls/dockerfile-ls/buildkitcheck"
+import (
+	"slices"
 
-// ourRules is the one list of dockerfile-ls's own rules. Adding a rule means
-// writing its file (with testdata and a docs page) and adding it here.
-var ourRules = []*Rule{
+	"github.com/dockerfile-ls/dockerfile-ls/buildkitcheck"
+)
+
+// ourRules is the one list of dockerfile-ls's own rules, category by
+// category (each category's list lives in rules_<category>.go). Adding a
+// rule means writing its file, testdata and docs page, and adding it to
+// its category's list.
+var ourRules = slices.Concat(syntaxRules, cacheRules, sizeRules)
+
+// syntaxRules report what stops BuildKit from building the file at all.
+var syntaxRules = []*Rule{
 	parseErrorRule,
 	instructionErrorRule,
 	frontendRule,
-	copyBeforeInstall,
 }
 
 // Rules lists every rule dockerfile-ls reports: its own, then BuildKit's.

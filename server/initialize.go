@@ -23,13 +23,8 @@ func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (
 	if p.ProcessID != nil && *p.ProcessID > 0 {
 		go s.watchParent(int(*p.ProcessID))
 	}
-	change := protocol.TextDocumentSyncKindIncremental
-	openClose := true
 	return &protocol.InitializeResult{
-		Capabilities: protocol.ServerCapabilities{
-			PositionEncoding: kind,
-			TextDocumentSync: &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change},
-		},
+		Capabilities: capabilities(p.Capabilities, kind),
 		ServerInfo: protocol.ServerInfo{Name: "dockerfile-ls", Version: protocol.NewOptional(Version)},
 	}, nil
 }

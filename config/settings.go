@@ -1,0 +1,78 @@
+// Package config holds the settings that shape an analysis, whoever gives
+// them: the project file .dockerfile-ls.yaml, the editor (LSP
+// initializationOptions and workspace/configuration) or the command line.
+// The file wins over the editor, so the editor and CI never disagree; the
+// editor fills in what the file leaves out.
+package config
+
+import (
+	"maps"
+
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
+)
+
+// Settings are the user-facing knobs. The zero value means "defaults".
+type Settings struct {
+	// Rules maps a rule name to off, hint, info, warning or error.
+	Rules map[string]string `json:"rules,omitempty" yaml:"rules,omitempty"`
+	// Categories switches whole categories (buildkit, cache, size) on or off.
+	Categories map[string]bool `json:"categories,omitempty" yaml:"categories,omitempty"`
+	// BuildContext is the build context folder, relative to the Dockerfile's
+	// folder (or absolute); "" means the Dockerfile's folder.
+	BuildContext string `json:"buildContext,omitempty" yaml:"context,omitempty"`
+	// Target is the stage to build; "" means the last one.
+	Target string `json:"target,omitempty" yaml:"target,omitempty"`
+	// BuildArgs are the build args the build passes.
+	BuildArgs map[string]string `json:"buildArgs,omitempty" yaml:"args,omitempty"`
+	// Sizes says how size hints are shown: inlayHints, codeLens or off.
+	Sizes string `json:"sizes,omitempty" yaml:"sizes,omitempty"`
+}
+
+// Merge returns s with the unset fields taken from fallback (maps merge
+// key by key, s winning).
+func (s Settings) Merge(fallback Settings) Settings {
+	out := s
+	out.Rules = mergeMap(fallback.Rules, s.Rules)
+	out.Categories = mergeMap(fallback.Categories, s.Categories)
+	out.BuildArgs = mergeMap(fallback.BuildArgs, s.BuildArgs)
+	if out.BuildContext == "" {
+		out.BuildContext = fallback.BuildContext
+	}
+	if out.Target == "" {
+		out.Target = fallback.Target
+	}
+	if out.Sizes == "" {
+		out.Sizes = fallback.Sizes
+	}
+	return out
+}
+
+func mergeMap[V any](low, high map[string]V) map[string]V {
+	if len(low) == 0 && len(high) == 0 {
+		return nil
+	}
+	out := maps.Clone(low)
+	if out == nil {
+		out = map[string]V{}
+	}
+	maps.Copy(out, high)
+	return out
+}
+
+// Diagnostics turns the rule and category settings into the filter the
+// analysis applies. Unknown severities are ignored (and reported by
+// Validate).
+func (s Settings) Diagnostics() diagnostics.Config {
+	cfg := diagnostics.Config{Off: map[diagnostics.Category]bool{}, Severity: map[string]diagnostics.Severity{}, Disabled: map[string]bool{}}
+	for cat, on := range s.Categories {
+		cfg.Off[diagnostics.Category(cat)] = !on
+	}
+	for rule, sev := range s.Rules {
+		if sev == "off" {
+			cfg.Disabled[rule] = true
+		} else if v, ok := diagnostics.ParseSeverity(sev); ok {
+			cfg.Severity[rule] = v
+		}
+	}
+	return cfg
+}

@@ -1,0 +1,6 @@
+package diagnostics
+
+// cacheRules report steps that re-run more often than they need to.
+var cacheRules = []*Rule{
+	copyBeforeInstall,
+}

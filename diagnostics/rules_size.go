@@ -1,0 +1,4 @@
+package diagnostics
+
+// sizeRules report layers bigger than they need to be.
+var sizeRules = []*Rule{}

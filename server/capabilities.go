@@ -1,0 +1,21 @@
+package server
+
+import "go.lsp.dev/protocol"
+
+// capabilities is what the server tells the client it can do; each feature
+// family adds its own in its file, so adding a feature touches no switch.
+func capabilities(client protocol.ClientCapabilities, enc protocol.PositionEncodingKind) protocol.ServerCapabilities {
+	change := protocol.TextDocumentSyncKindIncremental
+	openClose := true
+	caps := protocol.ServerCapabilities{
+		PositionEncoding: enc,
+		TextDocumentSync: &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change},
+	}
+	for _, add := range capabilityFamilies {
+		add(&caps, client)
+	}
+	return caps
+}
+
+// capabilityFamilies is appended to by each feature file's init function.
+var capabilityFamilies []func(*protocol.ServerCapabilities, protocol.ClientCapabilities)
