@@ -246,6 +246,9 @@ func (m *Manager) isLocal(arg string) bool {
 	if arg == "" || strings.HasPrefix(arg, "$") || strings.Contains(arg, "://") {
 		return false
 	}
+	if k := strings.IndexByte(arg, '['); k > 0 {
+		arg = arg[:k] // pip extras: .[test], ./lib[postgres]
+	}
 	if arg == "." || arg == ".." || strings.HasPrefix(arg, "file:") {
 		return true
 	}

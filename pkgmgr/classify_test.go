@@ -72,6 +72,8 @@ func TestClassify(t *testing.T) {
 		{"pip install -e git+https://github.com/x/y.git#egg=y", []string{"pip install"}},
 		{"pip install /tmp/wheels/*.whl", []string{"pip install project"}},
 		{"pip install src/mylib", []string{"pip install project"}},
+		{"pip install -e '.[test]' && pip install '.[docs]'", []string{"pip install project", "pip install project"}},
+		{"pip install 'celery[redis]'", []string{"pip install pkgs=celery[redis]"}},
 		{"pip install -qr requirements.txt", []string{"pip install files=requirements.txt"}},
 		{"pip wheel --wheel-dir=/wheels -r requirements.txt", []string{"pip build files=requirements.txt"}},
 		{"pip --no-cache-dir install -U pip", []string{"pip install pkgs=pip"}},

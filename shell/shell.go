@@ -87,8 +87,11 @@ func (c Command) Name() string {
 // lines (a backslash followed only by blanks also continues the line, even
 // inside quotes) and drops comment and empty lines inside the continuation;
 // text after the instruction's last line (heredoc bodies) is kept verbatim. A
-// heredoc body alone can be passed too. Offsets in the result are byte offsets
-// into script.
+// heredoc body alone can be passed too. A RUN that opens heredocs must be
+// passed with its bodies and terminator lines, as in the file; without them
+// the shell reports an unclosed here-document. When the script is only a
+// heredoc with no command (`RUN <<EOF`), its body is the script, as in
+// BuildKit. Offsets in the result are byte offsets into script.
 //
 // On a syntax error Parse returns the error together with the commands it
 // could recover, so a half-typed RUN still gets analysed.
@@ -144,6 +147,13 @@ var posixShells = map[string]bool{
 // recovering parser for the commands before and around the error.
 func parseFile(src string) (*syntax.File, error) {
 	f, err := syntax.NewParser().Parse(strings.NewReader(src), "")
+	if err != nil {
+		// `((cmd) || true)` is arithmetic to bash but two subshells to dash,
+		// the /bin/sh of Debian images; accept what either shell accepts.
+		if pf, perr := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(strings.NewReader(src), ""); perr == nil {
+			return pf, nil
+		}
+	}
 	if err != nil {
 		// Why a second parse: the strict parser drops the statement where the
 		// error is; the recovering one keeps it with placeholder positions.

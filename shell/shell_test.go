@@ -114,6 +114,8 @@ func TestParseCommands(t *testing.T) {
 		{"bash shebang heredoc", "<<EOF\n#!/bin/bash\nnpm ci\nEOF\n", []string{"npm ci"}},
 		{"heredoc as input", "cat <<EOF > /etc/x.conf\nuser=$(id -un)\nEOF\n", []string{"cat", "^ id -un"}},
 		{"comment", "apt-get update # refresh", []string{"apt-get update"}},
+		{"dash nested subshells", "((rm -rf var/cache/*) || true) && composer install",
+			[]string{"^ rm -rf var/cache/*", "|| ! ^ true", "&& composer install"}},
 		{"empty", "", []string{}},
 	}
 	for _, tt := range tests {
@@ -341,7 +343,8 @@ func FuzzParse(f *testing.F) {
 			if len(c.Args) == 0 {
 				t.Fatalf("command with no args in %q", script)
 			}
-			for _, w := range append([]Word{{Start: c.Start, End: c.End}}, c.Args...) {
+			words := append([]Word{{Start: c.Start, End: c.End}}, c.Args...)
+			for _, w := range append(append(words, c.Env...), c.Prefix...) {
 				if w.Start < 0 || w.End < w.Start || w.End > len(script) {
 					t.Fatalf("bad span [%d,%d) in %q", w.Start, w.End, script)
 				}

@@ -1,0 +1,136 @@
+package pkgmgr
+
+import (
+	"path"
+	"slices"
+	"testing"
+)
+
+// TestCatalogValid checks the data itself: the JSON decodes with no unknown
+// key, every value is one the code understands, and patterns compile.
+func TestCatalogValid(t *testing.T) {
+	kinds := []string{Install, Build, Update, Download, Clean, Remove}
+	seen := map[string]bool{}
+	for _, m := range Catalog() {
+		if m.Name == "" || seen[m.Name] {
+			t.Errorf("missing or duplicate name %q", m.Name)
+		}
+		seen[m.Name] = true
+		if len(m.Commands) == 0 || len(m.Actions) == 0 {
+			t.Errorf("%s: no commands or actions", m.Name)
+		}
+		for _, form := range m.Commands {
+			for _, pat := range form {
+				if _, err := path.Match(pat, ""); err != nil || pat == "" {
+					t.Errorf("%s: bad command pattern %q", m.Name, pat)
+				}
+			}
+		}
+		for _, a := range m.Actions {
+			if !slices.Contains(kinds, a.Kind) || !slices.Contains([]string{"", "packages", "files"}, a.Args) || len(a.Sub) == 0 {
+				t.Errorf("%s: bad action %+v", m.Name, a)
+			}
+		}
+		if m.Goals && m.DefaultKind != "" && !slices.Contains(kinds, m.DefaultKind) {
+			t.Errorf("%s: bad defaultKind %q", m.Name, m.DefaultKind)
+		}
+		if !slices.Contains([]string{"", "strict", "loose"}, m.PathArgs) {
+			t.Errorf("%s: bad pathArgs %q", m.Name, m.PathArgs)
+		}
+		for _, f := range append(append([]string{}, m.FileFlags...), m.PathFlags...) {
+			if !slices.Contains(m.ValueFlags, f) {
+				t.Errorf("%s: %s names a file but is not in valueFlags", m.Name, f)
+			}
+		}
+		for _, c := range m.Caches {
+			if (c.Path == "" && c.Home == "") || !slices.Contains([]string{"", "locked", "shared", "private"}, c.Sharing) {
+				t.Errorf("%s: bad cache %+v", m.Name, c)
+			}
+			if (c.Path != "" && !path.IsAbs(c.Path)) || path.IsAbs(c.Home) {
+				t.Errorf("%s: cache %+v: path must be absolute, home relative", m.Name, c)
+			}
+		}
+	}
+}
+
+// TestCatalogFacts pins the facts the rules depend on.
+func TestCatalogFacts(t *testing.T) {
+	caches := map[string][]string{
+		"pip":      {"/root/.cache/pip"},
+		"uv":       {"/root/.cache/uv"},
+		"poetry":   {"/root/.cache/pypoetry"},
+		"pipenv":   {"/root/.cache/pipenv"},
+		"npm":      {"/root/.npm"},
+		"yarn":     {"/usr/local/share/.cache/yarn", "/root/.yarn/berry/cache"},
+		"pnpm":     {"/root/.local/share/pnpm/store"},
+		"go":       {"/go/pkg/mod", "/root/.cache/go-build"},
+		"cargo":    {"/usr/local/cargo/registry", "/usr/local/cargo/git"},
+		"maven":    {"/root/.m2"},
+		"gradle":   {"/root/.gradle"},
+		"bundler":  {"/usr/local/bundle/cache"},
+		"composer": {"/root/.composer/cache", "/tmp/cache"},
+		"apk":      {"/etc/apk/cache"},
+		"apt":      {"/var/cache/apt", "/var/lib/apt"},
+		"dnf":      {"/var/cache/dnf"},
+		"yum":      {"/var/cache/yum"},
+		"microdnf": {"/var/cache/yum"},
+		"zypper":   {"/var/cache/zypp"},
+		"dotnet":   {"/root/.nuget/packages"},
+		"gem":      {"/root/.gem"},
+	}
+	for name, want := range caches {
+		m := Lookup(name)
+		if m == nil {
+			t.Errorf("no manager %q", name)
+			continue
+		}
+		var got []string
+		for _, c := range m.Caches {
+			got = append(got, c.Path)
+		}
+		for _, w := range want {
+			if !slices.Contains(got, w) {
+				t.Errorf("%s caches %q, want %q among them", name, got, w)
+			}
+		}
+	}
+	for _, c := range Lookup("apt").Caches {
+		if c.Sharing != "locked" {
+			t.Errorf("apt cache %s must be sharing=locked", c.Path)
+		}
+	}
+	files := map[string][]string{
+		"npm":      {"package.json", "package-lock.json", "npm-shrinkwrap.json", ".npmrc"},
+		"yarn":     {"package.json", "yarn.lock", ".yarnrc.yml", ".yarn/releases/"},
+		"pnpm":     {"package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml", ".npmrc"},
+		"poetry":   {"pyproject.toml", "poetry.lock"},
+		"uv":       {"pyproject.toml", "uv.lock"},
+		"pipenv":   {"Pipfile", "Pipfile.lock"},
+		"go":       {"go.mod", "go.sum"},
+		"cargo":    {"Cargo.toml", "Cargo.lock"},
+		"bundler":  {"Gemfile", "Gemfile.lock"},
+		"composer": {"composer.json", "composer.lock"},
+		"maven":    {"pom.xml"},
+		"gradle":   {"build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts", "gradle.properties", "gradle/"},
+		"dotnet":   {"*.csproj", "*.sln", "NuGet.config", "packages.lock.json"},
+		"gem":      {"*.gemspec", "Gemfile"},
+	}
+	for name, want := range files {
+		m := Lookup(name)
+		all := append(append(append([]string{}, m.Manifests...), m.Locks...), m.Configs...)
+		for _, w := range want {
+			if !slices.Contains(all, w) {
+				t.Errorf("%s reads %q, want %q among them", name, all, w)
+			}
+		}
+	}
+	if Lookup("nosuch") != nil {
+		t.Error("Lookup of an unknown name")
+	}
+}
+
+func TestDecodeCatalogRejectsUnknownKeys(t *testing.T) {
+	if _, err := decodeCatalog([]byte(`{"managers": [{"name": "x", "cachez": []}]}`)); err == nil {
+		t.Error("unknown key accepted")
+	}
+}
