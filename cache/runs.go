@@ -1,39 +1,37 @@
 package cache
 
 import (
-	"strings"
-
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
 	"github.com/dockerfile-ls/dockerfile-ls/shell"
 )
 
-// Script is what a RUN executes, as the shell parser reads it; nil when the
-// stage's SHELL is not a POSIX shell (PowerShell, cmd), where we say nothing
-// rather than misread.
+// scriptKey memoises a RUN's parsed script on the instruction.
+type scriptKey struct{}
+
+// Script is what a RUN executes, as the shell parser reads it, with offsets
+// relative to the instruction's ArgsSpan.Start (add it for file offsets);
+// nil when the stage's SHELL is not a POSIX shell (PowerShell, cmd), where
+// we say nothing rather than misread. Commands recovered from a script
+// with a syntax error are kept.
 func Script(doc *dockerfile.Document, in *dockerfile.Instruction) *shell.Script {
 	if in.Keyword != "RUN" || !posixShellAt(doc, in) {
 		return nil
 	}
-	if in.JSONForm {
-		args := make([]string, len(in.Args))
-		for i, a := range in.Args {
-			args[i] = a.Value
+	// The text from the command to the end of the instruction: continuation
+	// lines and heredoc bodies included, as the shell package expects.
+	text := doc.Slice(dockerfile.Span{Start: in.ArgsSpan.Start, End: in.Span.End})
+	script, _ := in.Derive(scriptKey{}, func() any {
+		if in.JSONForm {
+			args := make([]string, len(in.Args))
+			for i, a := range in.Args {
+				args[i] = a.Value
+			}
+			return shell.ParseExec(args)
 		}
-		return shell.ParseExec(args)
-	}
-	var text strings.Builder
-	if in.Node != nil && in.Node.Next != nil {
-		text.WriteString(in.Node.Next.Value)
-	}
-	for _, h := range in.Heredocs {
-		text.WriteString("\n")
-		text.WriteString(h.Content)
-	}
-	script, err := shell.Parse(text.String())
-	if err != nil {
-		return nil
-	}
+		s, _ := shell.Parse(text)
+		return s
+	}).(*shell.Script)
 	return script
 }
 
@@ -58,7 +56,8 @@ func posixShellAt(doc *dockerfile.Document, in *dockerfile.Instruction) bool {
 	return posix
 }
 
-// Invocations lists the package-manager commands a RUN executes.
+// Invocations lists the package-manager commands a RUN executes, with
+// offsets relative to in.ArgsSpan.Start.
 func Invocations(doc *dockerfile.Document, in *dockerfile.Instruction) []pkgmgr.Invocation {
 	script := Script(doc, in)
 	if script == nil {

@@ -212,6 +212,31 @@ type memo struct {
 	once    sync.Once
 	command any
 	err     error
+
+	mu      sync.Mutex
+	derived map[any]any
+}
+
+// Derive returns the value compute gives for key, computing it once per
+// instruction text: shifted copies share it. compute must depend only on
+// the instruction's own text, and offsets in what it returns must be
+// relative to the instruction (for example to ArgsSpan.Start), since the
+// instruction may move.
+func (in *Instruction) Derive(key any, compute func() any) any {
+	in.memo.mu.Lock()
+	v, ok := in.memo.derived[key]
+	in.memo.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = compute()
+	in.memo.mu.Lock()
+	defer in.memo.mu.Unlock()
+	if in.memo.derived == nil {
+		in.memo.derived = map[any]any{}
+	}
+	in.memo.derived[key] = v
+	return v
 }
 
 // Command is BuildKit's typed form of the instruction (for example
