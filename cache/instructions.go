@@ -77,8 +77,8 @@ func globalArg(doc *dockerfile.Document, name string) bool {
 	return false
 }
 
-// usesVar reports whether text expands $name or ${name...}.
-func usesVar(text, name string) bool {
+// UsesVar reports whether text expands $name or ${name...}.
+func UsesVar(text, name string) bool {
 	for i := strings.IndexByte(text, '$'); i >= 0 && i < len(text)-1; {
 		rest := text[i+1:]
 		if strings.HasPrefix(rest, "{") {

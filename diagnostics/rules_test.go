@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
@@ -47,7 +48,7 @@ func checkFile(t *testing.T, r *Rule, file string) {
 	wants := parseWants(t, string(text))
 	doc := dockerfile.Parse(text)
 	var out []Finding
-	if err := run(r, &Pass{Doc: doc, rule: r, out: &out}); err != nil {
+	if err := run(r, &Pass{Doc: doc, Context: testContext(t, file), rule: r, out: &out}); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range out {
@@ -68,6 +69,20 @@ func checkFile(t *testing.T, r *Rule, file string) {
 	for _, w := range wants {
 		t.Errorf("%s:%d: no finding matching %q", file, w.line+1, w.re)
 	}
+}
+
+// testContext loads <name>.context/ next to <name>.Dockerfile as the build
+// context, when it exists.
+func testContext(t *testing.T, file string) *buildcontext.Context {
+	dir := strings.TrimSuffix(file, ".Dockerfile") + ".context"
+	if _, err := os.Stat(dir); err != nil {
+		return nil
+	}
+	bctx, err := buildcontext.Load(t.Context(), dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bctx
 }
 
 func parseWants(t *testing.T, text string) []want {
