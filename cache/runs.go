@@ -41,11 +41,11 @@ func posixShellAt(doc *dockerfile.Document, in *dockerfile.Instruction) bool {
 		return true
 	}
 	posix := doc.Escape != '`' // Windows images switch the escape character
-	for _, other := range doc.Stages[in.Stage].Instructions {
-		if other == in {
+	for _, other := range doc.Stages[in.Stage].Shells {
+		if other.Line > in.Line {
 			break
 		}
-		if other.Keyword == "SHELL" && other.JSONForm {
+		if other.JSONForm {
 			args := make([]string, len(other.Args))
 			for i, a := range other.Args {
 				args[i] = a.Value

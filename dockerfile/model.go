@@ -135,6 +135,7 @@ type Stage struct {
 	From         *Instruction
 	Instructions []*Instruction // FROM and everything up to the next FROM
 	Vars         []Var          // ARG and ENV declared in the stage, in order
+	Shells       []*Instruction // the stage's SHELL instructions, in order
 }
 
 // VarKind tells ARG from ENV.

@@ -28,6 +28,8 @@ func (d *Document) buildStages() {
 			cur.Vars = append(cur.Vars, argVars(in)...)
 		case "ENV":
 			cur.Vars = append(cur.Vars, envVars(in)...)
+		case "SHELL":
+			cur.Shells = append(cur.Shells, in)
 		}
 	}
 }

@@ -124,7 +124,7 @@ func TestUTF8Negotiation(t *testing.T) {
 		t.Errorf("utf-8 offered but not chosen: %s", res.Result)
 	}
 	// "🐳" is 4 bytes in UTF-8: the casing finding on line 1 starts after it.
-	open(c, "FROM alpine\nLABEL a=\"🐳\"\nrun echo\n")
+	open(c, "FROM alpine:3.19\nLABEL a=\"🐳\"\nrun echo\n")
 	d := c.WaitDiagnostics(uri, func(d lsptest.Diagnostics) bool { return slices.Contains(d.Codes(), "ConsistentInstructionCasing") })
 	if d.Diagnostics[0].Range.Start.Line != 2 {
 		t.Errorf("%+v", d.Diagnostics[0].Range)
@@ -136,9 +136,9 @@ func TestUTF8Negotiation(t *testing.T) {
 func TestBurst(t *testing.T) {
 	c := lsptest.Start(t)
 	c.Initialize(nil)
-	open(c, "FROM alpine\n")
+	open(c, "FROM alpine:3.19\n")
 	c.WaitDiagnostics(uri, hasVersion(1))
-	text := "FROM alpine\n"
+	text := "FROM alpine:3.19\n"
 	for v := 2; v <= 501; v++ {
 		line := fmt.Sprintf("run echo %d\n", v)
 		lines := strings.Count(text, "\n")
@@ -252,4 +252,61 @@ func TestCacheDiagnostic(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSettings: initializationOptions switch a rule off; a pushed
+// didChangeConfiguration turns it back on, re-graded.
+func TestSettings(t *testing.T) {
+	c := lsptest.Start(t)
+	c.Call("initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": map[string]any{},
+		"initializationOptions": map[string]any{"rules": map[string]any{"ConsistentInstructionCasing": "off"}}})
+	c.Notify("initialized", map[string]any{})
+	open(c, "FROM alpine:3.19\nrun echo\nRUN echo\n")
+	c.WaitDiagnostics(uri, func(d lsptest.Diagnostics) bool { return hasVersion(1)(d) && len(d.Diagnostics) == 0 })
+	c.Notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{
+		"dockerfile-ls": map[string]any{"rules": map[string]any{"ConsistentInstructionCasing": "error"}}}})
+	c.WaitDiagnostics(uri, func(d lsptest.Diagnostics) bool {
+		return len(d.Diagnostics) == 1 && d.Diagnostics[0].Code == "ConsistentInstructionCasing" && d.Diagnostics[0].Severity == 1
+	})
+}
+
+// TestWatchedFiles: a folder that appears in the build context after the
+// file was opened is reported once the client says it changed.
+func TestWatchedFiles(t *testing.T) {
+	dir := t.TempDir()
+	docURI := "file://" + filepath.Join(dir, "Dockerfile")
+	c := lsptest.Start(t)
+	c.Initialize(map[string]any{"workspace": map[string]any{"didChangeWatchedFiles": map[string]any{"dynamicRegistration": true}}})
+	c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
+		"uri": docURI, "languageId": "dockerfile", "version": 1, "text": "FROM node:20\nCOPY . /app\n"}})
+	c.WaitDiagnostics(docURI, func(d lsptest.Diagnostics) bool { return len(d.Diagnostics) == 0 })
+	if err := os.MkdirAll(filepath.Join(dir, "node_modules", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "node_modules", "x", "index.js"), []byte("1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.Notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{
+		map[string]any{"uri": "file://" + filepath.Join(dir, "node_modules", "x", "index.js"), "type": 1}}})
+	c.WaitDiagnostics(docURI, func(d lsptest.Diagnostics) bool { return slices.Contains(d.Codes(), "VolatileContext") })
+}
+
+// TestOwnWatcher: a client that cannot watch files (Neovim often cannot)
+// still sees the context change, through the server's own watcher.
+func TestOwnWatcher(t *testing.T) {
+	dir := t.TempDir()
+	docURI := "file://" + filepath.Join(dir, "Dockerfile")
+	c := lsptest.Start(t)
+	c.Initialize(nil)
+	c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
+		"uri": docURI, "languageId": "dockerfile", "version": 1, "text": "FROM node:20\nCOPY . /app\n"}})
+	c.WaitDiagnostics(docURI, func(d lsptest.Diagnostics) bool { return len(d.Diagnostics) == 0 })
+	time.Sleep(200 * time.Millisecond) // let the watcher start after the first walk
+	if err := os.MkdirAll(filepath.Join(dir, "node_modules"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "node_modules", "index.js"), []byte("1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.WaitDiagnostics(docURI, func(d lsptest.Diagnostics) bool { return slices.Contains(d.Codes(), "VolatileContext") })
 }

@@ -16,17 +16,35 @@ func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (
 		offered = g.PositionEncodings
 	}
 	enc, kind := negotiateEncoding(offered)
+	editor, err := parseSettings(p.InitializationOptions)
+	if err != nil {
+		s.log.Warn("ignoring malformed initializationOptions", "err", err)
+	}
 	s.mu.Lock()
 	s.state = running
 	s.encoding = enc
+	s.clientCaps = p.Capabilities
+	s.editor = editor
 	s.mu.Unlock()
 	if p.ProcessID != nil && *p.ProcessID > 0 {
 		go s.watchParent(int(*p.ProcessID))
 	}
 	return &protocol.InitializeResult{
 		Capabilities: capabilities(p.Capabilities, kind),
-		ServerInfo: protocol.ServerInfo{Name: "dockerfile-ls", Version: protocol.NewOptional(Version)},
+		ServerInfo:   protocol.ServerInfo{Name: "dockerfile-ls", Version: protocol.NewOptional(Version)},
 	}, nil
+}
+
+// Initialized implements protocol.Server: now the server may ask the
+// client things (off the read loop, since the answers come through it).
+func (s *Server) Initialized(context.Context, *protocol.InitializedParams) error {
+	go s.registerWatchers()
+	if s.clientSupports(func(c protocol.ClientCapabilities) bool {
+		return c.Workspace != nil && c.Workspace.Configuration != nil && *c.Workspace.Configuration
+	}) {
+		go s.pullSettings()
+	}
+	return nil
 }
 
 // negotiateEncoding picks UTF-8 when the client offers it (no conversion

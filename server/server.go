@@ -19,6 +19,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
+	"github.com/dockerfile-ls/dockerfile-ls/config"
 	"github.com/dockerfile-ls/dockerfile-ls/lspstream"
 	"github.com/dockerfile-ls/dockerfile-ls/textpos"
 )
@@ -49,6 +50,15 @@ type Server struct {
 	docs     map[uri.URI]*document
 	inFlight sync.Map // jsonrpc2.ID → context.CancelFunc of a running request
 	contexts *buildcontext.Cache
+	// clientCaps are what the client declared in initialize.
+	clientCaps protocol.ClientCapabilities
+	// editor are the settings the editor gave (initializationOptions,
+	// then workspace/configuration).
+	editor config.Settings
+	// watchers are our own build-context watchers, by root, for clients
+	// that cannot watch files (ownWatch: one that refused to).
+	watchers map[string]io.Closer
+	ownWatch bool
 	exitCode int
 	exited   chan struct{}
 	exitOnce sync.Once
@@ -58,7 +68,7 @@ type Server struct {
 // or (when it told us its process id) dies. It returns the process exit
 // code: 0 after a shutdown request, 1 otherwise, as the specification says.
 func Run(ctx context.Context, in io.Reader, out io.WriteCloser, log *slog.Logger) int {
-	s := &Server{log: log, docs: map[uri.URI]*document{}, exitCode: 1, exited: make(chan struct{}), contexts: buildcontext.NewCache()}
+	s := &Server{log: log, docs: map[uri.URI]*document{}, exitCode: 1, exited: make(chan struct{}), contexts: buildcontext.NewCache(), watchers: map[string]io.Closer{}}
 	defer s.contexts.Close()
 	s.conn = jsonrpc2.NewConn(lspstream.New(in, out, log), jsonrpc2.WithCodec(protocolCodec{}))
 	s.client = protocol.ClientDispatcher(s.conn)
@@ -76,6 +86,9 @@ func Run(ctx context.Context, in io.Reader, out io.WriteCloser, log *slog.Logger
 	s.closeAll()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, w := range s.watchers {
+		_ = w.Close()
+	}
 	return s.exitCode
 }
 

@@ -2,12 +2,12 @@ package server
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 
 	"go.lsp.dev/uri"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
+	"github.com/dockerfile-ls/dockerfile-ls/config"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
@@ -26,9 +26,10 @@ type document struct {
 	// false it was carried forward from an older one.
 	buildkitFresh   bool
 	buildkitRunning bool
-	// contextChanged: the build context finished loading since the last
-	// publish, so the same version is worth analysing again.
-	contextChanged bool
+	// stale: something besides the text changed since the last publish
+	// (the build context loaded, the settings changed), so the same version
+	// is worth analysing again.
+	stale          bool
 	cancelBuildKit context.CancelFunc
 }
 
@@ -63,13 +64,13 @@ func (s *Server) work(d *document) {
 	for range d.wake {
 		d.mu.Lock()
 		closed, doc, version, buildkit, fresh := d.closed, d.doc, d.version, d.buildkit, d.buildkitFresh
-		contextChanged := d.contextChanged
-		d.contextChanged = false
+		stale := d.stale
+		d.stale = false
 		if !fresh && !d.buildkitRunning && !closed {
 			d.buildkitRunning = true
 			ctx, cancel := context.WithCancel(context.Background())
 			d.cancelBuildKit = cancel
-			go s.runBuildKit(ctx, d, doc, version)
+			go s.runBuildKit(ctx, d, doc, version, s.buildKitOptions(d))
 		}
 		d.mu.Unlock()
 		if closed {
@@ -78,14 +79,15 @@ func (s *Server) work(d *document) {
 		}
 		// Publish a newer version, or this version again once BuildKit's
 		// findings for it arrive; nothing else is news to the client.
-		if version < published || (version == published && (!fresh || publishedFresh) && !contextChanged) {
+		if version < published || (version == published && (!fresh || publishedFresh) && !stale) {
 			continue
 		}
-		fast, errs := diagnostics.Analyze(doc, s.buildContext(d))
+		st := s.settingsFor(d.path())
+		fast, errs := diagnostics.Analyze(doc, s.buildContext(d, st))
 		for _, err := range errs {
 			s.log.Error("analysis failed", "uri", d.uri, "err", err)
 		}
-		s.publish(d.uri, &version, doc, append(fast, buildkit...))
+		s.publish(d.uri, &version, doc, st.Diagnostics().Apply(append(fast, buildkit...)))
 		published, publishedFresh = version, fresh
 	}
 }
@@ -93,7 +95,7 @@ func (s *Server) work(d *document) {
 // runBuildKit runs BuildKit's checks for one version and hands the result
 // to the worker; a result for a version that is no longer current is
 // dropped, so it never overwrites newer findings.
-func (s *Server) runBuildKit(ctx context.Context, d *document, doc *dockerfile.Document, version int32) {
+func (s *Server) runBuildKit(ctx context.Context, d *document, doc *dockerfile.Document, version int32, opts diagnostics.BuildKitOptions) {
 	var res []diagnostics.Finding
 	func() {
 		defer func() {
@@ -101,7 +103,7 @@ func (s *Server) runBuildKit(ctx context.Context, d *document, doc *dockerfile.D
 				s.log.Error("BuildKit checks panicked", "uri", d.uri, "panic", v)
 			}
 		}()
-		res = diagnostics.BuildKitChecks(ctx, doc, diagnostics.BuildKitOptions{})
+		res = diagnostics.BuildKitChecks(ctx, doc, opts)
 	}()
 	d.mu.Lock()
 	d.buildkitRunning = false
@@ -112,26 +114,58 @@ func (s *Server) runBuildKit(ctx context.Context, d *document, doc *dockerfile.D
 	d.poke()
 }
 
-// buildContext is the document's build context (its folder, for now), or
-// nil while it loads; the document is analysed again when the load ends.
-// Documents that are not files on disk have none.
-func (s *Server) buildContext(d *document) *buildcontext.Context {
+// path is the document's file path, or "" when it is not a file.
+func (d *document) path() string {
 	if !d.uri.IsFile() {
+		return ""
+	}
+	return d.uri.FsPath()
+}
+
+// inputsChanged asks for a new analysis of the same text; with buildkit,
+// BuildKit's checks run again too (their options may have changed).
+func (d *document) inputsChanged(buildkit bool) {
+	d.mu.Lock()
+	d.stale = true
+	if buildkit {
+		d.buildkitFresh = false
+	}
+	d.mu.Unlock()
+	d.poke()
+}
+
+// buildKitOptions are the build settings BuildKit's checks need for d.
+func (s *Server) buildKitOptions(d *document) diagnostics.BuildKitOptions {
+	st := s.settingsFor(d.path())
+	opts := diagnostics.BuildKitOptions{BuildArgs: st.BuildArgs, Target: st.Target}
+	if bctx := s.buildContext(d, st); bctx != nil {
+		opts.IgnorePatterns = bctx.Patterns()
+	}
+	return opts
+}
+
+// buildContext is the document's build context, or nil while it loads
+// (the document is analysed again when the load ends) and for documents
+// that are not files on disk.
+func (s *Server) buildContext(d *document, st config.Settings) *buildcontext.Context {
+	path := d.path()
+	if path == "" {
 		return nil
 	}
-	path := d.uri.FsPath()
-	snap, ready, err := s.contexts.Get(context.Background(), filepath.Dir(path), path)
+	root := contextRoot(path, st)
+	snap, ready, err := s.contexts.Get(context.Background(), root, path)
 	if err != nil {
 		s.log.Debug("build context unavailable", "uri", d.uri, "err", err)
 	}
 	if ready != nil {
 		go func() {
 			<-ready
-			d.mu.Lock()
-			d.contextChanged = true
-			d.mu.Unlock()
-			d.poke()
+			// BuildKit's CopyIgnoredFile needs the ignore patterns too.
+			d.inputsChanged(true)
 		}()
+	}
+	if snap != nil {
+		s.watchFallback(root)
 	}
 	return snap
 }
