@@ -6,6 +6,9 @@
 package codeactions
 
 import (
+	"fmt"
+	"slices"
+
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -40,21 +43,44 @@ type Action struct {
 // for; ok is false when the fix would not be safe here.
 type Fixer func(doc *dockerfile.Document, f diagnostics.Finding, bctx *buildcontext.Context) (a Action, ok bool)
 
-// fixers maps a FixData.Kind to its fix; each fix registers itself in its
-// own file's init.
+// fixers maps a fix kind to its fix; each fix registers itself in its own
+// file's init. The kind is the finding's FixData.Kind, or for findings
+// without one (BuildKit's checks) the rule's name.
 var fixers = map[string]Fixer{}
 
 func register(kind string, f Fixer) { fixers[kind] = f }
+
+// Kind is the fix kind of a finding.
+func Kind(f diagnostics.Finding) string {
+	if f.Fix != nil {
+		return f.Fix.Kind
+	}
+	return f.Rule
+}
+
+// Apply returns text with the edits applied. The edits must not overlap;
+// their offsets refer to text.
+func Apply(text []byte, edits []dockerfile.Edit) ([]byte, error) {
+	sorted := slices.Clone(edits)
+	slices.SortStableFunc(sorted, func(a, b dockerfile.Edit) int { return a.Start - b.Start })
+	var out []byte
+	at := 0
+	for _, e := range sorted {
+		if e.Start < at || e.End < e.Start || e.End > len(text) {
+			return nil, fmt.Errorf("edit [%d,%d) overlaps another or lies outside the text (%d bytes)", e.Start, e.End, len(text))
+		}
+		out = append(append(out, text[at:e.Start]...), e.Text...)
+		at = e.End
+	}
+	return append(out, text[at:]...), nil
+}
 
 // For lists the fixes for the findings (findings without a fix, or whose
 // fix is not safe in this document, get none).
 func For(doc *dockerfile.Document, findings []diagnostics.Finding, bctx *buildcontext.Context) []Action {
 	var out []Action
 	for _, f := range findings {
-		if f.Fix == nil {
-			continue
-		}
-		fix, ok := fixers[f.Fix.Kind]
+		fix, ok := fixers[Kind(f)]
 		if !ok {
 			continue
 		}
