@@ -25,7 +25,6 @@ package cache
 import (
 	"fmt"
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
@@ -64,6 +63,9 @@ type Input struct {
 	Doc     *dockerfile.Document
 	Context *buildcontext.Context // nil: every path is taken to be in the context
 	Target  string                // stage name; "" means the last stage
+	// BuildArgs are the build's values (they choose stages through
+	// FROM ${VAR}); unset ones take their global ARG default.
+	BuildArgs map[string]string
 }
 
 // stageResult is how a stage ended, for the stages that use it.
@@ -75,7 +77,8 @@ type stageResult struct {
 // Predict answers: after ch, which steps re-run?
 func Predict(in Input, ch Change) []Step {
 	doc := in.Doc
-	needed := neededStages(doc, in.Target)
+	refs := newStageRefs(in, ch)
+	needed := refs.needed(in.Target)
 	results := make([]stageResult, len(doc.Stages))
 	var steps []Step
 	for _, st := range doc.Stages {
@@ -87,7 +90,7 @@ func Predict(in Input, ch Change) []Step {
 			results[st.Index] = stageResult{status: NotBuilt}
 			continue
 		}
-		p := predictor{in: in, ch: ch, results: results}
+		p := predictor{in: in, ch: ch, results: results, refs: refs}
 		stageSteps := p.stage(st)
 		steps = append(steps, stageSteps...)
 		last := stageSteps[len(stageSteps)-1]
@@ -111,10 +114,16 @@ type predictor struct {
 	status  Status // the chain so far: Cached, ReRun or Depends
 	reason  string
 	args    map[string]bool // args declared in this stage so far
+	refs    *stageRefs
 }
 
 func (p *predictor) stage(st *dockerfile.Stage) []Step {
 	p.status, p.reason, p.args = Cached, "", map[string]bool{}
+	if arg := p.refs.switchedBy[st.Index]; arg != "" {
+		// The previous build used another stage here: nothing of this one
+		// is in the cache from it.
+		p.status, p.reason = ReRun, fmt.Sprintf("build arg %s changed which stage is built here, and this one was not part of the previous build", arg)
+	}
 	var out []Step
 	for _, inst := range st.Instructions {
 		status, reason := p.step(st, inst)
@@ -184,8 +193,8 @@ func (p *predictor) fromCause(st *dockerfile.Stage, inst *dockerfile.Instruction
 			return ReRun, fmt.Sprintf("the FROM line uses build arg %s, which changed", a)
 		}
 	}
-	base := p.in.Doc.StageByName(st.Base)
-	if base == nil || base.Index >= st.Index {
+	base := p.refs.resolve(st.Base, st.Index)
+	if base == nil {
 		return Cached, ""
 	}
 	switch r := p.results[base.Index]; r.status {
@@ -260,12 +269,7 @@ func (p *predictor) copyCause(inst *dockerfile.Instruction) (Status, string) {
 // fromStage is how a COPY --from or a bind mount from a stage is affected
 // by that stage.
 func (p *predictor) fromStage(ref string) (Status, string) {
-	st := p.in.Doc.StageByName(ref)
-	if st == nil {
-		if n, ok := stageIndex(ref); ok && n < len(p.in.Doc.Stages) {
-			st = p.in.Doc.Stages[n]
-		}
-	}
+	st := p.refs.resolve(ref, len(p.in.Doc.Stages))
 	if st == nil {
 		return Cached, "" // an image: not part of this build's changes
 	}
@@ -306,60 +310,4 @@ func Covers(src, p string) bool {
 		}
 	}
 	return false
-}
-
-func neededStages(doc *dockerfile.Document, target string) map[int]bool {
-	needed := map[int]bool{}
-	if len(doc.Stages) == 0 {
-		return needed
-	}
-	start := doc.Stages[len(doc.Stages)-1]
-	if target != "" {
-		if st := doc.StageByName(target); st != nil {
-			start = st
-		}
-	}
-	var visit func(st *dockerfile.Stage)
-	visit = func(st *dockerfile.Stage) {
-		if needed[st.Index] {
-			return
-		}
-		needed[st.Index] = true
-		for _, dep := range stageDeps(doc, st) {
-			visit(dep)
-		}
-	}
-	visit(start)
-	return needed
-}
-
-// stageDeps are the earlier stages st builds on or copies from.
-func stageDeps(doc *dockerfile.Document, st *dockerfile.Stage) []*dockerfile.Stage {
-	var refs []string
-	refs = append(refs, st.Base)
-	for _, inst := range st.Instructions {
-		if v := flagValue(inst, "from"); v != "" {
-			refs = append(refs, v)
-		}
-		for _, f := range inst.Flags {
-			if f.Name == "mount" {
-				if from := MountOptions(f.Value)["from"]; from != "" {
-					refs = append(refs, from)
-				}
-			}
-		}
-	}
-	var out []*dockerfile.Stage
-	for _, r := range refs {
-		dep := doc.StageByName(r)
-		if dep == nil {
-			if n, ok := stageIndex(r); ok && n < st.Index {
-				dep = doc.Stages[n]
-			}
-		}
-		if dep != nil && dep.Index < st.Index && !slices.Contains(out, dep) {
-			out = append(out, dep)
-		}
-	}
-	return out
 }
