@@ -16,8 +16,8 @@ import (
 
 // Kinds of actions, as LSP names them.
 const (
-	QuickFix = "quickfix"
-	FixAll   = "source.fixAll.dockerfile-ls"
+	QuickFix     = "quickfix"
+	SourceFixAll = "source.fixAll.dockerfile-ls"
 )
 
 // FileEdit is a change to another file than the Dockerfile (for example

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/cache"
@@ -44,8 +45,13 @@ func checkCopyBeforeInstall(p *Pass) {
 			if cause == nil {
 				continue
 			}
+			var fix *FixData
+			if !viaMount && !inv.InstallsProject {
+				fix = &FixData{Kind: "copy-manifests-first", Args: map[string]string{
+					"copy": strconv.Itoa(cause.Span.Start), "run": strconv.Itoa(inst.Span.Start)}}
+			}
 			p.Report(inst.Span, copyBeforeInstallMessage(p, st, i, inst, cause, inv, viaMount),
-				[]Related{{Span: cause.Span, Message: "this brings the whole build context (or a folder of it) into the build before the install"}}, nil)
+				[]Related{{Span: cause.Span, Message: "this brings the whole build context (or a folder of it) into the build before the install"}}, fix)
 		}
 	}
 }

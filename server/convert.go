@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -66,6 +67,9 @@ func (s *Server) toDiagnostic(u uri.URI, doc *dockerfile.Document, f diagnostics
 	}
 	if f.DocsURL != "" {
 		d.CodeDescription = protocol.CodeDescription{Href: uri.URI(f.DocsURL)}
+	}
+	if f.Fix != nil {
+		d.Data, _ = json.Marshal(f.Fix)
 	}
 	for _, r := range f.Related {
 		d.RelatedInformation = append(d.RelatedInformation, protocol.DiagnosticRelatedInformation{

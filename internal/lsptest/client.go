@@ -51,8 +51,12 @@ var (
 	buildErr  error
 )
 
-// Binary builds the server once per test process and returns its path.
+// Binary builds the server once per test process and returns its path;
+// DOCKERFILE_LS_BIN names a prebuilt binary to test instead.
 func Binary(t testing.TB) string {
+	if bin := os.Getenv("DOCKERFILE_LS_BIN"); bin != "" {
+		return bin
+	}
 	buildOnce.Do(func() {
 		_, file, _, _ := runtime.Caller(0)
 		root := filepath.Join(filepath.Dir(file), "..", "..")

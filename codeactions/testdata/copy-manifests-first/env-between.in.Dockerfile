@@ -1,0 +1,5 @@
+FROM python:3.12
+WORKDIR /app
+COPY . .
+ENV PIP_INDEX_URL=https://mirror.example/simple
+RUN pip install -r requirements.txt

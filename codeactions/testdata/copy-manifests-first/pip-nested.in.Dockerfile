@@ -1,0 +1,4 @@
+FROM python:3.12
+WORKDIR /srv
+COPY . .
+RUN pip install -r requirements.txt

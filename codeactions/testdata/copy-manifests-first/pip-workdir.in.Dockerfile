@@ -1,0 +1,7 @@
+FROM python:3.12-slim
+WORKDIR /app
+COPY --chown=1000:1000 . .
+LABEL stage=app
+# dependencies
+RUN pip install --no-cache-dir -r requirements.txt
+EXPOSE 8000

@@ -1,0 +1,220 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/dockerfile-ls/dockerfile-ls/codeactions"
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+)
+
+func init() {
+	capabilityFamilies = append(capabilityFamilies, func(caps *protocol.ServerCapabilities, _ protocol.ClientCapabilities) {
+		resolve := true
+		caps.CodeActionProvider = &protocol.CodeActionOptions{
+			CodeActionKinds: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix, codeactions.SourceFixAll},
+			ResolveProvider: &resolve,
+		}
+	})
+}
+
+// actionData identifies an action for codeAction/resolve: the document
+// version it was computed for, and which fix of which finding.
+type actionData struct {
+	URI     uri.URI `json:"uri"`
+	Version int32   `json:"version"`
+	Kind    string  `json:"kind"`
+	Start   int     `json:"start"` // the finding's span start
+	Title   string  `json:"title"`
+}
+
+// CodeAction implements protocol.Server: the fixes for the findings in the
+// requested range, and source.fixAll. Findings are computed again here
+// rather than read from the request's diagnostics, so clients without
+// diagnostic data support (Neovim 0.7) get the same fixes.
+func (s *Server) CodeAction(ctx context.Context, p *protocol.CodeActionParams) ([]protocol.CommandOrCodeAction, error) {
+	doc, d := docAt(ctx, p.TextDocument.URI), s.lookup(p.TextDocument.URI)
+	if doc == nil || d == nil {
+		return nil, nil
+	}
+	version, findings := s.findingsFor(d, doc)
+	if wants(p.Context.Only, codeactions.SourceFixAll) {
+		if a := s.fixAllAction(d, doc); a != nil {
+			return []protocol.CommandOrCodeAction{a}, nil
+		}
+		return nil, nil
+	}
+	if !wants(p.Context.Only, string(protocol.CodeActionKindQuickFix)) {
+		return nil, nil
+	}
+	start, _ := s.toOffset(doc, p.Range.Start)
+	end, _ := s.toOffset(doc, p.Range.End)
+	lazy := s.resolvesEdits()
+	var out []protocol.CommandOrCodeAction
+	for _, a := range codeactions.For(doc, findings, s.buildContext(d, s.settingsFor(d.path()))) {
+		if a.Finding.Span.Start > end || a.Finding.Span.End < start {
+			continue
+		}
+		ca := s.toCodeAction(d.uri, doc, a)
+		if lazy {
+			ca.Edit = nil
+			ca.Data, _ = json.Marshal(actionData{URI: d.uri, Version: version, Kind: codeactions.Kind(a.Finding), Start: a.Finding.Span.Start, Title: a.Title})
+		}
+		out = append(out, ca)
+	}
+	return out, nil
+}
+
+// CodeActionResolve implements protocol.Server: compute the edit of an
+// action offered without one, if the document has not changed since.
+func (s *Server) CodeActionResolve(ctx context.Context, ca *protocol.CodeAction) (*protocol.CodeAction, error) {
+	var data actionData
+	if err := json.Unmarshal(ca.Data, &data); err != nil {
+		return nil, fmt.Errorf("code action without our data: %w", err)
+	}
+	doc, d := docAt(ctx, data.URI), s.lookup(data.URI)
+	if doc == nil || d == nil {
+		return ca, nil
+	}
+	version, findings := s.findingsFor(d, doc)
+	if version != data.Version {
+		return ca, nil // stale: the client asks again
+	}
+	for _, a := range codeactions.For(doc, findings, s.buildContext(d, s.settingsFor(d.path()))) {
+		if codeactions.Kind(a.Finding) == data.Kind && a.Finding.Span.Start == data.Start && a.Title == data.Title {
+			resolved := s.toCodeAction(d.uri, doc, a)
+			return resolved, nil
+		}
+	}
+	return ca, nil
+}
+
+// findingsFor is what the worker would publish for doc: the fast findings
+// and BuildKit's when they belong to this text.
+func (s *Server) findingsFor(d *document, doc *dockerfile.Document) (int32, []diagnostics.Finding) {
+	d.mu.Lock()
+	version, current, buildkit := d.version, d.doc, d.buildkit
+	d.mu.Unlock()
+	st := s.settingsFor(d.path())
+	fs, _ := diagnostics.Analyze(doc, s.buildContext(d, st))
+	if current == doc {
+		fs = append(fs, buildkit...)
+	}
+	return version, st.Diagnostics().Apply(fs)
+}
+
+// fixAllAction is source.fixAll: every safe fix, as one edit.
+func (s *Server) fixAllAction(d *document, doc *dockerfile.Document) *protocol.CodeAction {
+	st := s.settingsFor(d.path())
+	bctx := s.buildContext(d, st)
+	opts := s.buildKitOptions(d)
+	fixed, n := codeactions.FixAll(doc.Text, bctx, func(doc *dockerfile.Document) []diagnostics.Finding {
+		fs, _ := diagnostics.Analyze(doc, bctx)
+		fs = append(fs, diagnostics.BuildKitChecks(context.Background(), doc, opts)...)
+		return st.Diagnostics().Apply(fs)
+	})
+	if n == 0 {
+		return nil
+	}
+	e := codeactions.MinimalEdit(doc.Text, fixed)
+	kind := protocol.CodeActionKind(codeactions.SourceFixAll)
+	return &protocol.CodeAction{
+		Title: fmt.Sprintf("Fix all safe problems (%d)", n),
+		Kind:  &kind,
+		Edit: &protocol.WorkspaceEdit{Changes: map[uri.URI][]protocol.TextEdit{
+			d.uri: {{Range: s.toRange(doc, dockerfile.Span{Start: e.Start, End: e.End}), NewText: e.Text}},
+		}},
+	}
+}
+
+func (s *Server) toCodeAction(u uri.URI, doc *dockerfile.Document, a codeactions.Action) *protocol.CodeAction {
+	kind := protocol.CodeActionKindQuickFix
+	ca := &protocol.CodeAction{
+		Title:       a.Title,
+		Kind:        &kind,
+		Diagnostics: []protocol.Diagnostic{s.toDiagnostic(u, doc, a.Finding)},
+		Edit:        s.toWorkspaceEdit(u, doc, a),
+	}
+	if a.Preferred {
+		preferred := true
+		ca.IsPreferred = &preferred
+	}
+	return ca
+}
+
+// toWorkspaceEdit: plain changes for the Dockerfile; document changes when
+// the fix also creates or extends another file (.dockerignore).
+func (s *Server) toWorkspaceEdit(u uri.URI, doc *dockerfile.Document, a codeactions.Action) *protocol.WorkspaceEdit {
+	var edits []protocol.TextEdit
+	for _, e := range a.Edits {
+		edits = append(edits, protocol.TextEdit{Range: s.toRange(doc, dockerfile.Span{Start: e.Start, End: e.End}), NewText: e.Text})
+	}
+	if len(a.Files) == 0 {
+		return &protocol.WorkspaceEdit{Changes: map[uri.URI][]protocol.TextEdit{u: edits}}
+	}
+	var changes []protocol.DocumentChange
+	root := contextRoot(u.FsPath(), s.settingsFor(u.FsPath()))
+	for _, f := range a.Files {
+		target := uri.File(filepath.Join(root, filepath.FromSlash(f.Path)))
+		if f.Create {
+			changes = append(changes, &protocol.CreateFile{Kind: "create", URI: target})
+		}
+		changes = append(changes, &protocol.TextDocumentEdit{
+			TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: target}},
+			Edits:        []protocol.TextDocumentEditElement{&protocol.TextEdit{Range: endOfFile(f), NewText: f.Append}},
+		})
+	}
+	if len(edits) > 0 {
+		var elems []protocol.TextDocumentEditElement
+		for i := range edits {
+			elems = append(elems, &edits[i])
+		}
+		changes = append(changes, &protocol.TextDocumentEdit{
+			TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: u}},
+			Edits:        elems,
+		})
+	}
+	return &protocol.WorkspaceEdit{DocumentChanges: changes}
+}
+
+// endOfFile is where an append goes: a position past the end, which the
+// LSP specification clamps to the end of the document.
+func endOfFile(codeactions.FileEdit) protocol.Range {
+	p := protocol.Position{Line: 1 << 30}
+	return protocol.Range{Start: p, End: p}
+}
+
+// resolvesEdits: the client can fetch an action's edit lazily.
+func (s *Server) resolvesEdits() bool {
+	return s.clientSupports(func(c protocol.ClientCapabilities) bool {
+		if c.TextDocument == nil || c.TextDocument.CodeAction == nil {
+			return false
+		}
+		for _, p := range c.TextDocument.CodeAction.ResolveSupport.Properties {
+			if p == "edit" {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// wants reports whether a request's "only" filter admits kind (an empty
+// filter admits everything; "source.fixAll" admits our sub-kind).
+func wants(only []protocol.CodeActionKind, kind string) bool {
+	if len(only) == 0 {
+		return kind != codeactions.SourceFixAll
+	}
+	for _, o := range only {
+		if string(o) == kind || (len(kind) > len(o) && kind[:len(o)+1] == string(o)+".") {
+			return true
+		}
+	}
+	return false
+}

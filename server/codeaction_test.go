@@ -1,0 +1,115 @@
+package server_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/dockerfile-ls/dockerfile-ls/internal/lsptest"
+)
+
+type textEdit struct {
+	Range struct {
+		Start struct{ Line, Character int } `json:"start"`
+		End   struct{ Line, Character int } `json:"end"`
+	} `json:"range"`
+	NewText string `json:"newText"`
+}
+
+type codeAction struct {
+	Title       string          `json:"title"`
+	Kind        string          `json:"kind"`
+	IsPreferred bool            `json:"isPreferred"`
+	Data        json.RawMessage `json:"data"`
+	Edit        *struct {
+		Changes map[string][]textEdit `json:"changes"`
+	} `json:"edit"`
+}
+
+// applyEdits applies LSP edits (UTF-16 positions; the test texts are ASCII)
+// as a client does.
+func applyEdits(t *testing.T, text string, edits []textEdit) string {
+	lines := []int{0}
+	for i, c := range text {
+		if c == '\n' {
+			lines = append(lines, i+1)
+		}
+	}
+	offset := func(l, c int) int {
+		if l >= len(lines) {
+			return len(text)
+		}
+		return lines[l] + c
+	}
+	sort.Slice(edits, func(i, j int) bool {
+		return offset(edits[i].Range.Start.Line, edits[i].Range.Start.Character) > offset(edits[j].Range.Start.Line, edits[j].Range.Start.Character)
+	})
+	for _, e := range edits {
+		s, en := offset(e.Range.Start.Line, e.Range.Start.Character), offset(e.Range.End.Line, e.Range.End.Character)
+		text = text[:s] + e.NewText + text[en:]
+	}
+	return text
+}
+
+// TestHeadlineFix: the reorder requested over stdio, applied by the
+// client, and the re-published diagnostics no longer hold the finding —
+// once with the edit in the response, once resolved lazily.
+func TestHeadlineFix(t *testing.T) {
+	for _, lazy := range []bool{false, true} {
+		dir := t.TempDir()
+		for name, content := range map[string]string{"requirements.txt": "flask\n", "app.py": "print(1)\n"} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		docURI := "file://" + filepath.Join(dir, "Dockerfile")
+		text := "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
+		want := "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"
+		c := lsptest.Start(t)
+		caps := map[string]any{}
+		if lazy {
+			caps = map[string]any{"textDocument": map[string]any{"codeAction": map[string]any{"resolveSupport": map[string]any{"properties": []string{"edit"}}}}}
+		}
+		c.Initialize(caps)
+		c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": docURI, "languageId": "dockerfile", "version": 1, "text": text}})
+		c.WaitDiagnostics(docURI, func(d lsptest.Diagnostics) bool { return slices.Contains(d.Codes(), "CopyBeforeInstall") })
+		res := c.Call("textDocument/codeAction", map[string]any{
+			"textDocument": map[string]any{"uri": docURI},
+			"range":        map[string]any{"start": map[string]any{"line": 3, "character": 0}, "end": map[string]any{"line": 3, "character": 0}},
+			"context":      map[string]any{"diagnostics": []any{}},
+		})
+		var actions []codeAction
+		if err := json.Unmarshal(res.Result, &actions); err != nil {
+			t.Fatalf("%s: %v", res.Result, err)
+		}
+		var fix *codeAction
+		for i := range actions {
+			if actions[i].IsPreferred {
+				fix = &actions[i]
+			}
+		}
+		if fix == nil {
+			t.Fatalf("lazy=%v: no preferred fix in %s", lazy, res.Result)
+		}
+		if lazy {
+			if fix.Edit != nil {
+				t.Fatal("lazy client got the edit eagerly")
+			}
+			r := c.Call("codeAction/resolve", fix)
+			if err := json.Unmarshal(r.Result, fix); err != nil || fix.Edit == nil {
+				t.Fatalf("resolve: %s %v", r.Result, err)
+			}
+		}
+		got := applyEdits(t, text, fix.Edit.Changes[docURI])
+		if got != want {
+			t.Fatalf("lazy=%v: fixed text:\n%s\nwant:\n%s", lazy, got, want)
+		}
+		c.Notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": docURI, "version": 2}, "contentChanges": []any{map[string]any{"text": got}}})
+		c.WaitDiagnostics(docURI, func(d lsptest.Diagnostics) bool {
+			return d.Version != nil && *d.Version == 2 && !slices.Contains(d.Codes(), "CopyBeforeInstall")
+		})
+	}
+}
