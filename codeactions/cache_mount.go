@@ -1,0 +1,171 @@
+package codeactions
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
+	"github.com/dockerfile-ls/dockerfile-ls/cache"
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
+)
+
+// AddCacheMount is the fix kind of InstallWithoutCacheMount.
+const AddCacheMount = "add-cache-mount"
+
+func init() { register(AddCacheMount, addCacheMount) }
+
+// aptKeepCache is the line Debian-based images need before an apt cache
+// mount: their docker-clean hook deletes downloaded packages, which would
+// leave the cache empty.
+const aptKeepCache = `RUN rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache`
+
+// addCacheMount adds RUN --mount=type=cache for the manager's cache
+// directories, in the user's home under a non-root USER (with its uid and
+// gid, else the mount is root-owned), and drops what the mount makes
+// pointless: --no-cache-dir and the like, and apt's rm -rf of the lists
+// it now keeps in the mount.
+func addCacheMount(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
+	run := doc.InstructionAt(f.Span.Start)
+	m := pkgmgr.Lookup(f.Fix.Args["manager"])
+	if run == nil || run.Keyword != "RUN" || m == nil || len(m.Caches) == 0 {
+		return Action{}, false
+	}
+	owner, ok := userAt(doc, run)
+	if !ok {
+		return Action{}, false
+	}
+	var mounts []string
+	for _, c := range m.Caches {
+		target := c.Path
+		if owner.home != "" {
+			if c.Home == "" {
+				return Action{}, false
+			}
+			target = path.Join(owner.home, c.Home)
+		}
+		if target == "" {
+			return Action{}, false
+		}
+		opts := "type=cache,target=" + target
+		if c.Sharing != "" {
+			opts += ",sharing=" + c.Sharing
+		}
+		opts += owner.ids
+		mounts = append(mounts, "--mount="+opts)
+	}
+	edits := []dockerfile.Edit{{Start: run.ArgsSpan.Start, End: run.ArgsSpan.Start, Text: strings.Join(mounts, " ") + " "}}
+	edits = append(edits, dropPointless(doc, run, m)...)
+	if m.Name == "apt" && !keepsAptCache(doc, run) {
+		at := doc.Lines.Start(run.Line)
+		indent := doc.Slice(dockerfile.Span{Start: at, End: run.KeywordSpan.Start})
+		edits = append(edits, dockerfile.Edit{Start: at, End: at, Text: indent + aptKeepCache + lineEnding(doc, run.Line)})
+	}
+	return Action{
+		Title:     fmt.Sprintf("Add a cache mount for %s (%s)", m.Name, targetsOf(mounts)),
+		Edits:     edits,
+		Preferred: true,
+		InFixAll:  true,
+	}, true
+}
+
+type runAs struct {
+	home string // "" for root
+	ids  string // ",uid=N,gid=M" for a non-root user
+}
+
+// userAt is the user a RUN runs as. A non-root user needs a known home
+// (ENV HOME) and a numeric uid (and gid): both unknown offline otherwise.
+func userAt(doc *dockerfile.Document, run *dockerfile.Instruction) (runAs, bool) {
+	user, home := "", ""
+	for _, in := range doc.Stages[run.Stage].Instructions {
+		if in.Line >= run.Line {
+			break
+		}
+		switch {
+		case in.Keyword == "USER" && len(in.Args) > 0:
+			user = in.Args[0].Value
+		case in.Keyword == "ENV":
+			for _, v := range doc.Stages[run.Stage].Vars {
+				if v.Inst == in && v.Name == "HOME" {
+					home = v.Value
+				}
+			}
+		}
+	}
+	if user == "" || user == "root" || user == "0" || user == "0:0" || user == "root:root" {
+		return runAs{}, true
+	}
+	uid, gid, _ := strings.Cut(user, ":")
+	if !numeric.MatchString(uid) || (gid != "" && !numeric.MatchString(gid)) || home == "" || strings.Contains(home, "$") {
+		return runAs{}, false
+	}
+	if gid == "" {
+		gid = uid
+	}
+	return runAs{home: home, ids: ",uid=" + uid + ",gid=" + gid}, true
+}
+
+var numeric = regexp.MustCompile(`^[0-9]+$`)
+
+// dropPointless removes the manager's no-cache flags (the cache now lives
+// outside the image) and, for apt, the "&& rm -rf /var/lib/apt/lists/*"
+// that would empty the mount.
+func dropPointless(doc *dockerfile.Document, run *dockerfile.Instruction, m *pkgmgr.Manager) []dockerfile.Edit {
+	script := cache.Script(doc, run)
+	if script == nil || run.JSONForm {
+		return nil
+	}
+	base := run.ArgsSpan.Start
+	var edits []dockerfile.Edit
+	for i, c := range script.Commands {
+		inv, ok := pkgmgr.Classify(c)
+		if !ok || inv.Manager != m || c.Start < 0 {
+			continue
+		}
+		for _, w := range c.Args {
+			for _, flag := range m.NoCacheFlags {
+				if w.Value == flag && w.Start > 0 {
+					edits = append(edits, removeWord(doc, base+w.Start, base+w.End))
+				}
+			}
+		}
+		if inv.Action == pkgmgr.Clean && m.Name == "apt" && c.Op == "&&" && !c.AfterOr && i > 0 && c.Args[0].Value == "rm" {
+			prev := script.Commands[i-1]
+			edits = append(edits, dockerfile.Edit{Start: base + prev.End, End: base + c.End})
+		}
+	}
+	return edits
+}
+
+// removeWord deletes the word [start, end) (file offsets) with the blanks
+// before it, so no double space is left.
+func removeWord(doc *dockerfile.Document, start, end int) dockerfile.Edit {
+	for start > 0 && (doc.Text[start-1] == ' ' || doc.Text[start-1] == '\t') {
+		start--
+	}
+	return dockerfile.Edit{Start: start, End: end}
+}
+
+// keepsAptCache reports whether the stage already disables docker-clean.
+func keepsAptCache(doc *dockerfile.Document, run *dockerfile.Instruction) bool {
+	for _, in := range doc.Stages[run.Stage].Instructions {
+		if in.Line < run.Line && strings.Contains(doc.Slice(in.Span), "docker-clean") {
+			return true
+		}
+	}
+	return false
+}
+
+func targetsOf(mounts []string) string {
+	var out []string
+	for _, m := range mounts {
+		_, t, _ := strings.Cut(m, "target=")
+		t, _, _ = strings.Cut(t, ",")
+		out = append(out, t)
+	}
+	return strings.Join(out, ", ")
+}

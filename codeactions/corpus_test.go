@@ -1,0 +1,94 @@
+package codeactions
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+)
+
+func corpusFiles(t *testing.T) []string {
+	files, _ := filepath.Glob("../../shared/corpus/*/*")
+	var out []string
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".md") && !strings.Contains(filepath.Base(f), "LICENSE") {
+			out = append(out, f)
+		}
+	}
+	if len(out) < 2000 {
+		t.Fatalf("corpus not found: %d files", len(out))
+	}
+	return out
+}
+
+func countRule(fs []diagnostics.Finding, rule string) int {
+	n := 0
+	for _, f := range fs {
+		if f.Rule == rule {
+			n++
+		}
+	}
+	return n
+}
+
+func countErrors(fs []diagnostics.Finding) int {
+	n := 0
+	for _, f := range fs {
+		if f.Severity == diagnostics.Error {
+			n++
+		}
+	}
+	return n
+}
+
+// fastFindings is the fast analysis (BuildKit's checks have their own
+// corpus test with their fixes).
+func fastFindings(doc *dockerfile.Document) []diagnostics.Finding {
+	fs, _ := diagnostics.Analyze(doc, nil)
+	return fs
+}
+
+// TestCorpusFixes: on every real-world Dockerfile, every offered fix (of
+// our rules) applies cleanly, the result parses when the input did, the
+// finding it fixed is gone, no new error appears; and source.fixAll
+// settles: a second run changes nothing.
+func TestCorpusFixes(t *testing.T) {
+	offered := 0
+	for _, file := range corpusFiles(t) {
+		text, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := dockerfile.Parse(text)
+		before := fastFindings(doc)
+		for _, a := range For(doc, before, nil) {
+			offered++
+			fixed, err := Apply(text, a.Edits)
+			if err != nil {
+				t.Errorf("%s: %s: %v", file, a.Title, err)
+				continue
+			}
+			fdoc := dockerfile.Parse(fixed)
+			if doc.Error == nil && fdoc.Error != nil {
+				t.Errorf("%s: %s breaks parsing: %v", file, a.Title, fdoc.Error)
+				continue
+			}
+			after := fastFindings(fdoc)
+			if countRule(after, a.Finding.Rule) >= countRule(before, a.Finding.Rule) {
+				t.Errorf("%s: %s did not remove its %s finding", file, a.Title, a.Finding.Rule)
+			}
+			if countErrors(after) > countErrors(before) {
+				t.Errorf("%s: %s added an error", file, a.Title)
+			}
+		}
+		once, _ := FixAll(text, nil, fastFindings)
+		twice, n := FixAll(once, nil, fastFindings)
+		if n != 0 || string(twice) != string(once) {
+			t.Errorf("%s: fixAll did not settle: a second run applied %d fixes", file, n)
+		}
+	}
+	t.Logf("%d fixes offered and checked", offered)
+}

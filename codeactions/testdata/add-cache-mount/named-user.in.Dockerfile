@@ -1,0 +1,3 @@
+FROM node:20
+USER node
+RUN npm ci
