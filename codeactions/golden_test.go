@@ -90,7 +90,7 @@ func TestGolden(t *testing.T) {
 		})
 	}
 	for kind := range fixers {
-		if !kinds[kind] {
+		if !kinds[kind] && kind != Dockerignore { // it edits another file: see dockerignore_test.go
 			t.Errorf("fix %s has no golden files in testdata/%s/", kind, kind)
 		}
 	}

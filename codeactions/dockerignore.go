@@ -1,0 +1,47 @@
+package codeactions
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+)
+
+// Dockerignore is the fix kind of VolatileContext.
+const Dockerignore = "dockerignore"
+
+func init() { register(Dockerignore, dockerignore) }
+
+// dockerignore adds the volatile folders to the ignore file in use, or
+// creates .dockerignore at the context root. Offered, never applied by
+// fixAll: excluding files changes what the build can COPY.
+func dockerignore(_ *dockerfile.Document, f diagnostics.Finding, bctx *buildcontext.Context) (Action, bool) {
+	paths := strings.Fields(f.Fix.Args["paths"])
+	if bctx == nil || len(paths) == 0 {
+		return Action{}, false
+	}
+	lines := "# Folders that change on every commit or install (added by dockerfile-ls)\n" + strings.Join(paths, "\n") + "\n"
+	edit := FileEdit{Path: ".dockerignore", Create: true, Append: lines}
+	if existing := bctx.IgnoreFile(); existing != "" {
+		rel, err := filepath.Rel(bctx.Root(), existing)
+		if err != nil {
+			return Action{}, false
+		}
+		text, err := os.ReadFile(existing)
+		if err != nil {
+			return Action{}, false
+		}
+		if len(text) > 0 && !strings.HasSuffix(string(text), "\n") {
+			lines = "\n" + lines
+		}
+		edit = FileEdit{Path: filepath.ToSlash(rel), Append: lines}
+	}
+	return Action{
+		Title: fmt.Sprintf("Add %s to %s", strings.Join(paths, ", "), filepath.Base(edit.Path)),
+		Files: []FileEdit{edit},
+	}, true
+}
