@@ -65,10 +65,9 @@ func addCacheMount(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcont
 		edits = append(edits, dockerfile.Edit{Start: at, End: at, Text: indent + aptKeepCache + lineEnding(doc, run.Line)})
 	}
 	return Action{
-		Title:     fmt.Sprintf("Add a cache mount for %s (%s)", m.Name, targetsOf(mounts)),
-		Edits:     edits,
-		Preferred: true,
-		InFixAll:  true,
+		Title:    fmt.Sprintf("Add a cache mount for %s (%s)", m.Name, targetsOf(mounts)),
+		Edits:    edits,
+		InFixAll: true,
 	}, true
 }
 

@@ -43,6 +43,8 @@ func (s *Server) CodeAction(ctx context.Context, p *protocol.CodeActionParams) (
 	if doc == nil || d == nil {
 		return nil, nil
 	}
+	st := s.settingsFor(d.path())
+	bctx := s.buildContextWait(ctx, d, st)
 	version, findings := s.findingsFor(d, doc)
 	if wants(p.Context.Only, codeactions.SourceFixAll) {
 		if a := s.fixAllAction(d, doc); a != nil {
@@ -57,7 +59,7 @@ func (s *Server) CodeAction(ctx context.Context, p *protocol.CodeActionParams) (
 	end, _ := s.toOffset(doc, p.Range.End)
 	lazy := s.resolvesEdits()
 	var out []protocol.CommandOrCodeAction
-	for _, a := range codeactions.For(doc, findings, s.buildContext(d, s.settingsFor(d.path()))) {
+	for _, a := range codeactions.For(doc, findings, bctx) {
 		if a.Finding.Span.Start > end || a.Finding.Span.End < start {
 			continue
 		}
@@ -82,11 +84,12 @@ func (s *Server) CodeActionResolve(ctx context.Context, ca *protocol.CodeAction)
 	if doc == nil || d == nil {
 		return ca, nil
 	}
+	bctx := s.buildContextWait(ctx, d, s.settingsFor(d.path()))
 	version, findings := s.findingsFor(d, doc)
 	if version != data.Version {
 		return ca, nil // stale: the client asks again
 	}
-	for _, a := range codeactions.For(doc, findings, s.buildContext(d, s.settingsFor(d.path()))) {
+	for _, a := range codeactions.For(doc, findings, bctx) {
 		if codeactions.Kind(a.Finding) == data.Kind && a.Finding.Span.Start == data.Start && a.Title == data.Title {
 			resolved := s.toCodeAction(d.uri, doc, a)
 			return resolved, nil

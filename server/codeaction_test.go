@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/dockerfile-ls/dockerfile-ls/internal/lsptest"
@@ -87,12 +88,12 @@ func TestHeadlineFix(t *testing.T) {
 		}
 		var fix *codeAction
 		for i := range actions {
-			if actions[i].IsPreferred {
+			if strings.HasPrefix(actions[i].Title, "Copy requirements.txt first") {
 				fix = &actions[i]
 			}
 		}
-		if fix == nil {
-			t.Fatalf("lazy=%v: no preferred fix in %s", lazy, res.Result)
+		if fix == nil || !fix.IsPreferred {
+			t.Fatalf("lazy=%v: no preferred reorder fix in %s", lazy, res.Result)
 		}
 		if lazy {
 			if fix.Edit != nil {

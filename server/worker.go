@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"sync"
+	"time"
 
 	"go.lsp.dev/uri"
 
@@ -26,6 +27,8 @@ type document struct {
 	// false it was carried forward from an older one.
 	buildkitFresh   bool
 	buildkitRunning bool
+	// generation counts what was delivered: a pull client's result id.
+	generation int
 	// stale: something besides the text changed since the last publish
 	// (the build context loaded, the settings changed), so the same version
 	// is worth analysing again.
@@ -74,7 +77,9 @@ func (s *Server) work(d *document) {
 		}
 		d.mu.Unlock()
 		if closed {
-			s.publish(d.uri, nil, nil, nil)
+			if !s.clientSupports(pullSupported) {
+				s.publish(d.uri, nil, nil, nil)
+			}
 			return
 		}
 		// Publish a newer version, or this version again once BuildKit's
@@ -87,7 +92,9 @@ func (s *Server) work(d *document) {
 		for _, err := range errs {
 			s.log.Error("analysis failed", "uri", d.uri, "err", err)
 		}
-		s.publish(d.uri, &version, doc, st.Diagnostics().Apply(append(fast, buildkit...)))
+		s.deliver(d, func() {
+			s.publish(d.uri, &version, doc, st.Diagnostics().Apply(append(fast, buildkit...)))
+		}, fresh && !publishedFresh)
 		published, publishedFresh = version, fresh
 	}
 }
@@ -168,4 +175,22 @@ func (s *Server) buildContext(d *document, st config.Settings) *buildcontext.Con
 		s.watchFallback(root)
 	}
 	return snap
+}
+
+// buildContextWait is buildContext for requests (off the read loop): a
+// context still loading is worth waiting a little for, since fixes need it.
+func (s *Server) buildContextWait(ctx context.Context, d *document, st config.Settings) *buildcontext.Context {
+	path := d.path()
+	if path == "" {
+		return nil
+	}
+	snap, ready, _ := s.contexts.Get(ctx, contextRoot(path, st), path)
+	if snap == nil && ready != nil {
+		select {
+		case <-ready:
+		case <-ctx.Done():
+		case <-time.After(3 * time.Second):
+		}
+	}
+	return s.buildContext(d, st)
 }
