@@ -1,0 +1,27 @@
+// Package features implements the everyday editing features of the
+// language server as pure functions: a parsed document and a byte offset
+// in, plain values with byte-offset spans out. It knows nothing of LSP;
+// package server converts positions (through package textpos) and types.
+//
+//   - Complete: instruction keywords (with snippets when the client takes
+//     them), parser directives and their values, flags per instruction and
+//     their values (every --mount type with its keys), stage names after
+//     FROM, COPY --from= and --mount=from=, and the variables in scope after
+//     $ or ${ with their values (global ARGs only in FROM lines or once
+//     re-declared; BuildKit's automatic platform ARGs).
+//   - HoverAt: instruction, flag, mount and directive docs with a link to
+//     the Dockerfile reference, the value of a variable at that point, what
+//     a stage reference names, and for a step what makes it re-run (the
+//     model of package cache).
+//   - SignatureHelpAt: the argument forms of the instruction being typed,
+//     and of a --mount value.
+//   - Definition, References, Highlights, PrepareRename, Rename: stage
+//     names and ARG/ENV variables, scoped per stage; a stage's `ARG NAME`
+//     without default is linked to the global ARG NAME, and a stage built
+//     FROM another sees that stage's ENV.
+//   - Symbols (outline), Folding, SemanticTokens (with the legend in
+//     TokenTypes and TokenModifiers), Format and FormatRange, Links.
+//
+// The reference data (docs, signatures, flags, mount keys, automatic ARGs)
+// is in data.json.
+package features
