@@ -21,6 +21,7 @@ const authorsLabel = "org.opencontainers.image.authors"
 // the line verbatim (no quotes, no variables); LABEL values go through
 // BuildKit's shell lexer, so the value is double-quoted with ", $ and the
 // escape character escaped, which the lexer turns back into exactly x.
+// LABEL is written in the casing most keywords of the file use.
 //
 // No fix when the file already sets that label somewhere (the new LABEL
 // could override it), or when MAINTAINER spans several lines.
@@ -42,9 +43,12 @@ func fixMaintainer(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcont
 			return Action{}, false
 		}
 	}
-	kw := doc.Slice(in.KeywordSpan)
+	label := "label"
+	if majorityUpper(doc) {
+		label = "LABEL"
+	}
 	args := trimmedArgs(doc, in)
-	text := sameCase("label", kw) + " " + authorsLabel + "=" + doubleQuote(m.Maintainer, doc.Escape)
+	text := label + " " + authorsLabel + "=" + doubleQuote(m.Maintainer, doc.Escape)
 	return Action{
 		Title:     fmt.Sprintf("Replace MAINTAINER with LABEL %s", authorsLabel),
 		Edits:     []dockerfile.Edit{{Start: in.KeywordSpan.Start, End: args.End, Text: text}},
@@ -59,11 +63,11 @@ func fixMaintainer(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcont
 func doubleQuote(s string, escape rune) string {
 	var b strings.Builder
 	b.WriteByte('"')
-	for _, r := range s {
-		if r == '"' || r == '$' || r == escape {
+	for i := 0; i < len(s); i++ { // bytes: the special characters are ASCII
+		if c := rune(s[i]); c == '"' || c == '$' || c == escape {
 			b.WriteRune(escape)
 		}
-		b.WriteRune(r)
+		b.WriteByte(s[i])
 	}
 	b.WriteByte('"')
 	return b.String()

@@ -58,3 +58,23 @@ func trimmedArgs(doc *dockerfile.Document, in *dockerfile.Instruction) dockerfil
 func singleLine(doc *dockerfile.Document, s dockerfile.Span) bool {
 	return !strings.ContainsAny(doc.Slice(s), "\r\n")
 }
+
+// majorityUpper reports whether BuildKit's ConsistentInstructionCasing
+// would want upper-case keywords in doc: it counts the keywords of the
+// stages' instructions that are all lower or all upper case, and upper case
+// wins a tie.
+func majorityUpper(doc *dockerfile.Document) bool {
+	lower, upper := 0, 0
+	for _, in := range doc.Instructions {
+		if in.Stage < 0 {
+			continue
+		}
+		switch kw := doc.Slice(in.KeywordSpan); {
+		case isLower(kw):
+			lower++
+		case isUpper(kw):
+			upper++
+		}
+	}
+	return lower <= upper
+}

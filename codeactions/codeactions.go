@@ -37,6 +37,9 @@ type Action struct {
 	Preferred bool // the fix a user most likely wants
 	// InFixAll says whether source.fixAll may apply it unasked.
 	InFixAll bool
+	// Suppresses: the action silences the finding (skips the check)
+	// rather than fixing it.
+	Suppresses bool
 }
 
 // Fixer computes the fix for a finding whose Fix.Kind it is registered
@@ -49,6 +52,10 @@ type Fixer func(doc *dockerfile.Document, f diagnostics.Finding, bctx *buildcont
 var fixers = map[string]Fixer{}
 
 func register(kind string, f Fixer) { fixers[kind] = f }
+
+// extras are actions offered for any finding besides its fix, such as
+// skipping the check; never in fixAll.
+var extras []func(*dockerfile.Document, diagnostics.Finding) (Action, bool)
 
 // Kind is the fix kind of a finding.
 func Kind(f diagnostics.Finding) string {
@@ -79,15 +86,29 @@ func Apply(text []byte, edits []dockerfile.Edit) ([]byte, error) {
 // fix is not safe in this document, get none).
 func For(doc *dockerfile.Document, findings []diagnostics.Finding, bctx *buildcontext.Context) []Action {
 	var out []Action
+	mounted := map[*dockerfile.Instruction]bool{} // instructions the cache-mount fix applies to
 	for _, f := range findings {
-		fix, ok := fixers[Kind(f)]
-		if !ok {
-			continue
+		if fix, ok := fixers[Kind(f)]; ok {
+			if a, ok := fix(doc, f, bctx); ok {
+				a.Finding = f
+				out = append(out, a)
+				if Kind(f) == AddCacheMount {
+					mounted[doc.InstructionAt(f.Span.Start)] = true
+				}
+			}
 		}
-		if a, ok := fix(doc, f, bctx); ok {
-			a.Finding = f
-			out = append(out, a)
+		for _, extra := range extras {
+			if a, ok := extra(doc, f); ok {
+				a.Finding, a.Suppresses, a.InFixAll = f, true, false
+				out = append(out, a)
+			}
 		}
 	}
-	return out
+	kept := out[:0]
+	for _, a := range out {
+		if !supersededByMount[Kind(a.Finding)] || !mounted[doc.InstructionAt(a.Finding.Span.Start)] {
+			kept = append(kept, a)
+		}
+	}
+	return kept
 }

@@ -65,6 +65,9 @@ func TestCorpusFixes(t *testing.T) {
 		doc := dockerfile.Parse(text)
 		before := fastFindings(doc)
 		for _, a := range For(doc, before, nil) {
+			if a.Suppresses {
+				continue
+			}
 			offered++
 			fixed, err := Apply(text, a.Edits)
 			if err != nil {

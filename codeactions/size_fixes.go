@@ -1,0 +1,176 @@
+package codeactions
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
+	"github.com/dockerfile-ls/dockerfile-ls/cache"
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
+)
+
+// The size fixes. Each takes the offsets its rule computed, so the rule
+// and the fix agree on where the text goes.
+const (
+	AddNoInstallRecommends = "add-no-install-recommends"
+	AddRmAptLists          = "add-rm-apt-lists"
+	AddNoCacheDir          = "add-no-cache-dir"
+	AddCacheClean          = "add-cache-clean"
+	CopyChown              = "copy-chown"
+	SlimBase               = "slim-base"
+)
+
+// supersededByMount are the size fixes a cache mount makes unnecessary:
+// where the mount fix applies, they are not offered, so fixAll settles on
+// the mount.
+var supersededByMount = map[string]bool{AddNoCacheDir: true, AddCacheClean: true, AddRmAptLists: true}
+
+func init() {
+	// --no-install-recommends drops packages the image might use at run
+	// time: offered, not applied by fixAll.
+	register(AddNoInstallRecommends, insertion("Add %s", "flag", " ", false))
+	register(AddNoCacheDir, insertion("Add %s", "flag", " ", true))
+	register(AddCacheClean, insertion("Clean the cache in the same RUN (%s)", "text", "", true))
+	register(AddRmAptLists, removeAptLists)
+	register(CopyChown, copyChown)
+	// A slimmer base can lack what the image needs: offered only.
+	register(SlimBase, slimBase)
+}
+
+// insertion builds a fix that inserts Args[key] (after prefix) at
+// Args["offset"].
+func insertion(title, key, prefix string, fixAll bool) Fixer {
+	return func(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
+		off, err := strconv.Atoi(f.Fix.Args["offset"])
+		text := f.Fix.Args[key]
+		if err != nil || off < 0 || off > len(doc.Text) || text == "" {
+			return Action{}, false
+		}
+		return Action{
+			Title:    fmt.Sprintf(title, strings.TrimSpace(text)),
+			Edits:    []dockerfile.Edit{{Start: off, End: off, Text: prefix + text}},
+			InFixAll: fixAll,
+		}, true
+	}
+}
+
+// removeAptLists appends "&& rm -rf /var/lib/apt/lists/*", unless a later
+// RUN of the stage installs without updating first: it would find no lists.
+func removeAptLists(doc *dockerfile.Document, f diagnostics.Finding, bctx *buildcontext.Context) (Action, bool) {
+	run := doc.InstructionAt(f.Span.Start)
+	if run == nil || run.Stage < 0 {
+		return Action{}, false
+	}
+	for _, later := range doc.Stages[run.Stage].Instructions {
+		if later.Line > run.Line && later.Keyword == "RUN" && installsWithoutUpdate(doc, later) {
+			return Action{}, false
+		}
+	}
+	return insertion("Remove the apt lists in the same RUN (%s)", "text", "", true)(doc, f, bctx)
+}
+
+func installsWithoutUpdate(doc *dockerfile.Document, run *dockerfile.Instruction) bool {
+	updated := false
+	for _, inv := range cache.Invocations(doc, run) {
+		if inv.Manager == nil || inv.Manager.Name != "apt" {
+			continue
+		}
+		switch inv.Action {
+		case pkgmgr.Update:
+			updated = true
+		case pkgmgr.Install:
+			if !updated {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// copyChown adds --chown (or --chmod) to the COPY and removes the chown
+// command from the RUN (the whole RUN when it was the only command).
+func copyChown(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
+	a := f.Fix.Args
+	flag := a["flag"]
+	cmdStart, err1 := strconv.Atoi(a["cmdStart"])
+	cmdEnd, err2 := strconv.Atoi(a["cmdEnd"])
+	runStart, err3 := strconv.Atoi(a["runStart"])
+	if err1 != nil || err2 != nil || err3 != nil || flag == "" {
+		return Action{}, false
+	}
+	run := doc.InstructionAt(runStart)
+	if run == nil || run.Keyword != "RUN" {
+		return Action{}, false
+	}
+	var edits []dockerfile.Edit
+	for _, s := range strings.Split(a["copyOffsets"], ",") {
+		off, err := strconv.Atoi(s)
+		cp := doc.InstructionAt(off)
+		if err != nil || cp == nil || cp.KeywordSpan.End != off || hasFlagNamed(cp, strings.SplitN(flag[2:], "=", 2)[0]) {
+			return Action{}, false
+		}
+		edits = append(edits, dockerfile.Edit{Start: off, End: off, Text: " " + flag})
+	}
+	removal, ok := commandRemoval(doc, run, cmdStart, cmdEnd)
+	if !ok {
+		return Action{}, false
+	}
+	edits = append(edits, removal)
+	return Action{
+		Title:     fmt.Sprintf("Use COPY %s instead of a separate %s", flag, strings.Fields(doc.Slice(dockerfile.Span{Start: cmdStart, End: cmdEnd}))[0]),
+		Edits:     edits,
+		Preferred: true,
+		InFixAll:  true,
+	}, true
+}
+
+func hasFlagNamed(in *dockerfile.Instruction, name string) bool {
+	for _, f := range in.Flags {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// commandRemoval removes one top-level command of a RUN with its "&&" or
+// ";" joint, or the whole RUN when it is the only command.
+func commandRemoval(doc *dockerfile.Document, run *dockerfile.Instruction, start, end int) (dockerfile.Edit, bool) {
+	script := cache.Script(doc, run)
+	if script == nil {
+		return dockerfile.Edit{}, false
+	}
+	base := run.ArgsSpan.Start
+	cmds := script.Commands
+	for i, c := range cmds {
+		if base+c.Start != start || base+c.End != end || c.Sub || c.AfterOr {
+			continue
+		}
+		switch {
+		case len(cmds) == 1:
+			return dockerfile.Edit{Start: blockStart(doc, run), End: lineAfter(doc, run.EndLine)}, true
+		case i == 0 && (cmds[1].Op == "&&" || cmds[1].Op == ";"):
+			return dockerfile.Edit{Start: start, End: base + cmds[1].Start}, true
+		case i > 0 && (c.Op == "&&" || c.Op == ";") && (i+1 == len(cmds) || cmds[i+1].Op != "|"):
+			return dockerfile.Edit{Start: base + cmds[i-1].End, End: end}, true
+		}
+		return dockerfile.Edit{}, false
+	}
+	return dockerfile.Edit{}, false
+}
+
+func slimBase(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
+	start, err1 := strconv.Atoi(f.Fix.Args["start"])
+	end, err2 := strconv.Atoi(f.Fix.Args["end"])
+	image := f.Fix.Args["image"]
+	if err1 != nil || err2 != nil || image == "" || start < 0 || end > len(doc.Text) || start > end {
+		return Action{}, false
+	}
+	return Action{
+		Title: fmt.Sprintf("Use %s", image),
+		Edits: []dockerfile.Edit{{Start: start, End: end, Text: image}},
+	}, true
+}

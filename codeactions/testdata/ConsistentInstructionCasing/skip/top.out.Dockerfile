@@ -1,0 +1,3 @@
+# check=skip=ConsistentInstructionCasing
+FROM alpine:3.20
+workdir /app

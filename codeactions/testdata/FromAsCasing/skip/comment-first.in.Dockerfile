@@ -1,0 +1,2 @@
+# Build stage
+FROM alpine:3.20 as build

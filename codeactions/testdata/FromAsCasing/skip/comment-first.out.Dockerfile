@@ -1,0 +1,3 @@
+# check=skip=FromAsCasing
+# Build stage
+FROM alpine:3.20 as build

@@ -1,0 +1,5 @@
+# syntax=docker/dockerfile:1
+
+# check=skip=JSONArgsRecommended
+
+FROM alpine:3.20 as build

@@ -1,0 +1,5 @@
+FROM alpine:3.20 as build
+RUN echo build
+
+FROM build As final
+RUN echo final

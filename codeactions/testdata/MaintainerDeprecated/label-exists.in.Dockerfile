@@ -1,0 +1,3 @@
+FROM debian:bookworm
+LABEL org.opencontainers.image.authors="team@example.com"
+MAINTAINER John Doe <john@example.com>

@@ -1,0 +1,3 @@
+from debian:bookworm
+maintainer ops@example.com
+run echo hi

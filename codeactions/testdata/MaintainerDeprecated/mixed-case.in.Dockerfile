@@ -1,0 +1,3 @@
+FROM debian:bookworm
+Maintainer ops@example.com
+RUN echo hi

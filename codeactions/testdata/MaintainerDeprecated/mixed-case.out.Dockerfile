@@ -1,0 +1,3 @@
+FROM debian:bookworm
+LABEL org.opencontainers.image.authors="ops@example.com"
+RUN echo hi

@@ -1,0 +1,3 @@
+FROM debian:bookworm
+MAINTAINER John Doe <john@example.com>
+RUN echo hi

@@ -1,0 +1,3 @@
+# check=error=true
+FROM debian:bookworm
+MAINTAINER ops@example.com

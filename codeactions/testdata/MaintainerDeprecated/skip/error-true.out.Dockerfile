@@ -1,0 +1,3 @@
+# check=skip=MaintainerDeprecated;error=true
+FROM debian:bookworm
+MAINTAINER ops@example.com
