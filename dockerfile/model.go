@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
 	"github.com/dockerfile-ls/dockerfile-ls/textpos"
@@ -250,7 +251,9 @@ func (in *Instruction) Command() (any, error) {
 				in.memo.err = fmt.Errorf("internal error parsing %s: %v", in.Keyword, r)
 			}
 		}()
-		in.memo.command, in.memo.err = instructions.ParseInstruction(in.Node)
+		// With a linter: without one BuildKit panics on an instruction that
+		// has a "# check=" comment above it.
+		in.memo.command, in.memo.err = instructions.ParseInstructionWithLinter(in.Node, linter.New(&linter.Config{}))
 	})
 	return in.memo.command, in.memo.err
 }

@@ -2,88 +2,419 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
+	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
+	"github.com/dockerfile-ls/dockerfile-ls/codeactions"
+	"github.com/dockerfile-ls/dockerfile-ls/config"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
-	"github.com/dockerfile-ls/dockerfile-ls/textpos"
 )
 
-// jsonFinding is one finding in `check --format json`; lines and columns
-// are 1-based, columns count characters.
-type jsonFinding struct {
-	Path      string `json:"path"`
-	Rule      string `json:"rule"`
-	Category  string `json:"category"`
-	Severity  string `json:"severity"`
-	Line      int    `json:"line"`
-	Column    int    `json:"column"`
-	EndLine   int    `json:"endLine"`
-	EndColumn int    `json:"endColumn"`
-	Message   string `json:"message"`
-	DocsURL   string `json:"docsUrl,omitempty"`
+const checkUsage = `Usage: dockerfile-ls check [flags] [PATH | GLOB | -]...
+
+With no PATH, checks every Dockerfile under the current folder (Dockerfile,
+*.Dockerfile, Dockerfile.*, Containerfile; not in .git, node_modules, vendor
+or .gitignore'd folders). A folder is searched the same way; a glob ("**"
+matches any number of folders) selects files; "-" reads standard input.
+
+Flags:
+  --format text|json|sarif|github|checkstyle   output format (default text)
+  --fail-level error|warning|info|hint|none     exit 1 on findings at or above it (default error)
+  --fix                 apply the safe fixes in place (source.fixAll's)
+  --diff                print the fixes as a unified diff instead of writing them
+  --config FILE         use this project file instead of looking for .dockerfile-ls.yaml
+  --context DIR         the build context (default: from the project, Compose or bake file, else the Dockerfile's folder)
+  --target STAGE        the stage to build
+  --build-arg NAME=VALUE  a build arg (repeatable)
+  --stdin-filename PATH the path standard input stands for (config, context, output)
+  --color auto|always|never  colour text output (default auto: on a terminal, unless NO_COLOR is set)
+
+Exit status: 0 clean, 1 findings at or above --fail-level (after --fix), 2 usage or I/O error.
+`
+
+// maxFixRounds bounds --fix's re-analyse and re-fix loop.
+const maxFixRounds = 10
+
+// fixesFor computes the fixes; tests replace it.
+var fixesFor = codeactions.For
+
+type checkOptions struct {
+	format, failLevel, color    string
+	fix, diff                   bool
+	configPath, stdinName       string
+	contextDir, target          string
+	buildArgs                   repeated
+	failAt                      diagnostics.Severity // 0 for none
+	explicitConfig              *config.File
+	cliSettings                 config.Settings
+	stdoutIsTTY, stderrIsTTY    bool
+	stdin                       io.Reader
+	stdout, stderr              io.Writer
+	cwd                         string
+	warnedConfig, contextErrors map[string]bool
 }
 
-func runCheck(args []string, stdout, stderr io.Writer) int {
+// fileReport is what check found in one Dockerfile.
+type fileReport struct {
+	path        string // as shown: relative to the working folder when given so
+	abs         string
+	doc         *dockerfile.Document // after the fixes, if any
+	original    []byte               // the text before the fixes
+	findings    []diagnostics.Finding
+	actions     []codeactions.Action // fixes for findings
+	fixed       int                  // fixes applied
+	contextRoot string
+	stdin       bool
+}
+
+func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o := &checkOptions{stdin: stdin, stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	format := fs.String("format", "text", "text or json")
-	if err := fs.Parse(args); err != nil {
-		return usageError(stderr, err)
+	fs.StringVar(&o.format, "format", "text", "")
+	fs.StringVar(&o.failLevel, "fail-level", "error", "")
+	fs.BoolVar(&o.fix, "fix", false, "")
+	fs.BoolVar(&o.diff, "diff", false, "")
+	fs.StringVar(&o.configPath, "config", "", "")
+	fs.StringVar(&o.contextDir, "context", "", "")
+	fs.StringVar(&o.target, "target", "", "")
+	fs.Var(&o.buildArgs, "build-arg", "")
+	fs.StringVar(&o.stdinName, "stdin-filename", "", "")
+	fs.StringVar(&o.color, "color", "auto", "")
+	// Flags may follow the paths, as users type them; "--" ends the flags.
+	var paths []string
+	for rest := args; len(rest) > 0; {
+		if err := fs.Parse(rest); err == flag.ErrHelp {
+			fmt.Fprint(stdout, checkUsage)
+			return 0
+		} else if err != nil {
+			return checkUsageError(stderr, err)
+		}
+		rest = fs.Args()
+		if n := len(rest); n > 0 {
+			if len(args) >= n+1 && args[len(args)-n-1] == "--" {
+				paths = append(paths, rest...)
+				break
+			}
+			paths, rest = append(paths, rest[0]), rest[1:]
+		}
 	}
-	if *format != "text" && *format != "json" {
-		return usageError(stderr, fmt.Errorf("unknown --format %q (text or json)", *format))
+	if err := o.validate(); err != nil {
+		return checkUsageError(stderr, err)
 	}
-	if fs.NArg() == 0 {
-		return usageError(stderr, fmt.Errorf("check needs at least one Dockerfile path"))
+	return o.run(paths)
+}
+
+func checkUsageError(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "dockerfile-ls check: %v\n\n%s", err, checkUsage)
+	return 2
+}
+
+func (o *checkOptions) validate() error {
+	switch o.format {
+	case "text", "json", "sarif", "github", "checkstyle":
+	default:
+		return fmt.Errorf("unknown --format %q (text, json, sarif, github or checkstyle)", o.format)
 	}
-	all := []jsonFinding{}
-	failed := false
-	for _, path := range fs.Args() {
-		text, err := os.ReadFile(path)
+	if o.failLevel != "none" {
+		sev, ok := diagnostics.ParseSeverity(o.failLevel)
+		if !ok {
+			return fmt.Errorf("unknown --fail-level %q (error, warning, info, hint or none)", o.failLevel)
+		}
+		o.failAt = sev
+	}
+	switch o.color {
+	case "auto", "always", "never":
+	default:
+		return fmt.Errorf("unknown --color %q (auto, always or never)", o.color)
+	}
+	o.cliSettings.Target = o.target
+	for _, a := range o.buildArgs {
+		name, value, ok := strings.Cut(a, "=")
+		if !ok || name == "" {
+			return fmt.Errorf("--build-arg %q: want NAME=VALUE", a)
+		}
+		if o.cliSettings.BuildArgs == nil {
+			o.cliSettings.BuildArgs = map[string]string{}
+		}
+		o.cliSettings.BuildArgs[name] = value
+	}
+	return nil
+}
+
+func (o *checkOptions) run(paths []string) int {
+	cwd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(o.stderr, "dockerfile-ls: %v\n", err)
+		return 2
+	}
+	o.cwd = cwd
+	o.stdoutIsTTY, o.stderrIsTTY = isTerminal(o.stdout), isTerminal(o.stderr)
+	o.warnedConfig, o.contextErrors = map[string]bool{}, map[string]bool{}
+	if o.contextDir != "" {
+		abs, err := filepath.Abs(o.contextDir)
 		if err != nil {
-			fmt.Fprintf(stderr, "dockerfile-ls: %v\n", err)
+			fmt.Fprintf(o.stderr, "dockerfile-ls: %v\n", err)
 			return 2
 		}
-		for _, f := range checkFile(path, text) {
-			failed = failed || f.Severity == diagnostics.Error.String()
-			all = append(all, f)
+		o.cliSettings.BuildContext = abs
+	}
+	if o.configPath != "" {
+		f, err := config.ReadFile(o.configPath)
+		if err != nil {
+			fmt.Fprintf(o.stderr, "dockerfile-ls: %v\n", err)
+			return 2
+		}
+		o.explicitConfig = f
+		o.warn(f)
+	}
+	for _, w := range o.cliSettings.Validate() {
+		fmt.Fprintf(o.stderr, "dockerfile-ls: warning: %s\n", w)
+	}
+	c := newChecker(o)
+	targets, failed := c.collect(paths)
+	if len(targets) == 0 && !failed {
+		fmt.Fprintln(o.stderr, "dockerfile-ls: no Dockerfiles found")
+	}
+	stdinCount := 0
+	for _, t := range targets {
+		if t.stdin {
+			stdinCount++
 		}
 	}
-	if *format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(all)
-	} else {
-		for _, f := range all {
-			fmt.Fprintf(stdout, "%s:%d:%d: %s %s: %s\n", f.Path, f.Line, f.Column, f.Severity, f.Rule, f.Message)
+	if stdinCount > 1 {
+		return checkUsageError(o.stderr, fmt.Errorf(`"-" (standard input) given more than once`))
+	}
+	if stdinCount == 1 && len(targets) > 1 && o.fix && !o.diff {
+		return checkUsageError(o.stderr, fmt.Errorf(`--fix prints the fixed standard input: give "-" alone`))
+	}
+	var reports []*fileReport
+	for _, t := range targets {
+		r, err := c.checkOne(t)
+		if err != nil {
+			fmt.Fprintf(o.stderr, "dockerfile-ls: %v\n", err)
+			failed = true
+			continue
 		}
+		reports = append(reports, r)
+	}
+	if o.diff {
+		for _, r := range reports {
+			c.printDiff(r)
+		}
+	} else if o.fix && len(reports) == 1 && reports[0].stdin {
+		r := reports[0]
+		_, _ = o.stdout.Write(r.doc.Text)
+		writeText(o.stderr, reports, o.useColor(o.stderrIsTTY))
+	} else {
+		if err := c.render(reports); err != nil {
+			fmt.Fprintf(o.stderr, "dockerfile-ls: %v\n", err)
+			failed = true
+		}
+	}
+	if o.format == "text" && !o.diff {
+		summarize(o.stderr, reports, o.fix)
 	}
 	if failed {
-		return 1
+		return 2
+	}
+	if o.failAt != 0 {
+		for _, r := range reports {
+			for _, f := range r.findings {
+				if f.Severity <= o.failAt {
+					return 1
+				}
+			}
+		}
 	}
 	return 0
 }
 
-// checkFile runs the same analyses as the server: the fast ones and
-// BuildKit's checks.
-func checkFile(path string, text []byte) []jsonFinding {
-	doc := dockerfile.Parse(text)
-	fs, _ := diagnostics.Analyze(doc, nil)
-	fs = append(fs, diagnostics.BuildKitChecks(context.Background(), doc, diagnostics.BuildKitOptions{})...)
-	diagnostics.Sort(fs)
-	out := make([]jsonFinding, 0, len(fs))
-	for _, f := range fs {
-		start, end := doc.Lines.Pos(f.Span.Start, textpos.UTF32), doc.Lines.Pos(f.Span.End, textpos.UTF32)
-		out = append(out, jsonFinding{
-			Path: path, Rule: f.Rule, Category: string(f.Category), Severity: f.Severity.String(),
-			Line: start.Line + 1, Column: start.Col + 1, EndLine: end.Line + 1, EndColumn: end.Col + 1,
-			Message: f.Message, DocsURL: f.DocsURL,
-		})
+// useColor says whether to colour text written to a terminal (isTTY) or
+// not: --color, then NO_COLOR and TERM=dumb.
+func (o *checkOptions) useColor(isTTY bool) bool {
+	return o.color == "always" || o.color == "auto" && isTTY && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+}
+
+func (o *checkOptions) warn(f *config.File) {
+	if o.warnedConfig[f.Path] {
+		return
 	}
-	return out
+	o.warnedConfig[f.Path] = true
+	for _, w := range f.Warnings {
+		fmt.Fprintf(o.stderr, "dockerfile-ls: warning: %s\n", w)
+	}
+}
+
+// checker runs the analyses on the Dockerfiles found.
+type checker struct {
+	o        *checkOptions
+	loader   *config.Loader
+	contexts map[string]contextResult
+	dirFiles map[string]*config.File // the project file of each folder seen
+}
+
+type contextResult struct {
+	ctx *buildcontext.Context
+	err error
+}
+
+func newChecker(o *checkOptions) *checker {
+	c := &checker{o: o, contexts: map[string]contextResult{}, dirFiles: map[string]*config.File{}}
+	c.loader = &config.Loader{Warn: func(w string) { fmt.Fprintf(o.stderr, "dockerfile-ls: warning: %s\n", w) }}
+	return c
+}
+
+// projectFile is the project file that applies in folder dir (nil when
+// none or unreadable: reading it for a Dockerfile reports the error).
+func (c *checker) projectFile(dir string) *config.File {
+	if c.o.explicitConfig != nil {
+		return c.o.explicitConfig
+	}
+	if f, ok := c.dirFiles[dir]; ok {
+		return f
+	}
+	f, err := c.loader.FileFor(dir)
+	if err != nil {
+		f = nil
+	}
+	c.dirFiles[dir] = f
+	return f
+}
+
+// settingsFor is the command line's settings over the project's.
+func (c *checker) settingsFor(abs string) (config.Settings, error) {
+	var s config.Settings
+	if f := c.o.explicitConfig; f != nil {
+		s = f.For(abs)
+		b, _ := config.FromBuildFiles(abs)
+		s = s.Merge(b)
+	} else {
+		var err error
+		if s, _, err = c.loader.Load(abs); err != nil {
+			return s, err
+		}
+	}
+	return c.o.cliSettings.Merge(s), nil
+}
+
+// buildContext loads (once per root and ignore file) the build context.
+// A context that was asked for and cannot be read is an error; the
+// default one (the Dockerfile's folder) only degrades the analysis.
+func (c *checker) buildContext(root, dockerfilePath string, explicit bool) (*buildcontext.Context, error) {
+	key := root + "\x00" + buildcontext.FindIgnoreFile(root, dockerfilePath)
+	r, ok := c.contexts[key]
+	if !ok {
+		st, err := os.Stat(root)
+		if err == nil && !st.IsDir() {
+			err = fmt.Errorf("%s is not a folder", root)
+		}
+		if err == nil {
+			r.ctx, r.err = buildcontext.Load(context.Background(), root, dockerfilePath)
+		} else {
+			r.err = err
+		}
+		c.contexts[key] = r
+	}
+	if r.err != nil {
+		if explicit {
+			return nil, fmt.Errorf("build context %s: %w", root, r.err)
+		}
+		if !c.o.contextErrors[root] {
+			c.o.contextErrors[root] = true
+			fmt.Fprintf(c.o.stderr, "dockerfile-ls: warning: build context %s: %v (checking without it)\n", root, r.err)
+		}
+		return nil, nil
+	}
+	return r.ctx, nil
+}
+
+// checkOne reads, analyses and (with --fix or --diff) fixes one file.
+func (c *checker) checkOne(t target) (*fileReport, error) {
+	r := &fileReport{path: t.path, stdin: t.stdin}
+	var text []byte
+	var err error
+	if t.stdin {
+		r.path = "-"
+		if c.o.stdinName != "" {
+			r.path = c.o.stdinName
+		}
+		if text, err = io.ReadAll(c.o.stdin); err != nil {
+			return nil, fmt.Errorf("reading standard input: %w", err)
+		}
+	} else if text, err = os.ReadFile(t.path); err != nil {
+		return nil, err
+	}
+	r.original = text
+	if t.stdin && c.o.stdinName == "" {
+		r.abs = filepath.Join(c.o.cwd, "-")
+	} else if r.abs, err = filepath.Abs(r.path); err != nil {
+		return nil, err
+	}
+	s, err := c.settingsFor(r.abs)
+	if err != nil {
+		return nil, err
+	}
+	var bctx *buildcontext.Context
+	switch {
+	case s.BuildContext != "":
+		root := s.BuildContext
+		if !filepath.IsAbs(root) {
+			root = filepath.Join(filepath.Dir(r.abs), root)
+		}
+		r.contextRoot = root
+		if bctx, err = c.buildContext(root, r.abs, true); err != nil {
+			return nil, err
+		}
+	case t.stdin && c.o.stdinName == "":
+		// Standard input without a name has no context, as with `docker build -`.
+	default:
+		r.contextRoot = filepath.Dir(r.abs)
+		bctx, _ = c.buildContext(r.contextRoot, r.abs, false)
+	}
+	a := &analysis{settings: s, bctx: bctx, stderr: c.o.stderr}
+	if c.o.fix || c.o.diff {
+		r.doc, r.findings, r.fixed = a.fix(text)
+	} else {
+		r.doc = dockerfile.Parse(text)
+		r.findings = a.run(r.doc)
+	}
+	r.actions = fixesFor(r.doc, r.findings, bctx)
+	if c.o.fix && !c.o.diff && !t.stdin {
+		if err := r.write(); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// analysis is the analyses of one Dockerfile with its settings: the same
+// as the server's (fast rules, BuildKit's checks), then the settings'
+// filter and the inline suppressions.
+type analysis struct {
+	settings config.Settings
+	bctx     *buildcontext.Context
+	stderr   io.Writer
+}
+
+func (a *analysis) run(doc *dockerfile.Document) []diagnostics.Finding {
+	fs, errs := diagnostics.Analyze(doc, a.bctx)
+	for _, err := range errs {
+		fmt.Fprintf(a.stderr, "dockerfile-ls: internal error: %v\n", err)
+	}
+	opts := diagnostics.BuildKitOptions{BuildArgs: a.settings.BuildArgs, Target: a.settings.Target}
+	if a.bctx != nil {
+		opts.IgnorePatterns = a.bctx.Patterns()
+	}
+	fs = append(fs, diagnostics.BuildKitChecks(context.Background(), doc, opts)...)
+	fs = a.settings.Diagnostics().Apply(fs)
+	fs = diagnostics.Suppress(doc, fs)
+	diagnostics.Sort(fs)
+	return fs
 }

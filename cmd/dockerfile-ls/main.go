@@ -1,6 +1,7 @@
 // Command dockerfile-ls is a language server for Dockerfiles. With no
 // arguments (or --stdio) it speaks LSP on stdin and stdout; "check" runs the
-// same analysis on files for CI; "version" prints the version.
+// same analysis on files for CI (and fixes them); "rules" lists the rules;
+// "cache" predicts what a change re-runs; "version" prints the version.
 package main
 
 import (
@@ -22,11 +23,13 @@ const usage = `dockerfile-ls: a language server for Dockerfiles
 
 Usage:
   dockerfile-ls [--stdio] [--log-level LEVEL]   serve LSP on stdin/stdout
-  dockerfile-ls check [--format text|json] PATH...
+  dockerfile-ls check [--format text|json|sarif|github|checkstyle] [--fail-level SEVERITY] [--fix|--diff] [PATH|GLOB|-]...
+  dockerfile-ls rules [--format text|json]
   dockerfile-ls cache PATH [--changed FILE]... [--build-arg NAME]... [--target STAGE] [--format text|json]
   dockerfile-ls version
 
 LEVEL is debug, info, warn or error (default warn); logs go to stderr.
+"dockerfile-ls check --help" lists check's flags.
 `
 
 func main() {
@@ -43,7 +46,9 @@ func run(args []string, stdin io.Reader, stdout io.WriteCloser, stderr io.Writer
 			fmt.Fprintf(stdout, "dockerfile-ls %s\n", version)
 			return 0
 		case "check":
-			return runCheck(args[1:], stdout, stderr)
+			return runCheck(args[1:], stdin, stdout, stderr)
+		case "rules":
+			return runRules(args[1:], stdout, stderr)
 		case "cache":
 			return runCache(args[1:], stdout, stderr)
 		case "help", "-h", "--help":

@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dockerfile-ls/dockerfile-ls/config"
+)
+
+// target is one file to check.
+type target struct {
+	path  string // as given or found, relative to the working folder when found under a relative root
+	stdin bool
+}
+
+// skippedDirs are never searched: version control, dependencies.
+var skippedDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, "node_modules": true, "vendor": true}
+
+// isDockerfileName reports whether a file name is a Dockerfile's:
+// Dockerfile, Dockerfile.*, *.Dockerfile and the same with Containerfile,
+// except ignore files (Dockerfile.dockerignore).
+func isDockerfileName(name string) bool {
+	if strings.HasSuffix(name, ".dockerignore") || strings.HasSuffix(name, ".containerignore") {
+		return false
+	}
+	for _, base := range []string{"Dockerfile", "Containerfile"} {
+		if name == base || strings.HasPrefix(name, base+".") && len(name) > len(base)+1 || strings.HasSuffix(name, "."+base) {
+			return true
+		}
+	}
+	return false
+}
+
+// collect turns the command line's paths into files; failed is true when
+// a path could not be read (reported on stderr).
+func (c *checker) collect(paths []string) (targets []target, failed bool) {
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	seen := map[string]bool{}
+	add := func(p string) {
+		if key := filepath.Clean(p); !seen[key] {
+			seen[key] = true
+			targets = append(targets, target{path: key})
+		}
+	}
+	for _, p := range paths {
+		if p == "-" {
+			targets = append(targets, target{stdin: true})
+			continue
+		}
+		st, err := os.Stat(p)
+		switch {
+		case err == nil && st.IsDir():
+			c.walk(p, func(rel string) bool { return isDockerfileName(filepath.Base(rel)) }, add)
+		case err == nil:
+			// The project file's ignore list holds for named files too (as
+			// pre-commit names them); .gitignore does not.
+			if abs, err := filepath.Abs(p); err == nil && c.ignored(abs, false) {
+				fmt.Fprintf(c.o.stderr, "dockerfile-ls: skipping %s: the project file ignores it\n", p)
+				continue
+			}
+			add(p)
+		case config.HasMeta(p):
+			root, pattern := splitGlob(p)
+			n := len(targets)
+			c.walk(root, func(rel string) bool { return config.MatchGlob(pattern, rel) }, add)
+			if len(targets) == n {
+				fmt.Fprintf(c.o.stderr, "dockerfile-ls: no files match %q\n", p)
+				failed = true
+			}
+		default:
+			fmt.Fprintf(c.o.stderr, "dockerfile-ls: %v\n", err)
+			failed = true
+		}
+	}
+	return targets, failed
+}
+
+// splitGlob splits a glob into the folder before its first wildcard and
+// the rest (slash-separated).
+func splitGlob(p string) (root, pattern string) {
+	parts := strings.Split(filepath.ToSlash(p), "/")
+	i := 0
+	for i < len(parts)-1 && !config.HasMeta(parts[i]) {
+		i++
+	}
+	root = strings.Join(parts[:i], "/")
+	if root == "" && strings.HasPrefix(p, "/") {
+		root = "/"
+	} else if root == "" {
+		root = "."
+	}
+	return filepath.FromSlash(root), strings.Join(parts[i:], "/")
+}
+
+// walk calls add for each file under root whose slash-separated path
+// relative to root match accepts, skipping the folders in skippedDirs,
+// what .gitignore files ignore and what the project files' ignore lists
+// name. Symbolic links to folders are not followed; links to files are
+// files.
+func (c *checker) walk(root string, match func(rel string) bool, add func(string)) {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		fmt.Fprintf(c.o.stderr, "dockerfile-ls: %v\n", err)
+		return
+	}
+	gi := newGitIgnores(absRoot)
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p != root {
+				fmt.Fprintf(c.o.stderr, "dockerfile-ls: warning: %v\n", err)
+			}
+			return nil
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return nil
+		}
+		abs := filepath.Join(absRoot, rel)
+		if d.IsDir() {
+			if p == root {
+				gi.load(abs)
+				return nil
+			}
+			if skippedDirs[d.Name()] || gi.ignored(abs, true) || c.ignored(abs, true) {
+				return filepath.SkipDir
+			}
+			gi.load(abs)
+			return nil
+		}
+		if !match(filepath.ToSlash(rel)) {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+				return nil
+			}
+		} else if !d.Type().IsRegular() {
+			return nil
+		}
+		if gi.ignored(abs, false) || c.ignored(abs, false) {
+			return nil
+		}
+		add(p)
+		return nil
+	})
+}
+
+// ignored reports whether the project file of the path's folder ignores
+// it.
+func (c *checker) ignored(abs string, isDir bool) bool {
+	f := c.projectFile(filepath.Dir(abs))
+	return f != nil && f.Ignored(abs, isDir)
+}
+
+// gitIgnores holds the .gitignore files of the folders walked and of
+// their parents up to the repository's root.
+type gitIgnores struct {
+	top   string // the repository root (or the walk's root outside one)
+	rules map[string][]gitRule
+}
+
+type gitRule struct {
+	pattern string
+	negate  bool
+}
+
+func newGitIgnores(absRoot string) *gitIgnores {
+	g := &gitIgnores{top: absRoot, rules: map[string][]gitRule{}}
+	var chain []string
+	for d := absRoot; ; d = filepath.Dir(d) {
+		chain = append(chain, d)
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			g.top = d
+			break
+		}
+		if filepath.Dir(d) == d {
+			chain = chain[:1] // not in a repository: only the root's own
+			break
+		}
+	}
+	for _, d := range chain[1:] {
+		g.load(d)
+	}
+	return g
+}
+
+// load reads dir's .gitignore, once.
+func (g *gitIgnores) load(dir string) {
+	if _, ok := g.rules[dir]; ok {
+		return
+	}
+	g.rules[dir] = nil
+	f, err := os.Open(filepath.Join(dir, ".gitignore"))
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	var rules []gitRule
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimRight(sc.Text(), " \r")
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		r := gitRule{pattern: line}
+		if strings.HasPrefix(line, "!") {
+			r = gitRule{pattern: line[1:], negate: true}
+		}
+		r.pattern = strings.TrimPrefix(r.pattern, `\`)
+		rules = append(rules, r)
+	}
+	g.rules[dir] = rules
+}
+
+// ignored applies the .gitignore files from the top down to abs; the last
+// matching pattern decides.
+func (g *gitIgnores) ignored(abs string, isDir bool) bool {
+	var dirs []string
+	for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
+		dirs = append(dirs, d)
+		if d == g.top || filepath.Dir(d) == d {
+			break
+		}
+	}
+	ignored := false
+	for i := len(dirs) - 1; i >= 0; i-- {
+		rules := g.rules[dirs[i]]
+		if len(rules) == 0 {
+			continue
+		}
+		rel, err := filepath.Rel(dirs[i], abs)
+		if err != nil {
+			continue
+		}
+		for _, r := range rules {
+			if config.MatchPath(r.pattern, filepath.ToSlash(rel), isDir) {
+				ignored = !r.negate
+			}
+		}
+	}
+	return ignored
+}

@@ -1,0 +1,249 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ComposeFileNames are the Compose files looked for, in Compose's order.
+var ComposeFileNames = []string{"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}
+
+// BakeFileNames are the Buildx bake files looked for.
+var BakeFileNames = []string{"docker-bake.hcl"}
+
+// FromBuildFiles looks, from the Dockerfile's folder upwards (stopping as
+// Find does), for a Compose or bake file that builds the Dockerfile at
+// dockerfilePath, and returns that build's context (absolute), target and
+// args, and the file's path (source is "" when no file builds it). The
+// nearest file wins; in a file, the first service or target that builds
+// the Dockerfile. Files that do not parse are skipped: they are not ours
+// to report.
+func FromBuildFiles(dockerfilePath string) (s Settings, source string) {
+	abs, err := filepath.Abs(dockerfilePath)
+	if err != nil {
+		return Settings{}, ""
+	}
+	for dir := filepath.Dir(abs); ; {
+		for _, name := range ComposeFileNames {
+			p := filepath.Join(dir, name)
+			if data, err := os.ReadFile(p); err == nil {
+				if s, ok := fromCompose(p, data, abs); ok {
+					return s, p
+				}
+			}
+		}
+		for _, name := range BakeFileNames {
+			p := filepath.Join(dir, name)
+			if data, err := os.ReadFile(p); err == nil {
+				if s, ok := fromBake(p, data, abs); ok {
+					return s, p
+				}
+			}
+		}
+		parent := filepath.Dir(dir)
+		if isRepoRoot(dir) || parent == dir {
+			return Settings{}, ""
+		}
+		dir = parent
+	}
+}
+
+// sameFile reports whether a and b (absolute, cleaned) name the same file.
+func sameFile(a, b string) bool {
+	if a == b {
+		return true
+	}
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	return err == nil && os.SameFile(sa, sb)
+}
+
+// buildPaths resolves a build's context (relative to base) and Dockerfile
+// (relative to the context); ok is false for remote contexts.
+func buildPaths(base, context, dockerfile string) (ctx, df string, ok bool) {
+	if context == "" {
+		context = "."
+	}
+	if strings.Contains(context, "://") || strings.HasPrefix(context, "git@") || strings.Contains(context, ":") && !filepath.IsAbs(context) && filepath.VolumeName(context) == "" {
+		return "", "", false
+	}
+	if dockerfile == "" {
+		dockerfile = "Dockerfile"
+	}
+	ctx = filepath.FromSlash(context)
+	if !filepath.IsAbs(ctx) {
+		ctx = filepath.Join(base, ctx)
+	}
+	df = filepath.FromSlash(dockerfile)
+	if !filepath.IsAbs(df) {
+		df = filepath.Join(ctx, df)
+	}
+	return filepath.Clean(ctx), filepath.Clean(df), true
+}
+
+// fromCompose finds the first service of a Compose file that builds
+// dockerfile.
+func fromCompose(path string, data []byte, dockerfile string) (Settings, bool) {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return Settings{}, false
+	}
+	services := mapValue(resolve(doc.Content[0]), "services")
+	if services == nil || services.Kind != yaml.MappingNode {
+		return Settings{}, false
+	}
+	base := filepath.Dir(path)
+	for i := 1; i < len(services.Content); i += 2 {
+		build := mapValue(resolve(services.Content[i]), "build")
+		if build == nil {
+			continue
+		}
+		var context, file, target string
+		var args map[string]string
+		switch build.Kind {
+		case yaml.ScalarNode:
+			context = interpolate(build.Value)
+		case yaml.MappingNode:
+			context = interpolate(scalar(mapValue(build, "context")))
+			file = interpolate(scalar(mapValue(build, "dockerfile")))
+			target = interpolate(scalar(mapValue(build, "target")))
+			args = composeArgs(mapValue(build, "args"))
+		default:
+			continue
+		}
+		ctx, df, ok := buildPaths(base, context, file)
+		if ok && sameFile(df, dockerfile) {
+			return Settings{BuildContext: ctx, Target: target, BuildArgs: args}, true
+		}
+	}
+	return Settings{}, false
+}
+
+// mapValue is the value of key in the mapping n, or nil.
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return resolve(n.Content[i+1])
+		}
+	}
+	return nil
+}
+
+func scalar(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return ""
+	}
+	return n.Value
+}
+
+// composeArgs reads build args given as a mapping or as a list of
+// "NAME=value"; an arg without a value (taken from the environment by
+// Compose) is left out.
+func composeArgs(n *yaml.Node) map[string]string {
+	out := map[string]string{}
+	switch {
+	case n == nil:
+	case n.Kind == yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if v := resolve(n.Content[i+1]); v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
+				out[n.Content[i].Value] = interpolate(v.Value)
+			}
+		}
+	case n.Kind == yaml.SequenceNode:
+		for _, e := range n.Content {
+			if name, value, ok := strings.Cut(scalar(resolve(e)), "="); ok {
+				out[name] = interpolate(value)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// interpolate expands Compose's ${VAR}, ${VAR:-default}, ${VAR-default},
+// ${VAR:?message} and $VAR from the environment, and $$ to $, as Compose
+// does (without reading .env).
+func interpolate(s string) string {
+	if !strings.Contains(s, "$") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '$' || i+1 == len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		switch next := s[i+1]; {
+		case next == '$':
+			b.WriteByte('$')
+			i++
+		case next == '{':
+			end := strings.IndexByte(s[i:], '}')
+			if end < 0 {
+				b.WriteString(s[i:])
+				return b.String()
+			}
+			b.WriteString(expandVar(s[i+2 : i+end]))
+			i += end
+		case isNameChar(next):
+			j := i + 1
+			for j < len(s) && isNameChar(s[j]) {
+				j++
+			}
+			b.WriteString(os.Getenv(s[i+1 : j]))
+			i = j - 1
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func isNameChar(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// expandVar expands the inside of ${...}.
+func expandVar(expr string) string {
+	for _, op := range []string{":-", "-", ":?", "?", ":+", "+"} {
+		name, arg, ok := strings.Cut(expr, op)
+		if !ok || strings.ContainsAny(name, ":-?+") {
+			continue
+		}
+		v, set := os.LookupEnv(name)
+		switch op {
+		case ":-":
+			if v == "" {
+				return arg
+			}
+		case "-":
+			if !set {
+				return arg
+			}
+		case ":+":
+			if v != "" {
+				return arg
+			}
+			return ""
+		case "+":
+			if set {
+				return arg
+			}
+			return ""
+		}
+		return v
+	}
+	return os.Getenv(expr)
+}
