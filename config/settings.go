@@ -26,6 +26,9 @@ type Settings struct {
 	BuildArgs map[string]string `json:"buildArgs,omitempty" yaml:"args,omitempty"`
 	// Sizes says how size hints are shown: inlayHints, codeLens or off.
 	Sizes string `json:"sizes,omitempty" yaml:"sizes,omitempty"`
+	// FormatMultiline, when false, makes formatting leave the continuation
+	// lines of multi-line instructions as written (nil: format them).
+	FormatMultiline *bool `json:"formatMultiline,omitempty" yaml:"formatMultiline,omitempty"`
 }
 
 // Merge returns s with the unset fields taken from fallback (maps merge
@@ -43,6 +46,9 @@ func (s Settings) Merge(fallback Settings) Settings {
 	}
 	if out.Sizes == "" {
 		out.Sizes = fallback.Sizes
+	}
+	if out.FormatMultiline == nil {
+		out.FormatMultiline = fallback.FormatMultiline
 	}
 	return out
 }

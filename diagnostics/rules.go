@@ -23,7 +23,11 @@ var syntaxRules = []*Rule{
 func Rules() []*Rule {
 	out := append([]*Rule(nil), ourRules...)
 	for _, r := range buildkitcheck.Rules() {
-		out = append(out, &Rule{Name: r.Name, Category: BuildKit, Severity: Warning, Summary: r.Description, DocsURL: r.URL})
+		url := r.URL
+		if url == "" {
+			url = DocsBase + r.Name + ".md" // BuildKit documents every rule but this one
+		}
+		out = append(out, &Rule{Name: r.Name, Category: BuildKit, Severity: Warning, Summary: r.Description, DocsURL: url})
 	}
 	return out
 }

@@ -109,7 +109,7 @@ func (s *Server) findingsFor(d *document, doc *dockerfile.Document) (int32, []di
 	if current == doc {
 		fs = append(fs, buildkit...)
 	}
-	return version, st.Diagnostics().Apply(fs)
+	return version, diagnostics.Suppress(doc, st.Diagnostics().Apply(fs))
 }
 
 // fixAllAction is source.fixAll: every safe fix, as one edit.
@@ -120,7 +120,7 @@ func (s *Server) fixAllAction(d *document, doc *dockerfile.Document) *protocol.C
 	fixed, n := codeactions.FixAll(doc.Text, bctx, func(doc *dockerfile.Document) []diagnostics.Finding {
 		fs, _ := diagnostics.Analyze(doc, bctx)
 		fs = append(fs, diagnostics.BuildKitChecks(context.Background(), doc, opts)...)
-		return st.Diagnostics().Apply(fs)
+		return diagnostics.Suppress(doc, st.Diagnostics().Apply(fs))
 	})
 	if n == 0 {
 		return nil

@@ -343,3 +343,28 @@ func TestPullDiagnostics(t *testing.T) {
 		}
 	}
 }
+
+// TestProjectConfig: .dockerfile-ls.yaml wins over the editor's settings,
+// and an inline "# dockerfile-ls ignore=" suppresses a finding.
+func TestProjectConfig(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".dockerfile-ls.yaml"), []byte("rules:\n  ConsistentInstructionCasing: error\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	docURI := "file://" + filepath.Join(dir, "Dockerfile")
+	c := lsptest.Start(t)
+	c.Call("initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": map[string]any{},
+		"initializationOptions": map[string]any{"rules": map[string]any{"ConsistentInstructionCasing": "off"}}})
+	c.Notify("initialized", map[string]any{})
+	c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": docURI, "languageId": "dockerfile", "version": 1,
+		"text": "FROM alpine:3.19\nrun echo\n# dockerfile-ls ignore=JSONArgsRecommended\nCMD echo hi\nRUN echo\n"}})
+	d := c.WaitDiagnostics(docURI, func(d lsptest.Diagnostics) bool { return slices.Contains(d.Codes(), "ConsistentInstructionCasing") })
+	for _, x := range d.Diagnostics {
+		if x.Code == "ConsistentInstructionCasing" && x.Severity != 1 {
+			t.Errorf("the project file says error: severity %d", x.Severity)
+		}
+		if x.Code == "JSONArgsRecommended" {
+			t.Error("suppressed finding published")
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 
 	"github.com/dockerfile-ls/dockerfile-ls/features"
 )
@@ -59,7 +60,7 @@ func (s *Server) hierarchicalSymbols() bool {
 // formatOptions turns a formatting request's options into the formatter's:
 // the continuation indent follows the editor's tab settings (four spaces
 // when it gives none).
-func (s *Server) formatOptions(o protocol.FormattingOptions) features.FormatOptions {
+func (s *Server) formatOptions(u uri.URI, o protocol.FormattingOptions) features.FormatOptions {
 	indent := "    "
 	switch {
 	case o.TabSize > 0 && o.InsertSpaces:
@@ -67,11 +68,16 @@ func (s *Server) formatOptions(o protocol.FormattingOptions) features.FormatOpti
 	case o.TabSize > 0:
 		indent = "\t"
 	}
-	return features.FormatOptions{Indent: indent, KeepMultiline: s.keepMultiline()}
+	path := ""
+	if u.IsFile() {
+		path = u.FsPath()
+	}
+	return features.FormatOptions{Indent: indent, KeepMultiline: s.keepMultiline(path)}
 }
 
-// keepMultiline is the editor setting "dockerfile-ls": {"formatMultiline":
-// false}: formatting leaves the continuation lines of multi-line
-// instructions as written. config.Settings has no field for it yet, so it
-// is always false for now.
-func (s *Server) keepMultiline() bool { return false }
+// keepMultiline is the setting "formatMultiline": false: formatting leaves
+// the continuation lines of multi-line instructions as written.
+func (s *Server) keepMultiline(path string) bool {
+	st := s.settingsFor(path)
+	return st.FormatMultiline != nil && !*st.FormatMultiline
+}

@@ -293,7 +293,7 @@ func (s *Server) Formatting(ctx context.Context, p *protocol.DocumentFormattingP
 	if doc == nil {
 		return nil, nil
 	}
-	return s.textEdits(doc, features.Format(doc, s.formatOptions(p.Options))), nil
+	return s.textEdits(doc, features.Format(doc, s.formatOptions(p.TextDocument.URI, p.Options))), nil
 }
 
 // RangeFormatting implements protocol.Server.
@@ -304,7 +304,7 @@ func (s *Server) RangeFormatting(ctx context.Context, p *protocol.DocumentRangeF
 	}
 	start, _ := s.toOffset(doc, p.Range.Start)
 	end, _ := s.toOffset(doc, p.Range.End)
-	return s.textEdits(doc, features.FormatRange(doc, s.formatOptions(p.Options), dockerfile.Span{Start: start, End: max(start, end)})), nil
+	return s.textEdits(doc, features.FormatRange(doc, s.formatOptions(p.TextDocument.URI, p.Options), dockerfile.Span{Start: start, End: max(start, end)})), nil
 }
 
 // DocumentLink implements protocol.Server: images to their registry page,

@@ -50,7 +50,7 @@ func TestFormatOptions(t *testing.T) {
 		{protocol.FormattingOptions{TabSize: 2, InsertSpaces: true}, "  "},
 		{protocol.FormattingOptions{TabSize: 8, InsertSpaces: false}, "\t"},
 	} {
-		if got := s.formatOptions(tc.o).Indent; got != tc.want {
+		if got := s.formatOptions("", tc.o).Indent; got != tc.want {
 			t.Errorf("%+v: indent %q, want %q", tc.o, got, tc.want)
 		}
 	}

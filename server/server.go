@@ -59,6 +59,10 @@ type Server struct {
 	// that cannot watch files (ownWatch: one that refused to).
 	watchers map[string]io.Closer
 	ownWatch bool
+	// projects reads .dockerfile-ls.yaml (and compose/bake files) once per
+	// file, until a watched-file event says it changed.
+	projects *config.Loader
+	warned   map[string]bool
 	exitCode int
 	exited   chan struct{}
 	exitOnce sync.Once
@@ -68,7 +72,9 @@ type Server struct {
 // or (when it told us its process id) dies. It returns the process exit
 // code: 0 after a shutdown request, 1 otherwise, as the specification says.
 func Run(ctx context.Context, in io.Reader, out io.WriteCloser, log *slog.Logger) int {
-	s := &Server{log: log, docs: map[uri.URI]*document{}, exitCode: 1, exited: make(chan struct{}), contexts: buildcontext.NewCache(), watchers: map[string]io.Closer{}}
+	s := &Server{log: log, docs: map[uri.URI]*document{}, exitCode: 1, exited: make(chan struct{}), contexts: buildcontext.NewCache(), watchers: map[string]io.Closer{},
+		projects: &config.Loader{}, warned: map[string]bool{}}
+	s.projects.Warn = s.warnOnce
 	defer s.contexts.Close()
 	s.conn = jsonrpc2.NewConn(lspstream.New(in, out, log), jsonrpc2.WithCodec(protocolCodec{}))
 	s.client = protocol.ClientDispatcher(s.conn)

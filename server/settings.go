@@ -65,11 +65,37 @@ func (s *Server) setEditorSettings(st config.Settings) {
 	}
 }
 
-// settingsFor is the settings for one Dockerfile.
-func (s *Server) settingsFor(string) config.Settings {
+// settingsFor is the settings for one Dockerfile: the project file's
+// (.dockerfile-ls.yaml, compose, bake), then the editor's for what the file
+// leaves out, so that the editor and CI never disagree.
+func (s *Server) settingsFor(path string) config.Settings {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.editor
+	editor := s.editor
+	s.mu.Unlock()
+	if path == "" {
+		return editor
+	}
+	file, _, err := s.projects.Load(path)
+	if err != nil {
+		s.warnOnce("project settings for " + path + " unreadable: " + err.Error())
+		return editor
+	}
+	return file.Merge(editor)
+}
+
+// warnOnce logs a problem and shows it to the user, once per message.
+func (s *Server) warnOnce(msg string) {
+	s.mu.Lock()
+	seen := s.warned[msg]
+	s.warned[msg] = true
+	s.mu.Unlock()
+	if seen {
+		return
+	}
+	s.log.Warn(msg)
+	go func() {
+		_ = s.client.ShowMessage(context.Background(), &protocol.ShowMessageParams{Type: protocol.MessageTypeWarning, Message: "dockerfile-ls: " + msg})
+	}()
 }
 
 // contextRoot is the build context of the Dockerfile at path.

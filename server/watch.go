@@ -53,6 +53,7 @@ func (s *Server) DidChangeWatchedFiles(_ context.Context, p *protocol.DidChangeW
 		}
 		fp := ch.URI.FsPath()
 		paths = append(paths, fp)
+		s.projects.Forget(fp)
 		base := path.Base(fp)
 		ignoreFile = ignoreFile || base == ".dockerignore" || base == ".containerignore" || path.Ext(base) == ".dockerignore"
 	}

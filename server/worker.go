@@ -93,7 +93,7 @@ func (s *Server) work(d *document) {
 			s.log.Error("analysis failed", "uri", d.uri, "err", err)
 		}
 		s.deliver(d, func() {
-			s.publish(d.uri, &version, doc, st.Diagnostics().Apply(append(fast, buildkit...)))
+			s.publish(d.uri, &version, doc, diagnostics.Suppress(doc, st.Diagnostics().Apply(append(fast, buildkit...))))
 		}, fresh && !publishedFresh)
 		published, publishedFresh = version, fresh
 	}
