@@ -41,14 +41,14 @@ func addCacheMount(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcont
 	var mounts []string
 	for _, c := range m.Caches {
 		target := c.Path
-		if owner.home != "" {
-			if c.Home == "" {
-				return Action{}, false
+		if owner.home != "" && !c.Fixed {
+			target = ""
+			if c.Home != "" {
+				target = path.Join(owner.home, c.Home)
 			}
-			target = path.Join(owner.home, c.Home)
 		}
 		if target == "" {
-			return Action{}, false
+			continue // this cache has no place for this user
 		}
 		opts := "type=cache,target=" + target
 		if c.Sharing != "" {
@@ -56,6 +56,9 @@ func addCacheMount(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcont
 		}
 		opts += owner.ids
 		mounts = append(mounts, "--mount="+opts)
+	}
+	if len(mounts) == 0 {
+		return Action{}, false
 	}
 	edits := []dockerfile.Edit{{Start: run.ArgsSpan.Start, End: run.ArgsSpan.Start, Text: strings.Join(mounts, " ") + " "}}
 	edits = append(edits, dropPointless(doc, run, m)...)

@@ -2,6 +2,7 @@ package codeactions
 
 import (
 	"fmt"
+	"path"
 	"strconv"
 	"strings"
 
@@ -105,11 +106,16 @@ func copyChown(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.
 	if run == nil || run.Keyword != "RUN" {
 		return Action{}, false
 	}
+	targets, ok := chownTargets(doc, run, cmdStart, cmdEnd)
+	if !ok {
+		return Action{}, false
+	}
 	var edits []dockerfile.Edit
 	for _, s := range strings.Split(a["copyOffsets"], ",") {
 		off, err := strconv.Atoi(s)
 		cp := doc.InstructionAt(off)
-		if err != nil || cp == nil || cp.KeywordSpan.End != off || hasFlagNamed(cp, strings.SplitN(flag[2:], "=", 2)[0]) {
+		if err != nil || cp == nil || cp.KeywordSpan.End != off || hasFlagNamed(cp, strings.SplitN(flag[2:], "=", 2)[0]) ||
+			!copyCreates(doc, cp, targets) {
 			return Action{}, false
 		}
 		edits = append(edits, dockerfile.Edit{Start: off, End: off, Text: " " + flag})
@@ -173,4 +179,67 @@ func slimBase(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.C
 		Title: fmt.Sprintf("Use %s", image),
 		Edits: []dockerfile.Edit{{Start: start, End: end, Text: image}},
 	}, true
+}
+
+// standardDirs exist in every common base image, so a COPY below them
+// creates no parent folder.
+var standardDirs = map[string]bool{"/": true, "/usr": true, "/usr/local": true, "/usr/local/bin": true, "/usr/local/lib": true,
+	"/usr/local/share": true, "/usr/share": true, "/usr/bin": true, "/usr/lib": true, "/bin": true, "/etc": true, "/opt": true,
+	"/var": true, "/var/lib": true, "/tmp": true, "/home": true, "/root": true}
+
+// chownTargets are the absolute paths a chown/chmod command names.
+func chownTargets(doc *dockerfile.Document, run *dockerfile.Instruction, start, end int) ([]string, bool) {
+	words := strings.Fields(doc.Slice(dockerfile.Span{Start: start, End: end}))
+	dir, known := workdirAt(doc, run)
+	var out []string
+	spec := false
+	for _, w := range words[1:] {
+		switch {
+		case strings.HasPrefix(w, "-"):
+		case !spec:
+			spec = true // the owner or the mode
+		case strings.ContainsAny(w, "$*?[`'\"\\"):
+			return nil, false
+		case path.IsAbs(w):
+			out = append(out, path.Clean(w))
+		case known:
+			out = append(out, path.Join(dir, w))
+		default:
+			return nil, false
+		}
+	}
+	return out, len(out) > 0
+}
+
+// copyCreates: COPY --chown gives its owner to what the COPY creates, and
+// chown -R changes the folder it names too. They agree only when the
+// COPY's destination is exactly what the chown names, is created by the
+// COPY (not a WORKDIR that exists already), and its parent exists (else
+// the COPY creates the parent with the new owner as well).
+func copyCreates(doc *dockerfile.Document, cp *dockerfile.Instruction, targets []string) bool {
+	if len(cp.Args) < 2 {
+		return false
+	}
+	dir, known := workdirAt(doc, cp)
+	destWord := cp.Args[len(cp.Args)-1].Value
+	if strings.Contains(destWord, "$") || (!path.IsAbs(destWord) && !known) {
+		return false
+	}
+	dest := path.Join(dir, destWord)
+	if len(targets) != 1 || targets[0] != dest {
+		return false
+	}
+	existing := map[string]bool{}
+	for _, w := range doc.Stages[cp.Stage].Instructions {
+		if w.Line >= cp.Line {
+			break
+		}
+		if w.Keyword == "WORKDIR" && len(w.Args) > 0 {
+			for p := path.Join(dir, w.Args[0].Value); p != "/"; p = path.Dir(p) {
+				existing[p] = true
+			}
+		}
+	}
+	parent := path.Dir(dest)
+	return !existing[dest] && !standardDirs[dest] && (existing[parent] || standardDirs[parent])
 }

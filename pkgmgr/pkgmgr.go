@@ -103,6 +103,9 @@ type Cache struct {
 	// Sharing is the cache mount sharing mode the manager needs ("locked"
 	// for managers that cannot share their cache between parallel builds).
 	Sharing string `json:"sharing"`
+	// Fixed: the official images set Env to Path for every user (GOPATH=/go,
+	// CARGO_HOME=/usr/local/cargo), so Path holds under a non-root USER too.
+	Fixed bool `json:"fixed"`
 }
 
 //go:embed catalog.json

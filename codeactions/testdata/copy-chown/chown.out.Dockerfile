@@ -1,2 +1,0 @@
-FROM alpine:3.19
-COPY --chown=1000:1000 app /srv/app

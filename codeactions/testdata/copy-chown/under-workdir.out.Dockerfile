@@ -1,0 +1,3 @@
+FROM alpine:3.19
+WORKDIR /app
+COPY --chown=1000:1000 src ./src
