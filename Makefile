@@ -40,7 +40,9 @@ demo: build
 # Integration targets: each installs what it needs (see scripts/).
 test-docker:
 	@$(TIME) test-docker bash scripts/buildkit-setup.sh
-	@$(TIME) test-docker-run $(GO) test -count=1 -v ./internal/oracle/ -run . && $(GO) test -count=1 -run TestAgainstBuildKit ./cache/
+	@$(TIME) test-docker-cache $(GO) test -count=1 -v ./internal/oracle/ -run .
+	@$(TIME) test-docker-engine $(GO) test -count=1 -run TestAgainstBuildKit ./cache/
+	@$(TIME) test-docker-fixes $(GO) test -count=1 -v -run Oracle ./codeactions/
 
 test-vscode: build
 	@$(TIME) test-vscode bash scripts/editors/test-vscode.sh

@@ -179,7 +179,7 @@ func planManifests(doc *dockerfile.Document, cp, run *dockerfile.Instruction, bc
 	if m.relative && !known {
 		return manifests{}, false // the base image's working directory is unknown offline
 	}
-	m.dest = path.Join(workdir, destWord)
+	m.dest = resolvePath(workdir, destWord)
 	if !bctx.IsDir(m.srcRoot) {
 		return manifests{}, false
 	}
@@ -222,7 +222,7 @@ func (m manifests) readsFor(inv pkgmgr.Invocation, cwdKnown bool, bctx *buildcon
 			if !path.IsAbs(f) && !cwdKnown {
 				return nil, false
 			}
-			ctxPath, ok := m.contextPath(path.Join(m.cwd, f))
+			ctxPath, ok := m.contextPath(resolvePath(m.cwd, f))
 			if !ok {
 				return nil, false
 			}
@@ -276,6 +276,14 @@ func workdirAt(doc *dockerfile.Document, in *dockerfile.Instruction) (string, bo
 		}
 	}
 	return dir, known
+}
+
+// resolvePath is p as seen from dir: an absolute p stands alone.
+func resolvePath(dir, p string) string {
+	if path.IsAbs(p) {
+		return path.Clean(p)
+	}
+	return path.Join(dir, p)
 }
 
 func relTo(base, target string) string {

@@ -181,11 +181,10 @@ func slimBase(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.C
 	}, true
 }
 
-// standardDirs exist in every common base image, so a COPY below them
-// creates no parent folder.
-var standardDirs = map[string]bool{"/": true, "/usr": true, "/usr/local": true, "/usr/local/bin": true, "/usr/local/lib": true,
-	"/usr/local/share": true, "/usr/share": true, "/usr/bin": true, "/usr/lib": true, "/bin": true, "/etc": true, "/opt": true,
-	"/var": true, "/var/lib": true, "/tmp": true, "/home": true, "/root": true}
+// standardDirs: only the root is sure to exist; even /opt or /usr/local
+// are missing from minimal bases (busybox, distroless), and the BuildKit
+// proof caught a COPY --chown that created /opt with the new owner.
+var standardDirs = map[string]bool{"/": true}
 
 // chownTargets are the absolute paths a chown/chmod command names.
 func chownTargets(doc *dockerfile.Document, run *dockerfile.Instruction, start, end int) ([]string, bool) {
@@ -225,7 +224,7 @@ func copyCreates(doc *dockerfile.Document, cp *dockerfile.Instruction, targets [
 	if strings.Contains(destWord, "$") || (!path.IsAbs(destWord) && !known) {
 		return false
 	}
-	dest := path.Join(dir, destWord)
+	dest := resolvePath(dir, destWord)
 	if len(targets) != 1 || targets[0] != dest {
 		return false
 	}
@@ -235,7 +234,7 @@ func copyCreates(doc *dockerfile.Document, cp *dockerfile.Instruction, targets [
 			break
 		}
 		if w.Keyword == "WORKDIR" && len(w.Args) > 0 {
-			for p := path.Join(dir, w.Args[0].Value); p != "/"; p = path.Dir(p) {
+			for p := resolvePath(dir, w.Args[0].Value); p != "/"; p = path.Dir(p) {
 				existing[p] = true
 			}
 		}
