@@ -161,10 +161,18 @@ func exampleSourceFile(p *Pass, cause *dockerfile.Instruction, inv pkgmgr.Invoca
 	}
 	for _, src := range cache.ContextSources(cause) {
 		for _, e := range p.Context.Largest(src, 20) {
-			if !e.Mode.IsDir() && !looksLikeManifest(e.Path) {
+			if !e.Mode.IsDir() && !looksLikeManifest(e.Path) && !isBuildFile(e.Path) {
 				return e.Path
 			}
 		}
 	}
 	return ""
+}
+
+// isBuildFile: the Dockerfile and ignore files are in the context too, but
+// they make a poor example of "a code change".
+func isBuildFile(p string) bool {
+	base := path.Base(p)
+	return strings.HasPrefix(base, "Dockerfile") || strings.HasSuffix(base, ".Dockerfile") ||
+		strings.HasSuffix(base, "ignore") || base == "Containerfile"
 }
