@@ -164,7 +164,7 @@ func Run(ctx context.Context, text []byte, opts Options) (res Result) {
 		return Result{ParseError: &ParseError{Message: err.Error(), End: lines.End(0)}}
 	}
 	bc.LinterConfig = &lintCfg // takes precedence over the file's directive
-	_, err = dockerfile2llb.Dockerfile2LLB(ctx, text, dockerfile2llb.ConvertOpt{
+	_, err = dockerfile2llb.Dockerfile2LLB(ctx, offlineSources(text), dockerfile2llb.ConvertOpt{
 		Config: dockerui.Config{
 			BuildArgs: maps.Clone(opts.BuildArgs), // BuildKit may rewrite SOURCE_DATE_EPOCH in it
 			Target:    opts.Target,
@@ -183,6 +183,32 @@ func Run(ctx context.Context, text []byte, opts Options) (res Result) {
 	}
 	res.Checks = sortDedupe(filterUndefinedVar(text, lines, opts.BuildArgs, checks))
 	return res
+}
+
+// offlineSources rewrites SSH git sources of ADD (git@host:repo,
+// ssh://host/repo) to https ones: converting an SSH git source makes
+// BuildKit's llb.Git open a connection to the host, and the server makes no
+// network connection. Each rewrite stays on its line, so locations hold.
+func offlineSources(text []byte) []byte {
+	if !bytes.Contains(text, []byte("git@")) && !bytes.Contains(text, []byte("ssh://")) {
+		return text
+	}
+	lines := bytes.SplitAfter(text, []byte("\n"))
+	for i, line := range lines {
+		fields := bytes.Fields(line)
+		if len(fields) == 0 || !bytes.EqualFold(fields[0], []byte("ADD")) {
+			continue
+		}
+		line = bytes.ReplaceAll(line, []byte("ssh://"), []byte("https://"))
+		for _, w := range bytes.Fields(line) {
+			if rest, ok := bytes.CutPrefix(w, []byte("git@")); ok {
+				repl := append([]byte("https://"), bytes.Replace(rest, []byte(":"), []byte("/"), 1)...)
+				line = bytes.Replace(line, w, repl, 1)
+			}
+		}
+		lines[i] = line
+	}
+	return bytes.Join(lines, nil)
 }
 
 // isDockerFrontend reports whether a # syntax= reference names Docker's own

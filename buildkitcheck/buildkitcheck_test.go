@@ -418,3 +418,13 @@ func TestSourceDateEpochContext(t *testing.T) {
 		t.Errorf("got %+v, args %v", res, args)
 	}
 }
+
+// TestOfflineSources: SSH git sources would make BuildKit connect to the
+// host; they are rewritten, on their own line, before the conversion.
+func TestOfflineSources(t *testing.T) {
+	in := "FROM alpine\nADD git@github.com:moby/buildkit.git /src\nADD ssh://git@example.com/x.git /x\nRUN echo git@keep\n"
+	want := "FROM alpine\nADD https://github.com/moby/buildkit.git /src\nADD https://git@example.com/x.git /x\nRUN echo git@keep\n"
+	if got := string(offlineSources([]byte(in))); got != want {
+		t.Errorf("got %q", got)
+	}
+}

@@ -63,11 +63,18 @@ func Invocations(doc *dockerfile.Document, in *dockerfile.Instruction) []pkgmgr.
 	if script == nil {
 		return nil
 	}
-	var out []pkgmgr.Invocation
-	for _, c := range script.Commands {
-		if inv, ok := pkgmgr.Classify(c); ok {
-			out = append(out, inv)
+	// Memoised with the script: every rule asks, on every keystroke.
+	invs, _ := in.Derive(invocationsKey{}, func() any {
+		var out []pkgmgr.Invocation
+		for _, c := range script.Commands {
+			if inv, ok := pkgmgr.Classify(c); ok {
+				out = append(out, inv)
+			}
 		}
-	}
-	return out
+		return out
+	}).([]pkgmgr.Invocation)
+	return invs
 }
+
+// invocationsKey memoises a RUN's classified commands on the instruction.
+type invocationsKey struct{}

@@ -31,7 +31,7 @@ const aptKeepCache = `RUN rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::
 func addCacheMount(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
 	run := doc.InstructionAt(f.Span.Start)
 	m := pkgmgr.Lookup(f.Fix.Args["manager"])
-	if run == nil || run.Keyword != "RUN" || m == nil || len(m.Caches) == 0 {
+	if run == nil || run.Keyword != "RUN" || run.Stage < 0 || m == nil || len(m.Caches) == 0 {
 		return Action{}, false
 	}
 	owner, ok := userAt(doc, run)

@@ -89,7 +89,7 @@ func For(doc *dockerfile.Document, findings []diagnostics.Finding, bctx *buildco
 	mounted := map[*dockerfile.Instruction]bool{} // instructions the cache-mount fix applies to
 	for _, f := range findings {
 		if fix, ok := fixers[Kind(f)]; ok {
-			if a, ok := fix(doc, f, bctx); ok {
+			if a, ok := safely(fix, doc, f, bctx); ok {
 				a.Finding = f
 				out = append(out, a)
 				if Kind(f) == AddCacheMount {
@@ -111,4 +111,15 @@ func For(doc *dockerfile.Document, findings []diagnostics.Finding, bctx *buildco
 		}
 	}
 	return kept
+}
+
+// safely runs a fixer; one that panics offers nothing, and the other fixes
+// are still offered (a fix is a convenience, never worth a failed request).
+func safely(fix Fixer, doc *dockerfile.Document, f diagnostics.Finding, bctx *buildcontext.Context) (a Action, ok bool) {
+	defer func() {
+		if recover() != nil {
+			a, ok = Action{}, false
+		}
+	}()
+	return fix(doc, f, bctx)
 }

@@ -40,7 +40,7 @@ func copyManifestsFirst(doc *dockerfile.Document, f diagnostics.Finding, bctx *b
 		return Action{}, false // which manifests exist is unknown
 	}
 	cp, run := at(doc, f.Fix.Args["copy"], "COPY", "ADD"), at(doc, f.Fix.Args["run"], "RUN")
-	if cp == nil || run == nil || cp.Stage != run.Stage || cp.Line >= run.Line || !onlyMetadataBetween(doc, cp, run) {
+	if cp == nil || run == nil || cp.Stage < 0 || cp.Stage != run.Stage || cp.Line >= run.Line || !onlyMetadataBetween(doc, cp, run) {
 		return Action{}, false
 	}
 	m, ok := planManifests(doc, cp, run, bctx)

@@ -22,7 +22,7 @@ func init() { register(MergeUpdate, mergeUpdate) }
 // next instruction installs with the same manager.
 func mergeUpdate(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
 	upd := doc.InstructionAt(f.Span.Start)
-	if upd == nil || upd.Keyword != "RUN" || upd.JSONForm || len(upd.Flags) > 0 || upd.Line != upd.EndLine {
+	if upd == nil || upd.Keyword != "RUN" || upd.Stage < 0 || upd.JSONForm || len(upd.Flags) > 0 || upd.Line != upd.EndLine {
 		return Action{}, false
 	}
 	invs := cache.Invocations(doc, upd)

@@ -103,7 +103,7 @@ func copyChown(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.
 		return Action{}, false
 	}
 	run := doc.InstructionAt(runStart)
-	if run == nil || run.Keyword != "RUN" {
+	if run == nil || run.Keyword != "RUN" || run.Stage < 0 {
 		return Action{}, false
 	}
 	targets, ok := chownTargets(doc, run, cmdStart, cmdEnd)
@@ -114,7 +114,7 @@ func copyChown(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.
 	for _, s := range strings.Split(a["copyOffsets"], ",") {
 		off, err := strconv.Atoi(s)
 		cp := doc.InstructionAt(off)
-		if err != nil || cp == nil || cp.KeywordSpan.End != off || hasFlagNamed(cp, strings.SplitN(flag[2:], "=", 2)[0]) ||
+		if err != nil || cp == nil || cp.Stage < 0 || cp.KeywordSpan.End != off || hasFlagNamed(cp, strings.SplitN(flag[2:], "=", 2)[0]) ||
 			!copyCreates(doc, cp, targets) {
 			return Action{}, false
 		}

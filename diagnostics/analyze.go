@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"runtime/debug"
 	"strings"
 
@@ -33,7 +34,7 @@ func Analyze(doc *dockerfile.Document, bctx *buildcontext.Context) ([]Finding, [
 	}
 	for _, in := range doc.Instructions {
 		if _, err := in.Command(); err != nil {
-			out = append(out, finding(instructionErrorRule, in.Span, err.Error()))
+			out = append(out, finding(instructionErrorRule, in.Span, stableSuggestion(err.Error(), in.Keyword)))
 		}
 	}
 	for _, r := range Rules() {
@@ -137,4 +138,56 @@ func checkMessage(c buildkitcheck.Check) string {
 		return c.Description
 	}
 	return c.Message
+}
+
+// didYouMean is BuildKit's suggestion for an unknown instruction. BuildKit
+// picks among equally close instructions in map order, so the same file
+// could get "did you mean arg?" once and "run?" the next time; we choose
+// deterministically.
+var didYouMean = regexp.MustCompile(` \(did you mean [a-z]+\?\)$`)
+
+// instructionNames are the Dockerfile instructions, for suggestions.
+var instructionNames = []string{"add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck",
+	"label", "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir"}
+
+func stableSuggestion(msg, keyword string) string {
+	if !didYouMean.MatchString(msg) {
+		return msg
+	}
+	typed := strings.ToLower(keyword)
+	best, bestDist := "", 3 // BuildKit suggests within two edits
+	for _, name := range instructionNames {
+		d := editDistance(typed, name)
+		// Ties: an instruction starting with the same letter reads as the
+		// likelier typo; then alphabetical order.
+		if d < bestDist || (d == bestDist && best != "" && name[0] == typed[0] && best[0] != typed[0]) {
+			best, bestDist = name, d
+		}
+	}
+	msg = didYouMean.ReplaceAllString(msg, "")
+	if best != "" {
+		msg += " (did you mean " + best + "?)"
+	}
+	return msg
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }

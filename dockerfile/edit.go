@@ -94,7 +94,12 @@ func (d *Document) splice(e Edit, text []byte) *Document {
 		mid = nd.buildInstructions(res.AST.Children, lineBase)
 	}
 	nd.Instructions = make([]*Instruction, 0, len(d.Instructions)+len(mid)-(last+1-a))
-	nd.Instructions = append(nd.Instructions, d.Instructions[:a]...)
+	for _, in := range d.Instructions[:a] {
+		// A copy: finish() sets each instruction's Stage, and the previous
+		// version, still read by other goroutines, must not see that.
+		c := *in
+		nd.Instructions = append(nd.Instructions, &c)
+	}
 	nd.Instructions = append(nd.Instructions, mid...)
 	for _, in := range d.Instructions[last+1:] {
 		nd.Instructions = append(nd.Instructions, in.shifted(delta, lineDelta))

@@ -7,6 +7,7 @@ package dockerfile
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -45,6 +46,9 @@ type Document struct {
 	Error *ParseError
 	// Warnings are the parser's own warnings (empty continuation lines).
 	Warnings []Warning
+
+	stageNamesOnce sync.Once
+	stageNames     map[string]*Stage // lower-case name → first stage of that name
 }
 
 // ParseError is a parse error located in the text.
@@ -175,37 +179,23 @@ func (d *Document) InstructionAt(offset int) *Instruction {
 	return nil
 }
 
-// StageByName finds a stage by its name, case-insensitively as BuildKit does.
+// StageByName finds a stage by its name, case-insensitively as BuildKit
+// does (the first stage of that name, as BuildKit reports duplicates).
 func (d *Document) StageByName(name string) *Stage {
-	for _, s := range d.Stages {
-		if s.Name != "" && equalFold(s.Name, name) {
-			return s
+	d.stageNamesOnce.Do(func() {
+		d.stageNames = make(map[string]*Stage, len(d.Stages))
+		for _, s := range d.Stages {
+			key := strings.ToLower(s.Name)
+			if _, dup := d.stageNames[key]; s.Name != "" && !dup {
+				d.stageNames[key] = s
+			}
 		}
-	}
-	return nil
+	})
+	return d.stageNames[strings.ToLower(name)]
 }
 
 // Slice returns the text of s.
 func (d *Document) Slice(s Span) string { return string(d.Text[s.Start:s.End]) }
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
 
 // memo holds what is derived from an instruction's own text, computed at
 // most once and shared with the shifted copies an edit elsewhere makes, so

@@ -92,7 +92,7 @@ func joinLines(doc *dockerfile.Document, first, from, limit int) *logical {
 	for line := first; line < doc.Lines.Count(); line++ {
 		start, end := doc.Lines.Start(line), doc.Lines.End(line)
 		if line == first {
-			start = from
+			start = min(from, end)
 		} else if skippedLine(doc.Text[start:end]) {
 			if start >= limit {
 				break
@@ -128,7 +128,10 @@ func joinLines(doc *dockerfile.Document, first, from, limit int) *logical {
 // command is the instruction's text from its keyword to the end of its last
 // command line (heredoc bodies excluded), joined.
 func command(doc *dockerfile.Document, in *dockerfile.Instruction) *logical {
-	return joinLines(doc, in.Line, in.KeywordSpan.Start, len(doc.Text))
+	// The keyword's own line: an instruction may begin with a bare
+	// continuation line ("\\\n" then the keyword), which BuildKit counts as
+	// its first line.
+	return joinLines(doc, doc.Lines.LineOf(in.KeywordSpan.Start), in.KeywordSpan.Start, len(doc.Text))
 }
 
 // lword is a word of a logical text: raw as written (quotes kept), with its

@@ -17,10 +17,20 @@ func (s *Server) DidOpen(_ context.Context, p *protocol.DidOpenTextDocumentParam
 	s.mu.Lock()
 	if old := s.docs[item.URI]; old != nil {
 		old.close()
+		s.retired[item.URI] = old.done
 	}
+	// The worker of an earlier open of this file may still be publishing:
+	// the new one starts after it, so what the client sees stays in order.
+	prev := s.retired[item.URI]
+	delete(s.retired, item.URI)
 	s.docs[item.URI] = d
 	s.mu.Unlock()
-	go s.work(d)
+	go func() {
+		if prev != nil {
+			<-prev
+		}
+		s.work(d)
+	}()
 	d.poke()
 	return nil
 }
@@ -69,10 +79,14 @@ func (s *Server) DidClose(_ context.Context, p *protocol.DidCloseTextDocumentPar
 	s.mu.Lock()
 	d := s.docs[p.TextDocument.URI]
 	delete(s.docs, p.TextDocument.URI)
+	if d != nil {
+		s.retired[p.TextDocument.URI] = d.done
+	}
 	s.mu.Unlock()
 	if d != nil {
 		d.close()
 	}
+	s.closeUnusedWatchers()
 	return nil
 }
 

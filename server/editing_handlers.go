@@ -12,6 +12,7 @@ import (
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/features"
+	"github.com/dockerfile-ls/dockerfile-ls/sizes"
 	"github.com/dockerfile-ls/dockerfile-ls/textpos"
 )
 
@@ -80,8 +81,16 @@ func (s *Server) Hover(ctx context.Context, p *protocol.HoverParams) (*protocol.
 	if !ok {
 		return nil, nil
 	}
+	text := h.Markdown
+	if inst := doc.InstructionAt(off); inst != nil && (inst.Keyword == "COPY" || inst.Keyword == "ADD") && inst.KeywordSpan.Contains(off) {
+		if d := s.lookup(p.TextDocument.URI); d != nil {
+			if more := sizes.CopyHover(doc, inst, s.buildContext(d, s.settingsFor(d.path()))); more != "" {
+				text += "\n\n---\n\n" + more
+			}
+		}
+	}
 	r := s.toRange(doc, h.Span)
-	return &protocol.Hover{Contents: markdown(h.Markdown), Range: &r}, nil
+	return &protocol.Hover{Contents: markdown(text), Range: &r}, nil
 }
 
 // SignatureHelp implements protocol.Server.
@@ -318,9 +327,14 @@ func (s *Server) DocumentLink(ctx context.Context, p *protocol.DocumentLinkParam
 	var dir string
 	if p.TextDocument.URI.IsFile() {
 		dir = filepath.Dir(p.TextDocument.URI.FsPath())
-		opts.FileExists = func(rel string) bool {
-			fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel)))
-			return err == nil && fi.Mode().IsRegular()
+		// Through an os.Root: a symlink in the folder must not lead the
+		// server to look at files outside it.
+		if root, err := os.OpenRoot(dir); err == nil {
+			defer root.Close()
+			opts.FileExists = func(rel string) bool {
+				fi, err := root.Stat(filepath.FromSlash(rel))
+				return err == nil && fi.Mode().IsRegular()
+			}
 		}
 	}
 	out := []protocol.DocumentLink{}

@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"go.lsp.dev/protocol"
@@ -25,6 +27,7 @@ func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (
 	s.encoding = enc
 	s.clientCaps = p.Capabilities
 	s.editor = editor
+	s.roots = workspaceRoots(p)
 	s.mu.Unlock()
 	if p.ProcessID != nil && *p.ProcessID > 0 {
 		go s.watchParent(int(*p.ProcessID))
@@ -45,6 +48,41 @@ func (s *Server) Initialized(context.Context, *protocol.InitializedParams) error
 		go s.pullSettings()
 	}
 	return nil
+}
+
+// workspaceRoots are the folders the client opened: the server reads
+// nothing above them (project files are looked for up to a root).
+func workspaceRoots(p *protocol.InitializeParams) []string {
+	var roots []string
+	if folders, ok := p.WorkspaceFolders.Get(); ok {
+		for _, f := range folders {
+			if f.URI.IsFile() {
+				roots = append(roots, filepath.Clean(f.URI.FsPath()))
+			}
+		}
+	}
+	if len(roots) == 0 && p.RootURI != nil && p.RootURI.IsFile() {
+		roots = append(roots, filepath.Clean(p.RootURI.FsPath()))
+	}
+	return roots
+}
+
+// stopSearch ends the upward search for project files at a workspace root,
+// and at once outside the workspace (without one, only the Dockerfile's
+// own folder is read).
+func (s *Server) stopSearch(dir string) bool {
+	s.mu.Lock()
+	roots := s.roots
+	s.mu.Unlock()
+	for _, r := range roots {
+		if dir == r {
+			return true
+		}
+		if strings.HasPrefix(dir, r+string(filepath.Separator)) {
+			return false
+		}
+	}
+	return true
 }
 
 // negotiateEncoding picks UTF-8 when the client offers it (no conversion

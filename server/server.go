@@ -63,6 +63,11 @@ type Server struct {
 	// file, until a watched-file event says it changed.
 	projects *config.Loader
 	warned   map[string]bool
+	// roots are the workspace folders (see stopSearch).
+	roots []string
+	// retired holds, per URI, the done channel of the worker of a closed
+	// document, until the file is opened again.
+	retired  map[uri.URI]chan struct{}
 	exitCode int
 	exited   chan struct{}
 	exitOnce sync.Once
@@ -73,8 +78,9 @@ type Server struct {
 // code: 0 after a shutdown request, 1 otherwise, as the specification says.
 func Run(ctx context.Context, in io.Reader, out io.WriteCloser, log *slog.Logger) int {
 	s := &Server{log: log, docs: map[uri.URI]*document{}, exitCode: 1, exited: make(chan struct{}), contexts: buildcontext.NewCache(), watchers: map[string]io.Closer{},
-		projects: &config.Loader{}, warned: map[string]bool{}}
+		projects: &config.Loader{}, warned: map[string]bool{}, retired: map[uri.URI]chan struct{}{}}
 	s.projects.Warn = s.warnOnce
+	s.projects.Stop = s.stopSearch
 	defer s.contexts.Close()
 	s.conn = jsonrpc2.NewConn(lspstream.New(in, out, log), jsonrpc2.WithCodec(protocolCodec{}))
 	s.client = protocol.ClientDispatcher(s.conn)

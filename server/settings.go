@@ -63,6 +63,7 @@ func (s *Server) setEditorSettings(st config.Settings) {
 	for _, d := range docs {
 		d.inputsChanged(true)
 	}
+	go s.refreshSizes()
 }
 
 // settingsFor is the settings for one Dockerfile: the project file's

@@ -29,6 +29,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -289,6 +290,16 @@ func (c *stressConn) request(method string, params any, keep bool) (int, error) 
 	return id, c.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": method, "params": params})
 }
 
+// reserve allocates a request id for a frame written by hand, so that its
+// response is expected.
+func (c *stressConn) reserve(method string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.nextID++
+	c.pending[c.nextID] = method
+	return c.nextID
+}
+
 // call sends a request and returns its whole response message.
 func (c *stressConn) call(method string, params any, timeout time.Duration) (json.RawMessage, error) {
 	id, err := c.request(method, params, true)
@@ -424,7 +435,8 @@ func (c *stressConn) watchdog(stall time.Duration, onStall func()) (stop func())
 			}
 		}
 	}()
-	return func() { close(done) }
+	var once sync.Once
+	return func() { once.Do(func() { close(done) }) }
 }
 
 // stallTimeout is how long a server may stay silent with requests pending.
@@ -959,6 +971,30 @@ func closeAll(t testing.TB, c *stressConn, docs []*stressDoc) {
 	}
 }
 
+var digits = regexp.MustCompile(`[0-9]+`)
+
+// reportPanics fails the test for every handler or background panic the
+// server logged (it recovers, but each one is a bug).
+func reportPanics(t testing.TB, logs string) {
+	t.Helper()
+	var seen []string
+	for _, line := range strings.Split(logs, "\n") {
+		if i := strings.Index(line, "panicked"); i >= 0 {
+			line = line[max(0, strings.LastIndex(line[:i], "msg=")):]
+			if i := strings.Index(line, " stack="); i > 0 {
+				line = line[:i]
+			}
+			line = digits.ReplaceAllString(line, "N") // one entry per kind, not per offset
+			if !slices.Contains(seen, line) {
+				seen = append(seen, line)
+			}
+		}
+	}
+	if len(seen) > 0 {
+		t.Errorf("the server recovered from %d distinct panics, e.g.:\n%s", len(seen), strings.Join(seen[:min(5, len(seen))], "\n"))
+	}
+}
+
 func reportViolations(t testing.TB, c *stressConn) {
 	t.Helper()
 	c.mu.Lock()
@@ -1007,10 +1043,11 @@ func TestStress(t *testing.T) {
 	logs := &lockedBuffer{}
 	srv := startInProcess("soaked", logs)
 	c := srv.conn
-	defer c.watchdog(stallTimeout, func() {
+	stopWatchdog := c.watchdog(stallTimeout, func() {
 		t.Errorf("the server stopped answering: %d requests pending, nothing received for %s; goroutines:\n%s", c.inFlight(), stallTimeout, goroutineDump())
 		_ = srv.in.CloseWithError(errors.New("server stalled"))
-	})()
+	})
+	defer stopWatchdog()
 	c.initialize(t, dir)
 
 	// Warm up once (BuildKit's and the build context's one-time state),
@@ -1051,8 +1088,10 @@ func TestStress(t *testing.T) {
 		t.Errorf("heap not back near its start: %.1f MiB after closing every document, %.1f MiB before", float64(h2)/(1<<20), float64(h1)/(1<<20))
 	}
 	reportViolations(t, c)
+	reportPanics(t, logs.String())
 
 	srv.stop(t)
+	stopWatchdog()
 	if g := settledGoroutines(g0, 15*time.Second); g > g0 {
 		t.Errorf("goroutine leak after exit: %d goroutines, %d before Run\n%s", g, g0, goroutineDump())
 	}
@@ -1099,6 +1138,7 @@ func TestStressBinary(t *testing.T) {
 		t.Fatalf("the server exited during the soak; stderr:\n%s", srv.stderr.String())
 	}
 	reportViolations(t, c)
+	reportPanics(t, srv.stderr.String())
 	if code := srv.stop(t); code != 0 {
 		t.Errorf("exit code %d after shutdown and exit", code)
 	}

@@ -102,3 +102,28 @@ func (s *Server) watchFallback(root string) {
 type nopCloser struct{}
 
 func (nopCloser) Close() error { return nil }
+
+// closeUnusedWatchers stops our own watchers of build contexts no open
+// document uses any more.
+func (s *Server) closeUnusedWatchers() {
+	s.mu.Lock()
+	docs := make([]*document, 0, len(s.docs))
+	for _, d := range s.docs {
+		docs = append(docs, d)
+	}
+	s.mu.Unlock()
+	used := map[string]bool{}
+	for _, d := range docs {
+		if p := d.path(); p != "" {
+			used[contextRoot(p, s.settingsFor(p))] = true
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for root, w := range s.watchers {
+		if !used[root] {
+			_ = w.Close()
+			delete(s.watchers, root)
+		}
+	}
+}

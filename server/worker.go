@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 type document struct {
 	uri  uri.URI
 	wake chan struct{} // capacity 1: pokes coalesce, so only the newest version is analysed
+	done chan struct{} // closed when the worker has stopped publishing
 
 	mu       sync.Mutex
 	version  int32
@@ -37,7 +39,7 @@ type document struct {
 }
 
 func newDocument(u uri.URI, version int32, doc *dockerfile.Document) *document {
-	return &document{uri: u, version: version, doc: doc, wake: make(chan struct{}, 1)}
+	return &document{uri: u, version: version, doc: doc, wake: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
 // poke asks the worker to look at the document again.
@@ -63,19 +65,24 @@ func (d *document) close() {
 // findings with the last BuildKit findings carried forward, and starts the
 // BuildKit pass off this path when the version has none of its own yet.
 func (s *Server) work(d *document) {
+	defer close(d.done)
 	published, publishedFresh := int32(-1<<31), false
 	for range d.wake {
 		d.mu.Lock()
 		closed, doc, version, buildkit, fresh := d.closed, d.doc, d.version, d.buildkit, d.buildkitFresh
 		stale := d.stale
 		d.stale = false
+		var ctx context.Context
 		if !fresh && !d.buildkitRunning && !closed {
 			d.buildkitRunning = true
-			ctx, cancel := context.WithCancel(context.Background())
-			d.cancelBuildKit = cancel
-			go s.runBuildKit(ctx, d, doc, version, s.buildKitOptions(d))
+			ctx, d.cancelBuildKit = context.WithCancel(context.Background())
 		}
 		d.mu.Unlock()
+		if ctx != nil {
+			// Outside d.mu: the options take s.mu, and the lock order is
+			// s.mu before d.mu (see snapshot).
+			go s.runBuildKit(ctx, d, doc, version, s.buildKitOptions(d))
+		}
 		if closed {
 			if !s.clientSupports(pullSupported) {
 				s.publish(d.uri, nil, nil, nil)
@@ -99,6 +106,9 @@ func (s *Server) work(d *document) {
 	}
 }
 
+// buildKitSlots bounds the BuildKit passes running at once.
+var buildKitSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
+
 // runBuildKit runs BuildKit's checks for one version and hands the result
 // to the worker; a result for a version that is no longer current is
 // dropped, so it never overwrites newer findings.
@@ -110,7 +120,17 @@ func (s *Server) runBuildKit(ctx context.Context, d *document, doc *dockerfile.D
 				s.log.Error("BuildKit checks panicked", "uri", d.uri, "panic", v)
 			}
 		}()
-		res = diagnostics.BuildKitChecks(ctx, doc, opts)
+		// One pass per core at a time: each converts the whole file and
+		// allocates a lot; a hundred open files must not run a hundred.
+		select {
+		case buildKitSlots <- struct{}{}:
+			defer func() { <-buildKitSlots }()
+		case <-ctx.Done():
+			return
+		}
+		if ctx.Err() == nil {
+			res = diagnostics.BuildKitChecks(ctx, doc, opts)
+		}
 	}()
 	d.mu.Lock()
 	d.buildkitRunning = false

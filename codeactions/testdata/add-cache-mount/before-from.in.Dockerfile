@@ -1,0 +1,2 @@
+RUN pip install flask
+FROM python:3.12

@@ -1,0 +1,196 @@
+package diagnostics
+
+import (
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
+	"github.com/dockerfile-ls/dockerfile-ls/shell"
+)
+
+var aptListsNotRemoved = &Rule{
+	Name: "AptListsNotRemoved", Category: Size, Severity: Info,
+	Summary: "apt-get update leaves the package lists (/var/lib/apt/lists, tens of MB) in the layer unless the same RUN removes them or mounts a cache there",
+	DocsURL: DocsBase + "AptListsNotRemoved.md",
+	Check:   checkAptListsNotRemoved,
+}
+
+// listsManager: a manager whose index refresh writes lists into its
+// CleanPaths and that has no flag to keep them out (apt; apk has
+// --no-cache, which PackageCacheInLayer checks).
+func listsManager(m *pkgmgr.Manager) bool {
+	return len(m.CleanPaths) > 0 && len(m.NoCacheFlags) == 0
+}
+
+func checkAptListsNotRemoved(p *Pass) {
+	shipped := shippedStages(p.Doc)
+	for _, st := range p.Doc.Stages {
+		if !shipped[st.Index] {
+			continue
+		}
+		for _, inst := range st.Instructions {
+			if inst.Keyword != "RUN" {
+				continue
+			}
+			invs := invocations(p.Doc, inst)
+			for k, upd := range invs {
+				m := upd.Manager
+				if upd.Action != pkgmgr.Update || !listsManager(m) {
+					continue
+				}
+				if listsKept(p.Doc, inst, m, upd) {
+					p.reportLists(inst, invs[k+1:], upd)
+				}
+				break // one finding per RUN
+			}
+		}
+	}
+}
+
+// listsKept: no later command of the RUN removes the lists, and no cache
+// or tmpfs mount holds them.
+func listsKept(doc *dockerfile.Document, inst *dockerfile.Instruction, m *pkgmgr.Manager, upd pkgmgr.Invocation) bool {
+	for _, dir := range m.CleanPaths {
+		if scratchMounted(inst, dir) {
+			return false
+		}
+	}
+	wd := workdirAt(doc, inst)
+	for _, c := range commandsAfter(doc, inst, upd.Command) {
+		if removesAny(c, wd, m.CleanPaths) {
+			return false
+		}
+	}
+	return true
+}
+
+// commandsAfter are the RUN's commands after c (those that also run when
+// everything before succeeded).
+func commandsAfter(doc *dockerfile.Document, inst *dockerfile.Instruction, c shell.Command) []shell.Command {
+	var out []shell.Command
+	all := commands(doc, inst)
+	seen := false
+	for _, x := range all {
+		if seen && !x.AfterOr {
+			out = append(out, x)
+		}
+		if x.Start == c.Start && x.End == c.End && sameArgs(x, c) {
+			seen = true
+		}
+	}
+	return out
+}
+
+func sameArgs(a, b shell.Command) bool {
+	if len(a.Args) != len(b.Args) {
+		return false
+	}
+	for i := range a.Args {
+		if a.Args[i].Raw != b.Args[i].Raw {
+			return false
+		}
+	}
+	return true
+}
+
+// removesAny: c is an rm (or find -delete) of one of dirs, a parent of
+// it, or everything in it.
+func removesAny(c shell.Command, wd string, dirs []string) bool {
+	for _, t := range removedPaths(c, wd) {
+		t = trimGlobs(t)
+		for _, d := range dirs {
+			if under(d, t) && t != "/" && strings.Count(t, "/") >= 2 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// removedPaths are the absolute paths an rm or `find X -delete` removes,
+// as written (globs kept).
+func removedPaths(c shell.Command, wd string) []string {
+	var out []string
+	switch c.Name() {
+	case "rm", "rmdir":
+		for _, w := range c.Args[1:] {
+			v := wordText(w)
+			if strings.HasPrefix(v, "-") || v == "" || (w.Dynamic && !strings.HasPrefix(v, "$HOME") && !strings.HasPrefix(v, "${HOME}")) {
+				continue
+			}
+			out = append(out, resolvePath(wd, v))
+		}
+	case "find":
+		del, name := false, "*"
+		for i, w := range c.Args {
+			switch {
+			case w.Value == "-delete" || w.Value == "rm":
+				del = true
+			case (w.Value == "-name" || w.Value == "-iname") && i+1 < len(c.Args) && !c.Args[i+1].Dynamic:
+				name = "**/" + c.Args[i+1].Value
+			}
+		}
+		if del && len(c.Args) > 1 && !c.Args[1].Dynamic && !strings.HasPrefix(c.Args[1].Value, "-") {
+			out = append(out, resolvePath(wd, c.Args[1].Value)+"/"+name)
+		}
+	}
+	return out
+}
+
+// trimGlobs drops trailing "/*" segments: "/var/lib/apt/lists/*" is the
+// directory's content.
+func trimGlobs(p string) string {
+	for {
+		q := strings.TrimSuffix(strings.TrimSuffix(p, "/*"), "/")
+		if q == p || q == "" {
+			if q == "" {
+				return "/"
+			}
+			return path.Clean(p)
+		}
+		p = q
+	}
+}
+
+// reportLists reports an update whose RUN also installs. A RUN that only
+// updates is StalePackageIndex's (its fix merges the update into the
+// install, which this rule then checks).
+func (p *Pass) reportLists(inst *dockerfile.Instruction, rest []pkgmgr.Invocation, upd pkgmgr.Invocation) {
+	m := upd.Manager
+	installs := false
+	for _, inv := range rest {
+		installs = installs || (inv.Manager == m && inv.Action == pkgmgr.Install)
+	}
+	if !installs {
+		return
+	}
+	rm := "rm -rf " + strings.TrimSuffix(m.CleanPaths[0], "/") + "/*"
+	var fix *FixData
+	if last, ok := lastTopCommand(p.Doc, inst); ok {
+		fix = &FixData{Kind: "add-rm-apt-lists", Args: map[string]string{
+			"offset": strconv.Itoa(inst.ArgsSpan.Start + last.End),
+			"text":   " && " + rm,
+		}}
+	}
+	p.Report(cmdSpan(inst, upd.Command), fmt.Sprintf(
+		"%s leaves the package lists (%s, often 20-50 MB) in this layer: end the RUN with `%s`, or mount a cache at %s.",
+		cmdText(upd.Command), strings.Join(m.CleanPaths, ", "), rm, path.Dir(m.CleanPaths[0])), nil, fix)
+}
+
+// lastTopCommand is the RUN's last command at the top level of its script
+// (not inside a subshell, loop or sh -c), where appending "&& cmd" runs
+// after everything else.
+func lastTopCommand(doc *dockerfile.Document, inst *dockerfile.Instruction) (shell.Command, bool) {
+	cs := commands(doc, inst)
+	if len(cs) == 0 || inst.JSONForm || len(inst.Heredocs) > 0 {
+		return shell.Command{}, false
+	}
+	last := cs[len(cs)-1]
+	if last.Sub || last.Start < 0 || last.Op == "&" || last.Op == "|" {
+		return shell.Command{}, false
+	}
+	return last, true
+}

@@ -1,0 +1,165 @@
+package diagnostics
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
+	"github.com/dockerfile-ls/dockerfile-ls/shell"
+)
+
+var archiveInLayer = &Rule{
+	Name: "ArchiveInLayer", Category: Size, Severity: Info,
+	Summary: "an archive downloaded by ADD <url> or RUN curl/wget is extracted or installed in a later layer: the archive stays in the image next to what it unpacked",
+	DocsURL: DocsBase + "ArchiveInLayer.md",
+	Check:   checkArchiveInLayer,
+}
+
+// downloadExts are file endings of archives and package files that are
+// unpacked or installed after the download.
+var downloadExts = []string{
+	".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst", ".tzst",
+	".zip", ".gz", ".bz2", ".xz", ".zst", ".7z", ".deb", ".rpm", ".whl", ".apk", ".gem", ".run",
+}
+
+// extractors unpack or install a file named on their command line
+// (package managers' installs are recognised through the catalog).
+var extractors = map[string]bool{
+	"tar": true, "bsdtar": true, "unzip": true, "gunzip": true, "gzip": true, "bunzip2": true, "bzip2": true,
+	"xz": true, "unxz": true, "zstd": true, "unzstd": true, "7z": true, "7za": true, "dpkg": true, "rpm": true,
+	"sh": true, "bash": true, "jar": true,
+}
+
+func isArchive(name string) bool {
+	n := strings.ToLower(name)
+	for _, e := range downloadExts {
+		if strings.HasSuffix(n, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// download is an archive a step leaves in its layer.
+type download struct {
+	file string
+	span dockerfile.Span
+	what string // the step, for the message
+}
+
+func checkArchiveInLayer(p *Pass) {
+	shipped := shippedStages(p.Doc)
+	for _, st := range p.Doc.Stages {
+		if !shipped[st.Index] {
+			continue
+		}
+		for i, inst := range st.Instructions {
+			for _, d := range archivesLeft(p.Doc, inst) {
+				if user, ok := laterUser(p.Doc, st.Instructions[i+1:], d.file); ok {
+					p.Report(d.span, fmt.Sprintf(
+						"%s leaves the archive %s in this layer, and line %d unpacks or installs it in another: the image holds it twice, packed and unpacked, even if a later RUN deletes it. Download, unpack and delete it in one RUN (e.g. `curl -fsSL <url> | tar -xz -C <dir>`), or do it in a build stage and copy the result.",
+						d.what, d.file, user.Line+1),
+						[]Related{{Span: user.Span, Message: "unpacked here"}}, nil)
+				}
+			}
+		}
+	}
+}
+
+// archivesLeft are the archives an instruction downloads and does not
+// delete itself: ADD <url>, or curl/wget in a RUN.
+func archivesLeft(doc *dockerfile.Document, inst *dockerfile.Instruction) []download {
+	var out []download
+	switch inst.Keyword {
+	case "ADD":
+		if len(inst.Args) < 2 || flagValue(inst, "from") != "" {
+			return nil
+		}
+		srcs := inst.Args[:len(inst.Args)-1]
+		dest := inst.Args[len(inst.Args)-1].Value
+		if strings.Contains(dest, "$") {
+			return nil
+		}
+		wd := workdirAt(doc, inst)
+		for _, s := range srcs {
+			name := urlBase(s.Value)
+			if !strings.Contains(s.Value, "://") || name == "" || !isArchive(name) {
+				continue
+			}
+			file := resolvePath(wd, dest)
+			if strings.HasSuffix(dest, "/") || len(srcs) > 1 || dest == "." {
+				file = path.Join(file, name)
+			}
+			out = append(out, download{file: file, span: inst.Span, what: "`ADD " + s.Value + "`"})
+		}
+	case "RUN":
+		wd := workdirAt(doc, inst)
+		cs := commands(doc, inst)
+		for k, c := range cs {
+			if c.AfterOr || (c.Name() != "curl" && c.Name() != "wget") {
+				continue
+			}
+			for _, t := range downloadTargets(c, wd) {
+				if !isArchive(t.path) || deletedLater(cs[k+1:], wd, t.path) {
+					continue
+				}
+				out = append(out, download{file: t.path, span: cmdSpan(inst, c), what: cmdText(c)})
+			}
+		}
+	}
+	return out
+}
+
+func deletedLater(cs []shell.Command, wd, file string) bool {
+	for _, c := range cs {
+		if c.AfterOr {
+			continue
+		}
+		for _, t := range removedPaths(c, wd) {
+			if createdBy([]created{{path: file}}, t) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// laterUser is the first later RUN that unpacks or installs file.
+func laterUser(doc *dockerfile.Document, later []*dockerfile.Instruction, file string) (*dockerfile.Instruction, bool) {
+	for _, in := range later {
+		if in.Keyword != "RUN" {
+			continue
+		}
+		wd := workdirAt(doc, in)
+		for _, c := range commands(doc, in) {
+			inv, isInv := pkgmgr.Classify(c)
+			if !extractors[c.Name()] && !(isInv && inv.Action == pkgmgr.Install) {
+				continue
+			}
+			for _, w := range c.Args[1:] {
+				v := wordText(w)
+				if w.Dynamic || strings.HasPrefix(v, "-") && !strings.Contains(v, "=") {
+					continue
+				}
+				if _, after, ok := strings.Cut(v, "="); ok && strings.HasPrefix(v, "-") {
+					v = after
+				}
+				if resolvePath(wd, v) == file {
+					return in, true
+				}
+			}
+		}
+	}
+	return nil, false
+}
+
+func flagValue(inst *dockerfile.Instruction, name string) string {
+	for _, f := range inst.Flags {
+		if f.Name == name {
+			return f.Value
+		}
+	}
+	return ""
+}

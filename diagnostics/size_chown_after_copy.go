@@ -1,0 +1,167 @@
+package diagnostics
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/dockerfile-ls/dockerfile-ls/cache"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/shell"
+	imgsize "github.com/dockerfile-ls/dockerfile-ls/sizes"
+)
+
+var chownAfterCopy = &Rule{
+	Name: "ChownAfterCopy", Category: Size, Severity: Info,
+	Summary: "a recursive chown/chmod of files an earlier COPY/ADD added writes every one of them again into a new layer: use COPY --chown/--chmod",
+	DocsURL: DocsBase + "ChownAfterCopy.md",
+	Check:   checkChownAfterCopy,
+}
+
+var octalMode = regexp.MustCompile(`^[0-7]{3,4}$`)
+
+func checkChownAfterCopy(p *Pass) {
+	shipped := shippedStages(p.Doc)
+	for _, st := range p.Doc.Stages {
+		if !shipped[st.Index] {
+			continue
+		}
+		for _, inst := range st.Instructions {
+			if inst.Keyword != "RUN" {
+				continue
+			}
+			cs := commands(p.Doc, inst)
+			wd := workdirAt(p.Doc, inst)
+			for _, c := range cs {
+				if c.AfterOr {
+					continue
+				}
+				spec, targets, ok := recursiveChange(c)
+				if !ok {
+					continue
+				}
+				var copies []*dockerfile.Instruction
+				for _, cp := range copiesUnder(p.Doc, inst, targets, wd) {
+					if !negligibleCopy(p, cp) {
+						copies = append(copies, cp)
+					}
+				}
+				if len(copies) == 0 {
+					continue
+				}
+				p.Report(cmdSpan(inst, c), chownMessage(p, c, spec, copies[0]),
+					[]Related{{Span: copies[0].Span, Message: "the files were added here"}}, chownFix(inst, c, spec, copies, len(cs)))
+			}
+		}
+	}
+}
+
+// recursiveChange reads `chown -R user:group paths...` or `chmod -R mode
+// paths...`: the owner or mode and the target paths; ok only when
+// recursive.
+func recursiveChange(c shell.Command) (spec string, targets []shell.Word, ok bool) {
+	name := c.Name()
+	if name != "chown" && name != "chmod" && name != "chgrp" {
+		return "", nil, false
+	}
+	recursive := false
+	var pos []shell.Word
+	for _, w := range c.Args[1:] {
+		v := w.Value
+		switch {
+		case w.Dynamic && len(pos) > 0:
+			pos = append(pos, w)
+		case v == "--recursive":
+			recursive = true
+		case strings.HasPrefix(v, "--"):
+		case strings.HasPrefix(v, "-") && len(pos) == 0 && isFlagCluster(v, name):
+			recursive = recursive || strings.Contains(v, "R")
+		default:
+			pos = append(pos, w)
+		}
+	}
+	if !recursive || len(pos) < 2 || pos[0].Dynamic {
+		return "", nil, false
+	}
+	return pos[0].Value, pos[1:], true
+}
+
+// isFlagCluster tells "-Rv" (flags) from a chmod mode such as "-w".
+func isFlagCluster(v, name string) bool {
+	letters := "RhvcfLHP"
+	if name == "chmod" {
+		letters = "Rvcf"
+	}
+	for _, r := range v[1:] {
+		if !strings.ContainsRune(letters, r) {
+			return false
+		}
+	}
+	return len(v) > 1
+}
+
+// copiesUnder are the earlier COPY/ADD instructions (latest first) whose
+// destination is one of the targets, inside one, or contains one.
+func copiesUnder(doc *dockerfile.Document, inst *dockerfile.Instruction, targets []shell.Word, wd string) []*dockerfile.Instruction {
+	var out []*dockerfile.Instruction
+	eachEarlier(doc, inst, func(in *dockerfile.Instruction) bool {
+		if in.Keyword != "COPY" && in.Keyword != "ADD" {
+			return true
+		}
+		for _, d := range copyCreates(doc, in) {
+			for _, t := range targets {
+				if t.Dynamic {
+					continue
+				}
+				tp := resolvePath(wd, t.Value)
+				if tp != "/" && (under(d.path, tp) || under(tp, d.path)) {
+					out = append(out, in)
+					return true
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+func chownMessage(p *Pass, c shell.Command, spec string, cp *dockerfile.Instruction) string {
+	size := ""
+	if p.Context != nil {
+		if srcs := cache.ContextSources(cp); len(srcs) > 0 {
+			sel := p.Context.MatchAll(srcs)
+			size = fmt.Sprintf(" (%s, %s, stored twice)", imgsize.Bytes(sel.Bytes), imgsize.Files(sel.Files))
+		}
+	}
+	flag := "--chown=" + spec
+	if c.Name() == "chmod" {
+		flag = "--chmod=" + spec
+	}
+	return fmt.Sprintf("%s writes every file %s added into a new layer%s: the image keeps both copies. Use `%s %s` instead.",
+		cmdText(c), lineRef(p.Doc, cp), size, cp.Keyword, flag)
+}
+
+func chownFix(inst *dockerfile.Instruction, c shell.Command, spec string, copies []*dockerfile.Instruction, ncmd int) *FixData {
+	if c.Start < 0 || (c.Name() == "chmod" && !octalMode.MatchString(spec)) || c.Name() == "chgrp" {
+		return nil
+	}
+	flag := "--chown=" + spec
+	if c.Name() == "chmod" {
+		flag = "--chmod=" + spec
+	}
+	var offs []string
+	for _, cp := range copies {
+		offs = append(offs, strconv.Itoa(cp.KeywordSpan.End))
+	}
+	span := cmdSpan(inst, c)
+	return &FixData{Kind: "copy-chown", Args: map[string]string{
+		"copyOffsets": strings.Join(offs, ","),
+		"flag":        flag,
+		"cmdStart":    strconv.Itoa(span.Start),
+		"cmdEnd":      strconv.Itoa(span.End),
+		"runStart":    strconv.Itoa(inst.Span.Start),
+		"runEnd":      strconv.Itoa(inst.Span.End),
+		"runCommands": strconv.Itoa(ncmd),
+	}}
+}

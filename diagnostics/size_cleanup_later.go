@@ -1,0 +1,446 @@
+package diagnostics
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/dockerfile-ls/dockerfile-ls/cache"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
+	"github.com/dockerfile-ls/dockerfile-ls/shell"
+)
+
+var cleanupInLaterLayer = &Rule{
+	Name: "CleanupInLaterLayer", Category: Size, Severity: Info,
+	Summary: "a RUN deletes files or packages an earlier layer created: they stay in that layer, so the image does not get smaller",
+	DocsURL: DocsBase + "CleanupInLaterLayer.md",
+	Check:   checkCleanupInLaterLayer,
+}
+
+// created is a path an instruction creates in its layer.
+type created struct {
+	path string
+	tree bool // a directory whose contents it also creates
+}
+
+// exemptRemovals are removals that are not cleanups: Debian's apt cache
+// mount idiom deletes the docker-clean hook so that the mounted cache is
+// kept.
+var exemptRemovals = map[string]bool{"/etc/apt/apt.conf.d/docker-clean": true}
+
+func checkCleanupInLaterLayer(p *Pass) {
+	shipped := shippedStages(p.Doc)
+	lc := &laterCleanup{p: p, creates: map[*dockerfile.Instruction][]created{}, invs: map[*dockerfile.Instruction][]pkgmgr.Invocation{}}
+	for _, st := range p.Doc.Stages {
+		for _, in := range st.Instructions {
+			switch in.Keyword {
+			case "COPY", "ADD":
+				if !negligibleCopy(p, in) {
+					lc.creates[in] = copyCreates(p.Doc, in)
+				}
+			case "RUN":
+				lc.creates[in] = createsOf(p.Doc, in)
+				lc.invs[in] = invocations(p.Doc, in)
+			}
+		}
+	}
+	for _, st := range p.Doc.Stages {
+		if !shipped[st.Index] {
+			continue
+		}
+		for _, inst := range st.Instructions {
+			if inst.Keyword == "RUN" {
+				lc.check(inst)
+			}
+		}
+	}
+}
+
+// laterCleanup holds, for one pass, what each instruction creates and
+// installs, so that the searches back through the stage are cheap.
+type laterCleanup struct {
+	p       *Pass
+	creates map[*dockerfile.Instruction][]created
+	invs    map[*dockerfile.Instruction][]pkgmgr.Invocation
+}
+
+// checkLaterCleanup reports the first command of the RUN that removes what
+// an earlier layer created (one finding per RUN).
+func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
+	p := lc.p
+	wd := workdirAt(p.Doc, inst)
+	var sofar []created // created by this RUN before the current command
+	var installedHere = map[string]bool{}
+	for _, c := range commands(p.Doc, inst) {
+		if c.AfterOr {
+			continue
+		}
+		inv, isInv := invocationOf(p.Doc, inst, c)
+		switch {
+		case len(removedPaths(c, wd)) > 0:
+			for _, t := range removedPaths(c, wd) {
+				if exemptRemovals[t] || createdBy(sofar, t) || (!strings.ContainsAny(t, "*?[") && looksLikeManifest(t)) {
+					continue
+				}
+				if from, ok := lc.pathCreator(inst, t); ok {
+					p.Report(cmdSpan(inst, c), fmt.Sprintf(
+						"%s deletes %s, which %s created: the files stay in that layer, so deleting them here does not make the image smaller. Delete them in the RUN that creates them (or create them in a build stage).",
+						cmdText(c), t, lineRef(p.Doc, from)),
+						[]Related{{Span: from.Span, Message: "created here"}}, nil)
+					return
+				}
+			}
+		case isInv && inv.Manager != nil && (inv.Action == pkgmgr.Remove || inv.Action == pkgmgr.Clean) && !installedHere[inv.Manager.Name]:
+			if from, ok := lc.installCreator(inst, inv); ok {
+				msg := "%s removes packages that %s installed: they stay in that layer, so the image does not get smaller. Install, use and remove them in one RUN, or build in a separate stage."
+				if inv.Action == pkgmgr.Clean {
+					msg = "%s cleans the cache that %s filled: it stays in that layer, so the image does not get smaller. Clean up in the RUN that installs."
+				}
+				p.Report(cmdSpan(inst, c), fmt.Sprintf(msg, cmdText(c), lineRef(p.Doc, from)),
+					[]Related{{Span: from.Span, Message: "installed here"}}, nil)
+				return
+			}
+		}
+		if isInv && inv.Manager != nil && (inv.Action == pkgmgr.Install || inv.Action == pkgmgr.Update || inv.Action == pkgmgr.Download) {
+			installedHere[inv.Manager.Name] = true
+		}
+		sofar = append(sofar, commandCreates(p.Doc, inst, c, wd)...)
+	}
+}
+
+// pathCreator finds the latest earlier instruction that created t (or
+// something t's removal deletes).
+func (lc *laterCleanup) pathCreator(inst *dockerfile.Instruction, t string) (from *dockerfile.Instruction, ok bool) {
+	eachEarlier(lc.p.Doc, inst, func(in *dockerfile.Instruction) bool {
+		if cs := lc.creates[in]; len(cs) > 0 && createdBy(cs, t) {
+			from, ok = in, true
+			return false
+		}
+		return true
+	})
+	return from, ok
+}
+
+// createsOf is what an instruction creates (memoised per document).
+func createsOf(doc *dockerfile.Document, in *dockerfile.Instruction) []created {
+	x := docIndex(doc)
+	x.mu.Lock()
+	cs, ok := x.creates[in]
+	x.mu.Unlock()
+	if ok {
+		return cs
+	}
+	switch in.Keyword {
+	case "COPY", "ADD":
+		cs = copyCreates(doc, in)
+	case "RUN":
+		wd := workdirAt(doc, in)
+		for _, c := range commands(doc, in) {
+			cs = append(cs, commandCreates(doc, in, c, wd)...)
+		}
+	}
+	x.mu.Lock()
+	x.creates[in] = cs
+	x.mu.Unlock()
+	return cs
+}
+
+// negligibleCopy: copying manifests (requirements.txt, package.json) or,
+// measured on the build context, less than 100 kB: deleting them later
+// costs nothing worth a finding.
+func negligibleCopy(p *Pass, in *dockerfile.Instruction) bool {
+	if len(in.Args) < 2 {
+		return true
+	}
+	srcs := cache.ContextSources(in)
+	if p.Context != nil && len(srcs) > 0 && len(srcs) == len(in.Args)-1 {
+		return p.Context.MatchAll(srcs).Bytes < 100_000
+	}
+	for _, a := range in.Args[:len(in.Args)-1] {
+		if !looksLikeManifest(a.Value) && !smallFile(a.Value) {
+			return false
+		}
+	}
+	return true
+}
+
+// smallFileExts are endings of files that are small as a rule: scripts,
+// configuration, keys.
+var smallFileExts = []string{
+	".sh", ".bash", ".py", ".rb", ".pl", ".js", ".txt", ".md", ".json", ".yml", ".yaml", ".toml", ".ini", ".cfg",
+	".conf", ".properties", ".env", ".xml", ".key", ".asc", ".gpg", ".pem", ".crt", ".sql", ".list", ".repo",
+}
+
+// smallFile: a single file (no glob, no directory) whose ending says it is
+// small.
+func smallFile(src string) bool {
+	if strings.ContainsAny(src, "*?[") || strings.HasSuffix(src, "/") {
+		return false
+	}
+	name := strings.ToLower(urlBase(src))
+	if name == "" {
+		name = strings.ToLower(path.Base(src))
+	}
+	for _, e := range smallFileExts {
+		if strings.HasSuffix(name, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// createdBy reports whether removing t deletes one of cs, or part of a
+// tree one of them created.
+func createdBy(cs []created, t string) bool {
+	glob := strings.ContainsAny(trimGlobs(t), "*?[")
+	base := trimGlobs(t)
+	if glob {
+		base = staticPrefix(t)
+	}
+	for _, c := range cs {
+		if c.path == "" || c.path == "/" {
+			continue
+		}
+		if glob {
+			for q := c.path; q != "/" && q != "."; q = path.Dir(q) {
+				if ok, _ := path.Match(t, q); ok {
+					return true
+				}
+			}
+			if c.tree && under(base, c.path) {
+				return true
+			}
+			continue
+		}
+		if under(c.path, base) && strings.Count(base, "/") >= 2 || c.path == base {
+			return true
+		}
+		if c.tree && under(base, c.path) {
+			return true
+		}
+	}
+	return false
+}
+
+// staticPrefix is the directory part of a glob before its first pattern
+// segment: "/app/*.pyc" → "/app".
+func staticPrefix(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		if strings.ContainsAny(s, "*?[") {
+			return path.Clean("/" + strings.Join(segs[:i], "/"))
+		}
+	}
+	return path.Clean(p)
+}
+
+// copyCreates: a COPY/ADD creates its destination (a tree).
+func copyCreates(doc *dockerfile.Document, in *dockerfile.Instruction) []created {
+	if len(in.Args) < 2 {
+		return nil
+	}
+	dest := in.Args[len(in.Args)-1].Value
+	if strings.Contains(dest, "$") {
+		return nil
+	}
+	return []created{{path: resolvePath(workdirAt(doc, in), dest), tree: true}}
+}
+
+// commandCreates lists what one shell command writes, as far as its words
+// tell: downloads (curl -o, wget -O), clones, copies, extraction
+// directories, and package managers' caches and lists.
+func commandCreates(doc *dockerfile.Document, inst *dockerfile.Instruction, c shell.Command, wd string) []created {
+	var out []created
+	args := c.Args[1:]
+	val := func(i int) string {
+		if i < len(args) && !args[i].Dynamic {
+			return args[i].Value
+		}
+		return ""
+	}
+	abs := func(p string) string {
+		if p == "" || strings.Contains(p, "$") {
+			return ""
+		}
+		return resolvePath(wd, p)
+	}
+	switch c.Name() {
+	case "wget", "curl":
+		return downloadTargets(c, wd)
+	case "git":
+		if val(0) == "clone" {
+			var pos []string
+			for i := 1; i < len(args); i++ {
+				if v := val(i); v != "" && !strings.HasPrefix(v, "-") {
+					pos = append(pos, v)
+				} else if v == "-b" || v == "--branch" || v == "--depth" || v == "-c" || v == "--config" || v == "--origin" || v == "-o" {
+					i++
+				}
+			}
+			switch len(pos) {
+			case 1:
+				out = append(out, created{path: abs(strings.TrimSuffix(path.Base(pos[0]), ".git")), tree: true})
+			case 2:
+				out = append(out, created{path: abs(pos[1]), tree: true})
+			}
+		}
+	case "cp", "mv":
+		if n := len(args); n >= 2 && !strings.HasPrefix(val(n-1), "-") {
+			out = append(out, created{path: abs(val(n - 1)), tree: true})
+		}
+	case "tar", "unzip", "bsdtar":
+		for i := range args {
+			switch v := val(i); {
+			case v == "-C" || v == "--directory" || v == "-d" && c.Name() == "unzip":
+				out = append(out, created{path: abs(val(i + 1)), tree: true})
+			case strings.HasPrefix(v, "--directory="):
+				out = append(out, created{path: abs(strings.TrimPrefix(v, "--directory=")), tree: true})
+			}
+		}
+	}
+	if inv, ok := invocationOf(doc, inst, c); ok && inv.Manager != nil {
+		switch inv.Action {
+		case pkgmgr.Install, pkgmgr.Update, pkgmgr.Download, pkgmgr.Build:
+			for _, d := range cacheDirs(doc, inst, inv) {
+				if !inv.NoCache() && !scratchMounted(inst, d) {
+					out = append(out, created{path: d, tree: true})
+				}
+			}
+			if inv.Manager.Ecosystem == "node" && inv.Action == pkgmgr.Install && !inv.HasFlag("-g", "--global") && len(inv.Sub) > 0 && inv.Sub[0] != "global" {
+				out = append(out, created{path: path.Join(wd, "node_modules"), tree: true})
+			}
+		}
+		if o := inv.Flags["-o"]; inv.Manager.Name == "go" && inv.Action == pkgmgr.Build && o != "" {
+			out = append(out, created{path: abs(o)})
+		}
+	}
+	return out
+}
+
+// downloadTargets are the files curl -o/-O and wget (-O, -P) write.
+func downloadTargets(c shell.Command, wd string) []created {
+	var out []created
+	args := c.Args[1:]
+	var urls []string
+	output, dir, remoteName := "", "", false
+	for i := 0; i < len(args); i++ {
+		w := args[i]
+		v := w.Value
+		next := func() string {
+			if i+1 < len(args) && !args[i+1].Dynamic {
+				i++
+				return args[i].Value
+			}
+			i++
+			return ""
+		}
+		switch {
+		case w.Dynamic:
+			continue
+		case strings.Contains(v, "://"):
+			urls = append(urls, v)
+		case c.Name() == "wget" && (v == "-O" || v == "--output-document"):
+			output = next()
+		case c.Name() == "wget" && strings.HasPrefix(v, "--output-document="):
+			output = strings.TrimPrefix(v, "--output-document=")
+		case c.Name() == "wget" && (v == "-P" || v == "--directory-prefix"):
+			dir = next()
+		case c.Name() == "wget" && strings.HasPrefix(v, "--directory-prefix="):
+			dir = strings.TrimPrefix(v, "--directory-prefix=")
+		case c.Name() == "curl" && (v == "-o" || v == "--output"):
+			output = next()
+		case c.Name() == "curl" && v == "--output-dir":
+			dir = next()
+		case c.Name() == "curl" && (v == "-O" || v == "--remote-name" || (strings.HasPrefix(v, "-") && !strings.HasPrefix(v, "--") && strings.Contains(v, "O"))):
+			remoteName = true
+		case c.Name() == "curl" && strings.HasPrefix(v, "-") && !strings.HasPrefix(v, "--") && strings.HasSuffix(v, "o"):
+			output = next() // clustered "-sSLo file"
+		case c.Name() == "wget" && strings.HasPrefix(v, "-") && !strings.HasPrefix(v, "--") && strings.HasSuffix(v, "O-"):
+			output = "-" // clustered "-qO-": to stdout
+		case c.Name() == "wget" && strings.HasPrefix(v, "-") && !strings.HasPrefix(v, "--") && strings.HasSuffix(v, "O"):
+			output = next() // clustered "-qO file"
+		}
+	}
+	if output == "-" || (c.Name() == "curl" && output == "" && !remoteName) {
+		return nil // to stdout
+	}
+	base := wd
+	if dir != "" {
+		base = resolvePath(wd, dir)
+	}
+	if output != "" {
+		if strings.Contains(output, "$") {
+			return nil
+		}
+		return []created{{path: resolvePath(base, output)}}
+	}
+	for _, u := range urls {
+		if name := urlBase(u); name != "" {
+			out = append(out, created{path: resolvePath(base, name)})
+		}
+	}
+	return out
+}
+
+// urlBase is the file name a URL downloads to: its last path segment
+// without the query.
+func urlBase(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	_, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return ""
+	}
+	_, p, ok := strings.Cut(rest, "/")
+	if !ok || p == "" || strings.HasSuffix(p, "/") {
+		return ""
+	}
+	return path.Base(p)
+}
+
+// installCreator finds the latest earlier RUN that installed what inv
+// removes (a package in common, or any install of the manager for
+// autoremove and cache cleans).
+func (lc *laterCleanup) installCreator(inst *dockerfile.Instruction, inv pkgmgr.Invocation) (from *dockerfile.Instruction, ok bool) {
+	want := map[string]bool{}
+	for _, pkg := range inv.Packages {
+		want[packageName(pkg)] = true
+	}
+	eachEarlier(lc.p.Doc, inst, func(in *dockerfile.Instruction) bool {
+		for _, prev := range lc.invs[in] {
+			if prev.Manager.Name != inv.Manager.Name || (prev.Action != pkgmgr.Install && !(inv.Action == pkgmgr.Clean && prev.Action == pkgmgr.Update)) {
+				continue
+			}
+			if len(want) == 0 {
+				from, ok = in, true
+				return false
+			}
+			for _, pkg := range prev.Packages {
+				if want[packageName(pkg)] {
+					from, ok = in, true
+					return false
+				}
+			}
+			for _, f := range []string{"--virtual", "-t"} {
+				if v := prev.Flags[f]; v != "" && want[v] {
+					from, ok = in, true
+					return false
+				}
+			}
+		}
+		return true
+	})
+	return from, ok
+}
+
+// packageName drops versions and qualifiers: "flask==2.0" → "flask",
+// "gcc=4:12.2" → "gcc", "lodash@4" → "lodash".
+func packageName(pkg string) string {
+	p := strings.ToLower(pkg)
+	if i := strings.IndexAny(p[min(1, len(p)):], "=<>~!@[;:"); i >= 0 {
+		p = p[:i+min(1, len(p))]
+	}
+	return strings.TrimSpace(p)
+}

@@ -1,0 +1,318 @@
+package sizes
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+)
+
+//go:embed baseimages.json
+var baseImagesJSON []byte
+
+// Figure is one approximate size from the table, with where it comes from.
+type Figure struct {
+	Variant string   `json:"name"`
+	Aliases []string `json:"aliases"`
+	Tag     string   `json:"tag"`  // the tag the figure was listed for
+	MB      float64  `json:"mb"`   // compressed megabytes (10^6 bytes)
+	AsOf    string   `json:"asOf"` // when the figure was listed
+	Source  string   `json:"source"`
+	// Toolchain overrides the repository's toolchain flag for this
+	// variant (buildpack-deps:curl is not a build image).
+	Toolchain *bool `json:"toolchain"`
+}
+
+// slimmer is how a smaller variant's tag is written from the current one.
+type slimmer struct {
+	Variant string `json:"variant"`
+	Format  string `json:"format"`
+}
+
+// entry is one repository of the table.
+type entry struct {
+	Repo      string               `json:"repo"`
+	Toolchain bool                 `json:"toolchain"`
+	Ship      []string             `json:"ship"`
+	LatestAs  string               `json:"latestAs"`
+	Variants  []Figure             `json:"variants"`
+	Slimmer   map[string][]slimmer `json:"slimmer"`
+}
+
+type table struct {
+	Sources map[string]string `json:"sources"`
+	Images  []entry           `json:"images"`
+}
+
+var loadTable = sync.OnceValue(func() *table {
+	dec := json.NewDecoder(bytes.NewReader(baseImagesJSON))
+	dec.DisallowUnknownFields()
+	var raw struct {
+		About string `json:"about"`
+		table
+	}
+	if err := dec.Decode(&raw); err != nil {
+		panic("sizes: baseimages.json: " + err.Error())
+	}
+	return &raw.table
+})
+
+// SourceText describes a figure's source in words.
+func SourceText(f Figure) string {
+	s := loadTable().Sources[f.Source]
+	if s == "" {
+		s = f.Source
+	}
+	return s
+}
+
+// Alternative is a smaller image to use instead.
+type Alternative struct {
+	Ref    string // e.g. "python:3.12-slim"
+	Figure Figure // its table figure (MB 0 when unknown)
+}
+
+// BaseImage is what the table knows about an image reference.
+type BaseImage struct {
+	Ref       string // as given (after ARG expansion)
+	Repo      string // normalised: "python", "gcr.io/distroless/static"
+	Tag       string // "" when none was written
+	Known     bool   // the repository is in the table
+	Figure    Figure // the figure for the tag's variant; MB 0 when unknown
+	Toolchain bool   // an image for building software, not for shipping it
+	// Slimmer are smaller variants of the same image, smallest last.
+	Slimmer []Alternative
+	// Ship are images to ship instead, for toolchains.
+	Ship []Alternative
+}
+
+// Scratch reports whether ref is the empty image.
+func Scratch(ref string) bool { return strings.EqualFold(strings.TrimSpace(ref), "scratch") }
+
+// Base looks an image reference up in the table ("python:3.12",
+// "docker.io/library/node:20-alpine@sha256:…").
+func Base(ref string) BaseImage {
+	repo, tag := splitRef(ref)
+	out := BaseImage{Ref: ref, Repo: repo, Tag: tag}
+	e := lookup(repo)
+	if e == nil {
+		return out
+	}
+	out.Known, out.Toolchain = true, e.Toolchain
+	t := parseTag(tag, e.LatestAs)
+	if f, ok := e.variant(t.variant); ok {
+		out.Figure = f
+		if f.Toolchain != nil {
+			out.Toolchain = *f.Toolchain
+		}
+	}
+	for _, s := range e.Slimmer[out.Figure.Variant] {
+		f, ok := e.variant(s.Variant)
+		if !ok || out.Figure.MB == 0 || f.MB >= out.Figure.MB {
+			continue
+		}
+		out.Slimmer = append(out.Slimmer, Alternative{Ref: displayRepo(ref, repo) + ":" + t.format(s.Format), Figure: f})
+	}
+	for _, s := range e.Ship {
+		out.Ship = append(out.Ship, Alternative{Ref: s, Figure: Base(s).Figure})
+	}
+	return out
+}
+
+func lookup(repo string) *entry {
+	t := loadTable()
+	for i := range t.Images {
+		if t.Images[i].Repo == repo {
+			return &t.Images[i]
+		}
+	}
+	return nil
+}
+
+func (e *entry) variant(name string) (Figure, bool) {
+	for _, f := range e.Variants {
+		if f.Variant == name {
+			return f, true
+		}
+		for _, a := range f.Aliases {
+			if a == name {
+				return f, true
+			}
+		}
+	}
+	return Figure{}, false
+}
+
+// splitRef normalises an image reference into repository and tag.
+func splitRef(ref string) (repo, tag string) {
+	ref = strings.TrimSpace(ref)
+	if i := strings.IndexByte(ref, '@'); i >= 0 {
+		ref = ref[:i]
+	}
+	repo = ref
+	if i := strings.LastIndexByte(ref, ':'); i > strings.LastIndexByte(ref, '/') {
+		repo, tag = ref[:i], ref[i+1:]
+	}
+	repo = strings.ToLower(repo)
+	for _, p := range []string{"docker.io/", "index.docker.io/", "registry-1.docker.io/"} {
+		repo = strings.TrimPrefix(repo, p)
+	}
+	repo = strings.TrimPrefix(repo, "library/")
+	return repo, tag
+}
+
+// displayRepo is the repository as the user wrote it (registry prefix
+// kept), for suggestions.
+func displayRepo(ref, repo string) string {
+	r := ref
+	if i := strings.IndexByte(r, '@'); i >= 0 {
+		r = r[:i]
+	}
+	if i := strings.LastIndexByte(r, ':'); i > strings.LastIndexByte(r, '/') {
+		r = r[:i]
+	}
+	if r == "" {
+		return repo
+	}
+	return r
+}
+
+// codenames of Debian and Ubuntu releases, which tags carry.
+var codenames = map[string]bool{
+	"jessie": true, "stretch": true, "buster": true, "bullseye": true, "bookworm": true, "trixie": true, "sid": true,
+	"xenial": true, "bionic": true, "focal": true, "jammy": true, "noble": true,
+}
+
+var versionTok = regexp.MustCompile(`^v?[0-9][0-9a-z.+_]*$|^(latest|lts|current|stable|oldstable|testing|unstable|mainline|edge|rolling)$`)
+var trailingNum = regexp.MustCompile(`[0-9.]+$`)
+
+type tagParts struct {
+	version  string // "3.12", "" for latest
+	codename string
+	variant  string // "full" when nothing but version and codename
+}
+
+// parseTag reads "3.12-slim-bookworm" as version 3.12, codename bookworm,
+// variant slim; "21-jre-alpine3.19" as 21, "", "jre-alpine".
+func parseTag(tag, latestAs string) tagParts {
+	var p tagParts
+	toks := strings.Split(strings.ToLower(tag), "-")
+	i := 0
+	if tag != "" && versionTok.MatchString(toks[0]) {
+		p.version = toks[0]
+		i = 1
+	}
+	var rest []string
+	for _, t := range toks[i:] {
+		switch {
+		case t == "":
+		case codenames[t] && p.codename == "":
+			p.codename = t
+		case trailingNum.ReplaceAllString(t, "") == "":
+			// a bare number after the variant ("eclipse-temurin-21")
+		default:
+			rest = append(rest, trailingNum.ReplaceAllString(t, ""))
+		}
+	}
+	if p.version == "latest" {
+		p.version = ""
+	}
+	if p.version == "" && p.codename == "" {
+		p.version = latestAs
+	}
+	p.variant = strings.Join(rest, "-")
+	if p.variant == "" {
+		p.variant = "full"
+	}
+	return p
+}
+
+// format writes a variant's tag: {v} version, {c} codename, {-c}
+// "-codename" when there is one.
+func (p tagParts) format(f string) string {
+	dash := ""
+	if p.codename != "" {
+		dash = "-" + p.codename
+	}
+	s := strings.NewReplacer("{v}", p.version, "{c}", p.codename, "{-c}", dash).Replace(f)
+	return strings.Trim(strings.ReplaceAll(s, "--", "-"), "-")
+}
+
+// StageBase is the external image a stage ships on: FROM's image with
+// global ARG defaults expanded, following FROM <stage> chains to the first
+// stage that starts from an image. ok is false when it cannot be known
+// (an ARG without a default) or the chain loops.
+func StageBase(doc *dockerfile.Document, st *dockerfile.Stage) (ref string, root *dockerfile.Stage, ok bool) {
+	for seen := 0; st != nil && seen <= len(doc.Stages); seen++ {
+		if prev := doc.StageByName(st.Base); prev != nil && prev.Index < st.Index {
+			st = prev
+			continue
+		}
+		ref, ok = ExpandArgs(doc, st.Base)
+		return ref, st, ok
+	}
+	return "", nil, false
+}
+
+var argRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
+
+// ExpandArgs replaces $NAME, ${NAME}, ${NAME:-word} and ${NAME:+word} in a
+// FROM line with the global ARGs' defaults, as BuildKit does without
+// --build-arg; ok is false when a variable has no value to use.
+func ExpandArgs(doc *dockerfile.Document, s string) (string, bool) {
+	ok := true
+	out := argRef.ReplaceAllStringFunc(s, func(m string) string {
+		sub := argRef.FindStringSubmatch(m)
+		name, op, word := sub[1], sub[2], sub[3]
+		if name == "" {
+			name = sub[4]
+		}
+		val, set := "", false
+		for i := len(doc.GlobalArgs) - 1; i >= 0; i-- {
+			if v := doc.GlobalArgs[i]; v.Name == name {
+				val, set = v.Value, v.HasValue
+				break
+			}
+		}
+		switch op {
+		case "-":
+			if set {
+				return val
+			}
+			return word
+		case ":-":
+			if val != "" {
+				return val
+			}
+			return word
+		case "+", ":+":
+			if set && (op == "+" || val != "") {
+				return word
+			}
+			return ""
+		}
+		if !set {
+			ok = false
+		}
+		return val
+	})
+	return out, ok
+}
+
+// MBText writes a table figure: "≈ 45 MB", "≈ 3.4 MB", "< 1 MB".
+func MBText(mb float64) string {
+	switch {
+	case mb <= 0:
+		return "0 MB"
+	case mb < 1:
+		return "< 1 MB"
+	case mb < 10 && mb != float64(int(mb)):
+		return fmt.Sprintf("≈ %.1f MB", mb)
+	}
+	return fmt.Sprintf("≈ %.0f MB", mb)
+}
