@@ -1,0 +1,187 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
+	"github.com/dockerfile-ls/dockerfile-ls/server"
+)
+
+// client drives server.Run in-process over pipes and records when each
+// version of each document is published.
+type client struct {
+	w    io.WriteCloser
+	mu   sync.Mutex
+	cond *sync.Cond
+	pubs map[string][]time.Time // "uri@version" → arrival times
+	done bool
+}
+
+func start(tb testing.TB) *client {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	exited := make(chan struct{})
+	go func() {
+		server.Run(ctx, inR, outW, slog.New(slog.DiscardHandler))
+		outW.Close()
+		close(exited)
+	}()
+	c := &client{w: inW, pubs: map[string][]time.Time{}}
+	c.cond = sync.NewCond(&c.mu)
+	go c.read(bufio.NewReader(outR))
+	tb.Cleanup(func() {
+		inW.Close()
+		cancel()
+		<-exited
+	})
+	return c
+}
+
+func (c *client) read(r *bufio.Reader) {
+	defer func() { c.mu.Lock(); c.done = true; c.cond.Broadcast(); c.mu.Unlock() }()
+	for {
+		n := -1
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			if v, ok := strings.CutPrefix(line, "Content-Length: "); ok {
+				n, _ = strconv.Atoi(strings.TrimSpace(v))
+			}
+			if line == "\r\n" && n >= 0 {
+				break
+			}
+		}
+		body := make([]byte, n)
+		if _, err := io.ReadFull(r, body); err != nil {
+			return
+		}
+		at := time.Now()
+		var m struct {
+			Method string `json:"method"`
+			Params struct {
+				URI     string `json:"uri"`
+				Version *int   `json:"version"`
+			} `json:"params"`
+		}
+		if json.Unmarshal(body, &m) != nil || m.Method != "textDocument/publishDiagnostics" || m.Params.Version == nil {
+			continue
+		}
+		k := fmt.Sprintf("%s@%d", m.Params.URI, *m.Params.Version)
+		c.mu.Lock()
+		c.pubs[k] = append(c.pubs[k], at)
+		c.cond.Broadcast()
+		c.mu.Unlock()
+	}
+}
+
+func (c *client) send(msg string) {
+	fmt.Fprintf(c.w, "Content-Length: %d\r\n\r\n%s", len(msg), msg)
+}
+
+// wait returns the arrival of the nth publish of version.
+func (c *client) wait(tb testing.TB, uri string, version, nth int) time.Time {
+	k := fmt.Sprintf("%s@%d", uri, version)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for len(c.pubs[k]) < nth {
+		if c.done {
+			tb.Fatalf("server ended before publish %d of %s", nth, k)
+		}
+		c.cond.Wait()
+	}
+	t := c.pubs[k][nth-1]
+	if nth == 2 {
+		delete(c.pubs, k)
+	}
+	return t
+}
+
+// benchmarkKeystroke types into (and deletes from) a RUN line in the middle
+// of a generated Dockerfile, one character per iteration, and waits for the
+// full publish of each version before the next keystroke. It reports the
+// mean time to the first (fast) publish and to the full publish.
+func benchmarkKeystroke(b *testing.B, lines int) {
+	text := testgen.Dockerfile(lines, max(1, lines*110/2000))
+	const uri = "file:///bench/Dockerfile"
+	c := start(b)
+	c.send(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}`)
+	c.send(`{"jsonrpc":"2.0","method":"initialized","params":{}}`)
+	doc, _ := json.Marshal(text)
+	c.send(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"` + uri + `","languageId":"dockerfile","version":1,"text":` + string(doc) + `}}}`)
+	c.wait(b, uri, 1, 2)
+	ls := strings.Split(text, "\n")
+	line := len(ls) / 2
+	for !strings.HasPrefix(ls[line], "RUN echo") {
+		line++
+	}
+	col := len(ls[line])
+	var fast, full time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		v := i + 2
+		change := fmt.Sprintf(`{"range":{"start":{"line":%d,"character":%d},"end":{"line":%d,"character":%d}},"text":"x"}`, line, col, line, col)
+		if i%2 == 1 {
+			change = fmt.Sprintf(`{"range":{"start":{"line":%d,"character":%d},"end":{"line":%d,"character":%d}},"text":""}`, line, col, line, col+1)
+		}
+		t0 := time.Now()
+		c.send(fmt.Sprintf(`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"%s","version":%d},"contentChanges":[%s]}}`, uri, v, change))
+		fast += c.wait(b, uri, v, 1).Sub(t0)
+		full += c.wait(b, uri, v, 2).Sub(t0)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(fast.Microseconds())/float64(b.N)/1000, "ms-fast/op")
+	b.ReportMetric(float64(full.Microseconds())/float64(b.N)/1000, "ms-full/op")
+}
+
+// BenchmarkServerKeystroke is the profiling target for issue 9:
+//
+//	go test -run '^$' -bench 'ServerKeystroke/10000' -benchtime 20x -cpuprofile cpu.out ./bench/
+//	go tool pprof -top -cum bench.test cpu.out
+func BenchmarkServerKeystroke(b *testing.B) {
+	for _, lines := range []int{60, 2000, 10000} {
+		b.Run(fmt.Sprintf("%dlines", lines), func(b *testing.B) { benchmarkKeystroke(b, lines) })
+	}
+}
+
+// BenchmarkKeystrokePath is what the server does for one keystroke before
+// the first publish, without the server around it: apply the edit to the
+// document model, then run the fast analysis. It isolates that path from
+// the background BuildKit pass for profiling.
+func BenchmarkKeystrokePath(b *testing.B) {
+	for _, lines := range []int{2000, 10000} {
+		b.Run(fmt.Sprintf("%dlines", lines), func(b *testing.B) {
+			text := testgen.Dockerfile(lines, max(1, lines*110/2000))
+			doc := dockerfile.Parse([]byte(text))
+			at := strings.Index(text[len(text)/2:], "RUN echo") + len(text)/2
+			at += strings.IndexByte(text[at:], '\n')
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				e := dockerfile.Edit{Start: at, End: at, Text: "x"}
+				if i%2 == 1 {
+					e = dockerfile.Edit{Start: at, End: at + 1}
+				}
+				next, err := doc.Apply(e)
+				if err != nil {
+					b.Fatal(err)
+				}
+				doc = next
+				diagnostics.Analyze(doc, nil)
+			}
+		})
+	}
+}

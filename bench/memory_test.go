@@ -1,0 +1,59 @@
+package bench
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"testing"
+
+	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
+)
+
+var heapProfile = flag.String("bench.heapprofile", "", "write a heap profile, taken with the documents open, to this file")
+
+// benchmarkOpen opens docs documents of lines lines in one server, waits for
+// their full publishes, and reports the live heap per document.
+func benchmarkOpen(b *testing.B, docs, lines int) {
+	text := testgen.Dockerfile(lines, max(1, lines*110/2000))
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		c := start(b)
+		c.send(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}`)
+		c.send(`{"jsonrpc":"2.0","method":"initialized","params":{}}`)
+		for d := 0; d < docs; d++ {
+			body, _ := json.Marshal(text + fmt.Sprintf("# document %d\n", d))
+			c.send(fmt.Sprintf(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///bench/%d/Dockerfile","languageId":"dockerfile","version":1,"text":%s}}}`, d, body))
+		}
+		for d := 0; d < docs; d++ {
+			c.wait(b, fmt.Sprintf("file:///bench/%d/Dockerfile", d), 1, 2)
+		}
+		runtime.GC()
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/float64(docs)/(1<<20), "MiB-heap/doc")
+		if *heapProfile != "" && i == 0 {
+			f, err := os.Create(*heapProfile)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_ = pprof.Lookup("heap").WriteTo(f, 0)
+			f.Close()
+		}
+	}
+}
+
+// BenchmarkServerOpen: the live heap of open documents, after their
+// diagnostics, in one server.
+//
+//	go test -run '^$' -bench 'ServerOpen/100x2000' -benchtime 1x -bench.heapprofile heap.out ./bench/
+//	go tool pprof -sample_index=inuse_space -top bench.test heap.out
+func BenchmarkServerOpen(b *testing.B) {
+	for _, s := range []struct{ docs, lines int }{{100, 60}, {20, 2000}} {
+		b.Run(fmt.Sprintf("%dx%d", s.docs, s.lines), func(b *testing.B) { benchmarkOpen(b, s.docs, s.lines) })
+	}
+}
