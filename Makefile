@@ -6,7 +6,9 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 5s
 TIME     := /usr/bin/env bash -c 'start=$$(date +%s); "$$@"; rc=$$?; echo "== $$0 took $$(( $$(date +%s) - start ))s"; exit $$rc'
 
-.PHONY: build test unit race fuzz bench lint demo test-docker test-vscode test-nvim test-emacs vsix clean
+STRESS_DURATION ?= 60s
+
+.PHONY: build test unit race fuzz bench bench-lsp lint demo test-docker test-stress test-vscode test-nvim test-emacs vsix clean
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/dockerfile-ls
@@ -29,6 +31,16 @@ fuzz:
 
 bench:
 	@$(TIME) bench $(GO) test -run='^$$' -bench=. -benchmem -count=1 ./...
+
+# Side by side with the TypeScript server (installed from the npm registry).
+bench-lsp:
+	@$(TIME) bench-lsp bash scripts/bench/run.sh
+
+# The soak (100 documents, random edits and requests) and protocol abuse;
+# STRESS_DURATION=10m for longer. strace checks no network, exec or escape.
+test-stress:
+	@$(TIME) test-stress-setup bash scripts/bench/ensure-strace.sh
+	@$(TIME) test-stress $(GO) test -count=1 -timeout 30m -run 'Stress|Abuse|Security' ./server/ -stress.duration=$(STRESS_DURATION)
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
