@@ -144,16 +144,18 @@ func checkMessage(c buildkitcheck.Check) string {
 // picks among equally close instructions in map order, so the same file
 // could get "did you mean arg?" once and "run?" the next time; we choose
 // deterministically.
-var didYouMean = regexp.MustCompile(` \(did you mean [a-z]+\?\)$`)
+var didYouMean = regexp.MustCompile(` \(did you mean ([A-Za-z]+)\?\)$`)
 
 // instructionNames are the Dockerfile instructions, for suggestions.
 var instructionNames = []string{"add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck",
 	"label", "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir"}
 
 func stableSuggestion(msg, keyword string) string {
-	if !didYouMean.MatchString(msg) {
+	m := didYouMean.FindStringSubmatch(msg)
+	if m == nil {
 		return msg
 	}
+	upper := m[1] == strings.ToUpper(m[1]) // BuildKit matches the typed casing
 	typed := strings.ToLower(keyword)
 	best, bestDist := "", 3 // BuildKit suggests within two edits
 	for _, name := range instructionNames {
@@ -165,6 +167,9 @@ func stableSuggestion(msg, keyword string) string {
 		}
 	}
 	msg = didYouMean.ReplaceAllString(msg, "")
+	if upper {
+		best = strings.ToUpper(best)
+	}
 	if best != "" {
 		msg += " (did you mean " + best + "?)"
 	}

@@ -47,9 +47,14 @@ func TestExperimentalChecksNeedOptIn(t *testing.T) {
 // BuildKit's "did you mean" picks among ties in map order; ours is stable.
 func TestStableSuggestion(t *testing.T) {
 	for i := 0; i < 20; i++ {
-		fs, _ := Analyze(dockerfile.Parse([]byte("FROM alpine:3.19\nrm -rf /tmp\n")), nil)
-		if len(fs) != 1 || fs[0].Message != "unknown instruction: rm (did you mean run?)" {
-			t.Fatalf("%+v", fs)
+		for text, want := range map[string]string{
+			"rm -rf /tmp": "unknown instruction: rm (did you mean run?)",
+			"R echo":      "unknown instruction: R (did you mean RUN?)",
+		} {
+			fs, _ := Analyze(dockerfile.Parse([]byte("FROM alpine:3.19\n"+text+"\n")), nil)
+			if len(fs) != 1 || fs[0].Message != want {
+				t.Fatalf("%q: %+v", text, fs)
+			}
 		}
 	}
 }
