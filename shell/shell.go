@@ -16,6 +16,7 @@
 package shell
 
 import (
+	"fmt"
 	"path"
 	"strings"
 
@@ -146,22 +147,32 @@ var posixShells = map[string]bool{
 // parseFile runs the strict parser for the error and, when it fails, a
 // recovering parser for the commands before and around the error.
 func parseFile(src string) (*syntax.File, error) {
-	f, err := syntax.NewParser().Parse(strings.NewReader(src), "")
+	f, err := safeParse(syntax.NewParser(), src)
 	if err != nil {
 		// `((cmd) || true)` is arithmetic to bash but two subshells to dash,
 		// the /bin/sh of Debian images; accept what either shell accepts.
-		if pf, perr := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(strings.NewReader(src), ""); perr == nil {
+		if pf, perr := safeParse(syntax.NewParser(syntax.Variant(syntax.LangPOSIX)), src); perr == nil {
 			return pf, nil
 		}
-	}
-	if err != nil {
-		// Why a second parse: the strict parser drops the statement where the
+		// Why a third parse: the strict parser drops the statement where the
 		// error is; the recovering one keeps it with placeholder positions.
-		if rf, _ := syntax.NewParser(syntax.RecoverErrors(maxRecovered)).Parse(strings.NewReader(src), ""); rf != nil {
+		if rf, _ := safeParse(syntax.NewParser(syntax.RecoverErrors(maxRecovered)), src); rf != nil {
 			f = rf
 		}
 	}
 	return f, err
+}
+
+// safeParse runs one parser. mvdan.cc/sh's parser can panic on hostile
+// input (an index out of range in its heredoc handling, found by the soak
+// test): that is a script we cannot read, never a crash.
+func safeParse(p *syntax.Parser, src string) (f *syntax.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("shell parser failed: %v", r)
+		}
+	}()
+	return p.Parse(strings.NewReader(src), "")
 }
 
 // maxRecovered bounds how many missing tokens the recovering parse invents.
