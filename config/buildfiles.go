@@ -22,6 +22,10 @@ var BakeFileNames = []string{"docker-bake.hcl"}
 // the Dockerfile. Files that do not parse are skipped: they are not ours
 // to report.
 func FromBuildFiles(dockerfilePath string) (s Settings, source string) {
+	return fromBuildFilesUpTo(dockerfilePath, nil)
+}
+
+func fromBuildFilesUpTo(dockerfilePath string, stop func(dir string) bool) (s Settings, source string) {
 	abs, err := filepath.Abs(dockerfilePath)
 	if err != nil {
 		return Settings{}, ""
@@ -44,7 +48,7 @@ func FromBuildFiles(dockerfilePath string) (s Settings, source string) {
 			}
 		}
 		parent := filepath.Dir(dir)
-		if isRepoRoot(dir) || parent == dir {
+		if isRepoRoot(dir) || parent == dir || (stop != nil && stop(dir)) {
 			return Settings{}, ""
 		}
 		dir = parent

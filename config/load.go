@@ -102,7 +102,11 @@ func (f *File) rel(path string) (string, bool) {
 // or "" when there is none. The search stops at the filesystem root and
 // after the folder that holds a .git folder (or file), the repository's
 // root.
-func Find(dir string) (string, error) {
+func Find(dir string) (string, error) { return findUpTo(dir, nil) }
+
+// findUpTo is Find that also stops after a folder where stop says so (the
+// server stops at the workspace root: it reads nothing outside it).
+func findUpTo(dir string, stop func(dir string) bool) (string, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return "", err
@@ -114,7 +118,7 @@ func Find(dir string) (string, error) {
 				return p, nil
 			}
 		}
-		if isRepoRoot(dir) {
+		if isRepoRoot(dir) || (stop != nil && stop(dir)) {
 			return "", nil
 		}
 		parent := filepath.Dir(dir)
@@ -156,6 +160,9 @@ type Loader struct {
 	// Warn, when set, receives each project file's warnings, once per
 	// file read.
 	Warn func(warning string)
+	// Stop, when set, ends the upward search for project and build files
+	// after a folder it returns true for.
+	Stop func(dir string) bool
 
 	mu    sync.Mutex
 	files map[string]fileResult
@@ -182,7 +189,7 @@ func (l *Loader) Load(dockerfilePath string) (Settings, string, error) {
 		s = f.For(abs)
 		sources = append(sources, f.Path)
 	}
-	if b, src := FromBuildFiles(abs); src != "" {
+	if b, src := fromBuildFilesUpTo(abs, l.Stop); src != "" {
 		merged := s.Merge(b)
 		if merged.BuildContext != s.BuildContext || merged.Target != s.Target || !maps.Equal(merged.BuildArgs, s.BuildArgs) {
 			sources = append(sources, src)
@@ -195,7 +202,7 @@ func (l *Loader) Load(dockerfilePath string) (Settings, string, error) {
 // FileFor returns the project file that applies to the folder dir (nil
 // when none).
 func (l *Loader) FileFor(dir string) (*File, error) {
-	p, err := Find(dir)
+	p, err := findUpTo(dir, l.Stop)
 	if err != nil || p == "" {
 		return nil, err
 	}
