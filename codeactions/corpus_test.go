@@ -1,28 +1,13 @@
 package codeactions
 
 import (
+	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
-
-func corpusFiles(t *testing.T) []string {
-	files, _ := filepath.Glob("../../shared/corpus/*/*")
-	var out []string
-	for _, f := range files {
-		if !strings.HasSuffix(f, ".md") && !strings.Contains(filepath.Base(f), "LICENSE") {
-			out = append(out, f)
-		}
-	}
-	if len(out) < 2000 {
-		t.Fatalf("corpus not found: %d files", len(out))
-	}
-	return out
-}
 
 func countRule(fs []diagnostics.Finding, rule string) int {
 	n := 0
@@ -57,7 +42,7 @@ func fastFindings(doc *dockerfile.Document) []diagnostics.Finding {
 // settles: a second run changes nothing.
 func TestCorpusFixes(t *testing.T) {
 	offered := 0
-	for _, file := range corpusFiles(t) {
+	for _, file := range testgen.CorpusFiles(t) {
 		text, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)

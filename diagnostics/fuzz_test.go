@@ -2,28 +2,13 @@ package diagnostics
 
 import (
 	"context"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
-
-// corpusFiles lists the real-world Dockerfiles in ../../shared/corpus.
-func corpusFiles(t testing.TB) []string {
-	files, _ := filepath.Glob("../../shared/corpus/*/*")
-	var out []string
-	for _, f := range files {
-		if !strings.HasSuffix(f, ".md") && !strings.Contains(filepath.Base(f), "LICENSE") {
-			out = append(out, f)
-		}
-	}
-	if len(out) < 2000 {
-		t.Fatalf("corpus not found: %d files under ../../shared/corpus", len(out))
-	}
-	return out
-}
 
 // checkInvariants runs every analysis and checks what any finding must
 // satisfy, whatever the input.
@@ -48,7 +33,7 @@ func checkInvariants(t *testing.T, name string, text []byte) []Finding {
 // TestCorpus: every real-world Dockerfile goes through every analysis; the
 // files BuildKit cannot parse get a ParseError finding.
 func TestCorpus(t *testing.T) {
-	for _, f := range corpusFiles(t) {
+	for _, f := range testgen.CorpusFiles(t) {
 		text, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -68,7 +53,7 @@ func TestCorpus(t *testing.T) {
 
 func FuzzAnalyze(f *testing.F) {
 	seeds, _ := filepath.Glob("../dockerfile/testdata/*")
-	for _, s := range append(seeds, corpusFiles(f)[:200]...) {
+	for _, s := range append(seeds, testgen.CorpusFiles(f)[:200]...) {
 		if text, err := os.ReadFile(s); err == nil {
 			f.Add(text)
 		}

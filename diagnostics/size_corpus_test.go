@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"fmt"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 	"os"
 	"strconv"
 	"strings"
@@ -16,7 +17,7 @@ import (
 // are logged (go test -v) to watch for noise.
 func TestSizeRulesCorpus(t *testing.T) {
 	counts := map[string]int{}
-	files := corpusFiles(t)
+	files := testgen.CorpusFiles(t)
 	for _, f := range files {
 		text, err := os.ReadFile(f)
 		if err != nil {

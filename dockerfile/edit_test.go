@@ -2,9 +2,9 @@ package dockerfile
 
 import (
 	"fmt"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 	"math/rand"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -80,24 +80,9 @@ func TestApplyRejectsOutOfRange(t *testing.T) {
 	}
 }
 
-// corpusFiles lists the real-world Dockerfiles shared by the project's tests.
-func corpusFiles(t testing.TB) []string {
-	files, _ := filepath.Glob("../../shared/corpus/*/*")
-	var out []string
-	for _, f := range files {
-		if !strings.HasSuffix(f, ".md") && !strings.Contains(filepath.Base(f), "LICENSE") {
-			out = append(out, f)
-		}
-	}
-	if len(out) < 2000 {
-		t.Fatalf("corpus not found: %d files under ../../shared/corpus", len(out))
-	}
-	return out
-}
-
 func TestCorpus(t *testing.T) {
 	failed := 0
-	for _, f := range corpusFiles(t) {
+	for _, f := range testgen.CorpusFiles(t) {
 		text, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)

@@ -1,6 +1,7 @@
 package features
 
 import (
+	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,21 +12,6 @@ import (
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
-
-// corpusFiles lists the real-world Dockerfiles shared by the project's tests.
-func corpusFiles(t testing.TB) []string {
-	files, _ := filepath.Glob("../../shared/corpus/*/*")
-	var out []string
-	for _, f := range files {
-		if !strings.HasSuffix(f, ".md") && !strings.Contains(filepath.Base(f), "LICENSE") {
-			out = append(out, f)
-		}
-	}
-	if len(out) < 2000 {
-		t.Fatalf("corpus not found: %d files under ../../shared/corpus", len(out))
-	}
-	return out
-}
 
 // apply applies non-overlapping edits sorted by offset.
 func apply(t testing.TB, text []byte, edits []dockerfile.Edit) []byte {
@@ -118,7 +104,7 @@ func checkTokens(t *testing.T, name string, doc *dockerfile.Document) {
 
 func TestCorpus(t *testing.T) {
 	changed, broken := 0, 0
-	for _, f := range corpusFiles(t) {
+	for _, f := range testgen.CorpusFiles(t) {
 		text, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -197,7 +183,7 @@ func TestEveryOffset(t *testing.T) {
 		"ARG A=${B:-${C}}\nFROM ${A}\nENV X=${A:+y} \\\n  Z='$A'\nRUN echo ${X} $Z \"${", "FROM a AS b\nCOPY --from=b --from=0 . .\nFROM b\nONBUILD COPY --from=b x y\n",
 		"FROM a\nHEALTHCHECK --interval=1s CMD [\"x\"]\nSHELL [\"pwsh\", \"-c\"]\nRUN Get-Item $env:X\n", "FROM\nARG\nENV\nCOPY\nLABEL =\nEXPOSE /\n",
 	}
-	for _, f := range corpusFiles(t)[:40] {
+	for _, f := range testgen.CorpusFiles(t)[:40] {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
