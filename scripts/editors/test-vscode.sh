@@ -112,6 +112,7 @@ EOF
 cat >"$DATA/User/settings.json" <<'EOF'
 {
   "workbench.startupEditor": "none",
+  "editor.inlayHints.enabled": "off",
   "workbench.tips.enabled": false,
   "workbench.enableExperiments": false,
   "workbench.secondarySideBar.defaultVisibility": "hidden",

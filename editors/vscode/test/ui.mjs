@@ -174,6 +174,8 @@ try {
   await page.locator('.action-widget').first().waitFor({ state: 'hidden' });
 
   // The edit lands in the editor (possibly after codeAction/resolve); save it.
+  // (Inlay hints are off in the test settings: their text would be part of
+  // the rendered lines read here.)
   await poll('the reordered editor text', async () => {
     const txt = await editor.locator('.view-lines').innerText();
     const lines = txt.replace(/\u00a0/g, ' ').split('\n').map((l) => l.trim());
