@@ -18,10 +18,12 @@ func Script(doc *dockerfile.Document, in *dockerfile.Instruction) *shell.Script 
 	if in.Keyword != "RUN" || !posixShellAt(doc, in) {
 		return nil
 	}
-	// The text from the command to the end of the instruction: continuation
-	// lines and heredoc bodies included, as the shell package expects.
-	text := doc.Slice(dockerfile.Span{Start: in.ArgsSpan.Start, End: in.Span.End})
 	script, _ := in.Derive(scriptKey{}, func() any {
+		// The text from the command to the end of the instruction:
+		// continuation lines and heredoc bodies included, as the shell
+		// package expects. (Sliced here, not on every call: this is asked
+		// for each RUN by several rules on every keystroke.)
+		text := doc.Slice(dockerfile.Span{Start: in.ArgsSpan.Start, End: in.Span.End})
 		if in.JSONForm {
 			args := make([]string, len(in.Args))
 			for i, a := range in.Args {
