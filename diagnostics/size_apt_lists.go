@@ -26,26 +26,17 @@ func listsManager(m *pkgmgr.Manager) bool {
 }
 
 func checkAptListsNotRemoved(p *Pass) {
-	shipped := shippedStages(p.Doc)
-	for _, st := range p.Doc.Stages {
-		if !shipped[st.Index] {
-			continue
-		}
-		for _, inst := range st.Instructions {
-			if inst.Keyword != "RUN" {
+	for inst := range shippedRuns(p.Doc) {
+		invs := invocations(p.Doc, inst)
+		for k, upd := range invs {
+			m := upd.Manager
+			if upd.Action != pkgmgr.Update || !listsManager(m) {
 				continue
 			}
-			invs := invocations(p.Doc, inst)
-			for k, upd := range invs {
-				m := upd.Manager
-				if upd.Action != pkgmgr.Update || !listsManager(m) {
-					continue
-				}
-				if listsKept(p.Doc, inst, m, upd) {
-					p.reportLists(inst, invs[k+1:], upd)
-				}
-				break // one finding per RUN
+			if listsKept(p.Doc, inst, m, upd) {
+				p.reportLists(inst, invs[k+1:], upd)
 			}
+			break // one finding per RUN
 		}
 	}
 }

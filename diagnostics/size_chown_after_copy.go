@@ -22,37 +22,28 @@ var chownAfterCopy = &Rule{
 var octalMode = regexp.MustCompile(`^[0-7]{3,4}$`)
 
 func checkChownAfterCopy(p *Pass) {
-	shipped := shippedStages(p.Doc)
-	for _, st := range p.Doc.Stages {
-		if !shipped[st.Index] {
-			continue
-		}
-		for _, inst := range st.Instructions {
-			if inst.Keyword != "RUN" {
+	for inst := range shippedRuns(p.Doc) {
+		cs := commands(p.Doc, inst)
+		wd := workdirAt(p.Doc, inst)
+		for _, c := range cs {
+			if c.AfterOr {
 				continue
 			}
-			cs := commands(p.Doc, inst)
-			wd := workdirAt(p.Doc, inst)
-			for _, c := range cs {
-				if c.AfterOr {
-					continue
-				}
-				spec, targets, ok := recursiveChange(c)
-				if !ok {
-					continue
-				}
-				var copies []*dockerfile.Instruction
-				for _, cp := range copiesUnder(p.Doc, inst, targets, wd) {
-					if !negligibleCopy(p, cp) {
-						copies = append(copies, cp)
-					}
-				}
-				if len(copies) == 0 {
-					continue
-				}
-				p.Report(cmdSpan(inst, c), chownMessage(p, c, spec, copies[0]),
-					[]Related{{Span: copies[0].Span, Message: "the files were added here"}}, chownFix(inst, c, spec, copies, len(cs)))
+			spec, targets, ok := recursiveChange(c)
+			if !ok {
+				continue
 			}
+			var copies []*dockerfile.Instruction
+			for _, cp := range copiesUnder(p.Doc, inst, targets, wd) {
+				if !negligibleCopy(p, cp) {
+					copies = append(copies, cp)
+				}
+			}
+			if len(copies) == 0 {
+				continue
+			}
+			p.Report(cmdSpan(inst, c), chownMessage(p, c, spec, copies[0]),
+				[]Related{{Span: copies[0].Span, Message: "the files were added here"}}, chownFix(inst, c, spec, copies, len(cs)))
 		}
 	}
 }

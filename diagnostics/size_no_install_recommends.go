@@ -50,34 +50,25 @@ func normalizeKey(s string) string {
 }
 
 func checkNoInstallRecommends(p *Pass) {
-	shipped := shippedStages(p.Doc)
-	for _, st := range p.Doc.Stages {
-		if !shipped[st.Index] {
-			continue
-		}
-		for _, inst := range st.Instructions {
-			if inst.Keyword != "RUN" {
+	for inst := range shippedRuns(p.Doc) {
+		for _, inv := range invocations(p.Doc, inst) {
+			flags := recommendsFlags(inv.Manager)
+			if inv.Action != pkgmgr.Install || len(inv.Packages) == 0 || len(flags) == 0 || inv.HasFlag(flags...) {
 				continue
 			}
-			for _, inv := range invocations(p.Doc, inst) {
-				flags := recommendsFlags(inv.Manager)
-				if inv.Action != pkgmgr.Install || len(inv.Packages) == 0 || len(flags) == 0 || inv.HasFlag(flags...) {
-					continue
-				}
-				if recommendsConfigured(p.Doc, inst, flags) {
-					continue
-				}
-				var fix *FixData
-				if inv.SubEnd >= 0 && inv.Command.Start >= 0 {
-					fix = &FixData{Kind: "add-no-install-recommends", Args: map[string]string{
-						"offset": strconv.Itoa(inst.ArgsSpan.Start + inv.SubEnd),
-						"flag":   flags[0],
-					}}
-				}
-				p.Report(cmdSpan(inst, inv.Command), fmt.Sprintf(
-					"%s also installs the packages they recommend, which the image rarely needs: add %s (and name any recommended package the image does need).",
-					cmdText(inv.Command), flags[0]), nil, fix)
+			if recommendsConfigured(p.Doc, inst, flags) {
+				continue
 			}
+			var fix *FixData
+			if inv.SubEnd >= 0 && inv.Command.Start >= 0 {
+				fix = &FixData{Kind: "add-no-install-recommends", Args: map[string]string{
+					"offset": strconv.Itoa(inst.ArgsSpan.Start + inv.SubEnd),
+					"flag":   flags[0],
+				}}
+			}
+			p.Report(cmdSpan(inst, inv.Command), fmt.Sprintf(
+				"%s also installs the packages they recommend, which the image rarely needs: add %s (and name any recommended package the image does need).",
+				cmdText(inv.Command), flags[0]), nil, fix)
 		}
 	}
 }

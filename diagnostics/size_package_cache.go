@@ -24,28 +24,19 @@ var packageCacheInLayer = &Rule{
 // no flag to avoid them (apt) are AptListsNotRemoved's.
 
 func checkPackageCacheInLayer(p *Pass) {
-	shipped := shippedStages(p.Doc)
-	for _, st := range p.Doc.Stages {
-		if !shipped[st.Index] {
-			continue
-		}
-		for _, inst := range st.Instructions {
-			if inst.Keyword != "RUN" {
+	for inst := range shippedRuns(p.Doc) {
+		for _, inv := range invocations(p.Doc, inst) {
+			m := inv.Manager
+			if inv.Action != pkgmgr.Install || listsManager(m) || (len(m.Caches) == 0 && len(m.CleanPaths) == 0) {
 				continue
 			}
-			for _, inv := range invocations(p.Doc, inst) {
-				m := inv.Manager
-				if inv.Action != pkgmgr.Install || listsManager(m) || (len(m.Caches) == 0 && len(m.CleanPaths) == 0) {
-					continue
-				}
-				dirs := cacheDirs(p.Doc, inst, inv)
-				if len(dirs) == 0 || cacheKeptOut(p.Doc, inst, inv, dirs) {
-					continue
-				}
-				// One finding per install command, so that each fix (a flag
-				// on that command) removes one.
-				p.Report(cmdSpan(inst, inv.Command), cacheMessage(inv, dirs), nil, cacheFix(p.Doc, inst, inv, dirs))
+			dirs := cacheDirs(p.Doc, inst, inv)
+			if len(dirs) == 0 || cacheKeptOut(p.Doc, inst, inv, dirs) {
+				continue
 			}
+			// One finding per install command, so that each fix (a flag
+			// on that command) removes one.
+			p.Report(cmdSpan(inst, inv.Command), cacheMessage(inv, dirs), nil, cacheFix(p.Doc, inst, inv, dirs))
 		}
 	}
 }

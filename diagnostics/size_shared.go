@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"iter"
 	"path"
 	"sort"
 	"strconv"
@@ -380,4 +381,22 @@ func cmdText(c shell.Command) string {
 // lineRef names an instruction for a message: "line 4 (`RUN wget …`)".
 func lineRef(doc *dockerfile.Document, inst *dockerfile.Instruction) string {
 	return "line " + strconv.Itoa(inst.Line+1) + " (" + cache.OneLine(doc, inst) + ")"
+}
+
+// shippedRuns yields the RUN instructions of the stages that ship, the ones
+// the size rules look at.
+func shippedRuns(doc *dockerfile.Document) iter.Seq[*dockerfile.Instruction] {
+	return func(yield func(*dockerfile.Instruction) bool) {
+		shipped := shippedStages(doc)
+		for _, st := range doc.Stages {
+			if !shipped[st.Index] {
+				continue
+			}
+			for _, inst := range st.Instructions {
+				if inst.Keyword == "RUN" && !yield(inst) {
+					return
+				}
+			}
+		}
+	}
 }

@@ -130,7 +130,7 @@ func (d *Document) lastStartingAtOrBefore(line int) int {
 func endsInContinuation(region []byte) bool {
 	region = bytes.TrimRight(region, "\r\n")
 	lastLine := region[bytes.LastIndexByte(region, '\n')+1:]
-	_, more := continuation(lastLine, parser.DefaultEscapeToken)
+	_, more := Continuation(lastLine, parser.DefaultEscapeToken)
 	return more
 }
 

@@ -54,7 +54,7 @@ func (d *Document) join(line, lastLine int) *logical {
 			}
 		}
 		end := d.Lines.End(i)
-		cut, more := continuation(d.Text[start:end], byte(d.Escape))
+		cut, more := Continuation(d.Text[start:end], byte(d.Escape))
 		l.segs = append(l.segs, segment{at: len(l.text), start: start, end: start + cut})
 		l.text = append(l.text, d.Text[start:start+cut]...)
 		l.end, l.last = start+cut, i
@@ -69,10 +69,11 @@ func (d *Document) join(line, lastLine int) *logical {
 	return l
 }
 
-// continuation reports whether line ends with the escape character (and
+// Continuation reports whether line ends with the escape character (and
 // optional blanks), BuildKit's line-continuation rule, and where the
-// content before it ends.
-func continuation(line []byte, escape byte) (cut int, more bool) {
+// content before it ends. The editing features use it too, so the model
+// and they never disagree on where an instruction ends.
+func Continuation(line []byte, escape byte) (cut int, more bool) {
 	i := len(line)
 	for i > 0 && (line[i-1] == ' ' || line[i-1] == '\t') {
 		i--

@@ -146,7 +146,7 @@ func cursorWords(doc *dockerfile.Document, offset int, in *dockerfile.Instructio
 			if skippedLine(prev) {
 				break
 			}
-			if _, more := continuation(prev, byte(doc.Escape)); !more {
+			if _, more := dockerfile.Continuation(prev, byte(doc.Escape)); !more {
 				break
 			}
 			startLine--

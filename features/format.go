@@ -146,7 +146,7 @@ func (f *formatter) instruction(in *dockerfile.Instruction) {
 		if cont && f.keep {
 			// Leave the line as written, but keep the quote state right.
 			if !skippedLine(text) {
-				cut, m := continuation(text, esc)
+				cut, m := dockerfile.Continuation(text, esc)
 				q.feed(text[:cut])
 				more = m
 			}
@@ -167,7 +167,7 @@ func (f *formatter) instruction(in *dockerfile.Instruction) {
 			// indenting it would split the word.
 			f.reindent(ls, lead)
 		}
-		cut, m := continuation(text, esc)
+		cut, m := dockerfile.Continuation(text, esc)
 		q.feed(text[:cut])
 		more = m
 		if m || q.quote == 0 {

@@ -57,24 +57,6 @@ func (l *logical) index(off int) int {
 	return 0
 }
 
-// continuation mirrors BuildKit's line-continuation rule: the line ends with
-// the escape character (and optional blanks), preceded by something other
-// than the escape character or alone on the line. cut is where the content
-// before it ends.
-func continuation(line []byte, escape byte) (cut int, more bool) {
-	i := len(line)
-	for i > 0 && (line[i-1] == ' ' || line[i-1] == '\t') {
-		i--
-	}
-	if i == 0 || line[i-1] != escape {
-		return len(line), false
-	}
-	if i >= 2 && line[i-2] == escape {
-		return len(line), false
-	}
-	return i - 1, true
-}
-
 func isBlank(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\v' || b == '\f' }
 
 // skippedLine reports whether a line inside a continuation is dropped by
@@ -102,7 +84,7 @@ func joinLines(doc *dockerfile.Document, first, from, limit int) *logical {
 		if start > limit {
 			break
 		}
-		cut, more := continuation(doc.Text[start:end], esc)
+		cut, more := dockerfile.Continuation(doc.Text[start:end], esc)
 		stop := min(start+cut, limit)
 		if len(l.segs) == 1 {
 			// A second line: stop sharing the document's bytes.
