@@ -2,6 +2,9 @@ package server
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
 	"strconv"
 
 	"go.lsp.dev/protocol"
@@ -31,31 +34,41 @@ func (s *Server) Diagnostic(ctx context.Context, p *protocol.DocumentDiagnosticP
 	if doc == nil || d == nil {
 		return &protocol.RelatedFullDocumentDiagnosticReport{FullDocumentDiagnosticReport: protocol.FullDocumentDiagnosticReport{Kind: "full", Items: []protocol.Diagnostic{}}}, nil
 	}
-	d.mu.Lock()
-	id := strconv.Itoa(d.generation)
-	d.mu.Unlock()
-	if p.PreviousResultID != nil && *p.PreviousResultID == id {
-		return &protocol.RelatedUnchangedDocumentDiagnosticReport{UnchangedDocumentDiagnosticReport: protocol.UnchangedDocumentDiagnosticReport{Kind: "unchanged", ResultID: id}}, nil
-	}
 	_, findings := s.findingsFor(d, doc)
 	items := []protocol.Diagnostic{}
 	for _, f := range findings {
 		items = append(items, s.toDiagnostic(d.uri, doc, f))
 	}
+	id, err := resultID(items)
+	if err != nil {
+		return nil, err
+	}
+	if p.PreviousResultID != nil && *p.PreviousResultID == id {
+		return &protocol.RelatedUnchangedDocumentDiagnosticReport{UnchangedDocumentDiagnosticReport: protocol.UnchangedDocumentDiagnosticReport{Kind: "unchanged", ResultID: id}}, nil
+	}
 	return &protocol.RelatedFullDocumentDiagnosticReport{FullDocumentDiagnosticReport: protocol.FullDocumentDiagnosticReport{Kind: "full", ResultID: &id, Items: items}}, nil
 }
 
+// resultID names a report by its content, so that a client pulling again
+// after a re-analysis that found the same things gets "unchanged" (a
+// counter of analyses would say "changed" after every context reload).
+func resultID(items []protocol.Diagnostic) (string, error) {
+	b, err := json.Marshal(items)
+	if err != nil {
+		return "", fmt.Errorf("diagnostic result id: %w", err)
+	}
+	h := fnv.New64a()
+	h.Write(b)
+	return strconv.FormatUint(h.Sum64(), 36), nil
+}
+
 // deliver hands a version's findings to the client: pushed, or for a pull
-// client a new result id and, once BuildKit's findings are in, a request
-// to pull again.
-func (s *Server) deliver(d *document, publish func(), buildkitArrived bool) {
+// client, once BuildKit's findings are in, a request to pull again.
+func (s *Server) deliver(publish func(), buildkitArrived bool) {
 	if !s.clientSupports(pullSupported) {
 		publish()
 		return
 	}
-	d.mu.Lock()
-	d.generation++
-	d.mu.Unlock()
 	if buildkitArrived && s.clientSupports(func(c protocol.ClientCapabilities) bool {
 		return c.Workspace != nil && c.Workspace.Diagnostics != nil && c.Workspace.Diagnostics.RefreshSupport != nil && *c.Workspace.Diagnostics.RefreshSupport
 	}) {

@@ -29,8 +29,6 @@ type document struct {
 	// false it was carried forward from an older one.
 	buildkitFresh   bool
 	buildkitRunning bool
-	// generation counts what was delivered: a pull client's result id.
-	generation int
 	// stale: something besides the text changed since the last publish
 	// (the build context loaded, the settings changed), so the same version
 	// is worth analysing again.
@@ -99,7 +97,7 @@ func (s *Server) work(d *document) {
 		for _, err := range errs {
 			s.log.Error("analysis failed", "uri", d.uri, "err", err)
 		}
-		s.deliver(d, func() {
+		s.deliver(func() {
 			s.publish(d.uri, &version, doc, diagnostics.Suppress(doc, st.Diagnostics().Apply(append(fast, buildkit...))))
 		}, fresh && !publishedFresh)
 		published, publishedFresh = version, fresh
