@@ -227,11 +227,7 @@ func (p *predictor) usedChangedArg(inst *dockerfile.Instruction) string {
 }
 
 func (p *predictor) mountCause(inst *dockerfile.Instruction) (Status, string) {
-	for _, f := range inst.Flags {
-		if f.Name != "mount" {
-			continue
-		}
-		m := MountOptions(f.Value)
+	for _, m := range Mounts(inst) {
 		if m["type"] != "bind" {
 			continue // cache, secret, ssh and tmpfs mounts are not part of the key
 		}

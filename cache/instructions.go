@@ -46,6 +46,24 @@ func ContextSources(inst *dockerfile.Instruction) []string {
 	return out
 }
 
+// mountsKey memoises Mounts per instruction text.
+type mountsKey struct{}
+
+// Mounts are the parsed --mount options of a RUN, in order. They are
+// parsed once per instruction text, since every keystroke's analysis asks
+// for them many times; callers must not modify the maps.
+func Mounts(inst *dockerfile.Instruction) []map[string]string {
+	return inst.Derive(mountsKey{}, func() any {
+		var out []map[string]string
+		for _, f := range inst.Flags {
+			if f.Name == "mount" {
+				out = append(out, MountOptions(f.Value))
+			}
+		}
+		return out
+	}).([]map[string]string)
+}
+
 // MountOptions reads "type=bind,source=x,target=/y" (a bare "rw" is true).
 func MountOptions(v string) map[string]string {
 	out := map[string]string{"type": "bind"}

@@ -137,11 +137,9 @@ func stageRefsOf(st *dockerfile.Stage) []string {
 		if v := flagValue(inst, "from"); v != "" {
 			refs = append(refs, v)
 		}
-		for _, f := range inst.Flags {
-			if f.Name == "mount" {
-				if from := MountOptions(f.Value)["from"]; from != "" {
-					refs = append(refs, from)
-				}
+		for _, m := range Mounts(inst) {
+			if from := m["from"]; from != "" {
+				refs = append(refs, from)
 			}
 		}
 	}

@@ -55,11 +55,7 @@ func isFetching(inv pkgmgr.Invocation) bool {
 // cacheMountTargets are the targets of the RUN's cache mounts.
 func cacheMountTargets(inst *dockerfile.Instruction) []string {
 	var out []string
-	for _, f := range inst.Flags {
-		if f.Name != "mount" {
-			continue
-		}
-		m := cache.MountOptions(f.Value)
+	for _, m := range cache.Mounts(inst) {
 		if m["type"] != "cache" {
 			continue
 		}

@@ -104,11 +104,7 @@ func looksLikeManifest(src string) bool {
 
 // bindsWholeContext: RUN --mount=type=bind with the context root as source.
 func bindsWholeContext(inst *dockerfile.Instruction) bool {
-	for _, f := range inst.Flags {
-		if f.Name != "mount" {
-			continue
-		}
-		m := cache.MountOptions(f.Value)
+	for _, m := range cache.Mounts(inst) {
 		src := m["source"] + m["src"]
 		if m["type"] == "bind" && m["from"] == "" && (src == "" || path.Clean(src) == ".") {
 			return true

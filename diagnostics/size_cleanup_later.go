@@ -30,45 +30,62 @@ type created struct {
 var exemptRemovals = map[string]bool{"/etc/apt/apt.conf.d/docker-clean": true}
 
 func checkCleanupInLaterLayer(p *Pass) {
-	shipped := shippedStages(p.Doc)
-	lc := &laterCleanup{p: p, creates: map[*dockerfile.Instruction][]created{}, invs: map[*dockerfile.Instruction][]pkgmgr.Invocation{}}
-	for _, st := range p.Doc.Stages {
-		for _, in := range st.Instructions {
-			switch in.Keyword {
-			case "COPY", "ADD":
-				if !negligibleCopy(p, in) {
-					lc.creates[in] = copyCreates(p.Doc, in)
-				}
-			case "RUN":
-				lc.creates[in] = createsOf(p.Doc, in)
-				lc.invs[in] = invocations(p.Doc, in)
-			}
-		}
-	}
-	for _, st := range p.Doc.Stages {
-		if !shipped[st.Index] {
-			continue
-		}
-		for _, inst := range st.Instructions {
-			if inst.Keyword == "RUN" {
-				lc.check(inst)
-			}
-		}
+	lc := &laterCleanup{p: p, creates: map[*dockerfile.Instruction][]created{}}
+	for inst := range shippedRuns(p.Doc) {
+		lc.check(inst)
 	}
 }
 
-// laterCleanup holds, for one pass, what each instruction creates and
-// installs, so that the searches back through the stage are cheap.
+// laterCleanup holds, for one pass, what each earlier instruction creates,
+// worked out only when a later RUN removes something: most RUNs remove
+// nothing, and this runs on every keystroke.
 type laterCleanup struct {
 	p       *Pass
 	creates map[*dockerfile.Instruction][]created
-	invs    map[*dockerfile.Instruction][]pkgmgr.Invocation
 }
 
-// checkLaterCleanup reports the first command of the RUN that removes what
-// an earlier layer created (one finding per RUN).
+// createdBy is what an earlier instruction left in its layer that matters
+// here (a small COPY does not).
+func (lc *laterCleanup) createdBy(in *dockerfile.Instruction) []created {
+	if cs, ok := lc.creates[in]; ok {
+		return cs
+	}
+	var cs []created
+	switch in.Keyword {
+	case "COPY", "ADD":
+		if !negligibleCopy(lc.p, in) {
+			cs = copyCreates(lc.p.Doc, in)
+		}
+	case "RUN":
+		cs = createsOf(lc.p.Doc, in)
+	}
+	lc.creates[in] = cs
+	return cs
+}
+
+// removes reports whether one of the RUN's commands deletes files or
+// removes or cleans packages: only those RUNs can clean up late.
+func removes(doc *dockerfile.Document, inst *dockerfile.Instruction) bool {
+	for _, inv := range invocations(doc, inst) {
+		if inv.Action == pkgmgr.Remove || inv.Action == pkgmgr.Clean {
+			return true
+		}
+	}
+	for _, c := range commands(doc, inst) {
+		if n := c.Name(); !c.AfterOr && (n == "rm" || n == "rmdir" || n == "find") {
+			return true
+		}
+	}
+	return false
+}
+
+// check reports the first command of the RUN that removes what an earlier
+// layer created (one finding per RUN).
 func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
 	p := lc.p
+	if !removes(p.Doc, inst) {
+		return
+	}
 	wd := workdirAt(p.Doc, inst)
 	var sofar []created // created by this RUN before the current command
 	var installedHere = map[string]bool{}
@@ -77,9 +94,10 @@ func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
 			continue
 		}
 		inv, isInv := invocationOf(p.Doc, inst, c)
+		removed := removedPaths(c, wd)
 		switch {
-		case len(removedPaths(c, wd)) > 0:
-			for _, t := range removedPaths(c, wd) {
+		case len(removed) > 0:
+			for _, t := range removed {
 				if exemptRemovals[t] || createdBy(sofar, t) || (!strings.ContainsAny(t, "*?[") && looksLikeManifest(t)) {
 					continue
 				}
@@ -113,7 +131,7 @@ func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
 // something t's removal deletes).
 func (lc *laterCleanup) pathCreator(inst *dockerfile.Instruction, t string) (from *dockerfile.Instruction, ok bool) {
 	eachEarlier(lc.p.Doc, inst, func(in *dockerfile.Instruction) bool {
-		if cs := lc.creates[in]; len(cs) > 0 && createdBy(cs, t) {
+		if cs := lc.createdBy(in); len(cs) > 0 && createdBy(cs, t) {
 			from, ok = in, true
 			return false
 		}
@@ -409,7 +427,7 @@ func (lc *laterCleanup) installCreator(inst *dockerfile.Instruction, inv pkgmgr.
 		want[packageName(pkg)] = true
 	}
 	eachEarlier(lc.p.Doc, inst, func(in *dockerfile.Instruction) bool {
-		for _, prev := range lc.invs[in] {
+		for _, prev := range invocations(lc.p.Doc, in) {
 			if prev.Manager.Name != inv.Manager.Name || (prev.Action != pkgmgr.Install && !(inv.Action == pkgmgr.Clean && prev.Action == pkgmgr.Update)) {
 				continue
 			}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dockerfile-ls/dockerfile-ls/cache"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
 )
@@ -66,7 +67,7 @@ func cacheKeptOut(doc *dockerfile.Document, inst *dockerfile.Instruction, inv pk
 			return true
 		}
 	}
-	for _, mt := range mounts(inst) {
+	for _, mt := range cache.Mounts(inst) {
 		if t := mountTarget(mt); (mt["type"] == "cache" || mt["type"] == "tmpfs") && inHomeCache(m, t) {
 			return true // another user's home: /home/app/.cache/pip
 		}

@@ -34,6 +34,10 @@ func stageRef(doc *dockerfile.Document, ref string, before int) *dockerfile.Stag
 // or mounted from is a build stage: its layers never ship, so its size
 // does not matter.
 func shippedStages(doc *dockerfile.Document) map[int]bool {
+	return docIndex(doc).shipped
+}
+
+func findShippedStages(doc *dockerfile.Document) map[int]bool {
 	n := len(doc.Stages)
 	fromBy := make([][]int, n) // stages that start FROM stage i
 	copied := make([]bool, n)  // stage i is copied or mounted from
@@ -42,17 +46,18 @@ func shippedStages(doc *dockerfile.Document) map[int]bool {
 			fromBy[base.Index] = append(fromBy[base.Index], st.Index)
 		}
 		for _, inst := range st.Instructions {
-			for _, f := range inst.Flags {
-				ref := ""
-				switch f.Name {
-				case "from":
-					ref = f.Value
-				case "mount":
-					ref = cache.MountOptions(f.Value)["from"]
-				}
+			mark := func(ref string) {
 				if dep := stageRef(doc, ref, st.Index); ref != "" && dep != nil {
 					copied[dep.Index] = true
 				}
+			}
+			for _, f := range inst.Flags {
+				if f.Name == "from" {
+					mark(f.Value)
+				}
+			}
+			for _, m := range cache.Mounts(inst) {
+				mark(m["from"])
 			}
 		}
 	}
@@ -122,6 +127,7 @@ func workdirAt(doc *dockerfile.Document, inst *dockerfile.Instruction) string {
 // sizeIndex is what the size rules look up per instruction, computed once
 // per document (linear in its length) so that no rule is quadratic.
 type sizeIndex struct {
+	shipped map[int]bool // shippedStages
 	workdir map[*dockerfile.Instruction]string
 	// creates memoises commandCreates/copyCreates per instruction.
 	mu       sync.Mutex
@@ -161,7 +167,7 @@ func docIndex(doc *dockerfile.Document) *sizeIndex {
 
 func buildIndex(doc *dockerfile.Document) *sizeIndex {
 	x := &sizeIndex{workdir: map[*dockerfile.Instruction]string{}, creates: map[*dockerfile.Instruction][]created{},
-		invs: map[*dockerfile.Instruction][]pkgmgr.Invocation{}}
+		invs: map[*dockerfile.Instruction][]pkgmgr.Invocation{}, shipped: findShippedStages(doc)}
 	end := make([]string, len(doc.Stages))
 	for _, st := range doc.Stages {
 		wd := "/"
@@ -246,17 +252,6 @@ func wordText(w shell.Word) string {
 	return w.Value
 }
 
-// mounts are the RUN's --mount options.
-func mounts(inst *dockerfile.Instruction) []map[string]string {
-	var out []map[string]string
-	for _, f := range inst.Flags {
-		if f.Name == "mount" {
-			out = append(out, cache.MountOptions(f.Value))
-		}
-	}
-	return out
-}
-
 // mountTarget is a mount's target directory.
 func mountTarget(m map[string]string) string {
 	for _, k := range []string{"target", "dst", "destination"} {
@@ -270,7 +265,7 @@ func mountTarget(m map[string]string) string {
 // scratchMounted reports whether a cache or tmpfs mount of the RUN covers
 // dir, so what is written there stays out of the layer.
 func scratchMounted(inst *dockerfile.Instruction, dir string) bool {
-	for _, m := range mounts(inst) {
+	for _, m := range cache.Mounts(inst) {
 		if m["type"] != "cache" && m["type"] != "tmpfs" {
 			continue
 		}

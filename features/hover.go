@@ -194,11 +194,7 @@ func cacheNote(doc *dockerfile.Document, in *dockerfile.Instruction) string {
 		if len(args) > 0 {
 			deps = append(deps, "build arg "+orList(args)+" changes")
 		}
-		for _, f := range in.Flags {
-			if f.Name != "mount" {
-				continue
-			}
-			opts := cache.MountOptions(f.Value)
+		for _, opts := range cache.Mounts(in) {
 			if opts["type"] != "bind" {
 				continue
 			}

@@ -251,11 +251,7 @@ func allSources(doc *dockerfile.Document) []string {
 		if inst.Keyword != "RUN" {
 			continue
 		}
-		for _, f := range inst.Flags {
-			if f.Name != "mount" {
-				continue
-			}
-			m := cache.MountOptions(f.Value)
+		for _, m := range cache.Mounts(inst) {
 			if m["type"] != "bind" || m["from"] != "" {
 				continue
 			}
