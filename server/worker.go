@@ -76,10 +76,14 @@ func (s *Server) work(d *document) {
 			ctx, d.cancelBuildKit = context.WithCancel(context.Background())
 		}
 		d.mu.Unlock()
-		if ctx != nil {
-			// Outside d.mu: the options take s.mu, and the lock order is
-			// s.mu before d.mu (see snapshot).
-			go s.runBuildKit(ctx, d, doc, version, s.buildKitOptions(d))
+		// The BuildKit pass starts after this round's fast publish: on two
+		// cores it would otherwise take the CPU (and the GC's time) from
+		// the findings the user is waiting for. Outside d.mu: the options
+		// take s.mu, and the lock order is s.mu before d.mu (see snapshot).
+		startBuildKit := func() {
+			if ctx != nil {
+				go s.runBuildKit(ctx, d, doc, version, s.buildKitOptions(d))
+			}
 		}
 		if closed {
 			if !s.clientSupports(pullSupported) {
@@ -90,6 +94,7 @@ func (s *Server) work(d *document) {
 		// Publish a newer version, or this version again once BuildKit's
 		// findings for it arrive; nothing else is news to the client.
 		if version < published || (version == published && (!fresh || publishedFresh) && !stale) {
+			startBuildKit()
 			continue
 		}
 		st := s.settingsFor(d.path())
@@ -101,6 +106,7 @@ func (s *Server) work(d *document) {
 			s.publish(d.uri, &version, doc, diagnostics.Suppress(doc, st.Diagnostics().Apply(append(fast, buildkit...))))
 		}, fresh && !publishedFresh)
 		published, publishedFresh = version, fresh
+		startBuildKit()
 	}
 }
 
