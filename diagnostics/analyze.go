@@ -33,7 +33,7 @@ func Analyze(doc *dockerfile.Document, bctx *buildcontext.Context) ([]Finding, [
 		out = append(out, finding(parseErrorRule, doc.Error.Span, doc.Error.Message))
 	}
 	for _, in := range doc.Instructions {
-		if _, err := in.Command(); err != nil {
+		if err := in.Err(); err != nil {
 			out = append(out, finding(instructionErrorRule, in.Span, stableSuggestion(err.Error(), in.Keyword)))
 		}
 	}
@@ -124,7 +124,7 @@ func experimentalChecks(doc *dockerfile.Document) map[string]bool {
 
 func hasInstructionError(doc *dockerfile.Document) bool {
 	for _, in := range doc.Instructions {
-		if _, err := in.Command(); err != nil {
+		if err := in.Err(); err != nil {
 			return true
 		}
 	}

@@ -87,7 +87,7 @@ func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
 		return
 	}
 	wd := workdirAt(p.Doc, inst)
-	var sofar []created // created by this RUN before the current command
+	var before []shell.Command // this RUN's commands before the current one
 	var installedHere = map[string]bool{}
 	for _, c := range commands(p.Doc, inst) {
 		if c.AfterOr {
@@ -97,6 +97,10 @@ func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
 		removed := removedPaths(c, wd)
 		switch {
 		case len(removed) > 0:
+			var sofar []created // what this RUN created before removing
+			for _, b := range before {
+				sofar = append(sofar, commandCreates(p.Doc, inst, b, wd)...)
+			}
 			for _, t := range removed {
 				if exemptRemovals[t] || createdBy(sofar, t) || (!strings.ContainsAny(t, "*?[") && looksLikeManifest(t)) {
 					continue
@@ -123,7 +127,7 @@ func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
 		if isInv && inv.Manager != nil && (inv.Action == pkgmgr.Install || inv.Action == pkgmgr.Update || inv.Action == pkgmgr.Download) {
 			installedHere[inv.Manager.Name] = true
 		}
-		sofar = append(sofar, commandCreates(p.Doc, inst, c, wd)...)
+		before = append(before, c)
 	}
 }
 

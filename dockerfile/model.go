@@ -201,9 +201,8 @@ func (d *Document) Slice(s Span) string { return string(d.Text[s.Start:s.End]) }
 // most once and shared with the shifted copies an edit elsewhere makes, so
 // that a keystroke does not redo it for the whole file.
 type memo struct {
-	once    sync.Once
-	command any
-	err     error
+	once sync.Once
+	err  error // Err's answer
 
 	mu      sync.Mutex
 	derived map[any]any
@@ -233,17 +232,26 @@ func (in *Instruction) Derive(key any, compute func() any) any {
 
 // Command is BuildKit's typed form of the instruction (for example
 // *instructions.RunCommand), or the error BuildKit gives for it, such as an
-// unknown flag. ONBUILD and the like parse too.
-func (in *Instruction) Command() (any, error) {
+// unknown flag. ONBUILD and the like parse too. It parses on every call:
+// the typed forms are large and few callers need them, so only Err is
+// kept.
+func (in *Instruction) Command() (cmd any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			cmd, err = nil, fmt.Errorf("internal error parsing %s: %v", in.Keyword, r)
+		}
+	}()
+	// With a linter: without one BuildKit panics on an instruction that
+	// has a "# check=" comment above it.
+	return instructions.ParseInstructionWithLinter(in.Node, linter.New(&linter.Config{}))
+}
+
+// Err is the error BuildKit gives for the instruction (see Command), worked
+// out once per instruction text: the analysis asks for every instruction on
+// every keystroke.
+func (in *Instruction) Err() error {
 	in.memo.once.Do(func() {
-		defer func() {
-			if r := recover(); r != nil {
-				in.memo.err = fmt.Errorf("internal error parsing %s: %v", in.Keyword, r)
-			}
-		}()
-		// With a linter: without one BuildKit panics on an instruction that
-		// has a "# check=" comment above it.
-		in.memo.command, in.memo.err = instructions.ParseInstructionWithLinter(in.Node, linter.New(&linter.Config{}))
+		_, in.memo.err = in.Command()
 	})
-	return in.memo.command, in.memo.err
+	return in.memo.err
 }

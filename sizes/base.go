@@ -94,9 +94,37 @@ type BaseImage struct {
 // Scratch reports whether ref is the empty image.
 func Scratch(ref string) bool { return strings.EqualFold(strings.TrimSpace(ref), "scratch") }
 
+// baseMemo keeps Base's answers by reference: Base is a pure function of
+// it, and every keystroke's analysis asks for each stage's base. Bounded,
+// since typing a FROM line asks for every prefix of the name.
+var baseMemo struct {
+	sync.Mutex
+	m map[string]BaseImage
+}
+
+const baseMemoMax = 1024
+
 // Base looks an image reference up in the table ("python:3.12",
-// "docker.io/library/node:20-alpine@sha256:…").
+// "docker.io/library/node:20-alpine@sha256:…"). Callers share the result's
+// slices and must not modify them.
 func Base(ref string) BaseImage {
+	baseMemo.Lock()
+	b, ok := baseMemo.m[ref]
+	baseMemo.Unlock()
+	if ok {
+		return b
+	}
+	b = lookupBase(ref)
+	baseMemo.Lock()
+	if baseMemo.m == nil || len(baseMemo.m) >= baseMemoMax {
+		baseMemo.m = map[string]BaseImage{}
+	}
+	baseMemo.m[ref] = b
+	baseMemo.Unlock()
+	return b
+}
+
+func lookupBase(ref string) BaseImage {
 	repo, tag := splitRef(ref)
 	out := BaseImage{Ref: ref, Repo: repo, Tag: tag}
 	e := lookup(repo)

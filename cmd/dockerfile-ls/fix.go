@@ -80,7 +80,7 @@ func syntaxErrors(doc *dockerfile.Document) int {
 		n += 1000
 	}
 	for _, in := range doc.Instructions {
-		if _, err := in.Command(); err != nil {
+		if err := in.Err(); err != nil {
 			n++
 		}
 	}
