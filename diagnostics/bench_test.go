@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -44,5 +45,43 @@ func BenchmarkFastAnalysis(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Analyze(doc, nil)
+	}
+}
+
+// BenchmarkRuleFamily is one keystroke's work for each family of rules on
+// 2,000 lines: an edit to a RUN in the middle (so per-document indexes are
+// rebuilt, as in the server), then the family's checks.
+func BenchmarkRuleFamily(b *testing.B) {
+	families := []struct {
+		name  string
+		rules []*Rule
+	}{{"syntax", syntaxRules}, {"cache", cacheRules}, {"size", sizeRules}}
+	text := testgen.Dockerfile(2000, 110)
+	at := strings.Index(text[len(text)/2:], "RUN ") + len(text)/2 + len("RUN ")
+	for _, fam := range families {
+		b.Run(fam.name, func(b *testing.B) {
+			doc := dockerfile.Parse([]byte(text))
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				e := dockerfile.Edit{Start: at, End: at, Text: " "}
+				if i%2 == 1 {
+					e = dockerfile.Edit{Start: at, End: at + 1}
+				}
+				next, err := doc.Apply(e)
+				if err != nil {
+					b.Fatal(err)
+				}
+				doc = next
+				var out []Finding
+				for _, r := range fam.rules {
+					if r.Check == nil {
+						continue // reported by Analyze itself (parse errors)
+					}
+					if err := run(r, &Pass{Doc: doc, rule: r, out: &out}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
 	}
 }
