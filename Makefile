@@ -24,10 +24,19 @@ unit:
 race:
 	@$(TIME) race $(GO) test -count=1 -race ./server/ ./dockerfile/ ./lspstream/
 
+# Every fuzz target for FUZZTIME each (FUZZTIME=1h for the long runs by
+# hand; a failing input lands in the package's testdata/fuzz, where it
+# stays as a regression test).
+FUZZ_TARGETS := model:FuzzApply:./dockerfile/ analysis:FuzzAnalyze:./diagnostics/ \
+	fixes:FuzzFixes:./codeactions/ format:FuzzFormat:./features/ shell:FuzzParse:./shell/ \
+	dockerignore:FuzzIgnore:./buildcontext/ packages:FuzzClassify:./pkgmgr/ \
+	positions:FuzzRoundTrip:./textpos/ framing:FuzzRead:./lspstream/
+
 fuzz:
-	@$(TIME) fuzz-model $(GO) test -run='^$$' -fuzz=FuzzApply -fuzztime=$(FUZZTIME) ./dockerfile/
-	@$(TIME) fuzz-analysis $(GO) test -run='^$$' -fuzz=FuzzAnalyze -fuzztime=$(FUZZTIME) ./diagnostics/
-	@$(TIME) fuzz-framing $(GO) test -run='^$$' -fuzz=FuzzRead -fuzztime=$(FUZZTIME) ./lspstream/
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  name=$${t%%:*}; rest=$${t#*:}; target=$${rest%%:*}; pkg=$${rest#*:}; \
+	  $(TIME) fuzz-$$name $(GO) test -run='^$$' -fuzz="^$$target\$$" -fuzztime=$(FUZZTIME) "$$pkg"; \
+	done
 
 bench:
 	@$(TIME) bench $(GO) test -run='^$$' -bench=. -benchmem -count=1 ./...

@@ -47,36 +47,46 @@ func TestCorpusFixes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc := dockerfile.Parse(text)
-		before := fastFindings(doc)
-		for _, a := range For(doc, before, nil) {
-			if a.Suppresses {
-				continue
-			}
-			offered++
-			fixed, err := Apply(text, a.Edits)
-			if err != nil {
-				t.Errorf("%s: %s: %v", file, a.Title, err)
-				continue
-			}
-			fdoc := dockerfile.Parse(fixed)
-			if doc.Error == nil && fdoc.Error != nil {
-				t.Errorf("%s: %s breaks parsing: %v", file, a.Title, fdoc.Error)
-				continue
-			}
-			after := fastFindings(fdoc)
-			if countRule(after, a.Finding.Rule) >= countRule(before, a.Finding.Rule) {
-				t.Errorf("%s: %s did not remove its %s finding", file, a.Title, a.Finding.Rule)
-			}
-			if countErrors(after) > countErrors(before) {
-				t.Errorf("%s: %s added an error", file, a.Title)
-			}
-		}
-		once, _ := FixAll(text, nil, fastFindings)
-		twice, n := FixAll(once, nil, fastFindings)
-		if n != 0 || string(twice) != string(once) {
-			t.Errorf("%s: fixAll did not settle: a second run applied %d fixes", file, n)
-		}
+		offered += checkFixes(t, file, text)
 	}
 	t.Logf("%d fixes offered and checked", offered)
+}
+
+// checkFixes applies each fix offered for text on its own and checks that
+// it applies, keeps the file parsing, removes its finding and adds no
+// error; then that source.fixAll settles (a second run changes nothing).
+// It returns how many fixes were offered.
+func checkFixes(t *testing.T, file string, text []byte) int {
+	offered := 0
+	doc := dockerfile.Parse(text)
+	before := fastFindings(doc)
+	for _, a := range For(doc, before, nil) {
+		if a.Suppresses {
+			continue
+		}
+		offered++
+		fixed, err := Apply(text, a.Edits)
+		if err != nil {
+			t.Errorf("%s: %s: %v", file, a.Title, err)
+			continue
+		}
+		fdoc := dockerfile.Parse(fixed)
+		if doc.Error == nil && fdoc.Error != nil {
+			t.Errorf("%s: %s breaks parsing: %v", file, a.Title, fdoc.Error)
+			continue
+		}
+		after := fastFindings(fdoc)
+		if countRule(after, a.Finding.Rule) >= countRule(before, a.Finding.Rule) {
+			t.Errorf("%s: %s did not remove its %s finding", file, a.Title, a.Finding.Rule)
+		}
+		if countErrors(after) > countErrors(before) {
+			t.Errorf("%s: %s added an error", file, a.Title)
+		}
+	}
+	once, _ := FixAll(text, nil, fastFindings)
+	twice, n := FixAll(once, nil, fastFindings)
+	if n != 0 || string(twice) != string(once) {
+		t.Errorf("%s: fixAll did not settle: a second run applied %d fixes", file, n)
+	}
+	return offered
 }

@@ -132,46 +132,11 @@ func TestCorpus(t *testing.T) {
 		}
 		Links(doc, LinkOptions{FileExists: func(string) bool { return true }})
 
-		for _, keep := range []bool{false, true} {
-			opts := FormatOptions{KeepMultiline: keep}
-			edits := Format(doc, opts)
-			out := apply(t, text, edits)
-			if len(edits) > 0 && !keep {
-				changed++
-			}
-			doc2 := dockerfile.Parse(out)
-			if again := Format(doc2, opts); len(again) > 0 {
-				t.Errorf("%s (keep=%v): formatting is not idempotent: %+v", name, keep, again[0])
-			}
-			if (doc.Error == nil) != (doc2.Error == nil) {
-				t.Errorf("%s (keep=%v): parse error changed: %v -> %v", name, keep, doc.Error, doc2.Error)
-				continue
-			}
-			if doc.Error != nil {
-				broken++
-				continue
-			}
-			if len(doc.Instructions) != len(doc2.Instructions) {
-				t.Errorf("%s (keep=%v): %d instructions became %d", name, keep, len(doc.Instructions), len(doc2.Instructions))
-				continue
-			}
-			for i, in := range doc.Instructions {
-				if !sameNode(in.Node, doc2.Instructions[i].Node, !keep) {
-					t.Errorf("%s (keep=%v): line %d parses differently:\n%s\n%s", name, keep, in.Line+1, in.Node.Dump(), doc2.Instructions[i].Node.Dump())
-					break
-				}
-				if keep && in.Node.Dump() != doc2.Instructions[i].Node.Dump() {
-					t.Errorf("%s: line %d dump changed", name, in.Line+1)
-				}
-				for j, h := range in.Heredocs {
-					if doc.Slice(h.Body) != doc2.Slice(doc2.Instructions[i].Heredocs[j].Body) {
-						t.Errorf("%s: heredoc body changed at line %d", name, in.Line+1)
-					}
-				}
-			}
-		}
+		c, b := checkFormat(t, name, doc)
+		changed += c
+		broken += b
 	}
-	t.Logf("formatting changed %d files; %d do not parse (checked up to their error)", changed, broken/2)
+	t.Logf("formatting changed %d files; %d do not parse (checked up to their error)", changed, broken)
 }
 
 // TestEveryOffset asks every position-based feature at every offset of
@@ -229,4 +194,51 @@ func TestEveryOffset(t *testing.T) {
 		Folding(doc)
 		apply(t, doc.Text, Format(doc, FormatOptions{}))
 	}
+}
+
+// checkFormat formats doc both ways (re-indenting and keeping multi-line
+// instructions) and checks that the result formats to itself, parses as
+// the input did, and means the same to BuildKit. It reports whether the
+// default formatting changed anything and whether the input is broken.
+func checkFormat(t *testing.T, name string, doc *dockerfile.Document) (changed, broken int) {
+	text := doc.Text
+	for _, keep := range []bool{false, true} {
+		opts := FormatOptions{KeepMultiline: keep}
+		edits := Format(doc, opts)
+		out := apply(t, text, edits)
+		if len(edits) > 0 && !keep {
+			changed = 1
+		}
+		doc2 := dockerfile.Parse(out)
+		if again := Format(doc2, opts); len(again) > 0 {
+			t.Errorf("%s (keep=%v): formatting is not idempotent: %+v", name, keep, again[0])
+		}
+		if (doc.Error == nil) != (doc2.Error == nil) {
+			t.Errorf("%s (keep=%v): parse error changed: %v -> %v", name, keep, doc.Error, doc2.Error)
+			continue
+		}
+		if doc.Error != nil {
+			broken = 1
+			continue
+		}
+		if len(doc.Instructions) != len(doc2.Instructions) {
+			t.Errorf("%s (keep=%v): %d instructions became %d", name, keep, len(doc.Instructions), len(doc2.Instructions))
+			continue
+		}
+		for i, in := range doc.Instructions {
+			if !sameNode(in.Node, doc2.Instructions[i].Node, !keep) {
+				t.Errorf("%s (keep=%v): line %d parses differently:\n%s\n%s", name, keep, in.Line+1, in.Node.Dump(), doc2.Instructions[i].Node.Dump())
+				break
+			}
+			if keep && in.Node.Dump() != doc2.Instructions[i].Node.Dump() {
+				t.Errorf("%s: line %d dump changed", name, in.Line+1)
+			}
+			for j, h := range in.Heredocs {
+				if doc.Slice(h.Body) != doc2.Slice(doc2.Instructions[i].Heredocs[j].Body) {
+					t.Errorf("%s: heredoc body changed at line %d", name, in.Line+1)
+				}
+			}
+		}
+	}
+	return changed, broken
 }

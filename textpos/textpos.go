@@ -83,7 +83,8 @@ func (l *Lines) Pos(offset int, enc Encoding) Pos {
 	offset = max(0, min(offset, len(l.text)))
 	line := l.LineOf(offset)
 	start := l.starts[line]
-	offset = min(offset, l.End(line))
+	end := l.End(line)
+	offset = start + runeBoundary(l.text[start:end], min(offset, end)-start)
 	return Pos{Line: line, Col: units(l.text[start:offset], enc)}
 }
 
@@ -121,10 +122,7 @@ func units(b []byte, enc Encoding) int {
 func bytesFor(b []byte, col int, enc Encoding) int {
 	if enc == UTF8 {
 		col = min(col, len(b))
-		for col > 0 && col < len(b) && !utf8.RuneStart(b[col]) {
-			col--
-		}
-		return col
+		return runeBoundary(b, col)
 	}
 	i, n := 0, 0
 	for i < len(b) {
@@ -144,4 +142,20 @@ func runeUnits(r rune, size int, enc Encoding) int {
 		return 2
 	}
 	return 1
+}
+
+// runeBoundary moves i back to the start of the character it falls inside,
+// if any. A stray continuation byte is a character of its own (a unit in
+// every encoding, see units), so a column just before one is a boundary.
+func runeBoundary(b []byte, i int) int {
+	for s := i - 1; s >= 0 && s >= i-utf8.UTFMax+1; s-- {
+		if !utf8.RuneStart(b[s]) {
+			continue
+		}
+		if r, size := utf8.DecodeRune(b[s:]); s+size > i && !(r == utf8.RuneError && size == 1) {
+			return s
+		}
+		break
+	}
+	return i
 }
