@@ -24,6 +24,7 @@ type Cache struct {
 	closed   bool
 	entries  map[cacheKey]*cached
 	watchers map[string]*watcher // by resolved root
+	events   *fileEvents         // shared by the watchers; nil until the first Watch
 }
 
 type cacheKey struct{ root, ignore string }
@@ -186,10 +187,15 @@ func (c *Cache) Close() error {
 	for _, w := range c.watchers {
 		ws = append(ws, w)
 	}
+	events := c.events
 	c.mu.Unlock()
 	c.cancel()
 	for _, w := range ws {
 		_ = w.Close()
+	}
+	if events != nil {
+		_ = events.fw.Close()
+		<-events.exited
 	}
 	c.wg.Wait()
 	return nil

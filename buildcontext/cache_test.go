@@ -153,6 +153,59 @@ func TestCacheWatch(t *testing.T) {
 	_ = w.Close() // idempotent
 }
 
+// TestCacheWatchNestedRoots: the roots share one fsnotify watcher; a
+// change under both reaches both, and closing the outer one keeps the
+// inner one's watches (a directory watched for two roots stays watched
+// until neither needs it).
+func TestCacheWatchNestedRoots(t *testing.T) {
+	outer := t.TempDir()
+	inner := filepath.Join(outer, "svc")
+	writeTree(t, outer, map[string]int{"svc/src/a": 1, "docs/x": 1})
+	c := NewCache()
+	defer c.Close()
+	getFresh(t, c, outer, "")
+	getFresh(t, c, inner, "")
+	notify := func(ch chan struct{}) func() {
+		return func() {
+			select {
+			case ch <- struct{}{}:
+			default:
+			}
+		}
+	}
+	outerChanged, innerChanged := make(chan struct{}, 16), make(chan struct{}, 16)
+	wOuter, err := c.Watch(outer, notify(outerChanged))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wInner, err := c.Watch(inner, notify(innerChanged))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wInner.Close()
+
+	writeTree(t, outer, map[string]int{"svc/src/b": 2})
+	waitChange(t, outerChanged)
+	waitChange(t, innerChanged)
+
+	writeTree(t, outer, map[string]int{"docs/y": 2})
+	waitChange(t, outerChanged)
+	drain(innerChanged)
+	if len(innerChanged) != 0 {
+		t.Fatal("a change outside the inner root reached its watcher")
+	}
+
+	if err := wOuter.Close(); err != nil {
+		t.Fatal(err)
+	}
+	drain(innerChanged)
+	writeTree(t, outer, map[string]int{"svc/src/c": 3})
+	waitChange(t, innerChanged)
+	if got := getFresh(t, c, inner, ""); !got.Exists("src/c") {
+		t.Fatal("inner root did not reload after the outer watcher closed")
+	}
+}
+
 func watchedDirs(c *Cache, root string) map[string]bool {
 	_, real := rootAliases(root)
 	c.mu.Lock()
