@@ -1,479 +1,183 @@
 package config
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 )
 
-// This file reads the little of HCL that docker-bake.hcl files use to say
-// what they build: target blocks with context, dockerfile, target, args
-// and inherits, and variable blocks with defaults (the environment wins,
-// as bake does). Expressions other than literals, lists and objects are
-// skipped, and strings keep interpolations of unknown names as written.
+// This file reads what Buildx bake files (docker-bake.hcl or .json, parsed
+// with HCL's own library, as bake does) say a target builds: context,
+// dockerfile, target and args, following inherits, with variables'
+// defaults (the environment wins, as in bake). A value this reader cannot
+// evaluate (a function call, an unknown name) is left out; a target whose
+// context or Dockerfile cannot be evaluated is skipped.
+
+// bakeSchema: the blocks read; groups, functions and the rest are ignored.
+var bakeSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+	{Type: "variable", LabelNames: []string{"name"}},
+	{Type: "target", LabelNames: []string{"name"}},
+}}
+
+var variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "default"}}}
+
+var targetSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
+	{Name: "context"}, {Name: "dockerfile"}, {Name: "dockerfile-inline"}, {Name: "target"}, {Name: "args"}, {Name: "inherits"},
+}}
+
+// maxInherits bounds inherits chains (and cycles).
+const maxInherits = 10
 
 // fromBake finds the first target of a bake file that builds dockerfile.
 func fromBake(path string, data []byte, dockerfile string) (Settings, bool) {
-	blocks, err := parseHCL(string(data))
-	if err != nil {
+	parser := hclparse.NewParser()
+	var file *hcl.File
+	var diags hcl.Diagnostics
+	if strings.HasSuffix(path, ".json") {
+		file, diags = parser.ParseJSON(data, path)
+	} else {
+		file, diags = parser.ParseHCL(data, path)
+	}
+	if diags.HasErrors() {
 		return Settings{}, false
 	}
-	vars := map[string]string{}
-	targets := map[string]*hclBlock{}
-	var order []*hclBlock
-	for _, b := range blocks {
-		switch {
-		case b.typ == "variable" && len(b.labels) == 1:
-			if v, ok := os.LookupEnv(b.labels[0]); ok {
-				vars[b.labels[0]] = v
-			} else if d, ok := b.attrs["default"]; ok && d.kind == hclString {
-				vars[b.labels[0]] = d.s
+	content, _, diags := file.Body.PartialContent(bakeSchema)
+	if diags.HasErrors() {
+		return Settings{}, false
+	}
+	evalCtx := &hcl.EvalContext{Variables: map[string]cty.Value{}}
+	targets := map[string]hcl.Attributes{}
+	var order []string
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "variable":
+			if v, ok := variableValue(b, evalCtx); ok {
+				evalCtx.Variables[b.Labels[0]] = v
 			}
-		case b.typ == "target" && len(b.labels) == 1:
-			targets[b.labels[0]] = b
-			order = append(order, b)
+		case "target":
+			attrs, _, diags := b.Body.PartialContent(targetSchema)
+			if !diags.HasErrors() {
+				targets[b.Labels[0]] = attrs.Attributes
+				order = append(order, b.Labels[0])
+			}
 		}
 	}
 	base := filepath.Dir(path)
-	for _, t := range order {
-		attrs := bakeAttrs(t, targets, 0)
-		str := func(name string) string {
-			if v, ok := attrs[name]; ok && v.kind == hclString {
-				return expandHCL(v.s, vars)
-			}
-			return ""
-		}
-		if _, inline := attrs["dockerfile-inline"]; inline {
+	for _, name := range order {
+		t := bakeTarget{ctx: evalCtx, targets: targets}
+		t.resolve(name, 0)
+		if t.inline || t.unknown["context"] || t.unknown["dockerfile"] {
 			continue
 		}
-		ctx, df, ok := buildPaths(base, str("context"), str("dockerfile"))
+		ctx, df, ok := buildPaths(base, t.str["context"], t.str["dockerfile"])
 		if !ok || !sameFile(df, dockerfile) {
 			continue
 		}
-		s := Settings{BuildContext: ctx, Target: str("target")}
-		if a, ok := attrs["args"]; ok && a.kind == hclObject {
-			s.BuildArgs = map[string]string{}
-			for _, kv := range a.obj {
-				if kv.value.kind == hclString {
-					s.BuildArgs[kv.key] = expandHCL(kv.value.s, vars)
-				}
-			}
-		}
-		return s, true
+		return Settings{BuildContext: ctx, Target: t.str["target"], BuildArgs: t.args}, true
 	}
 	return Settings{}, false
 }
 
-// bakeAttrs is a target's attributes with those it inherits filled in.
-func bakeAttrs(t *hclBlock, targets map[string]*hclBlock, depth int) map[string]hclValue {
-	out := map[string]hclValue{}
-	if inh, ok := t.attrs["inherits"]; ok && inh.kind == hclList && depth < 10 {
-		for _, parent := range inh.list {
-			if p := targets[parent.s]; parent.kind == hclString && p != nil {
-				for k, v := range bakeAttrs(p, targets, depth+1) {
-					out[k] = v
-				}
+// variableValue is a variable's value: from the environment when set there,
+// else its default (which may use the variables declared before it).
+func variableValue(b *hcl.Block, ctx *hcl.EvalContext) (cty.Value, bool) {
+	if v, ok := os.LookupEnv(b.Labels[0]); ok {
+		return cty.StringVal(v), true
+	}
+	content, _, diags := b.Body.PartialContent(variableSchema)
+	if diags.HasErrors() || content.Attributes["default"] == nil {
+		return cty.NilVal, false
+	}
+	v, diags := content.Attributes["default"].Expr.Value(ctx)
+	return v, !diags.HasErrors() && v.IsWhollyKnown()
+}
+
+// bakeTarget collects one target's settings, its parents' first.
+type bakeTarget struct {
+	ctx     *hcl.EvalContext
+	targets map[string]hcl.Attributes
+	str     map[string]string // context, dockerfile, target
+	unknown map[string]bool   // those of str that could not be evaluated
+	args    map[string]string
+	inline  bool // dockerfile-inline: no file on disk
+}
+
+func (t *bakeTarget) resolve(name string, depth int) {
+	attrs, ok := t.targets[name]
+	if !ok || depth > maxInherits {
+		return
+	}
+	if a := attrs["inherits"]; a != nil {
+		for _, parent := range stringList(a.Expr, t.ctx) {
+			t.resolve(parent, depth+1)
+		}
+	}
+	if t.str == nil {
+		t.str, t.unknown = map[string]string{}, map[string]bool{}
+	}
+	for _, key := range []string{"context", "dockerfile", "target"} {
+		if a := attrs[key]; a != nil {
+			v, ok := evalString(a.Expr, t.ctx)
+			t.str[key], t.unknown[key] = v, !ok
+		}
+	}
+	t.inline = t.inline || attrs["dockerfile-inline"] != nil
+	if a := attrs["args"]; a != nil {
+		pairs, diags := hcl.ExprMap(a.Expr)
+		if diags.HasErrors() {
+			return
+		}
+		if t.args == nil {
+			t.args = map[string]string{}
+		}
+		for _, kv := range pairs {
+			k, kok := evalKey(kv.Key, t.ctx)
+			v, vok := evalString(kv.Value, t.ctx)
+			if kok && vok {
+				t.args[k] = v
 			}
 		}
 	}
-	for k, v := range t.attrs {
-		if k == "args" && v.kind == hclObject {
-			if prev, ok := out[k]; ok && prev.kind == hclObject {
-				v = hclValue{kind: hclObject, obj: append(append([]hclKV(nil), prev.obj...), v.obj...)}
-			}
+}
+
+// evalString evaluates expr to a string (numbers and bools as bake prints
+// them); false when it cannot.
+func evalString(expr hcl.Expression, ctx *hcl.EvalContext) (string, bool) {
+	v, diags := expr.Value(ctx)
+	if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() {
+		return "", false
+	}
+	s, err := convert.Convert(v, cty.String)
+	if err != nil {
+		return "", false
+	}
+	return s.AsString(), true
+}
+
+// evalKey is an object key: a bare word (MODE = …) or an expression ("MODE").
+func evalKey(expr hcl.Expression, ctx *hcl.EvalContext) (string, bool) {
+	if k := hcl.ExprAsKeyword(expr); k != "" {
+		return k, true
+	}
+	return evalString(expr, ctx)
+}
+
+// stringList evaluates a list of strings, keeping the elements it can.
+func stringList(expr hcl.Expression, ctx *hcl.EvalContext) []string {
+	elems, diags := hcl.ExprList(expr)
+	if diags.HasErrors() {
+		return nil
+	}
+	var out []string
+	for _, e := range elems {
+		if s, ok := evalString(e, ctx); ok {
+			out = append(out, s)
 		}
-		out[k] = v
 	}
 	return out
-}
-
-// expandHCL replaces ${NAME} with known variables' values.
-func expandHCL(s string, vars map[string]string) string {
-	if !strings.Contains(s, "${") {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		end := strings.IndexByte(s[i:], '}')
-		if end < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		name := strings.TrimSpace(s[i+2 : i+end])
-		b.WriteString(s[:i])
-		if v, ok := vars[name]; ok {
-			b.WriteString(v)
-		} else {
-			b.WriteString(s[i : i+end+1])
-		}
-		s = s[i+end+1:]
-	}
-}
-
-type hclKind int
-
-const (
-	hclOther hclKind = iota // an expression this reader does not evaluate
-	hclString
-	hclList
-	hclObject
-)
-
-type hclValue struct {
-	kind hclKind
-	s    string // strings, numbers and bools as written
-	list []hclValue
-	obj  []hclKV
-}
-
-type hclKV struct {
-	key   string
-	value hclValue
-}
-
-type hclBlock struct {
-	typ    string
-	labels []string
-	attrs  map[string]hclValue
-	blocks []*hclBlock
-}
-
-var errHCL = errors.New("unsupported HCL")
-
-type hclToken struct {
-	kind byte // 'i' identifier, 's' string, 'n' number, '\n' newline, or the punctuation itself
-	text string
-}
-
-// lexHCL splits HCL into tokens; comments are dropped.
-func lexHCL(src string) ([]hclToken, error) {
-	var out []hclToken
-	for i := 0; i < len(src); {
-		c := src[i]
-		switch {
-		case c == '\n':
-			out = append(out, hclToken{'\n', "\n"})
-			i++
-		case c == ' ' || c == '\t' || c == '\r':
-			i++
-		case c == '#' || c == '/' && i+1 < len(src) && src[i+1] == '/':
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			end := strings.Index(src[i+2:], "*/")
-			if end < 0 {
-				return nil, errHCL
-			}
-			i += end + 4
-		case c == '"':
-			s, n, err := lexString(src[i:])
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, hclToken{'s', s})
-			i += n
-		case c == '<' && strings.HasPrefix(src[i:], "<<"):
-			s, n, err := lexHeredoc(src[i:])
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, hclToken{'s', s})
-			i += n
-		case c >= '0' && c <= '9':
-			j := i
-			for j < len(src) && (src[j] >= '0' && src[j] <= '9' || src[j] == '.' || src[j] == 'e' || src[j] == 'E') {
-				j++
-			}
-			out = append(out, hclToken{'n', src[i:j]})
-			i = j
-		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-			j := i
-			for j < len(src) && (isNameChar(src[j]) || src[j] == '-') {
-				j++
-			}
-			out = append(out, hclToken{'i', src[i:j]})
-			i = j
-		default:
-			out = append(out, hclToken{c, string(c)})
-			i++
-		}
-	}
-	return out, nil
-}
-
-// lexString reads a quoted string with its escapes; interpolations stay
-// as written. n is the length consumed.
-func lexString(src string) (s string, n int, err error) {
-	var b strings.Builder
-	depth := 0
-	for i := 1; i < len(src); i++ {
-		c := src[i]
-		switch {
-		case c == '\\' && i+1 < len(src):
-			i++
-			switch src[i] {
-			case 'n':
-				b.WriteByte('\n')
-			case 't':
-				b.WriteByte('\t')
-			case 'r':
-				b.WriteByte('\r')
-			default:
-				b.WriteByte(src[i])
-			}
-		case c == '$' && i+1 < len(src) && src[i+1] == '{':
-			depth++
-			b.WriteString("${")
-			i++
-		case c == '}' && depth > 0:
-			depth--
-			b.WriteByte(c)
-		case c == '"' && depth == 0:
-			return b.String(), i + 1, nil
-		case c == '\n' && depth == 0:
-			return "", 0, errHCL
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return "", 0, errHCL
-}
-
-// lexHeredoc reads <<EOT ... EOT (or <<-EOT).
-func lexHeredoc(src string) (s string, n int, err error) {
-	nl := strings.IndexByte(src, '\n')
-	if nl < 0 {
-		return "", 0, errHCL
-	}
-	marker := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(src[:nl], "<<"), "-"))
-	if marker == "" {
-		return "", 0, errHCL
-	}
-	var b strings.Builder
-	for pos := nl + 1; pos < len(src); {
-		end := strings.IndexByte(src[pos:], '\n')
-		line := src[pos:]
-		if end >= 0 {
-			line = src[pos : pos+end]
-		}
-		if strings.TrimSpace(line) == marker {
-			return b.String(), pos + len(line), nil
-		}
-		b.WriteString(line)
-		b.WriteByte('\n')
-		if end < 0 {
-			break
-		}
-		pos += end + 1
-	}
-	return "", 0, errHCL
-}
-
-// parseHCL parses a file's top-level body and returns its blocks.
-func parseHCL(src string) ([]*hclBlock, error) {
-	toks, err := lexHCL(src)
-	if err != nil {
-		return nil, err
-	}
-	p := &hclParser{toks: toks}
-	body, err := p.body(false)
-	if err != nil {
-		return nil, err
-	}
-	return body.blocks, nil
-}
-
-type hclParser struct {
-	toks []hclToken
-	pos  int
-}
-
-func (p *hclParser) peek() hclToken {
-	if p.pos < len(p.toks) {
-		return p.toks[p.pos]
-	}
-	return hclToken{kind: 0}
-}
-
-func (p *hclParser) next() hclToken {
-	t := p.peek()
-	if p.pos < len(p.toks) {
-		p.pos++
-	}
-	return t
-}
-
-func (p *hclParser) skipNewlines() {
-	for p.peek().kind == '\n' {
-		p.pos++
-	}
-}
-
-// body parses attributes and blocks up to a closing brace (nested) or the
-// end of input (top level).
-func (p *hclParser) body(nested bool) (*hclBlock, error) {
-	b := &hclBlock{attrs: map[string]hclValue{}}
-	for {
-		p.skipNewlines()
-		t := p.next()
-		switch {
-		case t.kind == 0:
-			if nested {
-				return nil, errHCL
-			}
-			return b, nil
-		case t.kind == '}' && nested:
-			return b, nil
-		case t.kind != 'i':
-			return nil, errHCL
-		}
-		if p.peek().kind == '=' {
-			p.next()
-			v, err := p.expr()
-			if err != nil {
-				return nil, err
-			}
-			b.attrs[t.text] = v
-			continue
-		}
-		blk := &hclBlock{typ: t.text}
-		for p.peek().kind == 's' || p.peek().kind == 'i' {
-			blk.labels = append(blk.labels, p.next().text)
-		}
-		if p.next().kind != '{' {
-			return nil, errHCL
-		}
-		inner, err := p.body(true)
-		if err != nil {
-			return nil, err
-		}
-		blk.attrs, blk.blocks = inner.attrs, inner.blocks
-		b.blocks = append(b.blocks, blk)
-	}
-}
-
-// expr parses one expression; what it cannot evaluate it skips to the end
-// of the expression (a newline, comma or closing bracket at its depth).
-func (p *hclParser) expr() (hclValue, error) {
-	v, err := p.primary()
-	if err != nil {
-		return v, err
-	}
-	switch p.peek().kind {
-	case '\n', ',', '}', ']', ')', 0:
-		return v, nil
-	}
-	return hclValue{kind: hclOther}, p.skipExpr()
-}
-
-func (p *hclParser) primary() (hclValue, error) {
-	t := p.next()
-	switch t.kind {
-	case 's', 'n':
-		return hclValue{kind: hclString, s: t.text}, nil
-	case 'i':
-		if t.text == "true" || t.text == "false" {
-			return hclValue{kind: hclString, s: t.text}, nil
-		}
-		if p.peek().kind == '(' {
-			p.next()
-			if err := p.skipTo(')'); err != nil {
-				return hclValue{}, err
-			}
-		}
-		return hclValue{kind: hclOther}, nil
-	case '[':
-		var list []hclValue
-		for {
-			p.skipNewlines()
-			if p.peek().kind == ']' {
-				p.next()
-				return hclValue{kind: hclList, list: list}, nil
-			}
-			v, err := p.expr()
-			if err != nil {
-				return v, err
-			}
-			list = append(list, v)
-			p.skipNewlines()
-			if p.peek().kind == ',' {
-				p.next()
-			}
-		}
-	case '{':
-		var obj []hclKV
-		for {
-			p.skipNewlines()
-			k := p.next()
-			if k.kind == '}' {
-				return hclValue{kind: hclObject, obj: obj}, nil
-			}
-			if k.kind != 'i' && k.kind != 's' {
-				return hclValue{}, errHCL
-			}
-			if sep := p.next(); sep.kind != '=' && sep.kind != ':' {
-				return hclValue{}, errHCL
-			}
-			v, err := p.expr()
-			if err != nil {
-				return v, err
-			}
-			obj = append(obj, hclKV{k.text, v})
-			if p.peek().kind == ',' {
-				p.next()
-			}
-		}
-	case '(':
-		return hclValue{kind: hclOther}, p.skipTo(')')
-	case '-', '!':
-		return hclValue{kind: hclOther}, p.skipExpr()
-	}
-	return hclValue{}, errHCL
-}
-
-// skipTo skips past the closing bracket that matches an opened one.
-func (p *hclParser) skipTo(closing byte) error {
-	depth := 1
-	for {
-		t := p.next()
-		switch t.kind {
-		case 0:
-			return errHCL
-		case '(', '[', '{':
-			depth++
-		case ')', ']', '}':
-			depth--
-			if depth == 0 {
-				if t.kind != closing {
-					return errHCL
-				}
-				return nil
-			}
-		}
-	}
-}
-
-// skipExpr skips the rest of an expression at depth 0.
-func (p *hclParser) skipExpr() error {
-	for {
-		switch p.peek().kind {
-		case '\n', ',', '}', ']', ')', 0:
-			return nil
-		case '(', '[', '{':
-			open := p.next().kind
-			closing := map[byte]byte{'(': ')', '[': ']', '{': '}'}[open]
-			if err := p.skipTo(closing); err != nil {
-				return err
-			}
-		default:
-			p.next()
-		}
-	}
 }

@@ -5,14 +5,17 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/compose-spec/compose-go/v2/dotenv"
+	"github.com/compose-spec/compose-go/v2/template"
 	"go.yaml.in/yaml/v3"
 )
 
 // ComposeFileNames are the Compose files looked for, in Compose's order.
 var ComposeFileNames = []string{"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}
 
-// BakeFileNames are the Buildx bake files looked for.
-var BakeFileNames = []string{"docker-bake.hcl"}
+// BakeFileNames are the Buildx bake files looked for, in bake's order
+// (override files, which only amend these, are not read).
+var BakeFileNames = []string{"docker-bake.json", "docker-bake.hcl"}
 
 // FromBuildFiles looks, from the Dockerfile's folder upwards (stopping as
 // Find does), for a Compose or bake file that builds the Dockerfile at
@@ -103,6 +106,8 @@ func fromCompose(path string, data []byte, dockerfile string) (Settings, bool) {
 		return Settings{}, false
 	}
 	base := filepath.Dir(path)
+	env := composeEnv(base)
+	expand := func(s string) string { return interpolate(s, env) }
 	for i := 1; i < len(services.Content); i += 2 {
 		build := mapValue(resolve(services.Content[i]), "build")
 		if build == nil {
@@ -112,12 +117,12 @@ func fromCompose(path string, data []byte, dockerfile string) (Settings, bool) {
 		var args map[string]string
 		switch build.Kind {
 		case yaml.ScalarNode:
-			context = interpolate(build.Value)
+			context = expand(build.Value)
 		case yaml.MappingNode:
-			context = interpolate(scalar(mapValue(build, "context")))
-			file = interpolate(scalar(mapValue(build, "dockerfile")))
-			target = interpolate(scalar(mapValue(build, "target")))
-			args = composeArgs(mapValue(build, "args"))
+			context = expand(scalar(mapValue(build, "context")))
+			file = expand(scalar(mapValue(build, "dockerfile")))
+			target = expand(scalar(mapValue(build, "target")))
+			args = composeArgs(mapValue(build, "args"), expand)
 		default:
 			continue
 		}
@@ -152,20 +157,20 @@ func scalar(n *yaml.Node) string {
 // composeArgs reads build args given as a mapping or as a list of
 // "NAME=value"; an arg without a value (taken from the environment by
 // Compose) is left out.
-func composeArgs(n *yaml.Node) map[string]string {
+func composeArgs(n *yaml.Node, expand func(string) string) map[string]string {
 	out := map[string]string{}
 	switch {
 	case n == nil:
 	case n.Kind == yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			if v := resolve(n.Content[i+1]); v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
-				out[n.Content[i].Value] = interpolate(v.Value)
+				out[n.Content[i].Value] = expand(v.Value)
 			}
 		}
 	case n.Kind == yaml.SequenceNode:
 		for _, e := range n.Content {
 			if name, value, ok := strings.Cut(scalar(resolve(e)), "="); ok {
-				out[name] = interpolate(value)
+				out[name] = expand(value)
 			}
 		}
 	}
@@ -175,79 +180,39 @@ func composeArgs(n *yaml.Node) map[string]string {
 	return out
 }
 
-// interpolate expands Compose's ${VAR}, ${VAR:-default}, ${VAR-default},
-// ${VAR:?message} and $VAR from the environment, and $$ to $, as Compose
-// does (without reading .env).
-func interpolate(s string) string {
-	if !strings.Contains(s, "$") {
+// composeEnv is what Compose interpolates a file with: the environment,
+// then the project's .env (in the Compose file's folder) for names the
+// environment does not set. A .env that does not parse is ignored.
+func composeEnv(dir string) template.Mapping {
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	dotEnv := filepath.Join(dir, ".env")
+	if fi, err := os.Stat(dotEnv); err == nil && fi.Mode().IsRegular() {
+		if vars, err := dotenv.GetEnvFromFile(env, []string{dotEnv}); err == nil {
+			for k, v := range vars {
+				if _, set := env[k]; !set {
+					env[k] = v
+				}
+			}
+		}
+	}
+	return func(name string) (string, bool) {
+		v, ok := env[name]
+		return v, ok
+	}
+}
+
+// interpolate expands ${VAR}, ${VAR:-default}, $$ and the rest as Compose
+// does (with its own template package); text it cannot expand (a
+// required variable that is unset) is kept as written.
+func interpolate(s string, env template.Mapping) string {
+	out, err := template.Substitute(s, env)
+	if err != nil {
 		return s
 	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '$' || i+1 == len(s) {
-			b.WriteByte(c)
-			continue
-		}
-		switch next := s[i+1]; {
-		case next == '$':
-			b.WriteByte('$')
-			i++
-		case next == '{':
-			end := strings.IndexByte(s[i:], '}')
-			if end < 0 {
-				b.WriteString(s[i:])
-				return b.String()
-			}
-			b.WriteString(expandVar(s[i+2 : i+end]))
-			i += end
-		case isNameChar(next):
-			j := i + 1
-			for j < len(s) && isNameChar(s[j]) {
-				j++
-			}
-			b.WriteString(os.Getenv(s[i+1 : j]))
-			i = j - 1
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
-
-func isNameChar(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
-// expandVar expands the inside of ${...}.
-func expandVar(expr string) string {
-	for _, op := range []string{":-", "-", ":?", "?", ":+", "+"} {
-		name, arg, ok := strings.Cut(expr, op)
-		if !ok || strings.ContainsAny(name, ":-?+") {
-			continue
-		}
-		v, set := os.LookupEnv(name)
-		switch op {
-		case ":-":
-			if v == "" {
-				return arg
-			}
-		case "-":
-			if !set {
-				return arg
-			}
-		case ":+":
-			if v != "" {
-				return arg
-			}
-			return ""
-		case "+":
-			if set {
-				return arg
-			}
-			return ""
-		}
-		return v
-	}
-	return os.Getenv(expr)
+	return out
 }

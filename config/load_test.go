@@ -216,6 +216,33 @@ services:
 	}
 }
 
+// TestLoadComposeDotEnv: Compose interpolates with the project's .env for
+// what the environment does not set, and the environment wins.
+func TestLoadComposeDotEnv(t *testing.T) {
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(root, ".env"), "# versions\nTAG=from-dotenv\nSTAGE=\"from dotenv\"\nDIR=worker\n")
+	writeFile(t, filepath.Join(root, "compose.yaml"), `
+services:
+  worker:
+    build:
+      context: ./${DIR}
+      target: ${STAGE}
+      args:
+        TAG: ${TAG:?}
+        PRICE: $$5
+`)
+	worker := writeFile(t, filepath.Join(root, "worker", "Dockerfile"), "FROM scratch\n")
+	t.Setenv("TAG", "from-env")
+	s, src, err := Load(worker)
+	if err != nil || src != filepath.Join(root, "compose.yaml") || s.BuildContext != filepath.Join(root, "worker") ||
+		s.Target != "from dotenv" || !maps.Equal(s.BuildArgs, map[string]string{"TAG": "from-env", "PRICE": "$5"}) {
+		t.Errorf("worker: %+v %q %v", s, src, err)
+	}
+}
+
 func TestLoadBake(t *testing.T) {
 	root := t.TempDir()
 	if err := os.Mkdir(filepath.Join(root, ".git"), 0o755); err != nil {
@@ -308,10 +335,47 @@ func TestMatchPath(t *testing.T) {
 	}
 }
 
-func TestParseHCLRejectsGarbage(t *testing.T) {
+// TestLoadBakeJSON: the JSON form of a bake file, with a variable, an
+// inherited target and a target whose Dockerfile cannot be evaluated
+// (skipped, not guessed).
+func TestLoadBakeJSON(t *testing.T) {
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(root, "docker-bake.json"), `{
+  "variable": {"TAG": {"default": "1.0"}},
+  "group": {"default": {"targets": ["web"]}},
+  "target": {
+    "base": {"args": {"TAG": "${TAG}", "A": "base"}},
+    "unknown": {"context": "other", "dockerfile": "${NOT_DECLARED}"},
+    "web": {"inherits": ["base"], "context": "web", "target": "prod", "args": {"A": "web"}}
+  }
+}`)
+	web := writeFile(t, filepath.Join(root, "web", "Dockerfile"), "FROM scratch\n")
+	s, src, err := Load(web)
+	if err != nil || src != filepath.Join(root, "docker-bake.json") {
+		t.Fatalf("%q %v", src, err)
+	}
+	if s.BuildContext != filepath.Join(root, "web") || s.Target != "prod" ||
+		!maps.Equal(s.BuildArgs, map[string]string{"TAG": "1.0", "A": "web"}) {
+		t.Errorf("web: %+v", s)
+	}
+	if _, src, _ := Load(writeFile(t, filepath.Join(root, "other", "Dockerfile"), "FROM scratch\n")); src != "" {
+		t.Errorf("a target whose Dockerfile is unknown was taken to build other/Dockerfile (from %s)", src)
+	}
+}
+
+func TestLoadBakeRejectsGarbage(t *testing.T) {
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	df := writeFile(t, filepath.Join(root, "Dockerfile"), "FROM scratch\n")
 	for _, src := range []string{"target \"x\" {", "target \"x\" { a = \"unterminated }", "= 1", "a = (1", "/* open"} {
-		if _, err := parseHCL(src); err == nil {
-			t.Errorf("%q parsed", src)
+		writeFile(t, filepath.Join(root, "docker-bake.hcl"), src)
+		if _, from, err := Load(df); from != "" || err != nil {
+			t.Errorf("%q: settings from %q, %v", src, from, err)
 		}
 	}
 }

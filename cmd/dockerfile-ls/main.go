@@ -13,6 +13,8 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/dockerfile-ls/dockerfile-ls/server"
 )
 
@@ -33,6 +35,10 @@ LEVEL is debug, info, warn or error (default warn); logs go to stderr.
 `
 
 func main() {
+	// Libraries we use (compose-go, parts of BuildKit) log through logrus;
+	// what we log goes through slog at the level the user chose, and a
+	// Compose file's "variable is not set" is not worth the editor's log.
+	logrus.SetOutput(io.Discard)
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
