@@ -32,9 +32,11 @@ func editingCapabilities(caps *protocol.ServerCapabilities, client protocol.Clie
 	caps.SemanticTokensProvider = &protocol.SemanticTokensOptions{
 		Legend: protocol.SemanticTokensLegend{TokenTypes: features.TokenTypes, TokenModifiers: features.TokenModifiers},
 		Full:   &protocol.SemanticTokensFullDelta{Delta: &yes},
+		Range:  protocol.Boolean(true),
 	}
 	caps.DocumentFormattingProvider = protocol.Boolean(true)
 	caps.DocumentRangeFormattingProvider = protocol.Boolean(true)
+	caps.DocumentOnTypeFormattingProvider = protocol.DocumentOnTypeFormattingOptions{FirstTriggerCharacter: "\n"}
 	caps.DocumentLinkProvider = &protocol.DocumentLinkOptions{}
 }
 

@@ -103,7 +103,7 @@ func TestEditingFeatures(t *testing.T) {
 	}
 	for _, k := range []string{"completionProvider", "hoverProvider", "signatureHelpProvider", "definitionProvider", "referencesProvider",
 		"documentHighlightProvider", "documentSymbolProvider", "renameProvider", "foldingRangeProvider", "semanticTokensProvider",
-		"documentFormattingProvider", "documentRangeFormattingProvider", "documentLinkProvider"} {
+		"documentFormattingProvider", "documentRangeFormattingProvider", "documentOnTypeFormattingProvider", "documentLinkProvider"} {
 		if _, ok := caps.Capabilities[k]; !ok {
 			t.Errorf("capability %s missing", k)
 		}
@@ -282,6 +282,20 @@ func TestEditingFeatures(t *testing.T) {
 		if !reflect.DeepEqual(edits, want[:1]) {
 			t.Errorf("range formatting: %+v", edits)
 		}
+		// On Enter, the line just finished is formatted, not the new one.
+		edResult(t, c, "textDocument/onTypeFormatting", at(6, 0, "ch", "\n", "options", opts), &edits)
+		if !reflect.DeepEqual(edits, want[:1]) {
+			t.Errorf("on-type formatting after line 5: %+v", edits)
+		}
+		edResult(t, c, "textDocument/onTypeFormatting", at(8, 0, "ch", "\n", "options", opts), &edits)
+		if !reflect.DeepEqual(edits, want[1:]) {
+			t.Errorf("on-type formatting after line 7: %+v", edits)
+		}
+		edits = nil
+		edResult(t, c, "textDocument/onTypeFormatting", at(6, 0, "ch", "x", "options", opts), &edits)
+		if len(edits) != 0 {
+			t.Errorf("on-type formatting for another character: %+v", edits)
+		}
 	})
 
 	t.Run("documentLink", func(t *testing.T) {
@@ -321,6 +335,20 @@ func TestEditingFeatures(t *testing.T) {
 		// "go" on line 7, the command RUN runs: function (8).
 		if !edContainsToken(toks, [5]int{7, 2, 2, 8, 0}) {
 			t.Errorf("no command token in %v", toks)
+		}
+
+		// A range: the tokens of lines 7 and 8 only, the same as in the full result.
+		var ranged struct{ Data []int }
+		edResult(t, c, "textDocument/semanticTokens/range", map[string]any{"textDocument": td,
+			"range": map[string]any{"start": edPosition(7, 0), "end": edPosition(9, 0)}}, &ranged)
+		var want [][5]int
+		for _, tk := range toks {
+			if tk[0] == 7 || tk[0] == 8 {
+				want = append(want, tk)
+			}
+		}
+		if got := edDecodeTokens(ranged.Data); len(want) == 0 || !reflect.DeepEqual(got, want) {
+			t.Errorf("range tokens %v, want %v", got, want)
 		}
 
 		// An edit, then a delta against the first result.

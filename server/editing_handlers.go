@@ -316,6 +316,19 @@ func (s *Server) RangeFormatting(ctx context.Context, p *protocol.DocumentRangeF
 	return s.textEdits(doc, features.FormatRange(doc, s.formatOptions(p.TextDocument.URI, p.Options), dockerfile.Span{Start: start, End: max(start, end)})), nil
 }
 
+// OnTypeFormatting implements protocol.Server: on Enter, the line just
+// finished is formatted (keyword case, indent, trailing blanks). The new
+// line, where the cursor is, is left to the editor's own indentation.
+func (s *Server) OnTypeFormatting(ctx context.Context, p *protocol.DocumentOnTypeFormattingParams) ([]protocol.TextEdit, error) {
+	doc := docAt(ctx, p.TextDocument.URI)
+	if doc == nil || p.Ch != "\n" || p.Position.Line == 0 || int(p.Position.Line) > doc.Lines.Count()-1 {
+		return nil, nil
+	}
+	line := int(p.Position.Line) - 1
+	finished := dockerfile.Span{Start: doc.Lines.Start(line), End: doc.Lines.End(line)}
+	return s.textEdits(doc, features.FormatRange(doc, s.formatOptions(p.TextDocument.URI, p.Options), finished)), nil
+}
+
 // DocumentLink implements protocol.Server: images to their registry page,
 // COPY and ADD sources to the files next to the Dockerfile.
 func (s *Server) DocumentLink(ctx context.Context, p *protocol.DocumentLinkParams) ([]protocol.DocumentLink, error) {

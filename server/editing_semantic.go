@@ -44,6 +44,24 @@ func (s *Server) SemanticTokensFull(ctx context.Context, p *protocol.SemanticTok
 	return &protocol.SemanticTokens{ResultID: &id, Data: data}, nil
 }
 
+// SemanticTokensRange implements protocol.Server: the tokens that overlap
+// the range, for clients that colour the visible part of a long file first.
+func (s *Server) SemanticTokensRange(ctx context.Context, p *protocol.SemanticTokensRangeParams) (*protocol.SemanticTokens, error) {
+	doc := docAt(ctx, p.TextDocument.URI)
+	if doc == nil {
+		return nil, nil
+	}
+	start, _ := s.toOffset(doc, p.Range.Start)
+	end, _ := s.toOffset(doc, p.Range.End)
+	var in []features.Token
+	for _, t := range features.SemanticTokens(doc) {
+		if t.End > start && t.Start < end {
+			in = append(in, t)
+		}
+	}
+	return &protocol.SemanticTokens{Data: s.encodeTokens(doc, in)}, nil
+}
+
 // SemanticTokensFullDelta implements protocol.Server: one edit replacing
 // what changed between the previous result and this one, or the full
 // tokens when the previous result is not the last one sent.
