@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"fmt"
+	"iter"
 	"path"
 	"strconv"
 	"strings"
@@ -50,7 +51,7 @@ func listsKept(doc *dockerfile.Document, inst *dockerfile.Instruction, m *pkgmgr
 		}
 	}
 	wd := workdirAt(doc, inst)
-	for _, c := range commandsAfter(doc, inst, upd.Command) {
+	for c := range commandsAfter(doc, inst, upd.Command) {
 		if removesAny(c, wd, m.CleanPaths) {
 			return false
 		}
@@ -60,19 +61,18 @@ func listsKept(doc *dockerfile.Document, inst *dockerfile.Instruction, m *pkgmgr
 
 // commandsAfter are the RUN's commands after c (those that also run when
 // everything before succeeded).
-func commandsAfter(doc *dockerfile.Document, inst *dockerfile.Instruction, c shell.Command) []shell.Command {
-	var out []shell.Command
-	all := commands(doc, inst)
-	seen := false
-	for _, x := range all {
-		if seen && !x.AfterOr {
-			out = append(out, x)
-		}
-		if x.Start == c.Start && x.End == c.End && sameArgs(x, c) {
-			seen = true
+func commandsAfter(doc *dockerfile.Document, inst *dockerfile.Instruction, c shell.Command) iter.Seq[shell.Command] {
+	return func(yield func(shell.Command) bool) {
+		seen := false
+		for _, x := range commands(doc, inst) {
+			if seen && !x.AfterOr && !yield(x) {
+				return
+			}
+			if x.Start == c.Start && x.End == c.End && sameArgs(x, c) {
+				seen = true
+			}
 		}
 	}
-	return out
 }
 
 func sameArgs(a, b shell.Command) bool {

@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/cache"
@@ -87,9 +88,9 @@ func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
 		return
 	}
 	wd := workdirAt(p.Doc, inst)
-	var before []shell.Command // this RUN's commands before the current one
-	var installedHere = map[string]bool{}
-	for _, c := range commands(p.Doc, inst) {
+	var installedHere []string // managers this RUN installed with so far
+	cmds := commands(p.Doc, inst)
+	for i, c := range cmds {
 		if c.AfterOr {
 			continue
 		}
@@ -98,8 +99,10 @@ func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
 		switch {
 		case len(removed) > 0:
 			var sofar []created // what this RUN created before removing
-			for _, b := range before {
-				sofar = append(sofar, commandCreates(p.Doc, inst, b, wd)...)
+			for _, b := range cmds[:i] {
+				if !b.AfterOr {
+					sofar = append(sofar, commandCreates(p.Doc, inst, b, wd)...)
+				}
 			}
 			for _, t := range removed {
 				if exemptRemovals[t] || createdBy(sofar, t) || (!strings.ContainsAny(t, "*?[") && looksLikeManifest(t)) {
@@ -113,7 +116,7 @@ func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
 					return
 				}
 			}
-		case isInv && inv.Manager != nil && (inv.Action == pkgmgr.Remove || inv.Action == pkgmgr.Clean) && !installedHere[inv.Manager.Name]:
+		case isInv && inv.Manager != nil && (inv.Action == pkgmgr.Remove || inv.Action == pkgmgr.Clean) && !slices.Contains(installedHere, inv.Manager.Name):
 			if from, ok := lc.installCreator(inst, inv); ok {
 				msg := "%s removes packages that %s installed: they stay in that layer, so the image does not get smaller. Install, use and remove them in one RUN, or build in a separate stage."
 				if inv.Action == pkgmgr.Clean {
@@ -125,9 +128,8 @@ func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
 			}
 		}
 		if isInv && inv.Manager != nil && (inv.Action == pkgmgr.Install || inv.Action == pkgmgr.Update || inv.Action == pkgmgr.Download) {
-			installedHere[inv.Manager.Name] = true
+			installedHere = append(installedHere, inv.Manager.Name)
 		}
-		before = append(before, c)
 	}
 }
 

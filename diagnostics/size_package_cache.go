@@ -73,7 +73,7 @@ func cacheKeptOut(doc *dockerfile.Document, inst *dockerfile.Instruction, inv pk
 		}
 	}
 	wd := workdirAt(doc, inst)
-	for _, c := range commandsAfter(doc, inst, inv.Command) {
+	for c := range commandsAfter(doc, inst, inv.Command) {
 		if later, ok := pkgmgr.Classify(c); ok && later.Manager != nil && later.Manager.Name == m.Name && later.Action == pkgmgr.Clean {
 			return true
 		}

@@ -133,7 +133,6 @@ type sizeIndex struct {
 	mu       sync.Mutex
 	creates  map[*dockerfile.Instruction][]created
 	runsWith map[string][]int
-	invs     map[*dockerfile.Instruction][]pkgmgr.Invocation
 }
 
 // indexMemo keeps the indexes of the last few documents: the rules of one
@@ -167,7 +166,7 @@ func docIndex(doc *dockerfile.Document) *sizeIndex {
 
 func buildIndex(doc *dockerfile.Document) *sizeIndex {
 	x := &sizeIndex{workdir: map[*dockerfile.Instruction]string{}, creates: map[*dockerfile.Instruction][]created{},
-		invs: map[*dockerfile.Instruction][]pkgmgr.Invocation{}, shipped: findShippedStages(doc)}
+		shipped: findShippedStages(doc)}
 	end := make([]string, len(doc.Stages))
 	for _, st := range doc.Stages {
 		wd := "/"
@@ -319,26 +318,27 @@ func inlineEnv(inv pkgmgr.Invocation, name string) (string, bool) {
 	return "", false
 }
 
-// invocations are the RUN's package-manager commands, skipping those that
-// run only when an earlier one failed.
-// Memoised per document: several rules ask for every RUN's.
+// managedKey memoises invocations per instruction text.
+type managedKey struct{}
+
+// invocations are the RUN's package-manager invocations that always run
+// (not after ||). Derived from cache.Invocations, which is the same for
+// the same instruction text whenever it is not nil, so the filtered list
+// is memoised on the instruction too.
 func invocations(doc *dockerfile.Document, inst *dockerfile.Instruction) []pkgmgr.Invocation {
-	x := docIndex(doc)
-	x.mu.Lock()
-	out, ok := x.invs[inst]
-	x.mu.Unlock()
-	if ok {
-		return out
+	all := cache.Invocations(doc, inst)
+	if len(all) == 0 {
+		return nil
 	}
-	for _, inv := range cache.Invocations(doc, inst) {
-		if inv.Manager != nil && !inv.Command.AfterOr {
-			out = append(out, inv)
+	return inst.Derive(managedKey{}, func() any {
+		var out []pkgmgr.Invocation
+		for _, inv := range all {
+			if inv.Manager != nil && !inv.Command.AfterOr {
+				out = append(out, inv)
+			}
 		}
-	}
-	x.mu.Lock()
-	x.invs[inst] = out
-	x.mu.Unlock()
-	return out
+		return out
+	}).([]pkgmgr.Invocation)
 }
 
 // invocationOf is the package-manager invocation of one of the RUN's

@@ -26,11 +26,12 @@ func checkStalePackageIndex(p *Pass) {
 		}
 		var update *pkgmgr.Invocation
 		installs := false
-		for _, inv := range cache.Invocations(p.Doc, inst) {
-			switch inv.Action {
+		invs := cache.Invocations(p.Doc, inst)
+		for i := range invs {
+			switch invs[i].Action {
 			case pkgmgr.Update:
 				if update == nil {
-					update = &inv
+					update = &invs[i] // not &inv: that copies each invocation to the heap
 				}
 			case pkgmgr.Install:
 				installs = true
