@@ -255,3 +255,20 @@ func (in *Instruction) Err() error {
 	})
 	return in.memo.err
 }
+
+// Forget returns a copy of the document without what was derived from its
+// instructions (see Derive and Err): the same text and structure, and so
+// the same answers, computed again on demand. A server calls it for a
+// document nobody edits, which then holds only its model.
+func (d *Document) Forget() *Document {
+	nd := &Document{Text: d.Text, Lines: d.Lines, Escape: d.Escape, Directives: d.Directives, Comments: d.Comments,
+		Error: d.Error, Warnings: d.Warnings}
+	nd.Instructions = make([]*Instruction, len(d.Instructions))
+	for i, in := range d.Instructions {
+		c := *in
+		c.memo = &memo{}
+		nd.Instructions[i] = &c
+	}
+	nd.buildStages()
+	return nd
+}

@@ -1,6 +1,7 @@
 package dockerfile
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -204,5 +205,37 @@ func TestInstructionAt(t *testing.T) {
 	}
 	if in := d.InstructionAt(7); in != nil {
 		t.Errorf("blank line: %v", in.Keyword)
+	}
+}
+
+// TestForget: a forgotten document is the same model, stages pointing at
+// its own instructions, and derives afresh while the original keeps its
+// memos.
+func TestForget(t *testing.T) {
+	d := Parse([]byte("ARG V=1\nFROM alpine AS a\nRUN --mount=type=cache,target=/x echo $V\nFROM a\nCOPY --from=a /x /y\nonbuild run x\n"))
+	calls := 0
+	derive := func(doc *Document) any {
+		return doc.Instructions[2].Derive("test", func() any { calls++; return calls })
+	}
+	derive(d)
+	f := d.Forget()
+	if dump(f) != dump(d) {
+		t.Fatalf("forgotten model differs:\n%s\nwant\n%s", dump(f), dump(d))
+	}
+	for _, st := range f.Stages {
+		for _, in := range st.Instructions {
+			if in != f.Instructions[slices.Index(f.Instructions, in)] || slices.Contains(d.Instructions, in) {
+				t.Fatalf("stage %d holds an instruction of the original document", st.Index)
+			}
+		}
+	}
+	if got := derive(f); got != 2 {
+		t.Errorf("the forgotten document reused a memo: %v", got)
+	}
+	if got := derive(d); got != 1 {
+		t.Errorf("the original lost its memo: %v", got)
+	}
+	if f.StageByName("a") != f.Stages[0] {
+		t.Error("StageByName of the forgotten document points elsewhere")
 	}
 }
