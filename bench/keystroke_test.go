@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/lspframe"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 	"github.com/dockerfile-ls/dockerfile-ls/server"
 )
@@ -53,21 +53,8 @@ func start(tb testing.TB) *client {
 func (c *client) read(r *bufio.Reader) {
 	defer func() { c.mu.Lock(); c.done = true; c.cond.Broadcast(); c.mu.Unlock() }()
 	for {
-		n := -1
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				return
-			}
-			if v, ok := strings.CutPrefix(line, "Content-Length: "); ok {
-				n, _ = strconv.Atoi(strings.TrimSpace(v))
-			}
-			if line == "\r\n" && n >= 0 {
-				break
-			}
-		}
-		body := make([]byte, n)
-		if _, err := io.ReadFull(r, body); err != nil {
+		body, err := lspframe.Read(r)
+		if err != nil {
 			return
 		}
 		at := time.Now()
@@ -90,7 +77,7 @@ func (c *client) read(r *bufio.Reader) {
 }
 
 func (c *client) send(msg string) {
-	fmt.Fprintf(c.w, "Content-Length: %d\r\n\r\n%s", len(msg), msg)
+	_ = lspframe.Write(c.w, []byte(msg))
 }
 
 // wait returns the arrival of the nth publish of version.

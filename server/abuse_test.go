@@ -25,6 +25,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dockerfile-ls/dockerfile-ls/internal/lspframe"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/lsptest"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 )
@@ -83,7 +84,7 @@ func (a *abuser) raw(b string) {
 	}
 }
 
-func frame(body string) string { return fmt.Sprintf("Content-Length: %d\r\n\r\n%s", len(body), body) }
+func frame(body string) string { return string(lspframe.Frame([]byte(body))) }
 
 func nested(open, close string, depth int) string {
 	return strings.Repeat(open, depth) + strings.Repeat(close, depth)

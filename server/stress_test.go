@@ -42,6 +42,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/dockerfile-ls/dockerfile-ls/internal/lspframe"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/lsptest"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 )
@@ -122,7 +123,7 @@ func (c *stressConn) violate(format string, args ...any) {
 
 func (c *stressConn) read(r *bufio.Reader) {
 	for {
-		body, err := readStressFrame(r)
+		body, err := lspframe.Read(r)
 		c.mu.Lock()
 		if err != nil {
 			c.readErr = err
@@ -214,31 +215,6 @@ func (c *stressConn) answerServer(id json.RawMessage, method string, params json
 	c.send(map[string]any{"jsonrpc": "2.0", "id": id, "result": result})
 }
 
-func readStressFrame(r *bufio.Reader) ([]byte, error) {
-	length := -1
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return nil, err
-		}
-		line = strings.TrimRight(line, "\r\n")
-		if line == "" {
-			if length >= 0 {
-				break
-			}
-			continue
-		}
-		if v, ok := strings.CutPrefix(strings.ToLower(line), "content-length:"); ok {
-			if length, err = strconv.Atoi(strings.TrimSpace(v)); err != nil || length < 0 || length > 256<<20 {
-				return nil, fmt.Errorf("server sent a bad Content-Length %q", line)
-			}
-		}
-	}
-	body := make([]byte, length)
-	_, err := io.ReadFull(r, body)
-	return body, err
-}
-
 // canonicalDiagnostics sorts a diagnostics array, each element re-marshalled
 // with sorted keys, so that two publishes compare as sets.
 func canonicalDiagnostics(raw json.RawMessage) (string, int, error) {
@@ -269,7 +245,7 @@ func (c *stressConn) send(v any) error {
 	if err != nil {
 		return err
 	}
-	return c.writeRaw(fmt.Appendf(nil, "Content-Length: %d\r\n\r\n%s", len(b), b))
+	return c.writeRaw(lspframe.Frame(b))
 }
 
 func (c *stressConn) notify(method string, params any) error {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/lspframe"
 	"io"
 	"os"
 	"os/exec"
@@ -120,7 +121,7 @@ func (c *conn) pid() int { return c.cmd.Process.Pid }
 
 func (c *conn) read(r *bufio.Reader) {
 	for {
-		body, err := readFrame(r)
+		body, err := lspframe.Read(r)
 		at := time.Now()
 		if err != nil {
 			c.mu.Lock()
@@ -191,29 +192,6 @@ func (c *conn) answerServerRequest(m message) {
 	_ = c.send(map[string]any{"jsonrpc": "2.0", "id": m.ID, "result": result})
 }
 
-func readFrame(r *bufio.Reader) ([]byte, error) {
-	length := -1
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return nil, err
-		}
-		line = strings.TrimRight(line, "\r\n")
-		if line == "" {
-			if length >= 0 {
-				break
-			}
-			continue
-		}
-		if v, ok := strings.CutPrefix(strings.ToLower(line), "content-length:"); ok {
-			length, _ = strconv.Atoi(strings.TrimSpace(v))
-		}
-	}
-	body := make([]byte, length)
-	_, err := io.ReadFull(r, body)
-	return body, err
-}
-
 func (c *conn) send(v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -221,8 +199,7 @@ func (c *conn) send(v any) error {
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	_, err = fmt.Fprintf(c.in, "Content-Length: %d\r\n\r\n%s", len(b), b)
-	return err
+	return lspframe.Write(c.in, b)
 }
 
 func (c *conn) notify(method string, params any) error {

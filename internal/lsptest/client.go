@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/lspframe"
 	"io"
 	"os"
 	"os/exec"
@@ -121,7 +122,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 
 func (c *Client) read(r *bufio.Reader) {
 	for {
-		body, err := readFrame(r)
+		body, err := lspframe.Read(r)
 		c.mu.Lock()
 		if err != nil {
 			c.readErr = err
@@ -140,29 +141,6 @@ func (c *Client) read(r *bufio.Reader) {
 	}
 }
 
-func readFrame(r *bufio.Reader) ([]byte, error) {
-	length := -1
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return nil, err
-		}
-		line = strings.TrimRight(line, "\r\n")
-		if line == "" {
-			break
-		}
-		if v, ok := strings.CutPrefix(strings.ToLower(line), "content-length:"); ok {
-			length, _ = strconv.Atoi(strings.TrimSpace(v))
-		}
-	}
-	if length < 0 {
-		return nil, fmt.Errorf("frame without Content-Length")
-	}
-	body := make([]byte, length)
-	_, err := io.ReadFull(r, body)
-	return body, err
-}
-
 // WriteRaw sends bytes as they are (for malformed-input tests).
 func (c *Client) WriteRaw(b string) {
 	c.t.Helper()
@@ -172,9 +150,7 @@ func (c *Client) WriteRaw(b string) {
 }
 
 // Frame wraps a body in an LSP header.
-func Frame(body string) string {
-	return fmt.Sprintf("Content-Length: %d\r\n\r\n%s", len(body), body)
-}
+func Frame(body string) string { return string(lspframe.Frame([]byte(body))) }
 
 func (c *Client) send(v any) {
 	c.t.Helper()
