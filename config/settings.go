@@ -7,6 +7,7 @@ package config
 
 import (
 	"maps"
+	"path/filepath"
 
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 )
@@ -81,4 +82,18 @@ func (s Settings) Diagnostics() diagnostics.Config {
 		}
 	}
 	return cfg
+}
+
+// ContextRoot is the build context folder for the Dockerfile at
+// dockerfilePath: BuildContext resolved against the Dockerfile's folder,
+// or that folder.
+func (s Settings) ContextRoot(dockerfilePath string) string {
+	dir := filepath.Dir(dockerfilePath)
+	switch {
+	case s.BuildContext == "":
+		return dir
+	case filepath.IsAbs(s.BuildContext):
+		return s.BuildContext
+	}
+	return filepath.Join(dir, s.BuildContext)
 }

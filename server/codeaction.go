@@ -162,7 +162,7 @@ func (s *Server) toWorkspaceEdit(u uri.URI, doc *dockerfile.Document, a codeacti
 		return &protocol.WorkspaceEdit{Changes: map[uri.URI][]protocol.TextEdit{u: edits}}
 	}
 	var changes []protocol.DocumentChange
-	root := contextRoot(u.FsPath(), s.settingsFor(u.FsPath()))
+	root := s.settingsFor(u.FsPath()).ContextRoot(u.FsPath())
 	for _, f := range a.Files {
 		target := uri.File(filepath.Join(root, filepath.FromSlash(f.Path)))
 		if f.Create {

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 
 	"go.lsp.dev/protocol"
 
@@ -97,18 +96,6 @@ func (s *Server) warnOnce(msg string) {
 	go func() {
 		_ = s.client.ShowMessage(context.Background(), &protocol.ShowMessageParams{Type: protocol.MessageTypeWarning, Message: "dockerfile-ls: " + msg})
 	}()
-}
-
-// contextRoot is the build context of the Dockerfile at path.
-func contextRoot(path string, st config.Settings) string {
-	dir := filepath.Dir(path)
-	switch {
-	case st.BuildContext == "":
-		return dir
-	case filepath.IsAbs(st.BuildContext):
-		return st.BuildContext
-	}
-	return filepath.Join(dir, st.BuildContext)
 }
 
 // DidChangeConfiguration implements protocol.Server: pull the section when

@@ -75,7 +75,7 @@ func (s *Server) sizesContext(ctx context.Context, path string, st config.Settin
 	if path == "" {
 		return nil
 	}
-	root := contextRoot(path, st)
+	root := st.ContextRoot(path)
 	snap, ready, err := s.contexts.Get(ctx, root, path)
 	if err != nil {
 		s.log.Debug("build context unavailable for size hints", "path", path, "err", err)

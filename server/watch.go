@@ -115,7 +115,7 @@ func (s *Server) closeUnusedWatchers() {
 	used := map[string]bool{}
 	for _, d := range docs {
 		if p := d.path(); p != "" {
-			used[contextRoot(p, s.settingsFor(p))] = true
+			used[s.settingsFor(p).ContextRoot(p)] = true
 		}
 	}
 	s.mu.Lock()

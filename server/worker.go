@@ -219,7 +219,7 @@ func (s *Server) buildContext(d *document, st config.Settings) *buildcontext.Con
 	if path == "" {
 		return nil
 	}
-	root := contextRoot(path, st)
+	root := st.ContextRoot(path)
 	snap, ready, err := s.contexts.Get(context.Background(), root, path)
 	if err != nil {
 		s.log.Debug("build context unavailable", "uri", d.uri, "err", err)
@@ -244,7 +244,7 @@ func (s *Server) buildContextWait(ctx context.Context, d *document, st config.Se
 	if path == "" {
 		return nil
 	}
-	snap, ready, _ := s.contexts.Get(ctx, contextRoot(path, st), path)
+	snap, ready, _ := s.contexts.Get(ctx, st.ContextRoot(path), path)
 	if snap == nil && ready != nil {
 		select {
 		case <-ready:

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/cache"
+	"github.com/dockerfile-ls/dockerfile-ls/config"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
@@ -36,9 +37,9 @@ func runCache(args []string, stdout, stderr io.Writer) int {
 	var changed, buildArgs repeated
 	fs.Var(&changed, "changed", "a context path that changed (repeatable)")
 	fs.Var(&buildArgs, "build-arg", "a build arg whose value changed (repeatable)")
-	target := fs.String("target", "", "the stage to build (default: the last)")
+	target := fs.String("target", "", "the stage to build (default: the project's, else the last)")
 	format := fs.String("format", "text", "text or json")
-	contextDir := fs.String("context", "", "the build context (default: the Dockerfile's folder)")
+	contextDir := fs.String("context", "", "the build context (default: the project's, else the Dockerfile's folder)")
 	// Flags may follow the path, as users type them.
 	var paths []string
 	for rest := args; len(rest) > 0; {
@@ -58,9 +59,24 @@ func runCache(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "dockerfile-ls: %v\n", err)
 		return 2
 	}
+	// The project's settings (.dockerfile-ls.yaml, Compose, bake) give the
+	// context, target and build args the flags leave out, as for check.
+	abs, err := filepath.Abs(paths[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "dockerfile-ls: %v\n", err)
+		return 2
+	}
+	st, _, err := config.Load(abs)
+	if err != nil {
+		fmt.Fprintf(stderr, "dockerfile-ls: %v\n", err)
+		return 2
+	}
+	if *target == "" {
+		*target = st.Target
+	}
 	root := *contextDir
 	if root == "" {
-		root = filepath.Dir(paths[0])
+		root = st.ContextRoot(abs)
 	}
 	bctx, err := buildcontext.Load(context.Background(), root, paths[0])
 	if err != nil {
@@ -68,7 +84,7 @@ func runCache(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	doc := dockerfile.Parse(text)
-	steps := cache.Predict(cache.Input{Doc: doc, Context: bctx, Target: *target}, cache.Change{Paths: changed, BuildArgs: buildArgs})
+	steps := cache.Predict(cache.Input{Doc: doc, Context: bctx, Target: *target, BuildArgs: st.BuildArgs}, cache.Change{Paths: changed, BuildArgs: buildArgs})
 	out := make([]jsonStep, 0, len(steps))
 	for _, s := range steps {
 		out = append(out, jsonStep{Line: s.Line(), Stage: s.Stage, Instruction: strings.Trim(cache.OneLine(doc, s.Inst), "`"), Status: string(s.Status), Reason: s.Reason})

@@ -364,10 +364,7 @@ func (c *checker) checkOne(t target) (*fileReport, error) {
 	var bctx *buildcontext.Context
 	switch {
 	case s.BuildContext != "":
-		root := s.BuildContext
-		if !filepath.IsAbs(root) {
-			root = filepath.Join(filepath.Dir(r.abs), root)
-		}
+		root := s.ContextRoot(r.abs)
 		r.contextRoot = root
 		if bctx, err = c.buildContext(root, r.abs, true); err != nil {
 			return nil, err

@@ -85,3 +85,40 @@ func TestCacheCommand(t *testing.T) {
 		t.Errorf("cache without a path: exit %d", code)
 	}
 }
+
+// TestCacheCommandProjectSettings: the target and context come from the
+// project (here a bake file) unless the flags say otherwise.
+func TestCacheCommandProjectSettings(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "docker-bake.hcl", "target \"app\" {\n  dockerfile = \"build/Dockerfile\"\n  target = \"prod\"\n}\n")
+	write(t, dir, "app.py", "print(1)\n")
+	if err := os.Mkdir(filepath.Join(dir, "build"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := write(t, dir, "build/Dockerfile", "FROM python:3.12 AS prod\nCOPY app.py /app/\nFROM prod AS dev\nRUN pip install pytest\n")
+	statuses := func(args ...string) string {
+		code, out, stderr := runCLI(t, append([]string{"cache", p, "--changed", "app.py", "--format", "json"}, args...)...)
+		var res struct {
+			Steps []jsonStep `json:"steps"`
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil || code != 0 {
+			t.Fatalf("exit %d, %v: %s %s", code, err, out, stderr)
+		}
+		var got []string
+		for _, s := range res.Steps {
+			got = append(got, s.Status)
+		}
+		return strings.Join(got, " ")
+	}
+	// The bake target builds prod from the repository root: app.py is in
+	// that context, and dev is not built.
+	if got := statuses(); got != "cached re-run not-built not-built" {
+		t.Errorf("with the bake file's target and context: %s", got)
+	}
+	if got := statuses("--target", "dev"); got != "cached re-run re-run re-run" {
+		t.Errorf("with --target dev: %s", got)
+	}
+}
