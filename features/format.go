@@ -211,23 +211,28 @@ func (f *formatter) keyword(s Span) {
 
 // quoteTracker follows quotes across the lines of a command.
 type quoteTracker struct {
-	escape byte
-	quote  byte
-	last   byte // the last byte fed
+	escape      byte
+	quote       byte
+	last        byte // the last byte fed
+	lastEscaped bool // the last byte fed followed the escape character
 }
 
-// blankEnd reports whether what was fed so far ends with a blank.
-func (q *quoteTracker) blankEnd() bool { return q.last == ' ' || q.last == '\t' }
+// blankEnd reports whether what was fed so far ends with a blank that
+// separates words (an escaped one, as in `a\ `, belongs to its word).
+func (q *quoteTracker) blankEnd() bool {
+	return (q.last == ' ' || q.last == '\t') && !q.lastEscaped
+}
 
 func (q *quoteTracker) feed(b []byte) {
 	if len(b) > 0 {
-		q.last = b[len(b)-1]
+		q.last, q.lastEscaped = b[len(b)-1], false
 	}
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		switch {
 		case c == q.escape && q.quote != '\'':
 			i++
+			q.lastEscaped = q.lastEscaped || i == len(b)-1
 		case q.quote == 0 && (c == '"' || c == '\''):
 			q.quote = c
 		case c == q.quote:

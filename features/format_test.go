@@ -20,6 +20,7 @@ func TestFormat(t *testing.T) {
 		{"inside quotes untouched", "FROM a\nRUN echo \"one \\\n  two\" \\\n  three\n", "FROM a\nRUN echo \"one \\\n  two\" \\\n    three\n", FormatOptions{}},
 		{"JSON array untouched", "FROM a\nCMD [\"a\", \\\n  \"b\"]\n", "FROM a\nCMD [\"a\", \\\n  \"b\"]\n", FormatOptions{}},
 		{"word split across lines untouched", "FROM a\nRUN echo ab\\\ncd \\\n  ef\n", "FROM a\nRUN echo ab\\\ncd \\\n    ef\n", FormatOptions{}},
+		{"escaped blank before the continuation joins the word", "FROM a\nRUN echo a\\ \\\nb\n", "FROM a\nRUN echo a\\ \\\nb\n", FormatOptions{}},
 		{"heredoc bodies untouched", "FROM a\nrun <<EOF  \n  echo hi   \n\tEOF\nEOF\n", "FROM a\nRUN <<EOF\n  echo hi   \n\tEOF\nEOF\n", FormatOptions{}},
 		{"keep multi-line", "from a\nrun a \\\n  b  \\\n c   \n", "FROM a\nRUN a \\\n  b  \\\n c   \n", FormatOptions{KeepMultiline: true}},
 		{"escape directive", "# escape=`\nFROM a\nRUN dir `\n  c:\\ \n", "# escape=`\nFROM a\nRUN dir `\n    c:\\\n", FormatOptions{}},
