@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"iter"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -322,24 +323,32 @@ func inlineEnv(inv pkgmgr.Invocation, name string) (string, bool) {
 type managedKey struct{}
 
 // invocations are the RUN's package-manager invocations that always run
-// (not after ||). Derived from cache.Invocations, which is the same for
-// the same instruction text whenever it is not nil, so the filtered list
-// is memoised on the instruction too.
+// (not after ||), memoised on the instruction (the list it filters is the
+// same for the same instruction text whenever it is not nil): that list
+// itself when none is left out, as is usual, else a filtered copy.
+// Callers must not modify it.
 func invocations(doc *dockerfile.Document, inst *dockerfile.Instruction) []pkgmgr.Invocation {
 	all := cache.Invocations(doc, inst)
 	if len(all) == 0 {
 		return nil
 	}
 	return inst.Derive(managedKey{}, func() any {
+		if !slices.ContainsFunc(all, leftOut) {
+			return all
+		}
 		var out []pkgmgr.Invocation
 		for _, inv := range all {
-			if inv.Manager != nil && !inv.Command.AfterOr {
+			if !leftOut(inv) {
 				out = append(out, inv)
 			}
 		}
 		return out
 	}).([]pkgmgr.Invocation)
 }
+
+// leftOut: an invocation the size rules do not count (no known manager,
+// or run only when an earlier command failed).
+func leftOut(inv pkgmgr.Invocation) bool { return inv.Manager == nil || inv.Command.AfterOr }
 
 // invocationOf is the package-manager invocation of one of the RUN's
 // commands, from the memoised list.
