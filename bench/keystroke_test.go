@@ -154,15 +154,11 @@ func BenchmarkKeystrokePath(b *testing.B) {
 		b.Run(fmt.Sprintf("%dlines", lines), func(b *testing.B) {
 			text := testgen.Dockerfile(lines, max(1, lines*110/2000))
 			doc := dockerfile.Parse([]byte(text))
-			at := strings.Index(text[len(text)/2:], "RUN echo") + len(text)/2
-			at += strings.IndexByte(text[at:], '\n')
+			at := testgen.TypingAt(text)
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
-				e := dockerfile.Edit{Start: at, End: at, Text: "x"}
-				if i%2 == 1 {
-					e = dockerfile.Edit{Start: at, End: at + 1}
-				}
-				next, err := doc.Apply(e)
+				start, end, typed := testgen.Keystroke(at, i)
+				next, err := doc.Apply(dockerfile.Edit{Start: start, End: end, Text: typed})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -2,7 +2,6 @@ package diagnostics
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -49,25 +48,22 @@ func BenchmarkFastAnalysis(b *testing.B) {
 }
 
 // BenchmarkRuleFamily is one keystroke's work for each family of rules on
-// 2,000 lines: an edit to a RUN in the middle (so per-document indexes are
-// rebuilt, as in the server), then the family's checks.
+// 2,000 lines: an edit in the middle (so per-document indexes are rebuilt,
+// as in the server), then the family's checks.
 func BenchmarkRuleFamily(b *testing.B) {
 	families := []struct {
 		name  string
 		rules []*Rule
 	}{{"syntax", syntaxRules}, {"cache", cacheRules}, {"size", sizeRules}}
 	text := testgen.Dockerfile(2000, 110)
-	at := strings.Index(text[len(text)/2:], "RUN ") + len(text)/2 + len("RUN ")
+	at := testgen.TypingAt(text)
 	for _, fam := range families {
 		b.Run(fam.name, func(b *testing.B) {
 			doc := dockerfile.Parse([]byte(text))
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
-				e := dockerfile.Edit{Start: at, End: at, Text: " "}
-				if i%2 == 1 {
-					e = dockerfile.Edit{Start: at, End: at + 1}
-				}
-				next, err := doc.Apply(e)
+				start, end, typed := testgen.Keystroke(at, i)
+				next, err := doc.Apply(dockerfile.Edit{Start: start, End: end, Text: typed})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -2,12 +2,11 @@ package diagnostics
 
 import (
 	"context"
-	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 )
 
 // checkInvariants runs every analysis and checks what any finding must
@@ -52,12 +51,7 @@ func TestCorpus(t *testing.T) {
 }
 
 func FuzzAnalyze(f *testing.F) {
-	seeds, _ := filepath.Glob("../dockerfile/testdata/*")
-	for _, s := range append(seeds, testgen.CorpusFiles(f)[:200]...) {
-		if text, err := os.ReadFile(s); err == nil {
-			f.Add(text)
-		}
-	}
+	testgen.AddFuzzSeeds(f, "../dockerfile/testdata/*")
 	f.Fuzz(func(t *testing.T, text []byte) {
 		checkInvariants(t, "fuzz input", text)
 	})

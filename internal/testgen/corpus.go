@@ -1,6 +1,7 @@
 package testgen
 
 import (
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -24,4 +25,19 @@ func CorpusFiles(t testing.TB) []string {
 		t.Fatalf("corpus not found: %d files under %s", len(out), dir)
 	}
 	return out
+}
+
+// AddFuzzSeeds seeds a fuzz target with the files matching the patterns
+// (relative to the test's package) and the first 200 corpus files.
+func AddFuzzSeeds(f *testing.F, patterns ...string) {
+	var files []string
+	for _, p := range patterns {
+		m, _ := filepath.Glob(p)
+		files = append(files, m...)
+	}
+	for _, path := range append(files, CorpusFiles(f)[:200]...) {
+		if text, err := os.ReadFile(path); err == nil {
+			f.Add(text)
+		}
+	}
 }

@@ -41,3 +41,19 @@ func Dockerfile(lines, stages int) string {
 	b.WriteString("CMD [\"/app/run\"]\n")
 	return b.String()
 }
+
+// TypingAt is where the keystroke benchmarks type in a generated file: the
+// end of the first "RUN echo" line in its second half.
+func TypingAt(text string) int {
+	at := strings.Index(text[len(text)/2:], "RUN echo") + len(text)/2
+	return at + strings.IndexByte(text[at:], '\n')
+}
+
+// Keystroke is the i-th edit of a user typing at offset at, as start, end
+// and new text: a character typed on even i, deleted again on odd i.
+func Keystroke(at, i int) (start, end int, text string) {
+	if i%2 == 1 {
+		return at, at + 1, ""
+	}
+	return at, at, "x"
+}
