@@ -111,7 +111,8 @@ func (d *Document) buildInstruction(n *parser.Node, line, endLine int) *Instruct
 	if n.Attributes["json"] && len(words) > 0 {
 		in.JSONForm = true
 		in.Args = jsonElements(l, words[0].start)
-	} else {
+	} else if len(words) > 0 {
+		in.Args = make([]Word, 0, len(words)) // every open document keeps these
 		for _, w := range words {
 			in.Args = append(in.Args, Word{Value: w.value, Span: l.span(w.start, w.end)})
 		}
