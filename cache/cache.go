@@ -189,7 +189,7 @@ func (p *predictor) ownCause(st *dockerfile.Stage, inst *dockerfile.Instruction)
 
 func (p *predictor) fromCause(st *dockerfile.Stage, inst *dockerfile.Instruction) (Status, string) {
 	for _, a := range p.ch.BuildArgs {
-		if UsesVar(inst.Node.Original, a) && globalArg(p.in.Doc, a) {
+		if UsesVar(p.in.Doc.Slice(inst.Span), a) && globalArg(p.in.Doc, a) {
 			return ReRun, fmt.Sprintf("the FROM line uses build arg %s, which changed", a)
 		}
 	}
@@ -219,7 +219,7 @@ func (p *predictor) changedArgInScope() string {
 // usedChangedArg is a changed, declared build arg the instruction expands.
 func (p *predictor) usedChangedArg(inst *dockerfile.Instruction) string {
 	for _, a := range p.ch.BuildArgs {
-		if p.args[a] && UsesVar(inst.Node.Original, a) {
+		if p.args[a] && UsesVar(p.in.Doc.Slice(inst.Span), a) {
 			return a
 		}
 	}

@@ -284,7 +284,7 @@ func errorAnalyse(text []byte) (*dockerfile.Document, []diagnostics.Finding) {
 		fs = append(fs, diagnostics.Finding{Rule: "ParseError", Category: diagnostics.Syntax, Severity: diagnostics.Error, Span: doc.Error.Span, Message: doc.Error.Message})
 	}
 	for _, in := range doc.Instructions {
-		if _, err := in.Command(); err != nil {
+		if _, err := doc.Command(in); err != nil {
 			fs = append(fs, diagnostics.Finding{Rule: "InvalidInstruction", Category: diagnostics.Syntax, Severity: diagnostics.Error, Span: in.Span, Message: err.Error()})
 		}
 	}

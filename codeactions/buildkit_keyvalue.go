@@ -36,7 +36,7 @@ func fixLegacyKeyValue(doc *dockerfile.Document, f diagnostics.Finding, _ *build
 	if in == nil || (in.Keyword != "ENV" && in.Keyword != "LABEL") {
 		return Action{}, false
 	}
-	pairs, ok := commandPairs(in.Command())
+	pairs, ok := commandPairs(doc.Command(in))
 	if !ok || len(pairs) != 1 || !pairs[0].NoDelim {
 		return Action{}, false
 	}

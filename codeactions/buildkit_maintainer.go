@@ -30,7 +30,7 @@ func fixMaintainer(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcont
 	if in == nil || in.Keyword != "MAINTAINER" || !singleLine(doc, in.ArgsSpan) {
 		return Action{}, false
 	}
-	cmd, err := in.Command()
+	cmd, err := doc.Command(in)
 	if err != nil {
 		return Action{}, false
 	}

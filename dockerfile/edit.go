@@ -154,7 +154,7 @@ func (d *Document) spliceWarnings(nd *Document, res *parser.Result, regionStart,
 }
 
 // shifted returns a copy of the instruction moved by delta bytes and
-// lineDelta lines. The BuildKit node is shared, unchanged.
+// lineDelta lines; what was derived from its text is shared.
 func (in *Instruction) shifted(delta, lineDelta int) *Instruction {
 	c := *in
 	c.Line += lineDelta

@@ -15,7 +15,14 @@ func dump(d *Document) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "escape %q error %v\n", d.Escape, d.Error)
 	for _, in := range d.Instructions {
-		fmt.Fprintf(&b, "%s %d-%d %v kw%v args%v json=%v stage=%d node=%s\n", in.Keyword, in.Line, in.EndLine, in.Span, in.KeywordSpan, in.ArgsSpan, in.JSONForm, in.Stage, in.Node.Dump())
+		node, err := d.Node(in)
+		if err != nil {
+			fmt.Fprintf(&b, "node error %v\n", err)
+		} else {
+			fmt.Fprintf(&b, "node %s\n", node.Dump())
+		}
+		// err: whether BuildKit rejects it; its "did you mean" varies between runs.
+		fmt.Fprintf(&b, "%s %d-%d %v kw%v args%v json=%v stage=%d err=%v\n", in.Keyword, in.Line, in.EndLine, in.Span, in.KeywordSpan, in.ArgsSpan, in.JSONForm, in.Stage, in.Err() != nil)
 		for _, f := range in.Flags {
 			fmt.Fprintf(&b, "  flag %+v\n", f)
 		}
@@ -99,8 +106,30 @@ func TestCorpus(t *testing.T) {
 				t.Errorf("%s: bad span for %s %v", f, in.Keyword, in.Span)
 			}
 		}
+		checkNodesAlone(t, f, d)
 	}
 	t.Logf("%d corpus files do not parse", failed)
+}
+
+// checkNodesAlone: each instruction parsed again on its own (Node) is the
+// node the whole file's parse gave it.
+func checkNodesAlone(t *testing.T, name string, d *Document) {
+	t.Helper()
+	res, err := parseAST(d.Text)
+	if err != nil {
+		return
+	}
+	for i, in := range d.Instructions {
+		n, err := d.Node(in)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			return
+		}
+		if got, want := n.Dump(), res.AST.Children[i].Dump(); got != want {
+			t.Errorf("%s: line %d parses alone as\n%s\nnot\n%s", name, in.Line+1, got, want)
+			return
+		}
+	}
 }
 
 func FuzzApply(f *testing.F) {

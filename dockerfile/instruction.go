@@ -92,7 +92,8 @@ func Continuation(line []byte, escape byte) (cut int, more bool) {
 func (d *Document) buildInstruction(n *parser.Node, line, endLine int) *Instruction {
 	line, endLine = d.clampLine(line), d.clampLine(endLine)
 	l := d.join(line, endLine)
-	in := &Instruction{Node: n, Line: line, EndLine: endLine, Stage: -1, memo: &memo{}}
+	in := &Instruction{Line: line, EndLine: endLine, Stage: -1, memo: &memo{}}
+	_, in.err = parseCommand(n)
 	words := tokenize(l.text, byte(d.Escape))
 	if len(words) == 0 {
 		in.KeywordSpan = Span{l.segs[0].start, l.segs[0].start}

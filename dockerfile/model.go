@@ -76,11 +76,6 @@ type Directive struct {
 // Instruction is one Dockerfile instruction with its continuation lines and
 // heredoc bodies.
 type Instruction struct {
-	// Node is BuildKit's AST node. Its StartLine and EndLine are those of the
-	// parse that produced it and go stale when an edit shifts the instruction:
-	// use Line and EndLine instead.
-	Node *parser.Node
-
 	Keyword     string // upper case, e.g. "RUN"
 	KeywordSpan Span
 	Span        Span // from the keyword to the end of the last line (heredocs included)
@@ -97,6 +92,9 @@ type Instruction struct {
 	// instruction; -1 before the first FROM.
 	Stage int
 
+	// err is BuildKit's verdict on the instruction (see Err), kept instead
+	// of its AST: every open document holds its instructions.
+	err  error
 	memo *memo
 }
 
@@ -201,9 +199,6 @@ func (d *Document) Slice(s Span) string { return string(d.Text[s.Start:s.End]) }
 // most once and shared with the shifted copies an edit elsewhere makes, so
 // that a keystroke does not redo it for the whole file.
 type memo struct {
-	once sync.Once
-	err  error // Err's answer
-
 	mu      sync.Mutex
 	derived map[any]any
 }
@@ -230,45 +225,62 @@ func (in *Instruction) Derive(key any, compute func() any) any {
 	return v
 }
 
+// Node parses the instruction again with BuildKit's parser and returns its
+// AST node (the model keeps none: they are large, and few callers need
+// them). Line numbers in the node count from the instruction's first line.
+func (d *Document) Node(in *Instruction) (*parser.Node, error) {
+	src := d.Text[d.lineTextStart(in.Line):d.Lines.End(in.EndLine)]
+	if d.Escape != parser.DefaultEscapeToken {
+		src = append([]byte("# escape="+string(d.Escape)+"\n"), src...)
+	}
+	res, err := parseAST(src)
+	if err != nil {
+		return nil, fmt.Errorf("parsing the %s instruction on line %d again: %w", in.Keyword, in.Line+1, err)
+	}
+	if len(res.AST.Children) != 1 {
+		return nil, fmt.Errorf("the %s instruction on line %d parses as %d instructions on its own", in.Keyword, in.Line+1, len(res.AST.Children))
+	}
+	return res.AST.Children[0], nil
+}
+
 // Command is BuildKit's typed form of the instruction (for example
 // *instructions.RunCommand), or the error BuildKit gives for it, such as an
 // unknown flag. ONBUILD and the like parse too. It parses on every call:
 // the typed forms are large and few callers need them, so only Err is
 // kept.
-func (in *Instruction) Command() (cmd any, err error) {
+func (d *Document) Command(in *Instruction) (any, error) {
+	n, err := d.Node(in)
+	if err != nil {
+		return nil, err
+	}
+	return parseCommand(n)
+}
+
+// parseCommand turns a node into BuildKit's typed command, recovering from
+// a panic in BuildKit so that no input can take the server down.
+func parseCommand(n *parser.Node) (cmd any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			cmd, err = nil, fmt.Errorf("internal error parsing %s: %v", in.Keyword, r)
+			cmd, err = nil, fmt.Errorf("internal error parsing %s: %v", strings.ToUpper(n.Value), r)
 		}
 	}()
 	// With a linter: without one BuildKit panics on an instruction that
 	// has a "# check=" comment above it.
-	return instructions.ParseInstructionWithLinter(in.Node, linter.New(&linter.Config{}))
+	return instructions.ParseInstructionWithLinter(n, linter.New(&linter.Config{}))
 }
 
 // Err is the error BuildKit gives for the instruction (see Command), worked
-// out once per instruction text: the analysis asks for every instruction on
-// every keystroke.
-func (in *Instruction) Err() error {
-	in.memo.once.Do(func() {
-		_, in.memo.err = in.Command()
-	})
-	return in.memo.err
-}
+// out when the instruction is parsed.
+func (in *Instruction) Err() error { return in.err }
 
-// Forget returns a copy of the document without what was derived from its
-// instructions (see Derive and Err): the same text and structure, and so
-// the same answers, computed again on demand. A server calls it for a
-// document nobody edits, which then holds only its model.
-func (d *Document) Forget() *Document {
-	nd := &Document{Text: d.Text, Lines: d.Lines, Escape: d.Escape, Directives: d.Directives, Comments: d.Comments,
-		Error: d.Error, Warnings: d.Warnings}
-	nd.Instructions = make([]*Instruction, len(d.Instructions))
-	for i, in := range d.Instructions {
-		c := *in
-		c.memo = &memo{}
-		nd.Instructions[i] = &c
+// Forget drops what was derived from the document's instructions (see
+// Derive), here and in every version sharing them: the same answers are
+// computed again on demand. A server calls it for a document nobody edits,
+// which then holds only its model. Safe to call while others read d.
+func (d *Document) Forget() {
+	for _, in := range d.Instructions {
+		in.memo.mu.Lock()
+		in.memo.derived = nil
+		in.memo.mu.Unlock()
 	}
-	nd.buildStages()
-	return nd
 }

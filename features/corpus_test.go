@@ -226,11 +226,17 @@ func checkFormat(t *testing.T, name string, doc *dockerfile.Document) (changed, 
 			continue
 		}
 		for i, in := range doc.Instructions {
-			if !sameNode(in.Node, doc2.Instructions[i].Node, !keep) {
-				t.Errorf("%s (keep=%v): line %d parses differently:\n%s\n%s", name, keep, in.Line+1, in.Node.Dump(), doc2.Instructions[i].Node.Dump())
+			n1, err1 := doc.Node(in)
+			n2, err2 := doc2.Node(doc2.Instructions[i])
+			if err1 != nil || err2 != nil {
+				t.Errorf("%s (keep=%v): line %d does not parse alone: %v / %v", name, keep, in.Line+1, err1, err2)
 				break
 			}
-			if keep && in.Node.Dump() != doc2.Instructions[i].Node.Dump() {
+			if !sameNode(n1, n2, !keep) {
+				t.Errorf("%s (keep=%v): line %d parses differently:\n%s\n%s", name, keep, in.Line+1, n1.Dump(), n2.Dump())
+				break
+			}
+			if keep && n1.Dump() != n2.Dump() {
 				t.Errorf("%s: line %d dump changed", name, in.Line+1)
 			}
 			for j, h := range in.Heredocs {

@@ -69,7 +69,7 @@ func (s *Server) DidChange(_ context.Context, p *protocol.DidChangeTextDocumentP
 		}
 	}
 	d.doc, d.buildkit, d.version = doc, buildkit, p.TextDocument.Version
-	d.buildkitFresh = false
+	d.buildkitFresh, d.edited = false, true
 	d.poke()
 	return nil
 }

@@ -35,6 +35,10 @@ type document struct {
 	stale          bool
 	cancelBuildKit context.CancelFunc
 	idle           *time.Timer // fires forgetWhenIdle's release
+	// edited: the client changed the text since it opened it. Until then
+	// nothing is typed into the document, so what the analysis derives is
+	// let go as soon as the findings are out (see forgetUnedited).
+	edited bool
 }
 
 func newDocument(u uri.URI, version int32, doc *dockerfile.Document) *document {
@@ -69,6 +73,7 @@ func (d *document) close() {
 func (s *Server) work(d *document) {
 	defer close(d.done)
 	published, publishedFresh := int32(-1<<31), false
+	var fast []diagnostics.Finding // the fast findings published for version published
 	for range d.wake {
 		d.mu.Lock()
 		closed, doc, version, buildkit, fresh := d.closed, d.doc, d.version, d.buildkit, d.buildkitFresh
@@ -102,9 +107,17 @@ func (s *Server) work(d *document) {
 			continue
 		}
 		st := s.settingsFor(d.path())
-		fast, errs := diagnostics.Analyze(doc, s.buildContext(d, st))
-		for _, err := range errs {
-			s.log.Error("analysis failed", "uri", d.uri, "err", err)
+		// Only BuildKit's findings are new when the same version comes
+		// round again without going stale: the fast ones still hold.
+		if version != published || stale {
+			var errs []error
+			analysisSlots <- struct{}{}
+			fast, errs = diagnostics.Analyze(doc, s.buildContext(d, st))
+			d.forgetUnedited(doc)
+			<-analysisSlots
+			for _, err := range errs {
+				s.log.Error("analysis failed", "uri", d.uri, "err", err)
+			}
 		}
 		s.deliver(func() {
 			s.publish(d.uri, &version, doc, diagnostics.Suppress(doc, st.Diagnostics().Apply(append(fast, buildkit...))))
@@ -117,6 +130,19 @@ func (s *Server) work(d *document) {
 	}
 }
 
+// forgetUnedited lets go of what the analysis derived from doc (see
+// Document.Forget) while the client has not edited the document. Files
+// opened but never typed into are most of what an editor has open;
+// deriving it all again on the first edit costs one analysis.
+func (d *document) forgetUnedited(doc *dockerfile.Document) {
+	d.mu.Lock()
+	edited := d.edited
+	d.mu.Unlock()
+	if !edited {
+		doc.Forget()
+	}
+}
+
 // idleRelease is how long a document stays unedited after its full publish
 // before the server lets go of what the analysis derived from its
 // instructions (Document.Forget; a 2,000-line file holds about 2.5 MB of
@@ -124,7 +150,7 @@ func (s *Server) work(d *document) {
 // the others derive it again if asked.
 var idleRelease = 30 * time.Second
 
-// forgetWhenIdle replaces doc by its forgotten copy after idleRelease,
+// forgetWhenIdle forgets what was derived from doc after idleRelease,
 // unless an edit has replaced it by then.
 func (d *document) forgetWhenIdle(doc *dockerfile.Document) {
 	d.mu.Lock()
@@ -137,7 +163,7 @@ func (d *document) forgetWhenIdle(doc *dockerfile.Document) {
 		d.mu.Lock()
 		defer d.mu.Unlock()
 		if !d.closed && d.doc == doc {
-			d.doc = doc.Forget()
+			doc.Forget()
 		}
 		if d.idle == timer {
 			d.idle = nil // the timer's function holds the old document
@@ -145,6 +171,12 @@ func (d *document) forgetWhenIdle(doc *dockerfile.Document) {
 	})
 	d.idle = timer
 }
+
+// analysisSlots bounds the fast analyses running at once to the cores:
+// opening a hundred files wakes a hundred workers, and more analyses than
+// cores finish no sooner but hold all their working memory at the same
+// time.
+var analysisSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
 
 // buildKitSlots bounds the BuildKit passes running at once.
 var buildKitSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
