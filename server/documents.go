@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"slices"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -16,6 +17,7 @@ func (s *Server) DidOpen(_ context.Context, p *protocol.DidOpenTextDocumentParam
 	d := newDocument(item.URI, item.Version, dockerfile.Parse([]byte(item.Text)))
 	s.mu.Lock()
 	if old := s.docs[item.URI]; old != nil {
+		s.active = slices.DeleteFunc(s.active, func(o *document) bool { return o == old })
 		old.close()
 		s.retired[item.URI] = old.done
 	}
@@ -25,6 +27,7 @@ func (s *Server) DidOpen(_ context.Context, p *protocol.DidOpenTextDocumentParam
 	delete(s.retired, item.URI)
 	s.docs[item.URI] = d
 	s.mu.Unlock()
+	s.touch(d)
 	go func() {
 		if prev != nil {
 			<-prev
@@ -44,6 +47,7 @@ func (s *Server) DidChange(_ context.Context, p *protocol.DidChangeTextDocumentP
 		s.log.Warn("didChange for a document that is not open; ignored", "uri", p.TextDocument.URI)
 		return nil
 	}
+	s.touch(d)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if p.TextDocument.Version <= d.version {
@@ -69,7 +73,7 @@ func (s *Server) DidChange(_ context.Context, p *protocol.DidChangeTextDocumentP
 		}
 	}
 	d.doc, d.buildkit, d.version = doc, buildkit, p.TextDocument.Version
-	d.buildkitFresh, d.edited = false, true
+	d.buildkitFresh = false
 	d.poke()
 	return nil
 }
@@ -84,6 +88,7 @@ func (s *Server) DidClose(_ context.Context, p *protocol.DidCloseTextDocumentPar
 	}
 	s.mu.Unlock()
 	if d != nil {
+		s.untouch(d)
 		d.close()
 	}
 	s.closeUnusedWatchers()
@@ -101,6 +106,7 @@ func (s *Server) closeAll() {
 	s.mu.Lock()
 	docs := s.docs
 	s.docs = map[uri.URI]*document{}
+	s.active = nil
 	s.mu.Unlock()
 	for _, d := range docs {
 		d.close()

@@ -67,7 +67,10 @@ type Server struct {
 	roots []string
 	// retired holds, per URI, the done channel of the worker of a closed
 	// document, until the file is opened again.
-	retired  map[uri.URI]chan struct{}
+	retired map[uri.URI]chan struct{}
+	// active are the documents most recently opened or edited, the newest
+	// last (see touch).
+	active   []*document
 	exitCode int
 	exited   chan struct{}
 	exitOnce sync.Once

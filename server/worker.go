@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -35,10 +36,10 @@ type document struct {
 	stale          bool
 	cancelBuildKit context.CancelFunc
 	idle           *time.Timer // fires forgetWhenIdle's release
-	// edited: the client changed the text since it opened it. Until then
-	// nothing is typed into the document, so what the analysis derives is
-	// let go as soon as the findings are out (see forgetUnedited).
-	edited bool
+	// active: among the documents most recently opened or edited (see
+	// Server.touch). What the analysis derives from the others is let go as
+	// soon as their findings are out.
+	active bool
 }
 
 func newDocument(u uri.URI, version int32, doc *dockerfile.Document) *document {
@@ -113,7 +114,7 @@ func (s *Server) work(d *document) {
 			var errs []error
 			analysisSlots <- struct{}{}
 			fast, errs = diagnostics.Analyze(doc, s.buildContext(d, st))
-			d.forgetUnedited(doc)
+			d.forgetInactive(doc)
 			<-analysisSlots
 			for _, err := range errs {
 				s.log.Error("analysis failed", "uri", d.uri, "err", err)
@@ -130,15 +131,52 @@ func (s *Server) work(d *document) {
 	}
 }
 
-// forgetUnedited lets go of what the analysis derived from doc (see
-// Document.Forget) while the client has not edited the document. Files
-// opened but never typed into are most of what an editor has open;
-// deriving it all again on the first edit costs one analysis.
-func (d *document) forgetUnedited(doc *dockerfile.Document) {
+// activeDocuments is how many of the most recently opened or edited
+// documents keep what their analysis derived for the next keystroke (an
+// editor shows a few files at once). The rest, most of what an editor has
+// open, derive it again on their next edit: one analysis.
+const activeDocuments = 4
+
+// touch makes d the newest active document, and lets the oldest go when
+// there are more than activeDocuments.
+func (s *Server) touch(d *document) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.active = slices.DeleteFunc(s.active, func(o *document) bool { return o == d })
+	s.active = append(s.active, d)
+	d.setActive(true)
+	if len(s.active) > activeDocuments {
+		s.active[0].setActive(false)
+		s.active = slices.Delete(s.active, 0, 1)
+	}
+}
+
+// untouch drops a closed document from the active ones.
+func (s *Server) untouch(d *document) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.active = slices.DeleteFunc(s.active, func(o *document) bool { return o == d })
+}
+
+// setActive marks d (in)active; an inactive one forgets at once what was
+// derived from its current version (an analysis running meanwhile
+// forgets when it ends, see forgetInactive).
+func (d *document) setActive(active bool) {
 	d.mu.Lock()
-	edited := d.edited
+	defer d.mu.Unlock()
+	d.active = active
+	if !active {
+		d.doc.Forget()
+	}
+}
+
+// forgetInactive lets go of what the analysis derived from doc (see
+// Document.Forget) unless the document is active.
+func (d *document) forgetInactive(doc *dockerfile.Document) {
+	d.mu.Lock()
+	active := d.active
 	d.mu.Unlock()
-	if !edited {
+	if !active {
 		doc.Forget()
 	}
 }

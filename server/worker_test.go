@@ -1,8 +1,11 @@
 package server
 
 import (
+	"fmt"
 	"testing"
 	"time"
+
+	"go.lsp.dev/uri"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
@@ -53,22 +56,38 @@ func TestForgetWhenIdle(t *testing.T) {
 	}
 }
 
-// TestForgetUnedited: what the analysis derived is let go at once for a
-// document the client has not edited, and kept for one being edited.
-func TestForgetUnedited(t *testing.T) {
+// TestActiveDocuments: the documents most recently opened or edited keep
+// what their analysis derived; the one pushed out, and any analysis of it
+// that ends afterwards, let it go.
+func TestActiveDocuments(t *testing.T) {
+	s := &Server{}
 	text := []byte("FROM alpine\nRUN apk add curl\n")
-	opened := newDocument("file:///a/Dockerfile", 1, dockerfile.Parse(text))
-	memoised(opened.doc, "k")
-	opened.forgetUnedited(opened.doc)
-	if memoised(opened.doc, "k") {
-		t.Error("an unedited document kept what was derived from it")
+	docs := make([]*document, activeDocuments+1)
+	for i := range docs {
+		docs[i] = newDocument(uri.File(fmt.Sprintf("/d%d/Dockerfile", i)), 1, dockerfile.Parse(text))
+		memoised(docs[i].doc, "k")
 	}
-
-	typed := newDocument("file:///b/Dockerfile", 1, dockerfile.Parse(text))
-	typed.edited = true
-	memoised(typed.doc, "k")
-	typed.forgetUnedited(typed.doc)
-	if !memoised(typed.doc, "k") {
-		t.Error("a document being edited forgot what was derived from it")
+	for _, d := range docs[:activeDocuments] {
+		s.touch(d)
+	}
+	s.touch(docs[0]) // edited: now the newest, docs[1] the oldest
+	s.touch(docs[activeDocuments])
+	for i, d := range docs {
+		if want := i != 1; memoised(d.doc, "k") != want {
+			t.Errorf("document %d: memoised=%v, want %v", i, !want, want)
+		}
+	}
+	memoised(docs[1].doc, "k")
+	docs[1].forgetInactive(docs[1].doc)
+	if memoised(docs[1].doc, "k") {
+		t.Error("an analysis ending after its document went inactive kept what it derived")
+	}
+	docs[0].forgetInactive(docs[0].doc)
+	if !memoised(docs[0].doc, "k") {
+		t.Error("an active document forgot what was derived from it")
+	}
+	s.untouch(docs[0])
+	if len(s.active) != activeDocuments-1 {
+		t.Errorf("%d active after a close, want %d", len(s.active), activeDocuments-1)
 	}
 }
