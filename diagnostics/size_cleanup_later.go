@@ -31,37 +31,38 @@ type created struct {
 var exemptRemovals = map[string]bool{"/etc/apt/apt.conf.d/docker-clean": true}
 
 func checkCleanupInLaterLayer(p *Pass) {
-	lc := &laterCleanup{p: p, creates: map[*dockerfile.Instruction][]created{}}
+	lc := &laterCleanup{p: p, copies: map[*dockerfile.Instruction][]created{}}
 	for inst := range shippedRuns(p.Doc) {
 		lc.check(inst)
 	}
 }
 
-// laterCleanup holds, for one pass, what each earlier instruction creates,
-// worked out only when a later RUN removes something: most RUNs remove
-// nothing, and this runs on every keystroke.
+// laterCleanup holds, for one pass, what each earlier COPY or ADD creates
+// (worth remembering: it matches the build context), worked out only when
+// a later RUN removes something: most RUNs remove nothing, and this runs
+// on every keystroke.
 type laterCleanup struct {
-	p       *Pass
-	creates map[*dockerfile.Instruction][]created
+	p      *Pass
+	copies map[*dockerfile.Instruction][]created
 }
 
-// createdBy is what an earlier instruction left in its layer that matters
-// here (a small COPY does not).
-func (lc *laterCleanup) createdBy(in *dockerfile.Instruction) []created {
-	if cs, ok := lc.creates[in]; ok {
-		return cs
-	}
-	var cs []created
+// created reports whether an earlier instruction left t (or something t's
+// removal deletes) in its layer; a small COPY does not count.
+func (lc *laterCleanup) created(in *dockerfile.Instruction, t string) bool {
 	switch in.Keyword {
 	case "COPY", "ADD":
-		if !negligibleCopy(lc.p, in) {
-			cs = copyCreates(lc.p.Doc, in)
+		cs, ok := lc.copies[in]
+		if !ok {
+			if !negligibleCopy(lc.p, in) {
+				cs = copyCreates(lc.p.Doc, in)
+			}
+			lc.copies[in] = cs
 		}
+		return createdBy(cs, t)
 	case "RUN":
-		cs = createsOf(lc.p.Doc, in)
+		return slices.ContainsFunc(commandsCreate(lc.p.Doc, in), func(cs []created) bool { return createdBy(cs, t) })
 	}
-	lc.creates[in] = cs
-	return cs
+	return false
 }
 
 // removes reports whether one of the RUN's commands deletes files or
@@ -98,14 +99,8 @@ func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
 		removed := removedPaths(c, wd)
 		switch {
 		case len(removed) > 0:
-			var sofar []created // what this RUN created before removing
-			for _, b := range cmds[:i] {
-				if !b.AfterOr {
-					sofar = append(sofar, commandCreates(p.Doc, inst, b, wd)...)
-				}
-			}
 			for _, t := range removed {
-				if exemptRemovals[t] || createdBy(sofar, t) || (!strings.ContainsAny(t, "*?[") && looksLikeManifest(t)) {
+				if exemptRemovals[t] || createdHereBefore(p.Doc, inst, i, t) || (!strings.ContainsAny(t, "*?[") && looksLikeManifest(t)) {
 					continue
 				}
 				if from, ok := lc.pathCreator(inst, t); ok {
@@ -137,7 +132,7 @@ func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
 // something t's removal deletes).
 func (lc *laterCleanup) pathCreator(inst *dockerfile.Instruction, t string) (from *dockerfile.Instruction, ok bool) {
 	eachEarlier(lc.p.Doc, inst, func(in *dockerfile.Instruction) bool {
-		if cs := lc.createdBy(in); len(cs) > 0 && createdBy(cs, t) {
+		if lc.created(in, t) {
 			from, ok = in, true
 			return false
 		}
@@ -146,28 +141,97 @@ func (lc *laterCleanup) pathCreator(inst *dockerfile.Instruction, t string) (fro
 	return from, ok
 }
 
-// createsOf is what an instruction creates (memoised per document).
-func createsOf(doc *dockerfile.Document, in *dockerfile.Instruction) []created {
-	x := docIndex(doc)
-	x.mu.Lock()
-	cs, ok := x.creates[in]
-	x.mu.Unlock()
-	if ok {
-		return cs
-	}
-	switch in.Keyword {
-	case "COPY", "ADD":
-		cs = copyCreates(doc, in)
-	case "RUN":
-		wd := workdirAt(doc, in)
-		for _, c := range commands(doc, in) {
-			cs = append(cs, commandCreates(doc, in, c, wd)...)
+// createdHereBefore reports whether a command of the RUN before its i-th
+// (one that always runs) created t.
+func createdHereBefore(doc *dockerfile.Document, inst *dockerfile.Instruction, i int, t string) bool {
+	cmds, creates := commands(doc, inst), commandsCreate(doc, inst)
+	for j := range i {
+		if !cmds[j].AfterOr && createdBy(creates[j], t) {
+			return true
 		}
 	}
-	x.mu.Lock()
-	x.creates[in] = cs
-	x.mu.Unlock()
-	return cs
+	return false
+}
+
+// commandsCreate is what each of the RUN's commands creates, in the order
+// of commands(doc, inst), memoised on the instruction across edits: the
+// RUN's own check and those of later RUNs ask on every keystroke. Besides
+// the RUN's text, the answer depends on its working directory and on the
+// variables that move package-manager caches, so those are the key.
+func commandsCreate(doc *dockerfile.Document, inst *dockerfile.Instruction) [][]created {
+	cmds := commands(doc, inst) // nil under a non-POSIX SHELL
+	if len(cmds) == 0 {
+		return nil
+	}
+	invs := invocations(doc, inst)
+	wd, env := workdirAt(doc, inst), cacheEnv(invs, envAt(doc, inst))
+	return inst.Derive(createsKey{wd: wd, env: env.String()}, func() any {
+		mounted := len(cache.Mounts(inst)) > 0
+		cs := make([][]created, len(cmds))
+		for i, c := range cmds {
+			cs[i] = commandCreates(c, wd)
+			for _, inv := range invs {
+				if inv.Command.Start == c.Start && inv.Command.End == c.End && sameArgs(inv.Command, c) {
+					cs[i] = append(cs[i], managerCreates(inst, inv, wd, env.lookup, mounted)...)
+					break
+				}
+			}
+		}
+		return cs
+	}).([][]created)
+}
+
+// createsKey keys commandsCreate's memo: the working directory and the
+// cache variables' values (fixedEnv.String).
+type createsKey struct{ wd, env string }
+
+// fixedEnv holds the values, at one RUN, of the variables that move its
+// package managers' caches: all that managerCacheDirs reads.
+type fixedEnv []envVar
+
+type envVar struct {
+	name, value string
+	set         bool
+}
+
+// cacheEnv looks up, with env, each variable named in the Caches of the
+// invocations' managers.
+func cacheEnv(invs []pkgmgr.Invocation, env envLookup) fixedEnv {
+	var out fixedEnv
+	for _, inv := range invs {
+		if inv.Manager == nil {
+			continue
+		}
+		for _, c := range inv.Manager.Caches {
+			if c.Env != "" && !slices.ContainsFunc(out, func(e envVar) bool { return e.name == c.Env }) {
+				v, ok := env(c.Env)
+				out = append(out, envVar{c.Env, v, ok})
+			}
+		}
+	}
+	return out
+}
+
+// lookup is the envLookup of the values held; a variable not held is
+// unset.
+func (f fixedEnv) lookup(name string) (string, bool) {
+	for _, e := range f {
+		if e.name == name {
+			return e.value, e.set
+		}
+	}
+	return "", false
+}
+
+// String is the memo key: each set variable as NAME=value, NUL-separated.
+func (f fixedEnv) String() string {
+	var b strings.Builder
+	for _, e := range f {
+		if e.set {
+			b.WriteString(e.name + "=" + e.value + "\x00")
+		}
+	}
+	return b.String()
 }
 
 // negligibleCopy: copying manifests (requirements.txt, package.json) or,
@@ -272,9 +336,9 @@ func copyCreates(doc *dockerfile.Document, in *dockerfile.Instruction) []created
 }
 
 // commandCreates lists what one shell command writes, as far as its words
-// tell: downloads (curl -o, wget -O), clones, copies, extraction
-// directories, and package managers' caches and lists.
-func commandCreates(doc *dockerfile.Document, inst *dockerfile.Instruction, c shell.Command, wd string) []created {
+// tell: downloads (curl -o, wget -O), clones, copies and extraction
+// directories (package managers: see managerCreates).
+func commandCreates(c shell.Command, wd string) []created {
 	var out []created
 	args := c.Args[1:]
 	val := func(i int) string {
@@ -323,21 +387,32 @@ func commandCreates(doc *dockerfile.Document, inst *dockerfile.Instruction, c sh
 			}
 		}
 	}
-	if inv, ok := invocationOf(doc, inst, c); ok && inv.Manager != nil {
-		switch inv.Action {
-		case pkgmgr.Install, pkgmgr.Update, pkgmgr.Download, pkgmgr.Build:
-			for _, d := range cacheDirs(doc, inst, inv) {
-				if !inv.NoCache() && !scratchMounted(inst, d) {
+	return out
+}
+
+// managerCreates lists what a package-manager invocation writes: its
+// caches and lists (unless kept out of the layer), node_modules, a go
+// build's output. mounted: the RUN has --mount flags.
+func managerCreates(inst *dockerfile.Instruction, inv pkgmgr.Invocation, wd string, env envLookup, mounted bool) []created {
+	if inv.Manager == nil {
+		return nil
+	}
+	var out []created
+	switch inv.Action {
+	case pkgmgr.Install, pkgmgr.Update, pkgmgr.Download, pkgmgr.Build:
+		if !inv.NoCache() {
+			for _, d := range cacheDirs(inv, env) {
+				if !mounted || !scratchMounted(inst, d) {
 					out = append(out, created{path: d, tree: true})
 				}
 			}
-			if inv.Manager.Ecosystem == "node" && inv.Action == pkgmgr.Install && !inv.HasFlag("-g", "--global") && len(inv.Sub) > 0 && inv.Sub[0] != "global" {
-				out = append(out, created{path: path.Join(wd, "node_modules"), tree: true})
-			}
 		}
-		if o := inv.Flags["-o"]; inv.Manager.Name == "go" && inv.Action == pkgmgr.Build && o != "" {
-			out = append(out, created{path: abs(o)})
+		if inv.Manager.Ecosystem == "node" && inv.Action == pkgmgr.Install && !inv.HasFlag("-g", "--global") && len(inv.Sub) > 0 && inv.Sub[0] != "global" {
+			out = append(out, created{path: path.Join(wd, "node_modules"), tree: true})
 		}
+	}
+	if o := inv.Flags["-o"]; inv.Manager.Name == "go" && inv.Action == pkgmgr.Build && o != "" && !strings.Contains(o, "$") {
+		out = append(out, created{path: resolvePath(wd, o)})
 	}
 	return out
 }

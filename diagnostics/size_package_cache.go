@@ -31,7 +31,7 @@ func checkPackageCacheInLayer(p *Pass) {
 			if inv.Action != pkgmgr.Install || listsManager(m) || (len(m.Caches) == 0 && len(m.CleanPaths) == 0) {
 				continue
 			}
-			dirs := cacheDirs(p.Doc, inst, inv)
+			dirs := cacheDirs(inv, envAt(p.Doc, inst))
 			if len(dirs) == 0 || cacheKeptOut(p.Doc, inst, inv, dirs) {
 				continue
 			}
@@ -45,8 +45,8 @@ func checkPackageCacheInLayer(p *Pass) {
 // cacheDirs are where the manager keeps its cache and index for this run.
 // CleanPaths come first: they are what a cleanup removes (apk's index in
 // /var/cache/apk), while Caches are where a cache mount goes.
-func cacheDirs(doc *dockerfile.Document, inst *dockerfile.Instruction, inv pkgmgr.Invocation) []string {
-	return append(append([]string{}, inv.Manager.CleanPaths...), managerCacheDirs(doc, inst, inv)...)
+func cacheDirs(inv pkgmgr.Invocation, env envLookup) []string {
+	return append(append([]string{}, inv.Manager.CleanPaths...), managerCacheDirs(inv, env)...)
 }
 
 // cacheKeptOut: a flag or variable keeps the cache out of the layer, a

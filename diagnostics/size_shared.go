@@ -128,11 +128,9 @@ func workdirAt(doc *dockerfile.Document, inst *dockerfile.Instruction) string {
 // sizeIndex is what the size rules look up per instruction, computed once
 // per document (linear in its length) so that no rule is quadratic.
 type sizeIndex struct {
-	shipped map[int]bool // shippedStages
-	workdir map[*dockerfile.Instruction]string
-	// creates memoises commandCreates/copyCreates per instruction.
+	shipped  map[int]bool // shippedStages
+	workdir  map[*dockerfile.Instruction]string
 	mu       sync.Mutex
-	creates  map[*dockerfile.Instruction][]created
 	runsWith map[string][]int
 }
 
@@ -166,7 +164,7 @@ func docIndex(doc *dockerfile.Document) *sizeIndex {
 }
 
 func buildIndex(doc *dockerfile.Document) *sizeIndex {
-	x := &sizeIndex{workdir: map[*dockerfile.Instruction]string{}, creates: map[*dockerfile.Instruction][]created{},
+	x := &sizeIndex{workdir: map[*dockerfile.Instruction]string{},
 		shipped: findShippedStages(doc)}
 	end := make([]string, len(doc.Stages))
 	for _, st := range doc.Stages {
@@ -276,15 +274,24 @@ func scratchMounted(inst *dockerfile.Instruction, dir string) bool {
 	return false
 }
 
+// envLookup gives a variable's value where a RUN runs (see envValue).
+type envLookup func(name string) (string, bool)
+
+// envAt is the envLookup of inst.
+func envAt(doc *dockerfile.Document, inst *dockerfile.Instruction) envLookup {
+	return func(name string) (string, bool) { return envValue(doc, inst, name) }
+}
+
 // managerCacheDirs are the directories a manager keeps its cache in for
-// root, with variables that move them resolved at inst.
-func managerCacheDirs(doc *dockerfile.Document, inst *dockerfile.Instruction, inv pkgmgr.Invocation) []string {
+// root, with variables that move them resolved with env: only the
+// variables named in its Caches (see cacheEnv).
+func managerCacheDirs(inv pkgmgr.Invocation, env envLookup) []string {
 	var out []string
 	for _, c := range inv.Manager.Caches {
 		if c.Env != "" {
 			v, ok := inlineEnv(inv, c.Env)
 			if !ok {
-				v, ok = envValue(doc, inst, c.Env)
+				v, ok = env(c.Env)
 			}
 			if ok && strings.HasPrefix(v, "/") {
 				// GEM_HOME, CARGO_HOME, COMPOSER_HOME name the home the
