@@ -199,30 +199,39 @@ func (d *Document) Slice(s Span) string { return string(d.Text[s.Start:s.End]) }
 // most once and shared with the shifted copies an edit elsewhere makes, so
 // that a keystroke does not redo it for the whole file.
 type memo struct {
-	mu      sync.Mutex
-	derived map[any]any
+	mu sync.Mutex
+	// derived: a handful of values per instruction, so a list: scanning it
+	// is cheaper than hashing the key, and it is asked on every keystroke.
+	derived []derivedValue
 }
+
+type derivedValue struct{ key, value any }
 
 // Derive returns the value compute gives for key, computing it once per
 // instruction text: shifted copies share it. compute must depend only on
-// the instruction's own text, and offsets in what it returns must be
-// relative to the instruction (for example to ArgsSpan.Start), since the
-// instruction may move.
+// the instruction's own text and on key (a comparable value), and offsets
+// in what it returns must be relative to the instruction (for example to
+// ArgsSpan.Start), since the instruction may move.
 func (in *Instruction) Derive(key any, compute func() any) any {
-	in.memo.mu.Lock()
-	v, ok := in.memo.derived[key]
-	in.memo.mu.Unlock()
-	if ok {
+	if v, ok := in.memo.lookup(key); ok {
 		return v
 	}
-	v = compute()
+	v := compute()
 	in.memo.mu.Lock()
 	defer in.memo.mu.Unlock()
-	if in.memo.derived == nil {
-		in.memo.derived = map[any]any{}
-	}
-	in.memo.derived[key] = v
+	in.memo.derived = append(in.memo.derived, derivedValue{key, v})
 	return v
+}
+
+func (m *memo) lookup(key any) (any, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, d := range m.derived {
+		if d.key == key {
+			return d.value, true
+		}
+	}
+	return nil, false
 }
 
 // Node parses the instruction again with BuildKit's parser and returns its
