@@ -91,7 +91,7 @@ func serve(args []string, stdin io.Reader, stdout io.WriteCloser, stderr io.Writ
 // BuildKit pass after it), so Go's default of 100, which lets the heap
 // double before collecting, mostly buys peak memory: at 50, 100 open
 // documents peak 7 MiB lower, the publish after a keystroke is as fast and
-// the BuildKit pass about 10% slower (docs/benchmarks.md).
+// the BuildKit pass 12% slower (docs/benchmarks.md).
 const serverGCPercent = 50
 
 // tuneGC applies serverGCPercent unless the user chose with GOGC.
