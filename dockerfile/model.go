@@ -219,6 +219,9 @@ func (in *Instruction) Derive(key any, compute func() any) any {
 	v := compute()
 	in.memo.mu.Lock()
 	defer in.memo.mu.Unlock()
+	if first, ok := in.memo.find(key); ok {
+		return first // computed meanwhile by another caller: keep one
+	}
 	in.memo.derived = append(in.memo.derived, derivedValue{key, v})
 	return v
 }
@@ -226,6 +229,11 @@ func (in *Instruction) Derive(key any, compute func() any) any {
 func (m *memo) lookup(key any) (any, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.find(key)
+}
+
+// find is lookup with m.mu held.
+func (m *memo) find(key any) (any, bool) {
 	for _, d := range m.derived {
 		if d.key == key {
 			return d.value, true
