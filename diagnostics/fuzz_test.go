@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"context"
 	"os"
+	"reflect"
 	"testing"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -54,5 +55,27 @@ func FuzzAnalyze(f *testing.F) {
 	testgen.AddFuzzSeeds(f, "../dockerfile/testdata/*")
 	f.Fuzz(func(t *testing.T, text []byte) {
 		checkInvariants(t, "fuzz input", text)
+		checkEditsAtMiddle(t, text)
 	})
+}
+
+// checkEditsAtMiddle inserts, at the start of the middle line, lines that
+// change what the instructions after them mean, and checks that analysing
+// the edited document (sharing what was derived before the edit) equals
+// analysing a fresh parse.
+func checkEditsAtMiddle(t *testing.T, text []byte) {
+	doc := dockerfile.Parse(text)
+	Analyze(doc, nil)
+	at := doc.Lines.Start(doc.Lines.Count() / 2)
+	for _, ins := range []string{"WORKDIR /w\n", "ENV PIP_CACHE_DIR=/p GOMODCACHE=/g\n", "SHELL [\"pwsh\", \"-c\"]\n", "FROM scratch AS x\n"} {
+		next, err := doc.Apply(dockerfile.Edit{Start: at, End: at, Text: ins})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := Analyze(next, nil)
+		want, _ := Analyze(dockerfile.Parse(next.Text), nil)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("after inserting %q at %d the analysis differs from a fresh one:\ngot  %v\nwant %v", ins, at, got, want)
+		}
+	}
 }
