@@ -130,7 +130,7 @@ func workdirAt(doc *dockerfile.Document, inst *dockerfile.Instruction) string {
 type sizeIndex struct {
 	shipped  map[int]bool // shippedStages
 	workdir  map[*dockerfile.Instruction]string
-	mu       sync.Mutex
+	mu       sync.Mutex // guards runsWith, filled as rules ask
 	runsWith map[string][]int
 }
 

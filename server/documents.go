@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"slices"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -17,7 +16,7 @@ func (s *Server) DidOpen(_ context.Context, p *protocol.DidOpenTextDocumentParam
 	d := newDocument(item.URI, item.Version, dockerfile.Parse([]byte(item.Text)))
 	s.mu.Lock()
 	if old := s.docs[item.URI]; old != nil {
-		s.active = slices.DeleteFunc(s.active, func(o *document) bool { return o == old })
+		s.dropActive(old)
 		old.close()
 		s.retired[item.URI] = old.done
 	}

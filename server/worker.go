@@ -142,7 +142,7 @@ const activeDocuments = 4
 func (s *Server) touch(d *document) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.active = slices.DeleteFunc(s.active, func(o *document) bool { return o == d })
+	s.dropActive(d)
 	s.active = append(s.active, d)
 	d.setActive(true)
 	if len(s.active) > activeDocuments {
@@ -155,6 +155,11 @@ func (s *Server) touch(d *document) {
 func (s *Server) untouch(d *document) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.dropActive(d)
+}
+
+// dropActive is untouch with s.mu held.
+func (s *Server) dropActive(d *document) {
 	s.active = slices.DeleteFunc(s.active, func(o *document) bool { return o == d })
 }
 
