@@ -122,6 +122,12 @@ func (f *formatter) trimTrailing(line, from int) {
 
 func (f *formatter) instruction(in *dockerfile.Instruction) {
 	doc := f.doc
+	if doc.Lines.LineOf(in.KeywordSpan.Start) != in.Line {
+		// The first line holds only the escape and the keyword follows on
+		// the next: too odd a layout to change; only its case is fixed.
+		f.keyword(in.KeywordSpan)
+		return
+	}
 	// The keyword line.
 	start := f.lineStart(in.Line)
 	if in.KeywordSpan.Start > start && strings.Trim(string(doc.Text[start:in.KeywordSpan.Start]), " \t") == "" {

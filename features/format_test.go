@@ -25,6 +25,7 @@ func TestFormat(t *testing.T) {
 		{"keep multi-line", "from a\nrun a \\\n  b  \\\n c   \n", "FROM a\nRUN a \\\n  b  \\\n c   \n", FormatOptions{KeepMultiline: true}},
 		{"escape directive", "# escape=`\nFROM a\nRUN dir `\n  c:\\ \n", "# escape=`\nFROM a\nRUN dir `\n    c:\\\n", FormatOptions{}},
 		{"CRLF", "from a \r\nRUN a \\\r\n b\r\n", "FROM a\r\nRUN a \\\r\n    b\r\n", FormatOptions{}},
+		{"keyword after an escape-only first line: only its case", "from a\n\\\n  run   x  \n", "FROM a\n\\\n  RUN   x  \n", FormatOptions{}},
 		{"stops at a parse error", "from a\nRUN <<EOF\nx\n", "FROM a\nRUN <<EOF\nx\n", FormatOptions{}},
 		{"formatted", "# syntax=docker/dockerfile:1\nFROM a AS b\nRUN a \\\n    b\n", "# syntax=docker/dockerfile:1\nFROM a AS b\nRUN a \\\n    b\n", FormatOptions{}},
 	} {
