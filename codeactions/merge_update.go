@@ -9,6 +9,7 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
+	"github.com/dockerfile-ls/dockerfile-ls/shell"
 )
 
 // MergeUpdate is the fix kind of StalePackageIndex.
@@ -18,8 +19,9 @@ func init() { register(MergeUpdate, mergeUpdate) }
 
 // mergeUpdate moves a lone "RUN apt-get update" into the install RUN right
 // after it: "RUN apt-get update && apt-get install ...". Offered only when
-// the update RUN is that one command on one line, without flags, and the
-// next instruction installs with the same manager.
+// the update RUN is that one command on one line, without flags, parsing
+// as a shell command on its own, and the next instruction installs with
+// the same manager.
 func mergeUpdate(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
 	upd := doc.InstructionAt(f.Span.Start)
 	if upd == nil || upd.Keyword != "RUN" || upd.Stage < 0 || upd.JSONForm || len(upd.Flags) > 0 || upd.Line != upd.EndLine {
@@ -40,6 +42,9 @@ func mergeUpdate(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontex
 		return Action{}, false
 	}
 	command := strings.TrimSpace(doc.Slice(dockerfile.Span{Start: upd.ArgsSpan.Start + c.Start, End: upd.ArgsSpan.Start + c.End}))
+	if _, err := shell.Parse(command); err != nil {
+		return Action{}, false // an open quote would swallow the install it joins
+	}
 	return Action{
 		Title: fmt.Sprintf("Run %s in the same RUN as the install", command),
 		Edits: []dockerfile.Edit{
