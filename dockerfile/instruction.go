@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"unique"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
@@ -101,7 +102,9 @@ func (d *Document) buildInstruction(n *parser.Node, line, endLine int) *Instruct
 		in.KeywordSpan = l.span(words[0].start, words[0].end)
 		words = words[1:]
 	}
-	in.Keyword = strings.ToUpper(n.Value)
+	// Interned: n.Value is a slice of BuildKit's copy of the whole
+	// instruction, which every open document would otherwise keep.
+	in.Keyword = unique.Make(strings.ToUpper(n.Value)).Value()
 	in.Span = Span{in.KeywordSpan.Start, d.Lines.End(endLine)}
 	words = in.takeFlags(l, words)
 	if len(words) > 0 {

@@ -3,6 +3,7 @@ package dockerfile
 import (
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // span finds the n-th (0-based) occurrence of sub in text.
@@ -230,5 +231,19 @@ func TestForget(t *testing.T) {
 	}
 	if got := derive(shifted); got != 2 {
 		t.Errorf("a version sharing the instruction derived again or kept the old value: %v", got)
+	}
+}
+
+// An open document must not keep BuildKit's copy of each instruction
+// alive through its keyword: keywords are interned, so the same keyword in
+// two documents is one string.
+func TestKeywordsAreInterned(t *testing.T) {
+	a := Parse([]byte("FROM alpine\nRUN echo a\n"))
+	b := Parse([]byte("FROM debian\nRUN echo b\n"))
+	for i := range a.Instructions {
+		ka, kb := a.Instructions[i].Keyword, b.Instructions[i].Keyword
+		if ka != kb || unsafe.StringData(ka) != unsafe.StringData(kb) {
+			t.Errorf("instruction %d: keywords %q and %q are separate strings", i, ka, kb)
+		}
 	}
 }

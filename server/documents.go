@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"strings"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -13,6 +14,10 @@ import (
 // DidOpen implements protocol.Server.
 func (s *Server) DidOpen(_ context.Context, p *protocol.DidOpenTextDocumentParams) error {
 	item := p.TextDocument
+	// The decoder's strings share the request's buffer: a URI kept as is
+	// would keep the whole request, text included, for as long as the
+	// document stays open.
+	item.URI = uri.URI(strings.Clone(string(item.URI)))
 	d := newDocument(item.URI, item.Version, dockerfile.Parse([]byte(item.Text)))
 	s.mu.Lock()
 	if old := s.docs[item.URI]; old != nil {

@@ -16,7 +16,8 @@ trap 'rm -rf "$WORK"' EXIT
 BIN="${DFLS_BIN:-}"
 if [[ -z "$BIN" ]]; then
   BIN="$WORK/dockerfile-ls"
-  (cd "$ROOT" && go build -o "$BIN" ./cmd/dockerfile-ls)
+  # Built as `make build` and the VS Code extension build it.
+  (cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$BIN" ./cmd/dockerfile-ls)
 fi
 TS="$(bash "$ROOT/scripts/bench/install-ts-server.sh")"
 (cd "$ROOT" && go build -o "$WORK/lspbench" ./bench/lspbench)
