@@ -193,7 +193,7 @@ func (p *predictor) fromCause(st *dockerfile.Stage, inst *dockerfile.Instruction
 			return ReRun, fmt.Sprintf("the FROM line uses build arg %s, which changed", a)
 		}
 	}
-	base := p.refs.resolve(st.Base, st.Index)
+	base := p.refs.base(st, p.refs.env)
 	if base == nil {
 		return Cached, ""
 	}
@@ -265,7 +265,7 @@ func (p *predictor) copyCause(inst *dockerfile.Instruction) (Status, string) {
 // fromStage is how a COPY --from or a bind mount from a stage is affected
 // by that stage.
 func (p *predictor) fromStage(ref string) (Status, string) {
-	st := p.refs.resolve(ref, len(p.in.Doc.Stages))
+	st := p.refs.resolve(ref, len(p.in.Doc.Stages), p.refs.env)
 	if st == nil {
 		return Cached, "" // an image: not part of this build's changes
 	}

@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -119,11 +118,6 @@ func UsesVar(text, name string) bool {
 
 func isNameByte(b byte) bool {
 	return b == '_' || ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z') || ('0' <= b && b <= '9')
-}
-
-func stageIndex(ref string) (int, bool) {
-	n, err := strconv.Atoi(ref)
-	return n, err == nil && n >= 0
 }
 
 // OneLine is the instruction's text on one line, shortened for messages.

@@ -61,20 +61,15 @@ func (r *stageRefs) expand(ref string, env argEnv) string {
 	return out
 }
 
-// resolve finds the stage a reference names (by name or index) among the
-// stages before index `before`, or nil for an image.
-func (r *stageRefs) resolve(ref string, before int) *dockerfile.Stage {
-	name := r.expand(ref, r.env)
-	st := r.doc.StageByName(name)
-	if st == nil {
-		if n, ok := stageIndex(name); ok && n < len(r.doc.Stages) {
-			st = r.doc.Stages[n]
-		}
-	}
-	if st == nil || st.Index >= before {
-		return nil
-	}
-	return st
+// resolve finds the stage a COPY --from or RUN --mount from= names (by
+// name or index) among the stages before index before, or nil for an image.
+func (r *stageRefs) resolve(ref string, before int, env argEnv) *dockerfile.Stage {
+	return r.doc.StageRef(r.expand(ref, env), before)
+}
+
+// base finds the earlier stage st is built FROM, or nil for an image.
+func (r *stageRefs) base(st *dockerfile.Stage, env argEnv) *dockerfile.Stage {
+	return r.doc.FromStage(r.expand(st.Base, env), st.Index)
 }
 
 // needed lists the stages the target needs, marking in switchedBy those
@@ -99,16 +94,21 @@ func (r *stageRefs) needed(target string) map[int]bool {
 			return
 		}
 		needed[st.Index] = true
-		for _, ref := range stageRefsOf(st) {
-			dep := r.resolve(ref, st.Index)
+		// follow visits the stage ref names, resolved with env by resolve.
+		follow := func(ref string, resolve func(env argEnv) *dockerfile.Stage) {
+			dep := resolve(r.env)
 			if dep == nil {
-				continue
+				return
 			}
 			via := switched
 			if via == "" {
-				via = r.switchingArg(ref, dep)
+				via = r.switchingArg(ref, dep, resolve)
 			}
 			visit(dep, via)
+		}
+		follow(st.Base, func(env argEnv) *dockerfile.Stage { return r.base(st, env) })
+		for _, ref := range stageRefsOf(st) {
+			follow(ref, func(env argEnv) *dockerfile.Stage { return r.resolve(ref, st.Index, env) })
 		}
 	}
 	visit(start, "")
@@ -117,12 +117,12 @@ func (r *stageRefs) needed(target string) map[int]bool {
 
 // switchingArg is the changed arg that made ref resolve to dep, when with
 // the old values it named something else.
-func (r *stageRefs) switchingArg(ref string, dep *dockerfile.Stage) string {
+func (r *stageRefs) switchingArg(ref string, dep *dockerfile.Stage, resolve func(env argEnv) *dockerfile.Stage) string {
 	for _, a := range r.changed {
 		if !UsesVar(ref, a) {
 			continue
 		}
-		old := r.doc.StageByName(r.expand(ref, r.old))
+		old := resolve(r.old)
 		if old == nil || old.Index != dep.Index {
 			return a
 		}
@@ -130,9 +130,10 @@ func (r *stageRefs) switchingArg(ref string, dep *dockerfile.Stage) string {
 	return ""
 }
 
-// stageRefsOf are the references a stage makes to other stages or images.
+// stageRefsOf are the references a stage's COPY --from and RUN --mount
+// from= make to other stages or images.
 func stageRefsOf(st *dockerfile.Stage) []string {
-	refs := []string{st.Base}
+	var refs []string
 	for _, inst := range st.Instructions {
 		if v := flagValue(inst, "from"); v != "" {
 			refs = append(refs, v)

@@ -90,8 +90,8 @@ func hasEntrypoint(doc *dockerfile.Document, st *dockerfile.Stage) bool {
 				return true
 			}
 		}
-		base := doc.StageByName(st.Base)
-		if base == nil || base.Index >= st.Index {
+		base := doc.FromStage(st.Base, st.Index)
+		if base == nil {
 			return false
 		}
 		st = base

@@ -17,18 +17,6 @@ import (
 
 // Helpers shared by the size rules (size_*.go).
 
-// stageRefs resolves a --from / from= / FROM reference to an earlier
-// stage of the file, or nil.
-func stageRef(doc *dockerfile.Document, ref string, before int) *dockerfile.Stage {
-	if st := doc.StageByName(ref); st != nil && st.Index < before {
-		return st
-	}
-	if n, err := strconv.Atoi(ref); err == nil && n >= 0 && n < before && n < len(doc.Stages) {
-		return doc.Stages[n]
-	}
-	return nil
-}
-
 // shippedStages are the stages whose layers end up in an image the file
 // builds: the last stage, the stages a shipped stage builds FROM, and
 // stages nothing refers to (other --target images). A stage only copied
@@ -43,12 +31,12 @@ func findShippedStages(doc *dockerfile.Document) map[int]bool {
 	fromBy := make([][]int, n) // stages that start FROM stage i
 	copied := make([]bool, n)  // stage i is copied or mounted from
 	for _, st := range doc.Stages {
-		if base := stageRef(doc, st.Base, st.Index); base != nil {
+		if base := doc.FromStage(st.Base, st.Index); base != nil {
 			fromBy[base.Index] = append(fromBy[base.Index], st.Index)
 		}
 		for _, inst := range st.Instructions {
 			mark := func(ref string) {
-				if dep := stageRef(doc, ref, st.Index); ref != "" && dep != nil {
+				if dep := doc.StageRef(ref, st.Index); ref != "" && dep != nil {
 					copied[dep.Index] = true
 				}
 			}
@@ -82,7 +70,7 @@ func finalStages(doc *dockerfile.Document) map[int]bool {
 	if len(doc.Stages) == 0 {
 		return out
 	}
-	for st := doc.Stages[len(doc.Stages)-1]; st != nil && !out[st.Index]; st = stageRef(doc, st.Base, st.Index) {
+	for st := doc.Stages[len(doc.Stages)-1]; st != nil && !out[st.Index]; st = doc.FromStage(st.Base, st.Index) {
 		out[st.Index] = true
 	}
 	return out
@@ -91,7 +79,7 @@ func finalStages(doc *dockerfile.Document) map[int]bool {
 // stageChain is st and the stages it builds FROM, nearest first.
 func stageChain(doc *dockerfile.Document, st *dockerfile.Stage) []*dockerfile.Stage {
 	var out []*dockerfile.Stage
-	for seen := map[int]bool{}; st != nil && !seen[st.Index]; st = stageRef(doc, st.Base, st.Index) {
+	for seen := map[int]bool{}; st != nil && !seen[st.Index]; st = doc.FromStage(st.Base, st.Index) {
 		seen[st.Index] = true
 		out = append(out, st)
 	}
@@ -169,7 +157,7 @@ func buildIndex(doc *dockerfile.Document) *sizeIndex {
 	end := make([]string, len(doc.Stages))
 	for _, st := range doc.Stages {
 		wd := "/"
-		if parent := stageRef(doc, st.Base, st.Index); parent != nil {
+		if parent := doc.FromStage(st.Base, st.Index); parent != nil {
 			wd = end[parent.Index]
 		}
 		for _, in := range st.Instructions {

@@ -7,6 +7,7 @@ package dockerfile
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -190,6 +191,30 @@ func (d *Document) StageByName(name string) *Stage {
 		}
 	})
 	return d.stageNames[strings.ToLower(name)]
+}
+
+// FromStage is the stage a FROM line's base names, if it is a stage
+// before index before; nil when the base is an image. FROM names stages
+// only: "FROM 0" is an image, as in BuildKit.
+func (d *Document) FromStage(base string, before int) *Stage {
+	if st := d.StageByName(base); st != nil && st.Index < before {
+		return st
+	}
+	return nil
+}
+
+// StageRef is the stage a COPY --from or RUN --mount from= refers to, if it
+// is a stage before index before; nil when it is an image. As in BuildKit,
+// a number is a stage index and anything else a stage name.
+func (d *Document) StageRef(ref string, before int) *Stage {
+	n, err := strconv.Atoi(ref)
+	if err != nil {
+		return d.FromStage(ref, before)
+	}
+	if n < 0 || n >= min(before, len(d.Stages)) {
+		return nil
+	}
+	return d.Stages[n]
 }
 
 // Slice returns the text of s.

@@ -247,3 +247,31 @@ func TestKeywordsAreInterned(t *testing.T) {
 		}
 	}
 }
+
+func TestStageReferences(t *testing.T) {
+	doc := Parse([]byte("FROM alpine AS Build\nFROM build AS second\nFROM 0\nCOPY --from=0 / /\n"))
+	stage := func(st *Stage) int {
+		if st == nil {
+			return -1
+		}
+		return st.Index
+	}
+	for _, c := range []struct {
+		name      string
+		got, want int
+	}{
+		{"FROM by name, any case", stage(doc.FromStage("build", 1)), 0},
+		{"FROM names only an earlier stage", stage(doc.FromStage("second", 1)), -1},
+		{"FROM with a number names an image", stage(doc.FromStage("0", 2)), -1},
+		{"--from by index", stage(doc.StageRef("0", 2)), 0},
+		{"--from by index, not a later stage", stage(doc.StageRef("1", 1)), -1},
+		{"--from by name", stage(doc.StageRef("SECOND", 3)), 1},
+		{"--from by a negative index", stage(doc.StageRef("-1", 3)), -1},
+		{"--from by an index past the end", stage(doc.StageRef("7", 9)), -1},
+		{"--from an image", stage(doc.StageRef("alpine", 3)), -1},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: stage %d, want %d", c.name, c.got, c.want)
+		}
+	}
+}

@@ -119,7 +119,7 @@ func globalScope(doc *dockerfile.Document, before int) *scope {
 
 // parentStage is the index of the earlier stage a stage is built FROM, or -1.
 func parentStage(doc *dockerfile.Document, st *dockerfile.Stage) int {
-	if p := doc.StageByName(st.Base); p != nil && p.Index < st.Index {
+	if p := doc.FromStage(st.Base, st.Index); p != nil {
 		return p.Index
 	}
 	return -1
@@ -291,18 +291,13 @@ func buildIndex(doc *dockerfile.Document) *index {
 	global := map[string]binding{}
 	stageEnv := make([]map[string]binding, len(doc.Stages))
 	var sc map[string]binding
-	stageRef := func(name string, span Span, before int) {
-		st := doc.StageByName(name)
-		numeric := false
+	// stageRef records a reference to st (nil: an image) written as ref.
+	stageRef := func(st *dockerfile.Stage, ref string, span Span) {
 		if st == nil {
-			if n, err := strconv.Atoi(name); err == nil && n >= 0 && n < len(doc.Stages) && name == strconv.Itoa(n) {
-				st, numeric = doc.Stages[n], true
-			}
-		}
-		if st == nil || st.Index >= before {
 			return
 		}
-		ix.add(&occurrence{span: span, sym: st.Index, def: stageDecl[st.Index], numeric: numeric})
+		_, err := strconv.Atoi(ref)
+		ix.add(&occurrence{span: span, sym: st.Index, def: stageDecl[st.Index], numeric: err == nil})
 	}
 	for _, in := range doc.Instructions {
 		switch {
@@ -340,7 +335,7 @@ func buildIndex(doc *dockerfile.Document) *index {
 		if in == st.From {
 			sc = map[string]binding{}
 			if p := parentStage(doc, st); p >= 0 {
-				stageRef(st.Base, st.BaseSpan, st.Index)
+				stageRef(doc.Stages[p], st.Base, st.BaseSpan)
 				for name, b := range stageEnv[p] {
 					if b.env {
 						b.local = false
@@ -354,11 +349,11 @@ func buildIndex(doc *dockerfile.Document) *index {
 		for _, f := range in.Flags {
 			switch {
 			case in.Keyword == "COPY" && f.Name == "from" && f.HasValue:
-				stageRef(f.Value, f.ValueSpan, len(doc.Stages))
+				stageRef(doc.StageRef(f.Value, len(doc.Stages)), f.Value, f.ValueSpan)
 			case in.Keyword == "RUN" && f.Name == "mount":
 				for _, kv := range mountOptions(doc, f) {
 					if kv.key == "from" {
-						stageRef(kv.value, kv.valueSpan, len(doc.Stages))
+						stageRef(doc.StageRef(kv.value, len(doc.Stages)), kv.value, kv.valueSpan)
 					}
 				}
 			}

@@ -277,7 +277,7 @@ func (p tagParts) format(f string) string {
 // (an ARG without a default) or the chain loops.
 func StageBase(doc *dockerfile.Document, st *dockerfile.Stage) (ref string, root *dockerfile.Stage, ok bool) {
 	for seen := 0; st != nil && seen <= len(doc.Stages); seen++ {
-		if prev := doc.StageByName(st.Base); prev != nil && prev.Index < st.Index {
+		if prev := doc.FromStage(st.Base, st.Index); prev != nil {
 			st = prev
 			continue
 		}

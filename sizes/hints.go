@@ -118,7 +118,7 @@ func fromHint(doc *dockerfile.Document, inst *dockerfile.Instruction) (label, ti
 		return "", "", false
 	}
 	st := doc.Stages[inst.Stage]
-	if prev := doc.StageByName(st.Base); prev != nil && prev.Index < st.Index {
+	if doc.FromStage(st.Base, st.Index) != nil {
 		return "", "", false // builds on a stage of this file
 	}
 	ref, ok := ExpandArgs(doc, st.Base)
