@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/distribution/reference"
+
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
@@ -125,8 +127,11 @@ func Base(ref string) BaseImage {
 }
 
 func lookupBase(ref string) BaseImage {
-	repo, tag := splitRef(ref)
+	repo, tag, valid := splitRef(ref)
 	out := BaseImage{Ref: ref, Repo: repo, Tag: tag}
+	if !valid {
+		return out
+	}
 	e := lookup(repo)
 	if e == nil {
 		return out
@@ -176,22 +181,23 @@ func (e *entry) variant(name string) (Figure, bool) {
 	return Figure{}, false
 }
 
-// splitRef normalises an image reference into repository and tag.
-func splitRef(ref string) (repo, tag string) {
-	ref = strings.TrimSpace(ref)
+// splitRef normalises an image reference into repository (familiar form:
+// "python", "ghcr.io/o/r") and tag. ok is false when the name or tag is not
+// valid (upper case, a space, …): BuildKit could not pull it, so the table
+// has nothing to say about it. A digest says nothing about size and is
+// not checked: one being typed leaves the hints alone.
+func splitRef(ref string) (repo, tag string, ok bool) {
 	if i := strings.IndexByte(ref, '@'); i >= 0 {
 		ref = ref[:i]
 	}
-	repo = ref
-	if i := strings.LastIndexByte(ref, ':'); i > strings.LastIndexByte(ref, '/') {
-		repo, tag = ref[:i], ref[i+1:]
+	named, err := reference.ParseNormalizedNamed(ref)
+	if err != nil {
+		return "", "", false
 	}
-	repo = strings.ToLower(repo)
-	for _, p := range []string{"docker.io/", "index.docker.io/", "registry-1.docker.io/"} {
-		repo = strings.TrimPrefix(repo, p)
+	if t, isTagged := named.(reference.Tagged); isTagged {
+		tag = t.Tag()
 	}
-	repo = strings.TrimPrefix(repo, "library/")
-	return repo, tag
+	return reference.FamiliarName(named), tag, true
 }
 
 // displayRepo is the repository as the user wrote it (registry prefix

@@ -83,6 +83,10 @@ func TestBase(t *testing.T) {
 		{"php:8.3-fpm", "fpm", 175, false, []string{"php:8.3-fpm-alpine"}},
 		{"registry.example.com/python:3.12", "", 0, false, nil},
 		{"python:3.12-windowsservercore", "", 0, false, nil},
+		// Not references BuildKit could pull: nothing to say about them.
+		{"deBiAn", "", 0, false, nil},
+		{"debian ", "", 0, false, nil},
+		{"python:3.12 slim", "", 0, false, nil},
 	}
 	for _, c := range cases {
 		b := Base(c.ref)
