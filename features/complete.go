@@ -143,7 +143,7 @@ func cursorWords(doc *dockerfile.Document, offset int, in *dockerfile.Instructio
 	} else {
 		for startLine > 0 {
 			prev := doc.Text[doc.Lines.Start(startLine-1):doc.Lines.End(startLine-1)]
-			if skippedLine(prev) {
+			if dockerfile.SkippedLine(prev) {
 				break
 			}
 			if _, more := dockerfile.Continuation(prev, byte(doc.Escape)); !more {
@@ -159,11 +159,11 @@ func cursorWords(doc *dockerfile.Document, offset int, in *dockerfile.Instructio
 	for from < offset && isBlank(doc.Text[from]) {
 		from++
 	}
-	l := joinLines(doc, startLine, from, offset)
-	ws := words(l.text, byte(doc.Escape))
+	l := dockerfile.JoinLines(doc, startLine, from, offset)
+	ws := words(l.Text, byte(doc.Escape))
 	ct := cursorText{startLine: startLine, curStart: offset}
-	if n := len(ws); n > 0 && ws[n-1].end == len(l.text) && l.end == offset {
-		ct.cur, ct.curStart = ws[n-1].raw, l.off(ws[n-1].start)
+	if n := len(ws); n > 0 && ws[n-1].end == len(l.Text) && l.End == offset {
+		ct.cur, ct.curStart = ws[n-1].raw, l.Offset(ws[n-1].start)
 		ws = ws[:n-1]
 	}
 	if ls > ct.curStart {

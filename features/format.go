@@ -151,14 +151,14 @@ func (f *formatter) instruction(in *dockerfile.Instruction) {
 		}
 		if cont && f.keep {
 			// Leave the line as written, but keep the quote state right.
-			if !skippedLine(text) {
+			if !dockerfile.SkippedLine(text) {
 				cut, m := dockerfile.Continuation(text, esc)
 				q.feed(text[:cut])
 				more = m
 			}
 			continue
 		}
-		if cont && skippedLine(text) {
+		if cont && dockerfile.SkippedLine(text) {
 			lead := leadingBlanks(text)
 			if lead < len(text) && text[lead] == '#' {
 				f.reindent(ls, lead)

@@ -89,8 +89,8 @@ func varSymbols(doc *dockerfile.Document, in *dockerfile.Instruction) []Symbol {
 // oneLine is an instruction's arguments on one line, shortened.
 func oneLine(doc *dockerfile.Document, in *dockerfile.Instruction) string {
 	l := command(doc, in)
-	i := l.index(in.KeywordSpan.End)
-	text := strings.Join(strings.Fields(string(l.text[i:])), " ")
+	i := l.Index(in.KeywordSpan.End)
+	text := strings.Join(strings.Fields(string(l.Text[i:])), " ")
 	if len(text) > 60 {
 		cut := 57
 		for cut > 0 && text[cut]&0xc0 == 0x80 {

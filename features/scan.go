@@ -9,111 +9,15 @@ import (
 // Span is a half-open range of byte offsets into the document's text.
 type Span = dockerfile.Span
 
-// logical is part of an instruction with its continuation lines joined as
-// BuildKit joins them (escape character and line break removed, comment
-// and empty lines inside the continuation dropped), mapped back to file
-// offsets. A one-line command shares the document's bytes.
-type logical struct {
-	text []byte
-	segs []segment // in order; segs[k] maps text[at:] to the file from start
-	end  int       // file offset just after the last byte taken
-}
-
-type segment struct{ at, start int }
-
-// off is the file offset of text[i] (l.end for i == len(text)).
-func (l *logical) off(i int) int {
-	if i >= len(l.text) {
-		return l.end
-	}
-	k := len(l.segs) - 1
-	for k > 0 && l.segs[k].at > i {
-		k--
-	}
-	return l.segs[k].start + i - l.segs[k].at
-}
-
-// span maps the logical range [i, j) to a file span.
-func (l *logical) span(i, j int) Span {
-	if j <= i {
-		o := l.off(i)
-		return Span{Start: o, End: o}
-	}
-	return Span{Start: l.off(i), End: l.off(j-1) + 1}
-}
-
-// index is the first logical index whose file offset is at or after off.
-func (l *logical) index(off int) int {
-	for k := len(l.segs) - 1; k >= 0; k-- {
-		sg := l.segs[k]
-		if off >= sg.start {
-			next := len(l.text)
-			if k+1 < len(l.segs) {
-				next = l.segs[k+1].at
-			}
-			return min(sg.at+off-sg.start, next)
-		}
-	}
-	return 0
-}
-
 func isBlank(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\v' || b == '\f' }
-
-// skippedLine reports whether a line inside a continuation is dropped by
-// BuildKit: empty (blanks only) or a comment.
-func skippedLine(line []byte) bool {
-	t := bytes.TrimLeft(line, " \t\r\v\f")
-	return len(t) == 0 || t[0] == '#'
-}
-
-// joinLines joins the command starting at from (an offset on line first)
-// until its last continuation line, stopping early at limit (a file offset).
-func joinLines(doc *dockerfile.Document, first, from, limit int) *logical {
-	l := &logical{end: from}
-	esc := byte(doc.Escape)
-	for line := first; line < doc.Lines.Count(); line++ {
-		start, end := doc.Lines.Start(line), doc.Lines.End(line)
-		if line == first {
-			start = min(from, end)
-		} else if skippedLine(doc.Text[start:end]) {
-			if start >= limit {
-				break
-			}
-			continue
-		}
-		if start > limit {
-			break
-		}
-		cut, more := dockerfile.Continuation(doc.Text[start:end], esc)
-		stop := min(start+cut, limit)
-		if len(l.segs) == 1 {
-			// A second line: stop sharing the document's bytes.
-			l.text = append(make([]byte, 0, 2*len(l.text)+stop-start), l.text...)
-		}
-		l.segs = append(l.segs, segment{at: len(l.text), start: start})
-		if len(l.segs) == 1 {
-			l.text = doc.Text[start:stop:stop]
-		} else {
-			l.text = append(l.text, doc.Text[start:stop]...)
-		}
-		l.end = stop
-		if !more || stop < start+cut {
-			break
-		}
-	}
-	if len(l.segs) == 0 {
-		l.segs = []segment{{0, from}}
-	}
-	return l
-}
 
 // command is the instruction's text from its keyword to the end of its last
 // command line (heredoc bodies excluded), joined.
-func command(doc *dockerfile.Document, in *dockerfile.Instruction) *logical {
+func command(doc *dockerfile.Document, in *dockerfile.Instruction) *dockerfile.Logical {
 	// The keyword's own line: an instruction may begin with a bare
 	// continuation line ("\\\n" then the keyword), which BuildKit counts as
 	// its first line.
-	return joinLines(doc, doc.Lines.LineOf(in.KeywordSpan.Start), in.KeywordSpan.Start, len(doc.Text))
+	return dockerfile.JoinLines(doc, doc.Lines.LineOf(in.KeywordSpan.Start), in.KeywordSpan.Start, len(doc.Text))
 }
 
 // lword is a word of a logical text: raw as written (quotes kept), with its
@@ -283,7 +187,7 @@ func varRefs(doc *dockerfile.Document, in *dockerfile.Instruction, emit func(var
 }
 
 // varRefsIn is varRefs with the instruction's command already joined.
-func varRefsIn(doc *dockerfile.Document, in *dockerfile.Instruction, l *logical, emit func(varRef)) {
+func varRefsIn(doc *dockerfile.Document, in *dockerfile.Instruction, l *dockerfile.Logical, emit func(varRef)) {
 	if !expandsVars(in) && len(in.Flags) == 0 {
 		return
 	}
@@ -291,13 +195,13 @@ func varRefsIn(doc *dockerfile.Document, in *dockerfile.Instruction, l *logical,
 	from := 0
 	if !expandsVars(in) {
 		// Only the flags expand (e.g. RUN --mount=target=$DIR ["x"]).
-		n := l.index(in.Flags[len(in.Flags)-1].Span.End)
-		qs.scan(l.text[:n], l.off, emit)
+		n := l.Index(in.Flags[len(in.Flags)-1].Span.End)
+		qs.scan(l.Text[:n], l.Offset, emit)
 		return
 	}
 	// Skip the keyword itself.
-	from = l.index(in.KeywordSpan.End)
-	qs.scan(l.text[from:], func(i int) int { return l.off(from + i) }, emit)
+	from = l.Index(in.KeywordSpan.End)
+	qs.scan(l.Text[from:], func(i int) int { return l.Offset(from + i) }, emit)
 	for _, h := range in.Heredocs {
 		script := in.Keyword == "RUN" && isHeredocScript(in, h)
 		if !h.Expand && !script {

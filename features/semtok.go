@@ -248,7 +248,7 @@ func (t *tokenizer) flagValue(in *dockerfile.Instruction, f dockerfile.Flag) {
 // shell classifies what the shell parser knows of a RUN script: the
 // commands it runs, their options and quoted words, and the operators
 // joining them.
-func (t *tokenizer) shell(in *dockerfile.Instruction, l *logical) {
+func (t *tokenizer) shell(in *dockerfile.Instruction, l *dockerfile.Logical) {
 	script := cache.Script(t.doc, in)
 	if script == nil {
 		return
@@ -284,8 +284,8 @@ func (t *tokenizer) shell(in *dockerfile.Instruction, l *logical) {
 	// Operators between commands, outside quotes.
 	var q byte
 	esc := byte(t.doc.Escape)
-	for i := l.index(in.ArgsSpan.Start); i < len(l.text); i++ {
-		c := l.text[i]
+	for i := l.Index(in.ArgsSpan.Start); i < len(l.Text); i++ {
+		c := l.Text[i]
 		switch {
 		case c == esc && q != '\'':
 			i++
@@ -294,11 +294,11 @@ func (t *tokenizer) shell(in *dockerfile.Instruction, l *logical) {
 		case c == q:
 			q = 0
 		case q != 0:
-		case (c == '&' || c == '|') && i+1 < len(l.text) && l.text[i+1] == c:
-			t.add(l.span(i, i+2), TokOperator, 0, 1)
+		case (c == '&' || c == '|') && i+1 < len(l.Text) && l.Text[i+1] == c:
+			t.add(l.Span(i, i+2), TokOperator, 0, 1)
 			i++
 		case c == '|' || c == ';':
-			t.add(l.span(i, i+1), TokOperator, 0, 1)
+			t.add(l.Span(i, i+1), TokOperator, 0, 1)
 		}
 	}
 }

@@ -182,14 +182,14 @@ func positionalParam(s signatureData, k, total int) int {
 // commas before it, outside strings.
 func jsonIndex(doc *dockerfile.Document, offset int, cw cursorText) int {
 	from := doc.Lines.Start(cw.startLine)
-	l := joinLines(doc, cw.startLine, from, offset)
-	open := strings.IndexByte(string(l.text), '[')
+	l := dockerfile.JoinLines(doc, cw.startLine, from, offset)
+	open := strings.IndexByte(string(l.Text), '[')
 	if open < 0 {
 		return 0
 	}
 	n, inStr := 0, false
-	for i := open + 1; i < len(l.text); i++ {
-		switch c := l.text[i]; {
+	for i := open + 1; i < len(l.Text); i++ {
+		switch c := l.Text[i]; {
 		case c == '\\' && inStr:
 			i++
 		case c == '"':
