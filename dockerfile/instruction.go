@@ -14,13 +14,13 @@ func (d *Document) buildInstruction(n *parser.Node, line, endLine int) *Instruct
 	l := JoinLines(d, line, d.lineTextStart(line), d.Lines.End(endLine))
 	in := &Instruction{Line: line, EndLine: endLine, Stage: -1, memo: &memo{}}
 	_, in.err = parseCommand(n)
-	words := tokenize(l.Text, byte(d.Escape))
-	if len(words) == 0 {
+	ks, ke := keyword(l.Text)
+	if ks == ke {
 		in.KeywordSpan = Span{l.Start(), l.Start()}
 	} else {
-		in.KeywordSpan = l.Span(words[0].start, words[0].end)
-		words = words[1:]
+		in.KeywordSpan = l.Span(ks, ke)
 	}
+	words := tokenize(l.Text, ke, byte(d.Escape))
 	// Interned: n.Value is a slice of BuildKit's copy of the whole
 	// instruction, which every open document would otherwise keep.
 	in.Keyword = unique.Make(strings.ToUpper(n.Value)).Value()
@@ -74,11 +74,25 @@ type token struct {
 	start, end int
 }
 
-// tokenize splits on unquoted blanks, honouring '...', "..." and the escape
-// character, the way a reader of the Dockerfile sees words.
-func tokenize(text []byte, escape byte) []token {
+// keyword finds the keyword in an instruction's joined text: the first run
+// of non-blank bytes, split off the way BuildKit splits it, where quotes
+// and the escape character mean nothing (`RUN"a b"` is the keyword RUN"a).
+func keyword(text []byte) (start, end int) {
+	for start < len(text) && isBlank(text[start]) {
+		start++
+	}
+	end = start
+	for end < len(text) && !isBlank(text[end]) {
+		end++
+	}
+	return start, end
+}
+
+// tokenize splits text[from:] on unquoted blanks, honouring '...', "..."
+// and the escape character, the way a reader of the Dockerfile sees words.
+func tokenize(text []byte, from int, escape byte) []token {
 	var out []token
-	i := 0
+	i := from
 	for i < len(text) {
 		for i < len(text) && isBlank(text[i]) {
 			i++

@@ -275,3 +275,21 @@ func TestStageReferences(t *testing.T) {
 		}
 	}
 }
+
+// The keyword ends at the first blank, quotes or not, as BuildKit splits
+// it; the words after it are quote-aware.
+func TestKeywordSplitsAtBlank(t *testing.T) {
+	d := Parse([]byte("FROM alpine\nRUN\"a b\" c\n"))
+	in := d.Instructions[1]
+	if got := d.Slice(in.KeywordSpan); got != `RUN"a` {
+		t.Errorf("keyword %q, want %q", got, `RUN"a`)
+	}
+	var args []string
+	for _, w := range in.Args {
+		args = append(args, w.Value)
+	}
+	// One word: the quote opened after "a" runs to the end.
+	if got := strings.Join(args, "|"); got != "b c" {
+		t.Errorf("args %q, want %q", got, "b c")
+	}
+}

@@ -174,7 +174,13 @@ func (f *formatter) instruction(in *dockerfile.Instruction) {
 			f.reindent(ls, lead)
 		}
 		cut, m := dockerfile.Continuation(text, esc)
-		q.feed(text[:cut])
+		if cont {
+			q.feed(text[:cut])
+		} else {
+			// Quotes count only after the keyword, which BuildKit splits
+			// off at the first blank whatever it holds.
+			q.feed(text[min(in.KeywordSpan.End-ls, cut):cut])
+		}
 		more = m
 		if m || q.quote == 0 {
 			f.trimTrailing(line, ls+leadingBlanks(text))
