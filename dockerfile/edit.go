@@ -145,7 +145,9 @@ func (d *Document) spliceWarnings(nd *Document, res *parser.Result, regionStart,
 		out = append(out, nd.convertWarnings(res.Warnings, lineBase)...)
 	}
 	for _, w := range d.Warnings {
-		if w.Span.Start >= oldEnd {
+		// A region running to the end of the file has nothing after it: an
+		// empty warning span at the very end (a blank last line) is its own.
+		if oldEnd < len(d.Text) && w.Span.Start >= oldEnd {
 			w.Span = w.Span.Shift(delta)
 			out = append(out, w)
 		}
