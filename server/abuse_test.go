@@ -107,7 +107,7 @@ func TestAbuseProtocol(t *testing.T) {
 	if !a.c.quiesce(map[string]int32{a.uri: 1}, time.Second, time.Minute) {
 		t.Fatal("no diagnostics for the opened document")
 	}
-	pid := srv.cmd.Process.Pid
+	pid := srv.proc.Pid()
 	rssStart, _ := procMemory(pid)
 	rng := rand.New(rand.NewPCG(1, 2))
 

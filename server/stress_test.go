@@ -27,7 +27,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -43,6 +42,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dockerfile-ls/dockerfile-ls/internal/lspframe"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/lspproc"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/lsptest"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 )
@@ -491,45 +491,27 @@ func (p *inProcess) stop(t testing.TB) {
 // binaryServer is the real binary.
 type binaryServer struct {
 	conn   *stressConn
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
+	proc   *lspproc.Process
 	stderr *lockedBuffer
-	exited chan struct{}
 }
 
 func startBinary(t testing.TB, name string, wrap ...string) *binaryServer {
 	t.Helper()
 	args := append(append([]string{}, wrap...), lsptest.Binary(t), "--stdio")
-	b := &binaryServer{cmd: exec.Command(args[0], args[1:]...), stderr: &lockedBuffer{}, exited: make(chan struct{})}
-	b.cmd.Stderr = b.stderr
-	var err error
-	if b.stdin, err = b.cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	out, err := b.cmd.StdoutPipe()
+	b := &binaryServer{stderr: &lockedBuffer{}}
+	proc, err := lspproc.Start(args, "", b.stderr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = b.cmd.Wait(); close(b.exited) }()
-	b.conn = newStressConn(name, out, b.stdin)
-	t.Cleanup(func() {
-		_ = b.stdin.Close()
-		select {
-		case <-b.exited:
-		case <-time.After(10 * time.Second):
-			_ = b.cmd.Process.Kill()
-			<-b.exited
-		}
-	})
+	b.proc = proc
+	b.conn = newStressConn(name, proc.Stdout, proc.Stdin)
+	t.Cleanup(func() { proc.Close(10 * time.Second) })
 	return b
 }
 
 func (b *binaryServer) alive() bool {
 	select {
-	case <-b.exited:
+	case <-b.proc.Exited():
 		return false
 	default:
 		return true
@@ -542,14 +524,12 @@ func (b *binaryServer) stop(t testing.TB) int {
 		t.Errorf("shutdown: %v", err)
 	}
 	_ = b.conn.notify("exit", nil)
-	select {
-	case <-b.exited:
-	case <-time.After(30 * time.Second):
+	code, ok := b.proc.WaitExit(30 * time.Second)
+	if !ok {
 		t.Errorf("the server did not exit after exit")
-		_ = b.cmd.Process.Kill()
-		<-b.exited
+		return b.proc.Close(0)
 	}
-	return b.cmd.ProcessState.ExitCode()
+	return code
 }
 
 // procMemory reads VmRSS and VmHWM (KiB) of a process.
@@ -1088,13 +1068,13 @@ func TestStressBinary(t *testing.T) {
 	srv := startBinary(t, "soaked binary")
 	c := srv.conn
 	defer c.watchdog(stallTimeout, func() {
-		_ = srv.cmd.Process.Signal(syscall.SIGQUIT) // the Go runtime prints every goroutine
+		_ = srv.proc.Signal(syscall.SIGQUIT) // the Go runtime prints every goroutine
 		time.Sleep(3 * time.Second)
 		t.Errorf("the server stopped answering: %d requests pending, nothing received for %s; its stderr:\n%s", c.inFlight(), stallTimeout, srv.stderr.String())
-		_ = srv.cmd.Process.Kill()
+		srv.proc.Kill()
 	})()
 	c.initialize(t, dir)
-	rss0, _ := procMemory(srv.cmd.Process.Pid)
+	rss0, _ := procMemory(srv.proc.Pid())
 	st := soak(t, c, rng, docs, dur)
 	t.Logf("soak: %s, %d documents: %d didChange, %d requests (%d cancelled)", dur, len(docs), st.edits, st.requests, st.cancels)
 
@@ -1105,7 +1085,7 @@ func TestStressBinary(t *testing.T) {
 		return fresh.conn
 	}, func() { fresh.stop(t) })
 	closeAll(t, c, docs)
-	rss1, hwm := procMemory(srv.cmd.Process.Pid)
+	rss1, hwm := procMemory(srv.proc.Pid())
 	t.Logf("binary RSS: %.1f MiB after initialize, %.1f MiB with every document closed; peak %.1f MiB", float64(rss0)/1024, float64(rss1)/1024, float64(hwm)/1024)
 	if rss1 > 1<<20 { // KiB: 1 GiB
 		t.Errorf("RSS %.0f MiB after closing every document", float64(rss1)/1024)

@@ -4,23 +4,21 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"github.com/dockerfile-ls/dockerfile-ls/internal/lspframe"
-	"io"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dockerfile-ls/dockerfile-ls/internal/lspframe"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/lspproc"
 )
 
 // conn is one server process spoken to over stdio.
 type conn struct {
 	name  string
-	cmd   *exec.Cmd
-	in    io.WriteCloser
+	proc  *lspproc.Process
 	wmu   sync.Mutex
 	start time.Time // just before the process was started
 
@@ -33,7 +31,6 @@ type conn struct {
 	lastSent map[string]int32       // the last version sent per URI, for servers that publish none
 	readErr  error
 	stderr   limitedBuffer
-	exited   chan struct{}
 }
 
 type pubKey struct {
@@ -85,39 +82,25 @@ func (l *limitedBuffer) String() string {
 // startServer runs command (split on white space) in dir.
 func startServer(name, command, dir string) (*conn, error) {
 	args := strings.Fields(command)
-	if len(args) == 0 {
-		return nil, errors.New("empty server command")
-	}
 	c := &conn{
 		name:     name,
-		cmd:      exec.Command(args[0], args[1:]...),
 		pending:  map[int]chan reply{},
 		pubs:     map[pubKey][]time.Time{},
 		versions: map[string]bool{},
 		lastSent: map[string]int32{},
-		exited:   make(chan struct{}),
 	}
 	c.cond = sync.NewCond(&c.mu)
-	c.cmd.Dir = dir
-	c.cmd.Stderr = &c.stderr
-	var err error
-	if c.in, err = c.cmd.StdinPipe(); err != nil {
-		return nil, err
-	}
-	out, err := c.cmd.StdoutPipe()
+	c.start = time.Now()
+	proc, err := lspproc.Start(args, dir, &c.stderr)
 	if err != nil {
 		return nil, err
 	}
-	c.start = time.Now()
-	if err := c.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting %s: %w", command, err)
-	}
-	go c.read(bufio.NewReaderSize(out, 1<<16))
-	go func() { _ = c.cmd.Wait(); close(c.exited) }()
+	c.proc = proc
+	go c.read(bufio.NewReaderSize(proc.Stdout, 1<<16))
 	return c, nil
 }
 
-func (c *conn) pid() int { return c.cmd.Process.Pid }
+func (c *conn) pid() int { return c.proc.Pid() }
 
 func (c *conn) read(r *bufio.Reader) {
 	for {
@@ -199,7 +182,7 @@ func (c *conn) send(v any) error {
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	return lspframe.Write(c.in, b)
+	return lspframe.Write(c.proc.Stdin, b)
 }
 
 func (c *conn) notify(method string, params any) error {
@@ -288,13 +271,7 @@ func (c *conn) stop() {
 	if _, err := c.call("shutdown", nil, 5*time.Second); err == nil {
 		_ = c.notify("exit", nil)
 	}
-	_ = c.in.Close()
-	select {
-	case <-c.exited:
-	case <-time.After(5 * time.Second):
-		_ = c.cmd.Process.Kill()
-		<-c.exited
-	}
+	c.proc.Close(5 * time.Second)
 }
 
 // memory returns VmHWM and VmRSS in KiB of the process and its descendants

@@ -7,7 +7,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"github.com/dockerfile-ls/dockerfile-ls/internal/lspframe"
 	"io"
 	"os"
 	"os/exec"
@@ -18,6 +17,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dockerfile-ls/dockerfile-ls/internal/lspframe"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/lspproc"
 )
 
 // Message is any JSON-RPC message read from the server.
@@ -35,8 +37,7 @@ type Message struct {
 // Client is a running server process.
 type Client struct {
 	t      testing.TB
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
+	proc   *lspproc.Process
 	Stderr *strings.Builder
 
 	mu      sync.Mutex
@@ -82,30 +83,13 @@ func Binary(t testing.TB) string {
 func Start(t testing.TB, args ...string) *Client {
 	c := &Client{t: t, Stderr: &strings.Builder{}}
 	c.cond = sync.NewCond(&c.mu)
-	c.cmd = exec.Command(Binary(t), args...)
-	c.cmd.Stderr = &lockedWriter{w: c.Stderr}
-	var err error
-	if c.stdin, err = c.cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := c.cmd.StdoutPipe()
+	proc, err := lspproc.Start(append([]string{Binary(t)}, args...), "", &lockedWriter{w: c.Stderr})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go c.read(bufio.NewReader(stdout))
-	t.Cleanup(func() {
-		_ = c.stdin.Close()
-		done := make(chan struct{})
-		go func() { _ = c.cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = c.cmd.Process.Kill()
-		}
-	})
+	c.proc = proc
+	go c.read(bufio.NewReader(proc.Stdout))
+	t.Cleanup(func() { proc.Close(5 * time.Second) })
 	return c
 }
 
@@ -144,7 +128,7 @@ func (c *Client) read(r *bufio.Reader) {
 // WriteRaw sends bytes as they are (for malformed-input tests).
 func (c *Client) WriteRaw(b string) {
 	c.t.Helper()
-	if _, err := io.WriteString(c.stdin, b); err != nil {
+	if _, err := io.WriteString(c.proc.Stdin, b); err != nil {
 		c.t.Fatalf("writing to the server: %v", err)
 	}
 }
@@ -258,14 +242,11 @@ func (c *Client) Exit() int {
 // WaitExit waits for the process to end and returns its exit code.
 func (c *Client) WaitExit() int {
 	c.t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- c.cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
+	code, ok := c.proc.WaitExit(10 * time.Second)
+	if !ok {
 		c.t.Fatal("server did not exit")
 	}
-	return c.cmd.ProcessState.ExitCode()
+	return code
 }
 
 // Diagnostics is a publishDiagnostics notification's params.
@@ -322,4 +303,4 @@ func (c *Client) WaitDiagnostics(uri string, match func(Diagnostics) bool) Diagn
 }
 
 // CloseInput closes the server's stdin, as an editor that quits does.
-func (c *Client) CloseInput() { _ = c.stdin.Close() }
+func (c *Client) CloseInput() { _ = c.proc.Stdin.Close() }
