@@ -115,6 +115,12 @@ func (f *formatter) trimTrailing(line, from int) {
 	for i > from && (f.doc.Text[i-1] == ' ' || f.doc.Text[i-1] == '\t') {
 		i--
 	}
+	if i > from && f.doc.Text[i-1] == '\r' && end < len(f.doc.Text) && f.doc.Text[end] == '\n' {
+		// A stray '\r' left last on a line ending in "\n" would become
+		// part of a "\r\n" line break, and what is before it trailing
+		// blanks again: leave such a line as it is.
+		return
+	}
 	if i < end {
 		f.edit(i, end, "")
 	}

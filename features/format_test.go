@@ -18,6 +18,7 @@ func TestFormat(t *testing.T) {
 		{"custom indent", "FROM a\nRUN a \\\n    b\n", "FROM a\nRUN a \\\n\tb\n", FormatOptions{Indent: "\t"}},
 		{"comment and empty lines inside", "FROM a\nRUN a \\\n# note   \n  \n b\n", "FROM a\nRUN a \\\n    # note\n\n    b\n", FormatOptions{}},
 		{"inside quotes untouched", "FROM a\nRUN echo \"one \\\n  two\" \\\n  three\n", "FROM a\nRUN echo \"one \\\n  two\" \\\n    three\n", FormatOptions{}},
+		{"blanks after a stray carriage return kept", "FROM a\nRUN x\r \nRUN y  \r\n", "FROM a\nRUN x\r \nRUN y\r\n", FormatOptions{}},
 		{"JSON array untouched", "FROM a\nCMD [\"a\", \\\n  \"b\"]\n", "FROM a\nCMD [\"a\", \\\n  \"b\"]\n", FormatOptions{}},
 		{"word split across lines untouched", "FROM a\nRUN echo ab\\\ncd \\\n  ef\n", "FROM a\nRUN echo ab\\\ncd \\\n    ef\n", FormatOptions{}},
 		{"escaped blank before the continuation joins the word", "FROM a\nRUN echo a\\ \\\nb\n", "FROM a\nRUN echo a\\ \\\nb\n", FormatOptions{}},
