@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -156,11 +157,27 @@ func parseFile(src string) (*syntax.File, error) {
 		}
 		// Why a third parse: the strict parser drops the statement where the
 		// error is; the recovering one keeps it with placeholder positions.
-		if rf, _ := safeParse(syntax.NewParser(syntax.RecoverErrors(maxRecovered)), src); rf != nil {
+		// It stops at the first byte that is not UTF-8 anyway, and past one
+		// it can loop forever (mvdan.cc/sh v3.14.1, found by FuzzClassify):
+		// it gets only the text before.
+		if rf, _ := safeParse(syntax.NewParser(syntax.RecoverErrors(maxRecovered)), src[:validUTF8Prefix(src)]); rf != nil {
 			f = rf
 		}
 	}
 	return f, err
+}
+
+// validUTF8Prefix is the length of the longest prefix of s that is valid
+// UTF-8.
+func validUTF8Prefix(s string) int {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(s)
 }
 
 // safeParse runs one parser. mvdan.cc/sh's parser can panic on hostile

@@ -3,6 +3,7 @@ package shell
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // render writes a command as "OP name args", with "!" for AfterOr, "^" for
@@ -219,6 +220,40 @@ func TestParseErrorKeepsCommands(t *testing.T) {
 		}
 		checkOffsets(t, script, s)
 	}
+}
+
+// A script with bytes that are not UTF-8 keeps the commands before the
+// first one, and never hangs the parser (mvdan.cc/sh's recovering parser
+// loops forever on the second script).
+func TestParseInvalidUTF8(t *testing.T) {
+	for _, c := range []struct{ script, first string }{
+		{"echo caf\xe9 && apt-get install -y curl", "echo caf"},
+		{"${0#$[0!!\xb1T~|\xff\xa0", ""},
+	} {
+		done := make(chan *Script, 1)
+		go func() {
+			s, _ := Parse(c.script)
+			done <- s
+		}()
+		select {
+		case s := <-done:
+			if c.first != "" && (s == nil || len(s.Commands) == 0 || render(s.Commands[0]) != render(mustFirst(t, c.first))) {
+				t.Errorf("Parse(%q): commands %v, want the first to be %q", c.script, s, c.first)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("Parse(%q) did not return", c.script)
+		}
+	}
+}
+
+// mustFirst is the first command of a script that parses.
+func mustFirst(t *testing.T, script string) Command {
+	t.Helper()
+	s, err := Parse(script)
+	if err != nil || len(s.Commands) == 0 {
+		t.Fatalf("Parse(%q): %v", script, err)
+	}
+	return s.Commands[0]
 }
 
 func TestParseExec(t *testing.T) {
