@@ -217,6 +217,15 @@ func (d *Document) StageRef(ref string, before int) *Stage {
 	return d.Stages[n]
 }
 
+// RefIsImage reports whether a COPY --from or RUN --mount from= value names
+// an image rather than a stage: as in BuildKit, a number is always a stage
+// index (an error when out of range), and a name is a stage's if any
+// stage has it.
+func (d *Document) RefIsImage(ref string) bool {
+	_, err := strconv.Atoi(ref)
+	return err != nil && d.StageByName(ref) == nil
+}
+
 // Slice returns the text of s.
 func (d *Document) Slice(s Span) string { return string(d.Text[s.Start:s.End]) }
 

@@ -274,6 +274,11 @@ func TestStageReferences(t *testing.T) {
 			t.Errorf("%s: stage %d, want %d", c.name, c.got, c.want)
 		}
 	}
+	for ref, image := range map[string]bool{"alpine": true, "build": false, "SECOND": false, "0": false, "7": false, "-1": false} {
+		if got := doc.RefIsImage(ref); got != image {
+			t.Errorf("RefIsImage(%q) = %v, want %v", ref, got, image)
+		}
+	}
 }
 
 // The keyword ends at the first blank, quotes or not, as BuildKit splits

@@ -43,7 +43,7 @@ func Links(doc *dockerfile.Document, opts LinkOptions) []Link {
 			}
 		case "COPY", "ADD":
 			for _, f := range in.Flags {
-				if f.Name == "from" && f.HasValue && doc.StageByName(f.Value) == nil && !isIndex(f.Value) {
+				if f.Name == "from" && f.HasValue && doc.RefIsImage(f.Value) {
 					if l, ok := imageLink(doc, f.Value, f.ValueSpan); ok {
 						out = append(out, l)
 					}
@@ -74,18 +74,6 @@ func Links(doc *dockerfile.Document, opts LinkOptions) []Link {
 		}
 	}
 	return out
-}
-
-func isIndex(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // localPath cleans a COPY source into a path relative to the context, or
