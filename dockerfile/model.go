@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
@@ -50,6 +51,8 @@ type Document struct {
 
 	stageNamesOnce sync.Once
 	stageNames     map[string]*Stage // lower-case name → first stage of that name
+
+	state atomic.Pointer[BuildState] // the last State asked for (see state.go)
 }
 
 // ParseError is a parse error located in the text.
@@ -329,6 +332,7 @@ func (in *Instruction) Err() error { return in.err }
 // computed again on demand. A server calls it for a document nobody edits,
 // which then holds only its model. Safe to call while others read d.
 func (d *Document) Forget() {
+	d.state.Store(nil)
 	for _, in := range d.Instructions {
 		in.memo.mu.Lock()
 		in.memo.derived = nil

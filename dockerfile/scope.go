@@ -1,0 +1,427 @@
+package dockerfile
+
+import (
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/containerd/platforms"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+)
+
+// VarOrigin says where a variable in scope gets its value.
+type VarOrigin int
+
+const (
+	Declared     VarOrigin = iota // an ARG default or ENV value of the document
+	FromBuildArg                  // a declared ARG given a --build-arg value
+	FromGlobal                    // a stage's `ARG NAME` without default, taking the global ARG's value
+	Automatic                     // BuildKit's platform ARGs (TARGETPLATFORM, BUILDARCH, …)
+	Predefined                    // the proxy ARGs (HTTP_PROXY, …), which the client sets or not
+	Inherited                     // an ENV of the stage this one is built FROM
+)
+
+// ScopeVar is a variable in scope at an instruction.
+type ScopeVar struct {
+	Name   string
+	Kind   VarKind // ArgVar or EnvVar
+	Origin VarOrigin
+	// Set is false for an ARG without a value (no default, no build arg,
+	// no global value): BuildKit leaves it out of the environment.
+	Set bool
+	// Value is the value after expansion; when Known is false, the parts
+	// that depend on unknown values are left as written.
+	Value     string
+	Known     bool
+	Truncated bool // the value went over the expansion budget
+	Decl      *Var // the declaration in the document; nil for Automatic and Predefined
+}
+
+// proxyArgs are BuildKit's predefined ARGs: usable without a declaration,
+// set by the client (often from its own configuration) or not at all.
+var proxyArgs = []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"}
+
+// scope is the bindings of one scope (the global one or a stage's) in
+// declaration order; an instruction sees a prefix of it.
+type scope struct {
+	vars   []ScopeVar
+	byName map[string][]int32 // positions in vars, ascending
+}
+
+func newScope() *scope { return &scope{byName: map[string][]int32{}} }
+
+func (sc *scope) add(v ScopeVar) {
+	sc.byName[v.Name] = append(sc.byName[v.Name], int32(len(sc.vars)))
+	sc.vars = append(sc.vars, v)
+}
+
+// view is what one instruction sees: the first n bindings of a scope.
+type view struct {
+	sc *scope
+	n  int
+	// closed: a name not in scope is unset, as nothing else can set it
+	// (the global scope, a stage built on scratch); otherwise the base
+	// image's ENV may, and its value is unknown.
+	closed bool
+}
+
+// find is the binding of name in force: the latest set one.
+func (v view) find(name string) (*ScopeVar, bool) {
+	if v.sc == nil {
+		return nil, false
+	}
+	pos := v.sc.byName[name]
+	for i := len(pos) - 1; i >= 0; i-- {
+		if int(pos[i]) < v.n && v.sc.vars[pos[i]].Set {
+			return &v.sc.vars[pos[i]], true
+		}
+	}
+	return nil, false
+}
+
+// list is every name in scope, in first-declaration order, with the
+// binding in force (or the last unset declaration).
+func (v view) list() []ScopeVar {
+	if v.sc == nil {
+		return nil
+	}
+	var out []ScopeVar
+	seen := map[string]bool{}
+	for _, sv := range v.sc.vars[:v.n] {
+		if seen[sv.Name] {
+			continue
+		}
+		seen[sv.Name] = true
+		if cur, ok := v.find(sv.Name); ok {
+			out = append(out, *cur)
+			continue
+		}
+		last := v.sc.byName[sv.Name]
+		for i := len(last) - 1; i >= 0; i-- {
+			if int(last[i]) < v.n {
+				out = append(out, v.sc.vars[last[i]])
+				break
+			}
+		}
+	}
+	return out
+}
+
+// globalScope is the scope of FROM lines and global ARGs: BuildKit's
+// platform ARGs, then each global ARG. It records in s.globalAt how many
+// bindings each instruction before the first FROM sees.
+func (s *BuildState) globalScope() *scope {
+	sc := newScope()
+	for _, a := range s.automaticArgs() {
+		sc.add(a)
+	}
+	for _, in := range s.doc.Instructions {
+		if in.Stage >= 0 {
+			break
+		}
+		s.globalAt = append(s.globalAt, int32(len(sc.vars)))
+		if in.Keyword != "ARG" {
+			continue
+		}
+		for _, d := range s.declarations(in) {
+			// Each pair sees the ones before it, as in BuildKit.
+			sc.add(s.argBinding(d, view{sc: sc, n: len(sc.vars), closed: true}, nil))
+		}
+	}
+	return sc
+}
+
+// automaticArgs are BuildKit's platform ARGs, known when the target
+// platform is (the build platform never is).
+func (s *BuildState) automaticArgs() []ScopeVar {
+	target := map[string]string{}
+	if p, err := platforms.Parse(s.opts.TargetPlatform); s.opts.TargetPlatform != "" && err == nil {
+		p = platforms.Normalize(p)
+		target = map[string]string{"TARGETPLATFORM": platforms.Format(p), "TARGETOS": p.OS, "TARGETARCH": p.Architecture, "TARGETVARIANT": p.Variant}
+	}
+	var out []ScopeVar
+	for _, name := range []string{"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"} {
+		v, known := target[name]
+		out = append(out, ScopeVar{Name: name, Kind: ArgVar, Origin: Automatic, Set: true, Value: v, Known: known})
+	}
+	return out
+}
+
+// argBinding is the value an ARG declaration takes, as BuildKit's
+// dispatchArg gives it: the build arg, else (without a default) the
+// global value, else the default expanded.
+func (s *BuildState) argBinding(d declaration, before view, global *view) ScopeVar {
+	sv := ScopeVar{Name: d.name, Kind: ArgVar, Origin: Declared, Decl: d.decl}
+	if v, ok := s.opts.BuildArgs[d.name]; ok {
+		sv.Origin, sv.Set, sv.Value, sv.Known = FromBuildArg, true, v, true
+		return sv
+	}
+	if !d.hasValue {
+		if global == nil {
+			return sv
+		}
+		if g, ok := global.find(d.name); ok {
+			sv.Origin, sv.Set, sv.Value, sv.Known, sv.Truncated = FromGlobal, true, g.Value, g.Known, g.Truncated
+			if g.Origin == Automatic {
+				sv.Origin = Automatic
+			}
+		}
+		return sv
+	}
+	return s.valued(sv, before, d.raw)
+}
+
+// valued sets sv to raw expanded in before.
+func (s *BuildState) valued(sv ScopeVar, before view, raw string) ScopeVar {
+	e := s.expand(before, raw)
+	sv.Set, sv.Value, sv.Known, sv.Truncated = true, e.Text, e.Known, e.Truncated
+	return sv
+}
+
+// declaration is one NAME[=value] of an ARG or ENV, its value as written
+// (quotes kept: BuildKit expands it).
+type declaration struct {
+	name, raw string
+	hasValue  bool
+	decl      *Var
+}
+
+// rawDecl is a declaration as BuildKit's parser gives it.
+type rawDecl struct {
+	name, raw string
+	hasValue  bool
+}
+
+// rawDeclsKey memoises an ARG or ENV's declarations on the instruction.
+type rawDeclsKey struct{}
+
+// declarations are the NAME[=value] pairs of an ARG or ENV, linked to the
+// model's Vars. BuildKit's typed command gives the values as written
+// (legacy `ENV NAME value with spaces` included); when it rejects the
+// instruction, the model's values stand in.
+func (s *BuildState) declarations(in *Instruction) []declaration {
+	raws := in.Derive(rawDeclsKey{}, func() any { return s.doc.rawDecls(in) }).([]rawDecl)
+	vars := s.varsOf(in)
+	out := make([]declaration, 0, len(raws))
+	for _, r := range raws {
+		d := declaration{name: r.name, raw: r.raw, hasValue: r.hasValue}
+		for i := range vars {
+			if vars[i].Name == r.name {
+				d.decl = &vars[i]
+				vars = vars[i+1:]
+				break
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// varsOf is the model's Vars declared by in.
+func (s *BuildState) varsOf(in *Instruction) []Var {
+	all := s.doc.GlobalArgs
+	if in.Stage >= 0 && in.Stage < len(s.doc.Stages) {
+		all = s.doc.Stages[in.Stage].Vars
+	}
+	lo := -1
+	for i := range all {
+		if all[i].Inst == in {
+			if lo < 0 {
+				lo = i
+			}
+		} else if lo >= 0 {
+			return all[lo:i]
+		}
+	}
+	if lo < 0 {
+		return nil
+	}
+	return all[lo:]
+}
+
+func (d *Document) rawDecls(in *Instruction) []rawDecl {
+	var out []rawDecl
+	cmd, err := d.Command(in)
+	switch c := cmd.(type) {
+	case *instructions.EnvCommand:
+		for _, kv := range c.Env {
+			out = append(out, rawDecl{name: kv.Key, raw: kv.Value, hasValue: true})
+		}
+		return out
+	case *instructions.ArgCommand:
+		for _, kv := range c.Args {
+			r := rawDecl{name: kv.Key}
+			if kv.Value != nil {
+				r.raw, r.hasValue = *kv.Value, true
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	_ = err // rejected by BuildKit: the model's reading of the words
+	vars := argVars(in)
+	if in.Keyword == "ENV" {
+		vars = envVars(in)
+	}
+	for _, v := range vars {
+		out = append(out, rawDecl{name: v.Name, raw: v.Value, hasValue: v.HasValue})
+	}
+	return out
+}
+
+// stageState is what a stage's instructions see, built the first time one
+// of them is asked about.
+type stageState struct {
+	stage  *Stage
+	parent *stageState // the stage it is built FROM; nil for an image
+	base   Expansion   // the FROM reference after expansion
+	closed bool        // built on scratch: no image ENV
+	scope  *scope
+	at     []instSlot // by position in stage.Instructions
+
+	workdirs []Expansion
+	shells   [][]string // nil: the default shell
+
+	usersOnce sync.Once
+	users     *userTable // see users.go
+}
+
+// instSlot is an instruction's place in its stage's tables.
+type instSlot struct {
+	vars, workdir, shell int32
+}
+
+// stage is the state of stage i, built on first use (parents first:
+// a stage is only built FROM an earlier one).
+func (s *BuildState) stage(i int) *stageState {
+	s.stageOnce[i].Do(func() { s.stages[i] = s.buildStage(s.doc.Stages[i]) })
+	return s.stages[i]
+}
+
+func (s *BuildState) buildStage(st *Stage) *stageState {
+	ss := &stageState{stage: st, scope: newScope(), at: make([]instSlot, len(st.Instructions))}
+	ss.base = s.expand(s.globalView(), st.Base)
+	if p := s.doc.FromStage(ss.base.Text, st.Index); p != nil && ss.base.Known {
+		ss.parent = s.stage(p.Index)
+	}
+	ss.closed = ss.root().base.Known && isScratch(ss.root().base.Text)
+	s.inherit(ss)
+	global := s.globalView()
+	for k, in := range st.Instructions {
+		ss.at[k] = instSlot{vars: int32(len(ss.scope.vars)), workdir: int32(len(ss.workdirs) - 1), shell: int32(len(ss.shells) - 1)}
+		if k == 0 {
+			continue // FROM: the global scope
+		}
+		switch in.Keyword {
+		case "ARG", "ENV":
+			s.declare(ss, in, global)
+		case "WORKDIR":
+			ss.workdirs = append(ss.workdirs, s.workdir(ss, k, in))
+			ss.at[k].workdir = int32(len(ss.workdirs) - 1)
+		case "SHELL":
+			ss.shells = append(ss.shells, shellOf(in))
+		}
+	}
+	return ss
+}
+
+// inherit starts a stage with the predefined ARGs and what its parent
+// stage ends with: its ENV, WORKDIR and SHELL.
+func (s *BuildState) inherit(ss *stageState) {
+	for _, name := range proxyArgs {
+		v, known := s.opts.BuildArgs[name]
+		ss.scope.add(ScopeVar{Name: name, Kind: ArgVar, Origin: Predefined, Set: true, Value: v, Known: known})
+	}
+	wd, sh := Expansion{Text: "/", Known: true}, []string(nil)
+	if p := ss.parent; p != nil {
+		for _, sv := range (view{sc: p.scope, n: len(p.scope.vars)}).list() {
+			if sv.Kind == EnvVar && sv.Set {
+				sv.Origin = Inherited
+				ss.scope.add(sv)
+			}
+		}
+		wd, sh = p.workdirs[len(p.workdirs)-1], p.shells[len(p.shells)-1]
+	}
+	ss.workdirs, ss.shells = []Expansion{wd}, [][]string{sh}
+}
+
+// declare adds an ARG or ENV's bindings, as BuildKit does: all pairs of
+// one ENV are expanded with the scope before it, each pair of an ARG with
+// the pairs before it too; an ENV always wins over an ARG of the same
+// name.
+func (s *BuildState) declare(ss *stageState, in *Instruction, global view) {
+	envBefore := view{sc: ss.scope, n: len(ss.scope.vars), closed: ss.closed}
+	for _, d := range s.declarations(in) {
+		if in.Keyword == "ENV" {
+			sv := ScopeVar{Name: d.name, Kind: EnvVar, Origin: Declared, Decl: d.decl}
+			ss.scope.add(s.valued(sv, envBefore, d.raw))
+			continue
+		}
+		before := view{sc: ss.scope, n: len(ss.scope.vars), closed: ss.closed}
+		if cur, ok := before.find(d.name); ok && cur.Kind == EnvVar {
+			continue
+		}
+		ss.scope.add(s.argBinding(d, before, &global))
+	}
+}
+
+// workdir is the directory a WORKDIR at position k makes current.
+func (s *BuildState) workdir(ss *stageState, k int, in *Instruction) Expansion {
+	cur := ss.workdirs[len(ss.workdirs)-1]
+	if len(in.Args) == 0 {
+		return cur
+	}
+	x := InstState{s: s, in: in, idx: -1, st: ss, pos: k}
+	e := x.Expand(x.rawWord(in.Args[0]))
+	if e.Truncated {
+		return e
+	}
+	if path.IsAbs(e.Text) {
+		return Expansion{Text: path.Clean(e.Text), Known: e.Known}
+	}
+	return Expansion{Text: path.Join(cur.Text, e.Text), Known: e.Known && cur.Known && !cur.Truncated}
+}
+
+// shellOf is a SHELL instruction's command (exec form only, as BuildKit
+// requires).
+func shellOf(in *Instruction) []string {
+	out := make([]string, 0, len(in.Args))
+	for _, a := range in.Args {
+		out = append(out, a.Value)
+	}
+	return out
+}
+
+// root is the first stage of the FROM chain: the one built on an image.
+func (ss *stageState) root() *stageState {
+	for ss.parent != nil {
+		ss = ss.parent
+	}
+	return ss
+}
+
+// position is in's index in the stage's instructions, or 0.
+func (ss *stageState) position(in *Instruction) int {
+	list := ss.stage.Instructions
+	lo, hi := 0, len(list)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if list[m].Span.Start < in.Span.Start {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(list) && list[lo] == in {
+		return lo
+	}
+	return 0
+}
+
+// globalView is the whole global scope: what every FROM line sees.
+func (s *BuildState) globalView() view {
+	return view{sc: s.global, n: len(s.global.vars), closed: true}
+}
+
+// isScratch reports whether an image reference is the empty image.
+func isScratch(ref string) bool { return strings.EqualFold(strings.TrimSpace(ref), "scratch") }

@@ -1,0 +1,266 @@
+package dockerfile
+
+// The build state: what each instruction means once BuildKit has expanded
+// it, computed from one document version and one set of build options.
+//
+// It holds, per instruction, the variables in scope (global ARGs, a
+// stage's ARG re-declarations taking the global value, defaults,
+// --build-arg values, BuildKit's automatic platform ARGs, the predefined
+// proxy ARGs, ENV inherited from a parent stage) with known or unknown
+// values; the words and flag values after expansion with BuildKit's own
+// shell.Lex and the document's escape character; the effective USER and
+// the home it implies; the absolute WORKDIR; the SHELL in force; the
+// target platform; and what a COPY/ADD or RUN reads (context sources
+// with --exclude, --from resolved, --mount binds and caches).
+//
+// Readers: the cache engine (package cache), the size hints (package
+// sizes), and the rules, fixes and editing features. Usage:
+//
+//	st := doc.State(dockerfile.Options{BuildArgs: args})
+//	at := st.Of(inst)              // one instruction's view
+//	at.Expand("$HOME/.cache")      // Expansion{Text, Known, Truncated}
+//	at.Flag("chown")               // every --chown value, expanded
+//	at.Copy().Context              // COPY/ADD sources from the build context
+//	at.Mounts()                    // RUN --mount, parsed and expanded
+//	at.User().Home                 // "" when it cannot be known: refuse
+//	at.Workdir(), at.Shell(), at.Lookup("PATH")
+//
+// Nothing here guesses: a value that depends on something a build could
+// set differently (an unknown --build-arg, the base image's ENV, an
+// automatic ARG without a target platform) is Known=false, with the
+// unknown parts left as written ("/opt/venv/bin:$PATH"). Expansions are
+// bounded (MaxExpandedWord, MaxExpandedTotal): a result over the budget is
+// never built, it is reported as Truncated.
+//
+// The state is computed lazily and once per document version and options
+// (Document.State keeps the last one; Forget drops it); each stage's scope
+// is built the first time one of its instructions is asked about, and an
+// instruction's words when they are first asked for. A BuildState is safe
+// for concurrent use.
+
+import (
+	"maps"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	bkshell "github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+// The expansion budget: no expanded word is longer than MaxExpandedWord
+// bytes and one document's state materialises at most MaxExpandedTotal
+// bytes of expansions; beyond that, values are cut (Expansion.Truncated)
+// and unknown.
+const (
+	MaxExpandedWord  = 64 << 10
+	MaxExpandedTotal = 1 << 20
+)
+
+// Options are the build settings that change what instructions mean.
+type Options struct {
+	// BuildArgs are the --build-arg values of the build: a declared ARG
+	// takes its value from here, else from its default.
+	BuildArgs map[string]string
+	// TargetPlatform is the platform built for, e.g. "linux/arm64"; "" when
+	// unknown (then TARGETPLATFORM and the like are unknown).
+	TargetPlatform string
+}
+
+func (o Options) equal(p Options) bool {
+	return o.TargetPlatform == p.TargetPlatform && maps.Equal(o.BuildArgs, p.BuildArgs)
+}
+
+// Expansion is a word after BuildKit's variable expansion.
+type Expansion struct {
+	// Text is the expanded word. When Known is false, the parts that
+	// depend on unknown values are left as written ("$PATH"); when
+	// Truncated, it is "".
+	Text string
+	// Known: every variable the word reads has a known value, so Text is
+	// what BuildKit would produce.
+	Known bool
+	// Truncated: the expansion went over the budget and was not built.
+	Truncated bool
+}
+
+// BuildState is the meaning of a document's instructions for one set of
+// build options. Get it with Document.State.
+type BuildState struct {
+	doc      *Document
+	opts     Options
+	global   *scope
+	globalAt []int32 // bindings seen by each instruction before the first FROM
+
+	stageOnce []sync.Once
+	stages    []*stageState
+	facts     []atomic.Pointer[instFacts] // by index in doc.Instructions
+
+	used atomic.Int64 // bytes of expansions materialised
+	cut  atomic.Bool
+}
+
+// State returns the build state of the document for opts, computed on
+// first use and kept for the last options asked.
+func (d *Document) State(opts Options) *BuildState {
+	if s := d.state.Load(); s != nil && s.opts.equal(opts) {
+		return s
+	}
+	s := newBuildState(d, opts)
+	d.state.Store(s)
+	return s
+}
+
+// NewState computes a build state that the document does not keep: for a
+// what-if beside the state in use (the previous build's arguments, say),
+// which State would otherwise replace.
+func NewState(d *Document, opts Options) *BuildState { return newBuildState(d, opts) }
+
+func newBuildState(d *Document, opts Options) *BuildState {
+	opts.BuildArgs = maps.Clone(opts.BuildArgs)
+	s := &BuildState{
+		doc: d, opts: opts,
+		stageOnce: make([]sync.Once, len(d.Stages)),
+		stages:    make([]*stageState, len(d.Stages)),
+		facts:     make([]atomic.Pointer[instFacts], len(d.Instructions)),
+	}
+	s.global = s.globalScope()
+	return s
+}
+
+// Document is the document the state describes.
+func (s *BuildState) Document() *Document { return s.doc }
+
+// Options are the build options the state was computed for.
+func (s *BuildState) Options() Options { return s.opts }
+
+// Escape is the document's escape character.
+func (s *BuildState) Escape() rune { return s.doc.Escape }
+
+// TargetPlatform is the platform the build is for ("" when unknown).
+func (s *BuildState) TargetPlatform() string { return s.opts.TargetPlatform }
+
+// Truncated reports whether an expansion computed so far went over the
+// budget and was cut.
+func (s *BuildState) Truncated() bool { return s.cut.Load() }
+
+// StageParent is the earlier stage st is built FROM (its FROM line
+// expanded), or nil when it is built on an image.
+func (s *BuildState) StageParent(st *Stage) *Stage {
+	if p := s.stage(st.Index).parent; p != nil {
+		return p.stage
+	}
+	return nil
+}
+
+// StageImage is the image st's FROM chain starts from, after expansion,
+// and the stage whose FROM names it.
+func (s *BuildState) StageImage(st *Stage) (Expansion, *Stage) {
+	root := s.stage(st.Index).root()
+	return root.base, root.stage
+}
+
+// Expand expands raw as BuildKit would in instruction in.
+func (s *BuildState) Expand(in *Instruction, raw string) Expansion { return s.Of(in).Expand(raw) }
+
+// Of is the view of one instruction of the document (which must belong to
+// it: the instructions of another version are not found, and get an
+// empty scope).
+func (s *BuildState) Of(in *Instruction) InstState {
+	x := InstState{s: s, in: in, idx: s.indexOf(in)}
+	if in.Stage >= 0 && in.Stage < len(s.doc.Stages) && in.Keyword != "FROM" {
+		x.st = s.stage(in.Stage)
+		x.pos = x.st.position(in)
+	}
+	return x
+}
+
+// indexOf is in's index in the document's instructions, or -1.
+func (s *BuildState) indexOf(in *Instruction) int {
+	list := s.doc.Instructions
+	i := sort.Search(len(list), func(i int) bool { return list[i].Span.Start >= in.Span.Start })
+	if i < len(list) && list[i] == in {
+		return i
+	}
+	return -1
+}
+
+// expand runs BuildKit's lexer over raw with the variables of v. A word
+// reading an unknown variable is expanded a second time with the unknown
+// ones left as written, so that a reader still sees them.
+func (s *BuildState) expand(v view, raw string) Expansion {
+	if !needsLex(raw, s.doc.Escape) {
+		return Expansion{Text: raw, Known: true}
+	}
+	g := &getter{v: v, budget: MaxExpandedWord}
+	lex := bkshell.NewLex(s.doc.Escape)
+	out, _, err := lex.ProcessWord(raw, g)
+	switch {
+	case g.cut || len(out) > MaxExpandedWord:
+		return s.truncated()
+	case err != nil:
+		return Expansion{Text: raw}
+	case g.unknown:
+		g = &getter{v: v, budget: MaxExpandedWord}
+		lex = bkshell.NewLex(s.doc.Escape)
+		lex.SkipUnsetEnv = true
+		if out, _, err = lex.ProcessWord(raw, g); err != nil || g.cut || len(out) > MaxExpandedWord {
+			out = raw
+		}
+		return s.keep(out, false)
+	}
+	return s.keep(out, true)
+}
+
+// keep charges an expansion to the document's budget.
+func (s *BuildState) keep(text string, known bool) Expansion {
+	if s.used.Add(int64(len(text))) > MaxExpandedTotal {
+		return s.truncated()
+	}
+	return Expansion{Text: text, Known: known}
+}
+
+func (s *BuildState) truncated() Expansion {
+	s.cut.Store(true)
+	return Expansion{Truncated: true}
+}
+
+// needsLex: raw has something the lexer would change (a variable, a
+// quote or the escape character).
+func needsLex(raw string, escape rune) bool {
+	return strings.ContainsAny(raw, "$'\"") || strings.ContainsRune(raw, escape)
+}
+
+// getter is BuildKit's EnvGetter over a scope view, counting what it
+// hands out against the word's budget.
+type getter struct {
+	v       view
+	budget  int
+	unknown bool // read a variable whose value is unknown (answered "unset")
+	cut     bool // read a truncated value, or went over the budget
+}
+
+func (g *getter) Get(name string) (string, bool) {
+	sv, ok := g.v.find(name)
+	switch {
+	case !ok && g.v.closed:
+		return "", false // no image ENV can set it: unset
+	case !ok || !sv.Known:
+		g.unknown = true
+		g.cut = g.cut || (ok && sv.Truncated)
+		return "", false
+	case len(sv.Value) > g.budget:
+		g.cut = true
+		return "", true
+	}
+	g.budget -= len(sv.Value)
+	return sv.Value, true
+}
+
+func (g *getter) Keys() []string {
+	var out []string
+	for _, sv := range g.v.list() {
+		out = append(out, sv.Name)
+	}
+	return out
+}

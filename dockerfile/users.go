@@ -1,0 +1,434 @@
+package dockerfile
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/distribution/reference"
+
+	"github.com/dockerfile-ls/dockerfile-ls/shell"
+)
+
+// User is the user an instruction runs as, and what is known of it.
+type User struct {
+	// Name is the user part of USER after expansion ("root" without
+	// USER); it may be a number.
+	Name string
+	// Group is the group part after ':' ("" when none is written).
+	Group string
+	// UID and GID are the numeric ids when known: written as numbers,
+	// created with -u/-g in an earlier RUN, or a base image's user.
+	UID, GID string
+	// Home is the home directory: ENV HOME, else the user's as created in
+	// an earlier RUN, else a well-known user's of the base image, /root
+	// for root; "" when it cannot be known (fixes should then refuse).
+	Home string
+	Root bool // runs as root (no USER, "root" or "0")
+	// Known is false when the USER value depends on an unknown variable.
+	Known bool
+	Inst  *Instruction // the USER instruction in force; nil when none
+}
+
+func rootUser() User {
+	return User{Name: "root", UID: "0", GID: "0", Home: "/root", Root: true, Known: true}
+}
+
+// User is the user the instruction runs as. For a USER instruction, the
+// user it sets.
+func (x InstState) User() User {
+	if x.st == nil {
+		return rootUser()
+	}
+	u := x.st.userTable(x.s).at(x.pos)
+	if home, ok := x.Lookup("HOME"); ok && home.Kind == EnvVar {
+		u.Home = ""
+		if home.Known {
+			u.Home = home.Value
+		}
+	}
+	return u
+}
+
+// userTable is a stage's users: the accounts its RUNs create and the user
+// in force at each instruction, built when first asked.
+type userTable struct {
+	users  []User
+	byPos  []int32 // by position in the stage: index in users
+	known  accounts
+	endIdx int
+}
+
+func (t *userTable) at(pos int) User { return t.users[t.byPos[pos]] }
+
+func (ss *stageState) userTable(s *BuildState) *userTable {
+	ss.usersOnce.Do(func() { ss.users = s.buildUsers(ss) })
+	return ss.users
+}
+
+// accounts are the users and groups created by earlier RUNs.
+type accounts struct {
+	users  map[string]account // by name
+	groups map[string]string  // group name → gid ("" when not given)
+}
+
+type account struct{ uid, gid, home string }
+
+func (a accounts) clone() accounts {
+	c := accounts{users: map[string]account{}, groups: map[string]string{}}
+	for k, v := range a.users {
+		c.users[k] = v
+	}
+	for k, v := range a.groups {
+		c.groups[k] = v
+	}
+	return c
+}
+
+func (s *BuildState) buildUsers(ss *stageState) *userTable {
+	t := &userTable{byPos: make([]int32, len(ss.stage.Instructions))}
+	cur := rootUser()
+	t.known = accounts{users: map[string]account{}, groups: map[string]string{}}
+	if p := ss.parent; p != nil {
+		pt := p.userTable(s)
+		cur, t.known = pt.users[pt.endIdx], pt.known.clone()
+	}
+	t.users = append(t.users, cur)
+	image := baseRepo(ss.root().base)
+	for k, in := range ss.stage.Instructions {
+		x := InstState{s: s, in: in, idx: -1, st: ss, pos: k}
+		switch in.Keyword {
+		case "RUN":
+			t.known.learn(x)
+		case "USER":
+			t.users = append(t.users, t.known.resolve(x, image))
+		}
+		t.byPos[k] = int32(len(t.users) - 1)
+	}
+	t.endIdx = len(t.users) - 1
+	return t
+}
+
+// resolve is the user a USER instruction sets.
+func (a accounts) resolve(x InstState, image string) User {
+	args := x.Args()
+	if len(args) == 0 {
+		return rootUser()
+	}
+	v := args[0]
+	name, group, _ := strings.Cut(v.Text, ":")
+	u := User{Name: name, Group: group, Known: v.Known, Inst: x.in}
+	if !v.Known {
+		return u
+	}
+	acct, found := a.users[name]
+	if isNumber(name) {
+		u.UID = name
+		acct, found = a.byUID(name)
+	}
+	switch {
+	case name == "root" || name == "0":
+		u.Root, u.UID, u.GID, u.Home = true, "0", "0", "/root"
+	case found:
+		u.UID, u.GID, u.Home = acct.uid, acct.gid, acct.home
+	default:
+		if w, ok := wellKnownUser(image, name); ok {
+			u.UID, u.GID, u.Home = w.UID, w.GID, w.Home
+		}
+	}
+	switch {
+	case isNumber(group):
+		u.GID = group
+	case group != "":
+		u.GID = a.groups[group]
+	}
+	return u
+}
+
+func (a accounts) byUID(uid string) (account, bool) {
+	for _, acct := range a.users {
+		if acct.uid == uid {
+			return acct, true
+		}
+	}
+	return account{}, false
+}
+
+// learn records the users and groups a RUN creates.
+func (a accounts) learn(x InstState) {
+	script := x.s.doc.Script(x.in)
+	if script == nil {
+		return
+	}
+	for _, c := range script.Commands {
+		words := make([]string, 0, len(c.Args))
+		for _, w := range c.Args[1:] {
+			words = append(words, x.shellWord(w))
+		}
+		switch c.Name() {
+		case "useradd":
+			a.useradd(getopt(words, useraddValued))
+		case "adduser":
+			a.adduser(getopt(words, adduserValued))
+		case "addgroup", "groupadd":
+			a.addgroup(getopt(words, groupValued))
+		}
+	}
+}
+
+// shellWord is a shell word's value, with variables the RUN's
+// environment gives (its ARGs and ENVs) expanded; "" when unknown.
+func (x InstState) shellWord(w shell.Word) string {
+	if !w.Dynamic {
+		return w.Value
+	}
+	if e := x.Expand(w.Raw); e.Known {
+		return e.Text
+	}
+	return ""
+}
+
+// The options that take a value, short and long, of the account tools
+// (shadow's useradd and groupadd, Debian's adduser and addgroup, BusyBox's).
+var (
+	useraddValued = optionSet("-b -c -d -e -f -g -G -k -K -p -s -u -R -P -Z --base-dir --comment --home-dir --expiredate --inactive --gid --groups --skel --key --password --shell --uid --root --prefix --selinux-user")
+	adduserValued = optionSet("-h -g -s -G -u -k --home --shell --uid --firstuid --lastuid --gecos --comment --ingroup --gid --conf --firstgid --lastgid")
+	groupValued   = optionSet("-g -K -p -R -P --gid --key --password --root --prefix --conf --firstgid --lastgid")
+)
+
+func optionSet(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, o := range strings.Fields(s) {
+		out[o] = true
+	}
+	return out
+}
+
+// options are a command's options (by their spelling, "-u" or "--uid";
+// "" for one without value) and its operands.
+type options struct {
+	opts     map[string]string
+	operands []string
+	long     bool // some option is long (--name): Debian's adduser/addgroup
+}
+
+func (o options) get(names ...string) (string, bool) {
+	for _, n := range names {
+		if v, ok := o.opts[n]; ok {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// getopt reads words as getopt_long does: short options may be grouped
+// ("-ms /bin/bash") and take their value attached or from the next word,
+// long ones as "--name=value" or "--name value"; "--" ends the options.
+func getopt(words []string, valued map[string]bool) options {
+	o := options{opts: map[string]string{}}
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		switch {
+		case w == "--":
+			o.operands = append(o.operands, words[i+1:]...)
+			return o
+		case strings.HasPrefix(w, "--"):
+			o.long = true
+			name, val, has := strings.Cut(w, "=")
+			if !has && valued[name] && i+1 < len(words) {
+				i++
+				val = words[i]
+			}
+			o.opts[name] = val
+		case strings.HasPrefix(w, "-") && len(w) > 1:
+			i = o.shortGroup(words, i, valued)
+		default:
+			o.operands = append(o.operands, w)
+		}
+	}
+	return o
+}
+
+// shortGroup reads the short options of words[i]; it returns the index of
+// the last word it used.
+func (o options) shortGroup(words []string, i int, valued map[string]bool) int {
+	w := words[i]
+	for j := 1; j < len(w); j++ {
+		name := "-" + w[j:j+1]
+		if !valued[name] {
+			o.opts[name] = ""
+			continue
+		}
+		switch {
+		case j+1 < len(w):
+			o.opts[name] = w[j+1:]
+		case i+1 < len(words):
+			i++
+			o.opts[name] = words[i]
+		}
+		break
+	}
+	return i
+}
+
+func (a accounts) useradd(o options) {
+	if len(o.operands) == 0 {
+		return
+	}
+	name := o.operands[len(o.operands)-1]
+	acct := account{}
+	acct.uid, _ = o.get("-u", "--uid")
+	if g, ok := o.get("-g", "--gid"); ok {
+		acct.gid = a.gidOf(g)
+	}
+	base, ok := o.get("-b", "--base-dir")
+	if !ok {
+		base = "/home"
+	}
+	acct.home = path.Join(base, name)
+	if d, ok := o.get("-d", "--home-dir"); ok {
+		acct.home = d
+	}
+	a.add(name, acct)
+}
+
+// adduser: Debian's (long options; `adduser USER GROUP` adds to a group;
+// a --system user without --home has no home to count on) or BusyBox's
+// (`adduser [-h DIR] [-u UID] [-G GROUP] USER [GROUP]`).
+func (a accounts) adduser(o options) {
+	if len(o.operands) == 0 || (o.long && len(o.operands) > 1) {
+		return
+	}
+	name := o.operands[0]
+	acct := account{home: path.Join("/home", name)}
+	acct.uid, _ = o.get("-u", "--uid")
+	if g, ok := o.get("--gid", "--ingroup", "-G"); ok {
+		acct.gid = a.gidOf(g)
+	} else if len(o.operands) > 1 {
+		acct.gid = a.gidOf(o.operands[1])
+	}
+	_, system := o.get("--system")
+	if h, ok := o.get("-h", "--home"); ok {
+		acct.home = h
+	} else if system {
+		acct.home = ""
+	}
+	a.add(name, acct)
+}
+
+func (a accounts) addgroup(o options) {
+	if len(o.operands) != 1 {
+		return // none, or `addgroup USER GROUP`: an existing user joins a group
+	}
+	gid, _ := o.get("-g", "--gid")
+	if !isNumber(gid) {
+		gid = ""
+	}
+	a.groups[o.operands[0]] = gid
+}
+
+// add records an account; a value that is not a plain path or number
+// (an unknown variable) is left unknown.
+func (a accounts) add(name string, acct account) {
+	if name == "" || strings.HasPrefix(name, "-") {
+		return
+	}
+	if !isNumber(acct.uid) {
+		acct.uid = ""
+	}
+	if !path.IsAbs(acct.home) {
+		acct.home = ""
+	}
+	acct.home = cleanOrEmpty(acct.home)
+	a.users[name] = acct
+}
+
+func (a accounts) gidOf(group string) string {
+	if isNumber(group) {
+		return group
+	}
+	return a.groups[group]
+}
+
+func cleanOrEmpty(p string) string {
+	if p == "" {
+		return ""
+	}
+	return path.Clean(p)
+}
+
+func isNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// baseRepo is the familiar repository name of an image reference
+// ("node", "gcr.io/distroless/nodejs22-debian12"), "" when unknown.
+func baseRepo(ref Expansion) string {
+	if !ref.Known {
+		return ""
+	}
+	named, err := reference.ParseNormalizedNamed(ref.Text)
+	if err != nil {
+		return ""
+	}
+	return reference.FamiliarName(named)
+}
+
+// WellKnownUser is a user an official base image creates.
+type WellKnownUser struct {
+	Name string `json:"name"`
+	UID  string `json:"uid"`
+	GID  string `json:"gid"`
+	Home string `json:"home"`
+}
+
+//go:embed users.json
+var usersJSON []byte
+
+var loadUsers = sync.OnceValue(func() []struct {
+	Repo  string          `json:"repo"`
+	Users []WellKnownUser `json:"users"`
+} {
+	var table struct {
+		About  string `json:"about"`
+		Images []struct {
+			Repo  string          `json:"repo"`
+			Users []WellKnownUser `json:"users"`
+		} `json:"images"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(usersJSON))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&table); err != nil {
+		panic("dockerfile: users.json: " + err.Error())
+	}
+	return table.Images
+})
+
+// wellKnownUser finds a user (by name or uid) that the image repo creates.
+func wellKnownUser(repo, user string) (WellKnownUser, bool) {
+	if repo == "" {
+		return WellKnownUser{}, false
+	}
+	for _, img := range loadUsers() {
+		if img.Repo != repo && !(strings.HasSuffix(img.Repo, "/") && strings.HasPrefix(repo, img.Repo)) {
+			continue
+		}
+		for _, u := range img.Users {
+			if u.Name == user || u.UID == user {
+				return u, true
+			}
+		}
+	}
+	return WellKnownUser{}, false
+}

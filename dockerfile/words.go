@@ -1,0 +1,376 @@
+package dockerfile
+
+import (
+	"encoding/csv"
+	"strconv"
+	"strings"
+)
+
+// InstState is one instruction seen through the build state: its scope,
+// its words and flags after expansion, and what it reads. Get it with
+// BuildState.Of; it is a small value, cheap to copy.
+type InstState struct {
+	s   *BuildState
+	in  *Instruction
+	idx int         // index in the document's instructions; -1 when not found
+	st  *stageState // nil: the global scope (instructions before the first FROM, FROM lines)
+	pos int         // index in st.stage.Instructions
+}
+
+// Instruction is the instruction this view is of.
+func (x InstState) Instruction() *Instruction { return x.in }
+
+// view is the scope the instruction expands its words in.
+func (x InstState) view() view {
+	if x.st == nil {
+		n := len(x.s.global.vars)
+		if x.in.Stage < 0 && x.idx >= 0 && x.idx < len(x.s.globalAt) {
+			n = int(x.s.globalAt[x.idx])
+		}
+		return view{sc: x.s.global, n: n, closed: true}
+	}
+	return view{sc: x.st.scope, n: int(x.st.at[x.pos].vars), closed: x.st.closed}
+}
+
+// Lookup is the variable name in scope at the instruction (before it: an
+// ENV does not see its own values), if it has a value.
+func (x InstState) Lookup(name string) (ScopeVar, bool) {
+	if sv, ok := x.view().find(name); ok {
+		return *sv, true
+	}
+	return ScopeVar{}, false
+}
+
+// Vars are the variables in scope at the instruction, in the order they
+// were first declared, each with the binding in force.
+func (x InstState) Vars() []ScopeVar { return x.view().list() }
+
+// Expand expands raw (a word as written, quotes and escapes included) as
+// BuildKit would in this instruction.
+func (x InstState) Expand(raw string) Expansion { return x.s.expand(x.view(), raw) }
+
+// instFacts are an instruction's words after expansion, built once per
+// state when first asked.
+type instFacts struct {
+	args   []Expansion
+	flags  []flagValue
+	copy   CopyReads
+	mounts []Mount
+}
+
+type flagValue struct {
+	name  string
+	value Expansion
+}
+
+func (x InstState) facts() *instFacts {
+	if x.idx < 0 {
+		return x.computeFacts()
+	}
+	if f := x.s.facts[x.idx].Load(); f != nil {
+		return f
+	}
+	f := x.computeFacts()
+	if !x.s.facts[x.idx].CompareAndSwap(nil, f) {
+		return x.s.facts[x.idx].Load()
+	}
+	return f
+}
+
+func (x InstState) computeFacts() *instFacts {
+	f := &instFacts{}
+	for i, w := range x.in.Args {
+		if expandsArgs[x.in.Keyword] && (x.in.Keyword != "FROM" || i == 0) {
+			f.args = append(f.args, x.Expand(x.rawWord(w)))
+		} else {
+			f.args = append(f.args, Expansion{Text: w.Value, Known: true})
+		}
+	}
+	for _, fl := range x.in.Flags {
+		v := Expansion{Text: fl.Value, Known: true}
+		if expandsFlag[x.in.Keyword+" "+fl.Name] {
+			v = x.Expand(fl.Value)
+		}
+		f.flags = append(f.flags, flagValue{name: fl.Name, value: v})
+	}
+	switch x.in.Keyword {
+	case "COPY", "ADD":
+		f.copy = x.copyReads(f)
+	case "RUN":
+		for _, fl := range x.in.Flags {
+			if fl.Name == "mount" {
+				f.mounts = append(f.mounts, x.mount(fl.Value))
+			}
+		}
+	}
+	return f
+}
+
+// expandsArgs are the instructions whose words BuildKit expands (FROM:
+// its image only). RUN, CMD, ENTRYPOINT, SHELL and HEALTHCHECK run as
+// written: the shell expands them, if any.
+var expandsArgs = map[string]bool{
+	"ADD": true, "ARG": true, "COPY": true, "ENV": true, "EXPOSE": true, "FROM": true,
+	"LABEL": true, "STOPSIGNAL": true, "USER": true, "VOLUME": true, "WORKDIR": true,
+}
+
+// expandsFlag are the flags BuildKit expands ("KEYWORD name"). COPY
+// --from and --exclude are taken as written; RUN --mount is expanded
+// field by field (see Mounts).
+var expandsFlag = map[string]bool{
+	"COPY chown": true, "COPY chmod": true,
+	"ADD chown": true, "ADD chmod": true, "ADD checksum": true,
+	"FROM platform": true,
+}
+
+// rawWord is a word as written in the file, quotes kept, for BuildKit's
+// lexer; the model's unquoted value when the word spans lines or is an
+// element of an exec-form array.
+func (x InstState) rawWord(w Word) string {
+	if x.in.JSONForm || w.Span.End > len(x.s.doc.Text) {
+		return w.Value
+	}
+	raw := x.s.doc.Slice(w.Span)
+	if strings.ContainsAny(raw, "\r\n") {
+		return w.Value
+	}
+	return raw
+}
+
+// Args are the instruction's words after expansion (for the instructions
+// BuildKit expands; the others' words as written).
+func (x InstState) Args() []Expansion { return x.facts().args }
+
+// Flag is the value of every --name flag of the instruction, in order,
+// expanded when BuildKit expands that flag (--chown, --chmod, --checksum,
+// FROM --platform); a flag without a value gives "". nil when the flag is
+// not given.
+func (x InstState) Flag(name string) []Expansion {
+	var out []Expansion
+	for _, f := range x.facts().flags {
+		if f.name == name {
+			out = append(out, f.value)
+		}
+	}
+	return out
+}
+
+// FlagBool reports whether a boolean flag such as --link is on: given
+// bare, or with a value BuildKit reads as true.
+func (x InstState) FlagBool(name string) bool { return flagOn(x.facts().flags, name) }
+
+// flagOn: the last --name flag is bare or true.
+func flagOn(flags []flagValue, name string) bool {
+	on := false
+	for _, f := range flags {
+		if f.name == name {
+			b, err := strconv.ParseBool(f.value.Text)
+			on = f.value.Text == "" || (err == nil && b)
+		}
+	}
+	return on
+}
+
+// Ref is a stage or image an instruction reads from (COPY --from, RUN
+// --mount from=).
+type Ref struct {
+	Name  string // as BuildKit takes it; "" when none is given
+	Stage *Stage // the stage it names; nil for an image (or when Name is "")
+}
+
+// Image reports whether the reference names an image, not a stage.
+func (r Ref) Image() bool { return r.Name != "" && r.Stage == nil }
+
+// ref resolves a stage reference as BuildKit does: a number is a stage
+// index, a name a stage's name (any stage of the file), else an image.
+func (x InstState) ref(name string) Ref {
+	if name == "" {
+		return Ref{}
+	}
+	return Ref{Name: name, Stage: x.s.doc.StageRef(name, len(x.s.doc.Stages))}
+}
+
+// CopyReads is what a COPY or ADD reads.
+type CopyReads struct {
+	From Ref // --from (taken as written: BuildKit does not expand it)
+	// Sources are all the sources after expansion: context paths, URLs,
+	// git addresses and heredoc names ("<<EOF").
+	Sources []Expansion
+	// Context are the sources read from the build context: none with
+	// --from; no URL, git address or heredoc.
+	Context []string
+	// Unknown: a context source depends on an unknown value; its text
+	// keeps the variable as written, so it may select anything.
+	Unknown bool
+	// Exclude are the --exclude patterns, as BuildKit takes them (not
+	// expanded), matched with moby/patternmatcher relative to each source.
+	Exclude []string
+	Dest    Expansion
+	Link    bool // --link
+}
+
+// Copy is what a COPY or ADD reads; the zero value for other
+// instructions.
+func (x InstState) Copy() CopyReads { return x.facts().copy }
+
+func (x InstState) copyReads(f *instFacts) CopyReads {
+	var r CopyReads
+	if len(f.args) == 0 {
+		return r
+	}
+	r.Sources, r.Dest = f.args[:len(f.args)-1], f.args[len(f.args)-1]
+	for _, fl := range f.flags {
+		switch fl.name {
+		case "from":
+			r.From = x.ref(fl.value.Text)
+		case "exclude":
+			r.Exclude = append(r.Exclude, fl.value.Text)
+		}
+	}
+	r.Link = flagOn(f.flags, "link")
+	if r.From.Name != "" {
+		return r
+	}
+	for _, s := range r.Sources {
+		if s.Truncated || !IsContextSource(s.Text) {
+			r.Unknown = r.Unknown || s.Truncated
+			continue
+		}
+		r.Context = append(r.Context, s.Text)
+		r.Unknown = r.Unknown || !s.Known
+	}
+	return r
+}
+
+// IsContextSource reports whether a COPY/ADD source (after expansion) is
+// read from the build context: not a heredoc, a URL or a git address.
+func IsContextSource(src string) bool {
+	return !strings.HasPrefix(src, "<<") && !strings.Contains(src, "://") && !strings.HasPrefix(src, "git@")
+}
+
+// Mount is one RUN --mount, parsed as BuildKit parses it.
+type Mount struct {
+	Type   string // bind (the default), cache, tmpfs, secret or ssh
+	From   Ref    // from=: a stage or an image; zero: the build context (bind) or a new cache
+	Source string // source= or src=
+	Target string // target=, dst= or destination=
+	// Options are every key=value after expansion, keys in lower case, a
+	// bare key (rw, ro, required) as "true"; "type" is always set.
+	Options map[string]string
+	Known   bool // every value is known
+}
+
+// Mounts are the RUN's --mount flags, parsed and expanded; nil for other
+// instructions.
+func (x InstState) Mounts() []Mount { return x.facts().mounts }
+
+func (x InstState) mount(value string) Mount {
+	m := ParseMount(value)
+	m.Known = true
+	for k, v := range m.Options {
+		e := x.Expand(v)
+		m.Options[k] = e.Text
+		m.Known = m.Known && e.Known
+	}
+	m.fill()
+	m.From = x.ref(m.From.Name)
+	return m
+}
+
+// ParseMount reads a --mount value as written ("type=cache,target=/x"),
+// with no expansion and no stage resolution (From.Stage is nil).
+func ParseMount(value string) Mount {
+	m := Mount{Options: map[string]string{"type": "bind"}, Known: true}
+	for _, field := range mountFields(value) {
+		k, v, ok := strings.Cut(strings.TrimSpace(field), "=")
+		if !ok {
+			v = "true"
+		}
+		m.Options[strings.ToLower(k)] = v
+	}
+	m.fill()
+	return m
+}
+
+// mountFields splits a --mount value as CSV, as BuildKit does (quotes
+// group commas); a value CSV cannot read is split on its commas.
+func mountFields(value string) []string {
+	r := csv.NewReader(strings.NewReader(value))
+	r.LazyQuotes = true
+	fields, err := r.Read()
+	if err != nil {
+		return strings.Split(value, ",")
+	}
+	return fields
+}
+
+// fill sets the named fields from Options.
+func (m *Mount) fill() {
+	m.Type = strings.ToLower(m.Options["type"])
+	m.From = Ref{Name: m.Options["from"]}
+	m.Source = firstOf(m.Options, "source", "src")
+	m.Target = firstOf(m.Options, "target", "dst", "destination")
+}
+
+func firstOf(opts map[string]string, keys ...string) string {
+	for _, k := range keys {
+		if v := opts[k]; v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// Workdir is the absolute working directory of the instruction (for a
+// WORKDIR, the one it sets); "/" unless a WORKDIR says otherwise. Known
+// is false when it depends on an unknown value.
+func (x InstState) Workdir() Expansion {
+	if x.st == nil {
+		return Expansion{Text: "/", Known: true}
+	}
+	return x.st.workdirs[x.st.at[x.pos].workdir]
+}
+
+// DefaultShell is the SHELL of a stage that declares none.
+var DefaultShell = []string{"/bin/sh", "-c"}
+
+// Shell is the SHELL in force for the instruction (inherited from the
+// stage it is built FROM), and whether the file declared it; otherwise
+// DefaultShell.
+func (x InstState) Shell() (cmd []string, declared bool) {
+	if x.st == nil {
+		return DefaultShell, false
+	}
+	if sh := x.st.shells[x.st.at[x.pos].shell]; sh != nil {
+		return sh, true
+	}
+	return DefaultShell, false
+}
+
+// Platform is the platform the instruction's stage is built for: its
+// FROM --platform (expanded) when given, else the target platform; ""
+// when unknown.
+func (x InstState) Platform() string {
+	if x.in.Stage < 0 || x.in.Stage >= len(x.s.doc.Stages) {
+		return x.s.opts.TargetPlatform
+	}
+	from := x.s.doc.Stages[x.in.Stage].From
+	if p := x.s.Of(from).Flag("platform"); len(p) > 0 {
+		if !p[len(p)-1].Known {
+			return ""
+		}
+		return p[len(p)-1].Text
+	}
+	return x.s.opts.TargetPlatform
+}
+
+// CommandText is the instruction's command as BuildKit reads it: keyword,
+// flags and arguments with continuation lines joined (escape character
+// and line breaks removed, comment lines dropped), heredoc bodies left
+// out.
+func (d *Document) CommandText(in *Instruction) string {
+	if in.KeywordSpan.Start >= in.ArgsSpan.End {
+		return d.Slice(Span{Start: in.KeywordSpan.Start, End: in.KeywordSpan.End})
+	}
+	return string(JoinLines(d, in.Line, in.KeywordSpan.Start, in.ArgsSpan.End).Text)
+}
