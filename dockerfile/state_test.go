@@ -114,6 +114,9 @@ func TestStateExpansionKeepsUnknownParts(t *testing.T) {
 	if args[0].Known || args[0].Text != "${SRC:-src}" || args[1].Text != "$NODEF/x" {
 		t.Errorf("unknown values must stay as written: %+v", args)
 	}
+	if r := at(t, d, Options{}, "COPY").Copy(); r.Context != nil || !slices.Equal(r.Unresolved, []string{"${SRC:-src}", "$NODEF/x"}) {
+		t.Errorf("unresolved sources: %+v", r)
+	}
 	d = Parse([]byte("FROM scratch\nCOPY ${SRC:-src} /app/\n"))
 	if a := at(t, d, Options{}, "COPY").Args()[0]; !a.Known || a.Text != "src" {
 		t.Errorf("on scratch nothing else sets SRC: %+v", a)
@@ -131,7 +134,7 @@ func TestStateWordsAndFlags(t *testing.T) {
 		t.Errorf("--chown: %+v", got)
 	}
 	r := cp.Copy()
-	if !slices.Equal(r.Context, []string{"src", "q w"}) || !slices.Equal(r.Exclude, []string{"*.md"}) || !r.Link || r.Unknown || r.Dest.Text != "/dst/" {
+	if !slices.Equal(r.Context, []string{"src", "q w"}) || !slices.Equal(r.Exclude, []string{"*.md"}) || !r.Link || r.Unresolved != nil || r.Dest.Text != "/dst/" {
 		t.Errorf("copy reads: %+v", r)
 	}
 	if wd := cp.Workdir(); wd.Text != "/app/sub/src" || !wd.Known {

@@ -196,12 +196,13 @@ type CopyReads struct {
 	// Sources are all the sources after expansion: context paths, URLs,
 	// git addresses and heredoc names ("<<EOF").
 	Sources []Expansion
-	// Context are the sources read from the build context: none with
-	// --from; no URL, git address or heredoc.
+	// Context are the sources read from the build context, when known:
+	// none with --from; no URL, git address or heredoc.
 	Context []string
-	// Unknown: a context source depends on an unknown value; its text
-	// keeps the variable as written, so it may select anything.
-	Unknown bool
+	// Unresolved are the context sources that depend on an unknown value,
+	// the unknown parts as written ("" for one cut by the budget): they
+	// may select anything.
+	Unresolved []string
 	// Exclude are the --exclude patterns, as BuildKit takes them (not
 	// expanded), matched with moby/patternmatcher relative to each source.
 	Exclude []string
@@ -232,12 +233,12 @@ func (x InstState) copyReads(f *instFacts) CopyReads {
 		return r
 	}
 	for _, s := range r.Sources {
-		if s.Truncated || !IsContextSource(s.Text) {
-			r.Unknown = r.Unknown || s.Truncated
-			continue
+		switch {
+		case !s.Known:
+			r.Unresolved = append(r.Unresolved, s.Text)
+		case IsContextSource(s.Text):
+			r.Context = append(r.Context, s.Text)
 		}
-		r.Context = append(r.Context, s.Text)
-		r.Unknown = r.Unknown || !s.Known
 	}
 	return r
 }
