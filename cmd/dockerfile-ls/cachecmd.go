@@ -16,12 +16,33 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
+const cacheUsage = `Usage: dockerfile-ls cache [flags] DOCKERFILE
+
+Predicts, without building, which steps of DOCKERFILE re-run after a change
+to files of the build context or to build args, from BuildKit's cache rules.
+Each step is CACHED, RE-RUN, DEPENDS (re-runs only if another stage's output
+changes, which cannot be known without building) or NOT BUILT (the target does
+not need its stage), with the reason.
+
+Flags:
+  --changed PATH        a path of the build context that changed (repeatable)
+  --build-arg NAME      a build arg whose value changed (repeatable)
+  --target STAGE        the stage to build (default: the project's, else the last)
+  --context DIR         the build context (default: from the project, Compose or
+                        bake file, else the Dockerfile's folder)
+  --format text|json    output format (default text)
+
+Exit status: 0 done, 2 usage or I/O error.
+`
+
 // repeated is a flag that may be given several times.
 type repeated []string
 
 func (r *repeated) String() string     { return strings.Join(*r, ",") }
 func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
 
+// jsonStep is one step in `cache --format json` (add fields, never change
+// or remove one). Stage is the stage's name, or its index when unnamed.
 type jsonStep struct {
 	Line        int    `json:"line"`
 	Stage       string `json:"stage"`
@@ -30,77 +51,111 @@ type jsonStep struct {
 	Reason      string `json:"reason"`
 }
 
+// cacheOptions is the cache command's command line.
+type cacheOptions struct {
+	dockerfile, target, format, contextDir string
+	changed, buildArgs                     repeated
+}
+
 // runCache prints, for each step, whether a change makes it re-run.
 func runCache(args []string, stdout, stderr io.Writer) int {
+	o, err := parseCacheArgs(args)
+	if err != nil {
+		return commandUsageError(stdout, stderr, "cache", cacheUsage, err)
+	}
+	doc, steps, err := o.predict()
+	if err != nil {
+		fmt.Fprintf(stderr, "dockerfile-ls cache: %v\n", err)
+		return 2
+	}
+	if o.format == "json" {
+		writeCacheJSON(stdout, doc, steps)
+	} else {
+		writeCacheText(stdout, doc, steps)
+	}
+	return 0
+}
+
+func parseCacheArgs(args []string) (*cacheOptions, error) {
+	o := &cacheOptions{}
 	fs := flag.NewFlagSet("cache", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var changed, buildArgs repeated
-	fs.Var(&changed, "changed", "a context path that changed (repeatable)")
-	fs.Var(&buildArgs, "build-arg", "a build arg whose value changed (repeatable)")
-	target := fs.String("target", "", "the stage to build (default: the project's, else the last)")
-	format := fs.String("format", "text", "text or json")
-	contextDir := fs.String("context", "", "the build context (default: the project's, else the Dockerfile's folder)")
-	// Flags may follow the path, as users type them.
-	var paths []string
-	for rest := args; len(rest) > 0; {
-		if err := fs.Parse(rest); err != nil {
-			return usageError(stderr, err)
-		}
-		rest = fs.Args()
-		if len(rest) > 0 {
-			paths, rest = append(paths, rest[0]), rest[1:]
-		}
+	fs.Var(&o.changed, "changed", "")
+	fs.Var(&o.buildArgs, "build-arg", "")
+	fs.StringVar(&o.target, "target", "", "")
+	fs.StringVar(&o.format, "format", "text", "")
+	fs.StringVar(&o.contextDir, "context", "", "")
+	paths, err := parseInterspersed(fs, args)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(paths) != 1:
+		return nil, fmt.Errorf("want one Dockerfile, got %d", len(paths))
+	case o.format != "text" && o.format != "json":
+		return nil, fmt.Errorf("unknown --format %q (text or json)", o.format)
 	}
-	if len(paths) != 1 || (*format != "text" && *format != "json") {
-		return usageError(stderr, fmt.Errorf("usage: dockerfile-ls cache PATH [--changed FILE]... [--build-arg NAME]... [--target STAGE] [--format text|json]"))
-	}
-	text, err := os.ReadFile(paths[0])
+	o.dockerfile = paths[0]
+	return o, nil
+}
+
+// predict reads the Dockerfile, its project's settings (.dockerfile-ls.yaml,
+// Compose, bake: the context, target and build args the flags leave out, as
+// for check) and its build context, and predicts each step.
+func (o *cacheOptions) predict() (*dockerfile.Document, []cache.Step, error) {
+	text, err := os.ReadFile(o.dockerfile)
 	if err != nil {
-		fmt.Fprintf(stderr, "dockerfile-ls: %v\n", err)
-		return 2
+		return nil, nil, err
 	}
-	// The project's settings (.dockerfile-ls.yaml, Compose, bake) give the
-	// context, target and build args the flags leave out, as for check.
-	abs, err := filepath.Abs(paths[0])
+	abs, err := filepath.Abs(o.dockerfile)
 	if err != nil {
-		fmt.Fprintf(stderr, "dockerfile-ls: %v\n", err)
-		return 2
+		return nil, nil, err
 	}
 	st, _, err := config.Load(abs)
 	if err != nil {
-		fmt.Fprintf(stderr, "dockerfile-ls: %v\n", err)
-		return 2
+		return nil, nil, err
 	}
-	if *target == "" {
-		*target = st.Target
+	target := o.target
+	if target == "" {
+		target = st.Target
 	}
-	root := *contextDir
-	if root == "" {
-		root = st.ContextRoot(abs)
+	root := st.ContextRoot(abs)
+	if o.contextDir != "" {
+		root = o.contextDir
 	}
-	bctx, err := buildcontext.Load(context.Background(), root, paths[0])
+	if root, err = filepath.Abs(root); err != nil {
+		return nil, nil, err
+	}
+	bctx, err := buildcontext.Load(context.Background(), root, abs)
 	if err != nil {
-		fmt.Fprintf(stderr, "dockerfile-ls: reading the build context %s: %v\n", root, err)
-		return 2
+		return nil, nil, fmt.Errorf("reading the build context %s: %w", root, err)
 	}
 	doc := dockerfile.Parse(text)
-	steps := cache.Predict(cache.Input{Doc: doc, Context: bctx, Target: *target, BuildArgs: st.BuildArgs}, cache.Change{Paths: changed, BuildArgs: buildArgs})
+	in := cache.Input{Doc: doc, Context: bctx, Target: target, BuildArgs: st.BuildArgs}
+	return doc, cache.Predict(in, cache.Change{Paths: o.changed, BuildArgs: o.buildArgs}), nil
+}
+
+func writeCacheJSON(w io.Writer, doc *dockerfile.Document, steps []cache.Step) {
 	out := make([]jsonStep, 0, len(steps))
 	for _, s := range steps {
-		out = append(out, jsonStep{Line: s.Line(), Stage: s.Stage, Instruction: strings.Trim(cache.OneLine(doc, s.Inst), "`"), Status: string(s.Status), Reason: s.Reason})
+		out = append(out, jsonStep{Line: s.Line(), Stage: s.Stage, Instruction: instructionText(doc, s), Status: string(s.Status), Reason: s.Reason})
 	}
-	if *format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(map[string]any{"steps": out})
-		return 0
-	}
-	labels := map[string]string{"cached": "CACHED", "re-run": "RE-RUN", "depends": "DEPENDS", "not-built": "NOT BUILT"}
-	for _, s := range out {
-		fmt.Fprintf(stdout, "%4d  %-9s  [%s] %s\n", s.Line, labels[s.Status], s.Stage, s.Instruction)
-		if s.Status != "cached" {
-			fmt.Fprintf(stdout, "      %9s  because %s\n", "", s.Reason)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(map[string]any{"steps": out})
+}
+
+// statusLabels are the statuses as the text output shows them.
+var statusLabels = map[cache.Status]string{cache.Cached: "CACHED", cache.ReRun: "RE-RUN", cache.Depends: "DEPENDS", cache.NotBuilt: "NOT BUILT"}
+
+func writeCacheText(w io.Writer, doc *dockerfile.Document, steps []cache.Step) {
+	for _, s := range steps {
+		fmt.Fprintf(w, "%4d  %-9s  [%s] %s\n", s.Line(), statusLabels[s.Status], s.Stage, instructionText(doc, s))
+		if s.Status != cache.Cached {
+			fmt.Fprintf(w, "      %9s  because %s\n", "", s.Reason)
 		}
 	}
-	return 0
+}
+
+func instructionText(doc *dockerfile.Document, s cache.Step) string {
+	return strings.Trim(cache.OneLine(doc, s.Inst), "`")
 }

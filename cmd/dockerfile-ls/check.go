@@ -87,33 +87,14 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&o.buildArgs, "build-arg", "")
 	fs.StringVar(&o.stdinName, "stdin-filename", "", "")
 	fs.StringVar(&o.color, "color", "auto", "")
-	// Flags may follow the paths, as users type them; "--" ends the flags.
-	var paths []string
-	for rest := args; len(rest) > 0; {
-		if err := fs.Parse(rest); err == flag.ErrHelp {
-			fmt.Fprint(stdout, checkUsage)
-			return 0
-		} else if err != nil {
-			return checkUsageError(stderr, err)
-		}
-		rest = fs.Args()
-		if n := len(rest); n > 0 {
-			if len(args) >= n+1 && args[len(args)-n-1] == "--" {
-				paths = append(paths, rest...)
-				break
-			}
-			paths, rest = append(paths, rest[0]), rest[1:]
-		}
+	paths, err := parseInterspersed(fs, args)
+	if err == nil {
+		err = o.validate()
 	}
-	if err := o.validate(); err != nil {
-		return checkUsageError(stderr, err)
+	if err != nil {
+		return commandUsageError(stdout, stderr, "check", checkUsage, err)
 	}
 	return o.run(paths)
-}
-
-func checkUsageError(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "dockerfile-ls check: %v\n\n%s", err, checkUsage)
-	return 2
 }
 
 func (o *checkOptions) validate() error {
@@ -189,10 +170,10 @@ func (o *checkOptions) run(paths []string) int {
 		}
 	}
 	if stdinCount > 1 {
-		return checkUsageError(o.stderr, fmt.Errorf(`"-" (standard input) given more than once`))
+		return commandUsageError(o.stdout, o.stderr, "check", checkUsage, fmt.Errorf(`"-" (standard input) given more than once`))
 	}
 	if stdinCount == 1 && len(targets) > 1 && o.fix && !o.diff {
-		return checkUsageError(o.stderr, fmt.Errorf(`--fix prints the fixed standard input: give "-" alone`))
+		return commandUsageError(o.stdout, o.stderr, "check", checkUsage, fmt.Errorf(`--fix prints the fixed standard input: give "-" alone`))
 	}
 	var reports []*fileReport
 	for _, t := range targets {

@@ -28,11 +28,16 @@ Usage:
   dockerfile-ls [--stdio] [--log-level LEVEL]   serve LSP on stdin/stdout
   dockerfile-ls check [--format text|json|sarif|github|checkstyle] [--fail-level SEVERITY] [--fix|--diff] [PATH|GLOB|-]...
   dockerfile-ls rules [--format text|json]
-  dockerfile-ls cache PATH [--changed FILE]... [--build-arg NAME]... [--target STAGE] [--format text|json]
+  dockerfile-ls cache DOCKERFILE [--changed PATH]... [--build-arg NAME]... [--target STAGE] [--context DIR] [--format text|json]
   dockerfile-ls version
 
 LEVEL is debug, info, warn or error (default warn); logs go to stderr.
-"dockerfile-ls check --help" lists check's flags.
+"dockerfile-ls COMMAND --help" (or "dockerfile-ls help COMMAND") describes a command.
+`
+
+const versionUsage = `Usage: dockerfile-ls version
+
+Prints the version.
 `
 
 func main() {
@@ -50,20 +55,35 @@ func run(args []string, stdin io.Reader, stdout io.WriteCloser, stderr io.Writer
 	if len(args) > 0 {
 		switch args[0] {
 		case "version", "--version":
-			fmt.Fprintf(stdout, "dockerfile-ls %s\n", version)
-			return 0
+			return runVersion(args[1:], stdout, stderr)
 		case "check":
 			return runCheck(args[1:], stdin, stdout, stderr)
 		case "rules":
 			return runRules(args[1:], stdout, stderr)
 		case "cache":
 			return runCache(args[1:], stdout, stderr)
-		case "help", "-h", "--help":
+		case "help":
+			if len(args) > 1 {
+				return run([]string{args[1], "--help"}, stdin, stdout, stderr)
+			}
 			fmt.Fprint(stdout, usage)
 			return 0
 		}
 	}
 	return serve(args, stdin, stdout, stderr)
+}
+
+func runVersion(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		return commandUsageError(stdout, stderr, "version", versionUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return commandUsageError(stdout, stderr, "version", versionUsage, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	}
+	fmt.Fprintf(stdout, "dockerfile-ls %s\n", version)
+	return 0
 }
 
 func serve(args []string, stdin io.Reader, stdout io.WriteCloser, stderr io.Writer) int {
@@ -72,14 +92,14 @@ func serve(args []string, stdin io.Reader, stdout io.WriteCloser, stderr io.Writ
 	fs.Bool("stdio", true, "serve LSP on stdin/stdout (the default)")
 	level := fs.String("log-level", "warn", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
-		return usageError(stderr, err)
+		return usageError(stdout, stderr, err)
 	}
 	if fs.NArg() > 0 {
-		return usageError(stderr, fmt.Errorf("unknown command %q", fs.Arg(0)))
+		return usageError(stdout, stderr, fmt.Errorf("unknown command %q", fs.Arg(0)))
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(*level)); err != nil {
-		return usageError(stderr, fmt.Errorf("invalid --log-level %q", *level))
+		return usageError(stdout, stderr, fmt.Errorf("invalid --log-level %q", *level))
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
 	tuneGC()
@@ -101,11 +121,45 @@ func tuneGC() {
 	}
 }
 
-func usageError(stderr io.Writer, err error) int {
+// usageError answers a bad command line with the top-level usage: on
+// standard output with exit 0 for --help, else on standard error after the
+// error, with exit 2.
+func usageError(stdout, stderr io.Writer, err error) int {
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stderr, usage)
-		return 2
+		fmt.Fprint(stdout, usage)
+		return 0
 	}
 	fmt.Fprintf(stderr, "dockerfile-ls: %v\n\n%s", err, usage)
 	return 2
+}
+
+// commandUsageError is usageError for a command: its own usage, and its
+// name before the error.
+func commandUsageError(stdout, stderr io.Writer, command, commandUsage string, err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, commandUsage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "dockerfile-ls %s: %v\n\n%s", command, err, commandUsage)
+	return 2
+}
+
+// parseInterspersed parses a command's flags wherever they are, before or
+// after the operands, as users type them; "--" ends the flags. It returns
+// the operands.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var operands []string
+	for rest := args; len(rest) > 0; {
+		if err := fs.Parse(rest); err != nil {
+			return nil, err
+		}
+		rest = fs.Args()
+		if n := len(rest); n > 0 {
+			if len(args) >= n+1 && args[len(args)-n-1] == "--" {
+				return append(operands, rest...), nil
+			}
+			operands, rest = append(operands, rest[0]), rest[1:]
+		}
+	}
+	return operands, nil
 }

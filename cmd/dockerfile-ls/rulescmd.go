@@ -21,6 +21,15 @@ type jsonRule struct {
 	Hadolint []string `json:"hadolint"`
 }
 
+const rulesUsage = `Usage: dockerfile-ls rules [--format text|json]
+
+Lists every rule: its category, default severity, the hadolint codes it
+stands for and its documentation page.
+
+Flags:
+  --format text|json   output format (default text)
+`
+
 // runRules lists every rule with its category, default severity, docs and
 // the hadolint codes it stands for.
 func runRules(args []string, stdout, stderr io.Writer) int {
@@ -28,10 +37,13 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	format := fs.String("format", "text", "text or json")
 	if err := fs.Parse(args); err != nil {
-		return usageError(stderr, err)
+		return commandUsageError(stdout, stderr, "rules", rulesUsage, err)
 	}
-	if fs.NArg() > 0 || (*format != "text" && *format != "json") {
-		return usageError(stderr, fmt.Errorf("usage: dockerfile-ls rules [--format text|json]"))
+	if fs.NArg() > 0 {
+		return commandUsageError(stdout, stderr, "rules", rulesUsage, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	}
+	if *format != "text" && *format != "json" {
+		return commandUsageError(stdout, stderr, "rules", rulesUsage, fmt.Errorf("unknown --format %q (text or json)", *format))
 	}
 	var rules []jsonRule
 	for _, r := range diagnostics.Rules() {
