@@ -27,7 +27,7 @@ Flags:
   --format text|json|sarif|github|checkstyle   output format (default text)
   --fail-level error|warning|info|hint|none     exit 1 on findings at or above it (default error)
   --fix                 apply the safe fixes in place (source.fixAll's)
-  --diff                print the fixes as a unified diff instead of writing them
+  --diff                print the fixes --fix would apply as a unified diff, writing nothing
   --config FILE         use this project file instead of looking for .dockerfile-ls.yaml
   --context DIR         the build context (default: from the project, Compose or bake file, else the Dockerfile's folder)
   --target STAGE        the stage to build
@@ -98,6 +98,9 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func (o *checkOptions) validate() error {
+	if o.fix && o.diff {
+		return fmt.Errorf("--fix and --diff cannot be combined: --diff shows what --fix would write")
+	}
 	switch o.format {
 	case "text", "json", "sarif", "github", "checkstyle":
 	default:
@@ -160,9 +163,6 @@ func (o *checkOptions) run(paths []string) int {
 	}
 	c := newChecker(o)
 	targets, failed := c.collect(paths)
-	if len(targets) == 0 && !failed {
-		fmt.Fprintln(o.stderr, "dockerfile-ls: no Dockerfiles found")
-	}
 	stdinCount := 0
 	for _, t := range targets {
 		if t.stdin {
@@ -172,7 +172,7 @@ func (o *checkOptions) run(paths []string) int {
 	if stdinCount > 1 {
 		return commandUsageError(o.stdout, o.stderr, "check", checkUsage, fmt.Errorf(`"-" (standard input) given more than once`))
 	}
-	if stdinCount == 1 && len(targets) > 1 && o.fix && !o.diff {
+	if stdinCount == 1 && len(targets) > 1 && o.fix {
 		return commandUsageError(o.stdout, o.stderr, "check", checkUsage, fmt.Errorf(`--fix prints the fixed standard input: give "-" alone`))
 	}
 	var reports []*fileReport
@@ -364,7 +364,7 @@ func (c *checker) checkOne(t target) (*fileReport, error) {
 		r.findings = a.run(r.doc)
 	}
 	r.actions = fixesFor(r.doc, r.findings, bctx)
-	if c.o.fix && !c.o.diff && !t.stdin {
+	if c.o.fix && !t.stdin {
 		if err := r.write(); err != nil {
 			return nil, err
 		}

@@ -234,10 +234,58 @@ func TestDiscovery(t *testing.T) {
 	if got := found("vendor/Dockerfile", "README.md", "Dockerfile", "./Dockerfile", "third_party/Dockerfile"); !slices.Equal(got, []string{"vendor/Dockerfile", "README.md", "Dockerfile"}) {
 		t.Errorf("named: %v", got)
 	}
-	// An empty folder: nothing to check, not an error.
-	code, _, errOut := inDir(t, t.TempDir(), "check")
-	if code != 0 || !strings.Contains(errOut, "no Dockerfiles found") {
-		t.Errorf("empty folder: exit %d, %q", code, errOut)
+}
+
+// TestNothingFound: a path, folder or glob that finds no Dockerfile is an
+// error (exit 2) with a message saying so, whether or not other paths find
+// some; "-" still reads standard input.
+func TestNothingFound(t *testing.T) {
+	dir := t.TempDir()
+	mkdirs(t, dir, "empty", "docs", "deps/vendor")
+	write(t, dir, "docs/README.md", "# docs\n")
+	write(t, dir, "Dockerfile", "FROM alpine:3.19\n")
+	write(t, dir, "deps/vendor/Dockerfile", "FROM alpine:3.19\n") // vendor/ is not searched
+	for _, c := range []struct {
+		cwd  string
+		args []string
+		want string
+	}{
+		{filepath.Join(dir, "empty"), nil, "no Dockerfile in the current folder or below"},
+		{dir, []string{"deps"}, "no Dockerfile in deps or below"},
+		{dir, []string{"empty"}, "no Dockerfile in empty or below"},
+		{dir, []string{"docs"}, "no Dockerfile in docs or below"},
+		{dir, []string{"Dockerfile", "empty"}, "no Dockerfile in empty or below"},
+		{dir, []string{"*/*.nothing"}, `no file matches "*/*.nothing"`},
+		// A glob whose files another path already found still found them.
+		{dir, []string{"Dockerfile", "Dock*", "empty"}, "no Dockerfile in empty or below"},
+	} {
+		code, _, errOut := inDir(t, c.cwd, append([]string{"check"}, c.args...)...)
+		if code != 2 || !strings.Contains(errOut, c.want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("check %v in %s: exit %d, stderr %q; want exit 2 and %q alone", c.args, c.cwd, code, errOut, c.want)
+		}
+	}
+	if code, _, errOut := inDir(t, dir, "check", "Dockerfile", "Dock*"); code != 0 || errOut != "" {
+		t.Errorf("a glob matching an already named file: exit %d: %s", code, errOut)
+	}
+	var out, errOut buffer
+	if code := run([]string{"check", "-"}, strings.NewReader("FROM alpine:3.19\n"), &out, &errOut); code != 0 {
+		t.Errorf("stdin: exit %d: %s", code, errOut.String())
+	}
+}
+
+// TestFixWithDiff: --fix and --diff together are a usage error; neither
+// writes.
+func TestFixWithDiff(t *testing.T) {
+	withFixes(t, fakeFixes)
+	p := write(t, t.TempDir(), "Dockerfile", casingText)
+	for _, args := range [][]string{{"--fix", "--diff"}, {"--diff", "--fix"}, {"--fix", p, "--diff"}} {
+		code, out, errOut := runCLI(t, append(append([]string{"check"}, args...), p)...)
+		if code != 2 || out != "" || !strings.HasPrefix(errOut, "dockerfile-ls check: --fix and --diff cannot be combined") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+		if read(t, p) != casingText {
+			t.Fatalf("%v wrote the file", args)
+		}
 	}
 }
 

@@ -36,13 +36,16 @@ func isDockerfileName(name string) bool {
 }
 
 // collect turns the command line's paths into files; failed is true when
-// a path could not be read (reported on stderr).
+// a path could not be read or found no Dockerfile (reported on stderr).
 func (c *checker) collect(paths []string) (targets []target, failed bool) {
-	if len(paths) == 0 {
+	noPath := len(paths) == 0
+	if noPath {
 		paths = []string{"."}
 	}
 	seen := map[string]bool{}
+	found := 0 // files the current path found, even when seen before
 	add := func(p string) {
+		found++
 		if key := filepath.Clean(p); !seen[key] {
 			seen[key] = true
 			targets = append(targets, target{path: key})
@@ -53,10 +56,15 @@ func (c *checker) collect(paths []string) (targets []target, failed bool) {
 			targets = append(targets, target{stdin: true})
 			continue
 		}
+		found = 0
 		st, err := os.Stat(p)
 		switch {
 		case err == nil && st.IsDir():
 			c.walk(p, func(rel string) bool { return isDockerfileName(filepath.Base(rel)) }, add)
+			if found == 0 {
+				c.nothingFound(folderName(p, noPath))
+				failed = true
+			}
 		case err == nil:
 			// The project file's ignore list holds for named files too (as
 			// pre-commit names them); .gitignore does not.
@@ -67,10 +75,9 @@ func (c *checker) collect(paths []string) (targets []target, failed bool) {
 			add(p)
 		case config.HasMeta(p):
 			root, pattern := splitGlob(p)
-			n := len(targets)
 			c.walk(root, func(rel string) bool { return config.MatchGlob(pattern, rel) }, add)
-			if len(targets) == n {
-				fmt.Fprintf(c.o.stderr, "dockerfile-ls: no files match %q\n", p)
+			if found == 0 {
+				fmt.Fprintf(c.o.stderr, "dockerfile-ls: no file matches %q\n", p)
 				failed = true
 			}
 		default:
@@ -79,6 +86,21 @@ func (c *checker) collect(paths []string) (targets []target, failed bool) {
 		}
 	}
 	return targets, failed
+}
+
+// nothingFound reports a folder without Dockerfiles: an error, as a glob
+// that matches nothing is, since a check that checked nothing has not
+// passed.
+func (c *checker) nothingFound(folder string) {
+	fmt.Fprintf(c.o.stderr, "dockerfile-ls: no Dockerfile in %s or below (looked for Dockerfile, Dockerfile.*, *.Dockerfile and Containerfile, outside .git, node_modules, vendor and ignored folders)\n", folder)
+}
+
+// folderName is how messages name a searched folder.
+func folderName(p string, implicit bool) string {
+	if implicit {
+		return "the current folder"
+	}
+	return p
 }
 
 // splitGlob splits a glob into the folder before its first wildcard and

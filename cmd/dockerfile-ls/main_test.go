@@ -28,6 +28,16 @@ func write(t *testing.T, dir, name, text string) string {
 	return p
 }
 
+// mkdirs creates folders under dir.
+func mkdirs(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		if err := os.MkdirAll(filepath.Join(dir, n), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func TestExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	clean := write(t, dir, "clean.Dockerfile", "FROM alpine:3.19\nRUN echo hi\n")
