@@ -36,6 +36,10 @@ Flags:
                         bake file, else the Dockerfile's folder)
   --format text|json    output format (default text)
 
+The text output has a line per step: its line in DOCKERFILE, its status, its
+stage (the stage's name, or stage-N when unnamed, N counting stages from 0, as
+docker build shows it) and the instruction; under it, why it re-runs.
+
 Exit status: 0 done, 2 usage or I/O error (a --changed path that is not in the
 build context).
 `
@@ -156,13 +160,30 @@ func writeCacheJSON(w io.Writer, doc *dockerfile.Document, steps []cache.Step) {
 // statusLabels are the statuses as the text output shows them.
 var statusLabels = map[cache.Status]string{cache.Cached: "CACHED", cache.ReRun: "RE-RUN", cache.Depends: "DEPENDS", cache.NotBuilt: "NOT BUILT"}
 
+// writeCacheText prints a table with a header naming its columns, and the
+// reason under each step that is not cached.
 func writeCacheText(w io.Writer, doc *dockerfile.Document, steps []cache.Step) {
+	width := len("STAGE")
 	for _, s := range steps {
-		fmt.Fprintf(w, "%4d  %-9s  [%s] %s\n", s.Line(), statusLabels[s.Status], s.Stage, instructionText(doc, s))
+		width = max(width, len(stageName(doc, s)))
+	}
+	fmt.Fprintf(w, "%-4s  %-9s  %-*s  %s\n", "LINE", "STATUS", width, "STAGE", "INSTRUCTION")
+	indent := strings.Repeat(" ", 4+2+9+2+width+2)
+	for _, s := range steps {
+		fmt.Fprintf(w, "%4d  %-9s  %-*s  %s\n", s.Line(), statusLabels[s.Status], width, stageName(doc, s), instructionText(doc, s))
 		if s.Status != cache.Cached {
-			fmt.Fprintf(w, "      %9s  because %s\n", "", s.Reason)
+			fmt.Fprintf(w, "%sbecause %s\n", indent, s.Reason)
 		}
 	}
+}
+
+// stageName names a step's stage as docker build's progress output does:
+// its name, or stage-N when unnamed.
+func stageName(doc *dockerfile.Document, s cache.Step) string {
+	if i := s.Inst.Stage; i >= 0 && i < len(doc.Stages) && doc.Stages[i].Name == "" {
+		return fmt.Sprintf("stage-%d", i)
+	}
+	return s.Stage
 }
 
 func instructionText(doc *dockerfile.Document, s cache.Step) string {

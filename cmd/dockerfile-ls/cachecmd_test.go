@@ -146,3 +146,23 @@ func TestCacheChangedErrors(t *testing.T) {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
 }
+
+// TestCacheText: the text output has a header naming its columns, and
+// names stages as docker build does (stage-0 when unnamed).
+func TestCacheText(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "app.py", "print(1)\n")
+	p := write(t, dir, "Dockerfile", "FROM python:3.12\nCOPY app.py /app/\nFROM python:3.12 AS runtime\nCOPY --from=0 /app /app\n")
+	code, out, errOut := runCLI(t, "cache", p, "--changed", filepath.Join(dir, "app.py"))
+	want := "" +
+		"LINE  STATUS     STAGE    INSTRUCTION\n" +
+		"   1  CACHED     stage-0  FROM python:3.12\n" +
+		"   2  RE-RUN     stage-0  COPY app.py /app/\n" +
+		"                          because app.py changed and `COPY app.py /app/` copies it\n" +
+		"   3  CACHED     runtime  FROM python:3.12 AS runtime\n" +
+		"   4  DEPENDS    runtime  COPY --from=0 /app /app\n" +
+		"                          because stage 0 re-runs; this step re-runs only if the files it copies from there change\n"
+	if code != 0 || out != want {
+		t.Errorf("exit %d, stderr %q:\n%s", code, errOut, unifiedDiff("want", "got", []byte(want), []byte(out)))
+	}
+}
