@@ -16,7 +16,7 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden and the README's demo")
 
 // fakeFixes stands in for codeactions.For in the golden tests, so that
 // their output does not change whenever a fix is added: uppercase
