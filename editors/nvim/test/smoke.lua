@@ -1,11 +1,14 @@
 -- Headless Neovim smoke test for dockerfile-ls (works on Neovim 0.7+).
 --
---   DFLS_BIN=/path/to/dockerfile-ls DFLS_WORKDIR=/tmp/dir \
---     nvim --headless -u NONE -i NONE -n -c 'luafile editors/nvim/test/smoke.lua'
+--   PATH=/dir/with/dockerfile-ls:$PATH DFLS_WORKDIR=/tmp/dir \
+--     nvim --headless -u NONE -i NONE -n -c 'luafile editors/nvim/snippets/nvim-0.7.lua' \
+--       -c 'luafile editors/nvim/test/smoke.lua'
 --
--- DFLS_WORKDIR must contain the Dockerfile from scripts/editors/test-nvim.sh.
--- Uses the server config from editors/nvim/lsp/dockerfile_ls.lua, but starts
--- the client with vim.lsp.start_client (0.7 has no vim.lsp.config/enable).
+-- The user's config (one of editors/nvim/snippets/, run first, as init.lua
+-- would be) must start the server when a Dockerfile opens; this file only
+-- opens DFLS_WORKDIR/Dockerfile (from scripts/editors/test-nvim.sh) and
+-- checks what the client attached to it does: the CopyBeforeInstall
+-- diagnostic, the quick fix, the fixed file.
 -- Exits 0 on success, 1 with a "FAIL:" line on failure.
 
 local TIMEOUT = tonumber(os.getenv('DFLS_TIMEOUT_MS') or '') or 20000
@@ -33,58 +36,69 @@ local function ok_or_fail(fn)
   end
 end
 
+-- Client methods take the client with ':' from 0.11 on, with '.' before.
+local method_calls = vim.fn.has('nvim-0.11') == 1
+local function request_sync(client, method, params, bufnr)
+  if method_calls then
+    return client:request_sync(method, params, TIMEOUT, bufnr)
+  end
+  return client.request_sync(method, params, TIMEOUT, bufnr)
+end
+
+-- The client the config attached to bufnr under the name dockerfile_ls.
+local function attached_client(bufnr)
+  local all = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
+  for _, c in pairs(all) do
+    if c.name == 'dockerfile_ls' and vim.lsp.buf_is_attached(bufnr, c.id) then
+      return c
+    end
+  end
+end
+
 ok_or_fail(function()
-  local bin = os.getenv('DFLS_BIN')
   local workdir = os.getenv('DFLS_WORKDIR')
-  if not bin or bin == '' or not workdir or workdir == '' then
-    return fail('set DFLS_BIN (server binary) and DFLS_WORKDIR (folder with the Dockerfile)')
+  if not workdir or workdir == '' then
+    return fail('set DFLS_WORKDIR (folder with the Dockerfile)')
   end
-
-  -- Locate editors/nvim/lsp/dockerfile_ls.lua relative to this file.
-  local this = debug.getinfo(1, 'S').source:gsub('^@', '')
-  local nvim_dir = vim.fn.fnamemodify(this, ':p:h:h')
-  local cfg = dofile(nvim_dir .. '/lsp/dockerfile_ls.lua')
-
-  local cmd = vim.deepcopy(cfg.cmd)
-  cmd[1] = bin
-
-  vim.cmd('filetype on')
-  local path = workdir .. '/Dockerfile'
-  vim.cmd('edit ' .. vim.fn.fnameescape(path))
-  local bufnr = vim.api.nvim_get_current_buf()
-  if not vim.tbl_contains(cfg.filetypes, vim.bo[bufnr].filetype) then
-    return fail('Dockerfile got filetype "' .. vim.bo[bufnr].filetype .. '", config expects ' .. table.concat(cfg.filetypes, ','))
-  end
-  local uri = vim.uri_from_bufnr(bufnr)
 
   -- Keep the raw LSP diagnostics: 0.7 does not advertise
   -- publishDiagnostics.dataSupport, so we hand the server back exactly what
   -- it sent (including `data`) in the codeAction context.
   local raw = {}
-  local exited
-  local client_id = vim.lsp.start_client({
-    name = 'dockerfile_ls',
-    cmd = cmd,
-    root_dir = workdir,
-    init_options = cfg.init_options,
-    settings = cfg.settings,
-    handlers = {
-      ['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
-        if result and result.uri == uri then
-          raw = result.diagnostics
-        end
-        return vim.lsp.diagnostic.on_publish_diagnostics(err, result, ctx, config)
-      end,
-    },
-    on_exit = function(code, signal)
-      exited = string.format('code=%s signal=%s', tostring(code), tostring(signal))
-    end,
-  })
-  if not client_id then
-    return fail('vim.lsp.start_client returned nil for ' .. bin)
+  local path = workdir .. '/Dockerfile'
+  local uri -- the Dockerfile's, once it is open
+  local publish = vim.lsp.handlers['textDocument/publishDiagnostics']
+  vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
+    if result and result.uri == uri then
+      raw = result.diagnostics
+    end
+    return publish(err, result, ctx, config)
   end
-  vim.lsp.buf_attach_client(bufnr, client_id)
-  say('client started: ' .. table.concat(cmd, ' '))
+
+  vim.cmd('filetype on')
+  vim.cmd('edit ' .. vim.fn.fnameescape(path))
+  local bufnr = vim.api.nvim_get_current_buf()
+  uri = vim.uri_from_bufnr(bufnr)
+  if vim.bo[bufnr].filetype ~= 'dockerfile' then
+    return fail('Dockerfile got filetype "' .. vim.bo[bufnr].filetype .. '", want dockerfile')
+  end
+
+  local client
+  vim.wait(TIMEOUT, function()
+    client = attached_client(bufnr)
+    return client ~= nil
+  end, 50)
+  if not client then
+    return fail('no client named dockerfile_ls attached to the Dockerfile within ' .. TIMEOUT .. ' ms (is dockerfile-ls on PATH?)')
+  end
+  local client_id = client.id
+  say('client attached: ' .. table.concat(client.config.cmd, ' ') .. ' (root ' .. tostring(client.config.root_dir) .. ')')
+  local function exited()
+    if method_calls then
+      return client:is_stopped()
+    end
+    return vim.lsp.client_is_stopped(client_id)
+  end
 
   local function find_diag()
     for _, d in ipairs(raw) do
@@ -97,10 +111,10 @@ ok_or_fail(function()
   local diag
   vim.wait(TIMEOUT, function()
     diag = find_diag()
-    return diag ~= nil or exited ~= nil
+    return diag ~= nil or exited()
   end, 50)
-  if exited then
-    return fail('server exited early (' .. exited .. ')')
+  if exited() then
+    return fail('server exited early')
   end
   if not diag then
     return fail('no CopyBeforeInstall diagnostic within ' .. TIMEOUT .. ' ms; got: ' .. vim.inspect(raw))
@@ -117,13 +131,12 @@ ok_or_fail(function()
   end
   say('diagnostic: line ' .. (diag.range.start.line + 1) .. ' [' .. diag.code .. '] ' .. diag.message)
 
-  local client = vim.lsp.get_client_by_id(client_id)
   local params = {
     textDocument = { uri = uri },
     range = diag.range,
     context = { diagnostics = { diag }, only = { 'quickfix' } },
   }
-  local resp, rerr = client.request_sync('textDocument/codeAction', params, TIMEOUT, bufnr)
+  local resp, rerr = request_sync(client, 'textDocument/codeAction', params, bufnr)
   if not resp or resp.err then
     return fail('textDocument/codeAction failed: ' .. errstr(rerr or (resp and resp.err)))
   end
@@ -139,7 +152,7 @@ ok_or_fail(function()
   say('code action: ' .. action.title .. ' (kind ' .. tostring(action.kind) .. ')')
 
   if not action.edit and not action.command then
-    local res = client.request_sync('codeAction/resolve', action, TIMEOUT, bufnr)
+    local res = request_sync(client, 'codeAction/resolve', action, bufnr)
     if not res or res.err or not res.result then
       return fail('codeAction/resolve failed: ' .. errstr(res and res.err or res))
     end
@@ -151,9 +164,9 @@ ok_or_fail(function()
   end
   if action.command then
     local cmd_obj = type(action.command) == 'table' and action.command or action
-    local res = client.request_sync('workspace/executeCommand', {
+    local res = request_sync(client, 'workspace/executeCommand', {
       command = cmd_obj.command, arguments = cmd_obj.arguments,
-    }, TIMEOUT, bufnr)
+    }, bufnr)
     if not res or res.err then
       return fail('workspace/executeCommand failed: ' .. errstr(res and res.err or res))
     end
@@ -201,10 +214,12 @@ ok_or_fail(function()
   end
   say('diagnostic cleared after the fix')
 
-  client.stop()
-  vim.wait(5000, function()
-    return exited ~= nil
-  end, 50)
+  if method_calls then
+    client:stop()
+  else
+    client.stop()
+  end
+  vim.wait(5000, exited, 50)
   say('PASS')
   vim.cmd('qall!')
 end)
