@@ -18,9 +18,12 @@
 (defvar dockerfile-ls-settings
   '(;; Per-rule severity: "off" | "hint" | "info" | "warning" | "error".
     ;; :rules (:CopyBeforeInstall "warning")
-    :categories (:buildkit t :cache t :size t) ; :json-false turns one off
+    :categories (:syntax t :buildkit t :cache t :size t) ; :json-false turns one off
     :buildContext ""     ; absolute, or relative to the Dockerfile's folder
-    :sizes "inlayHints")  ; or "codeLens" / "off"
+    ;; :target "runtime" ; the stage to build, as docker build --target
+    ;; :buildArgs (:PYTHON_VERSION "3.12") ; as docker build --build-arg
+    :sizes "inlayHints"  ; or "codeLens" / "off"
+    :formatMultiline t)  ; :json-false leaves continuation lines as written
   "Settings for dockerfile-ls.
 Sent as initializationOptions and as the \"dockerfile-ls\" section of
 `eglot-workspace-configuration' (the server asks for it with

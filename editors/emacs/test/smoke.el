@@ -48,6 +48,15 @@
   (cl-find "CopyBeforeInstall" dfls-test-raw-diags
            :key (lambda (d) (plist-get d :code)) :test #'equal))
 
+(defun dfls-test-check-server-log ()
+  "Fail on a warning the server wrote to stderr (settings it could not read...)."
+  (dolist (buf (buffer-list))
+    (when (string-match-p "stderr" (buffer-name buf))
+      (with-current-buffer buf
+        (goto-char (point-min))
+        (when (re-search-forward "level=\\(WARN\\|ERROR\\).*$" nil t)
+          (dfls-test-fail "the server logged in %s: %s" (buffer-name buf) (match-string 0)))))))
+
 (defun dfls-test-run ()
   (let* ((bin (getenv "DFLS_BIN"))
          (workdir (getenv "DFLS_WORKDIR"))
@@ -123,6 +132,7 @@
         (dfls-test-wait (lambda () (not (dfls-test--find-diag)))
                         "CopyBeforeInstall to disappear after the fix")
         (dfls-test-say "diagnostic cleared after the fix")
+        (dfls-test-check-server-log)
         (ignore-errors (eglot-shutdown server))
         (dfls-test-say "PASS")))))
 
