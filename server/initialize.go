@@ -26,7 +26,7 @@ func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (
 	s.state = running
 	s.encoding = enc
 	s.clientCaps = p.Capabilities
-	s.editor = editor
+	s.editor.set(fromInitOptions, editor)
 	s.roots = workspaceRoots(p)
 	s.mu.Unlock()
 	if p.ProcessID != nil && *p.ProcessID > 0 {

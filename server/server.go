@@ -52,9 +52,9 @@ type Server struct {
 	contexts *buildcontext.Cache
 	// clientCaps are what the client declared in initialize.
 	clientCaps protocol.ClientCapabilities
-	// editor are the settings the editor gave (initializationOptions,
-	// then workspace/configuration).
-	editor config.Settings
+	// editor are the settings the editor gave, by source, and their
+	// merge (settings.go).
+	editor editorSources
 	// watchers are our own build-context watchers, by root, for clients
 	// that cannot watch files (ownWatch: one that refused to).
 	watchers map[string]io.Closer

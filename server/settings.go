@@ -1,8 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"reflect"
+	"time"
 
 	"go.lsp.dev/protocol"
 
@@ -23,21 +27,23 @@ type editorSettings struct {
 }
 
 // parseSettings reads editor settings, accepting them bare or wrapped in
-// {"dockerfile-ls": {...}}. Empty input gives the zero Settings.
+// {"dockerfile-ls": {...}}. Nothing at all (no value, null, {} or [], all
+// of which clients send for "no settings") gives the zero Settings.
 func parseSettings(raw []byte) (config.Settings, error) {
-	if len(raw) == 0 || string(raw) == "null" {
+	switch string(bytes.TrimSpace(raw)) {
+	case "", "null", "{}", "[]":
 		return config.Settings{}, nil
 	}
 	var wrapped map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &wrapped); err != nil {
-		return config.Settings{}, err
+		return config.Settings{}, fmt.Errorf("reading %s settings: %w", settingsSection, err)
 	}
 	if inner, ok := wrapped[settingsSection]; ok {
 		raw = inner
 	}
 	var es editorSettings
 	if err := json.Unmarshal(raw, &es); err != nil {
-		return config.Settings{}, err
+		return config.Settings{}, fmt.Errorf("reading %s settings: %w", settingsSection, err)
 	}
 	s := es.Settings
 	var display struct{ Display string }
@@ -49,20 +55,93 @@ func parseSettings(raw []byte) (config.Settings, error) {
 	return s, nil
 }
 
-// setEditorSettings records new editor settings and re-analyses every open
-// document with them.
-func (s *Server) setEditorSettings(st config.Settings) {
+// settingsSource is where editor settings came from.
+type settingsSource int
+
+const (
+	fromInitOptions settingsSource = iota // initializationOptions
+	fromPush                              // didChangeConfiguration's params
+	fromAnswer                            // a workspace/configuration answer
+)
+
+func (src settingsSource) String() string {
+	return [...]string{"initializationOptions", "didChangeConfiguration", "workspace/configuration"}[src]
+}
+
+// editorSources are the editor's settings by source, and their merge: the
+// one place that decides which source wins (docs/settings.md). Each source
+// holds only the last thing it said: a new push replaces the previous push,
+// a new answer the previous answer (each is the client's whole section, so
+// a setting removed in the editor goes), but an empty one hides nothing
+// from the sources below it. Guarded by Server.mu.
+type editorSources struct {
+	initOptions, pushed, answered config.Settings
+	// answeredOnce: a workspace/configuration answer has been recorded.
+	answeredOnce bool
+	// merged is what the analysis uses, before the project file.
+	merged config.Settings
+	// pulling: a workspace/configuration request is running; pullAgain:
+	// the client said the settings changed since it was sent.
+	pulling, pullAgain bool
+}
+
+// set records what src says now and merges again: defaults, then
+// initializationOptions, then the pushed settings, then the answer, each
+// over the last field by field (maps key by key). The answer is above the
+// push because a client that answers resolves its section for us (VS Code
+// expands ${workspaceFolder} there, not in what it pushes); a push still
+// counts when the answer has nothing (Helix with a bare `config`).
+//
+// A first answer equal to initializationOptions says that they were a
+// snapshot of the same settings (VS Code, Emacs and the Neovim and Helix
+// configurations in editors/ send both): from then on the answers alone
+// stand for them, so that a setting the user removes is not brought back
+// by the snapshot.
+func (e *editorSources) set(src settingsSource, st config.Settings) {
+	switch src {
+	case fromInitOptions:
+		e.initOptions = st
+	case fromPush:
+		e.pushed = st
+	case fromAnswer:
+		if !e.answeredOnce && reflect.DeepEqual(st, e.initOptions) {
+			e.initOptions = config.Settings{}
+		}
+		e.answered, e.answeredOnce = st, true
+	}
+	e.merged = e.answered.Merge(e.pushed.Merge(e.initOptions))
+}
+
+// setEditorSettings records what one source says now and, when that
+// changes the merged settings, re-analyses every open document with them.
+func (s *Server) setEditorSettings(src settingsSource, st config.Settings) {
 	s.mu.Lock()
-	s.editor = st
+	before := s.editor.merged
+	s.editor.set(src, st)
+	merged := s.editor.merged
 	docs := make([]*document, 0, len(s.docs))
 	for _, d := range s.docs {
 		docs = append(docs, d)
 	}
 	s.mu.Unlock()
+	changed := !reflect.DeepEqual(before, merged)
+	s.log.Debug("editor settings", "from", src.String(), "gave", settingsJSON(st), "changed", changed, "now", settingsJSON(merged))
+	if !changed {
+		return
+	}
 	for _, d := range docs {
 		d.inputsChanged(true)
 	}
 	go s.refreshSizes()
+}
+
+// settingsJSON is st as the editor would write it, for the log.
+func settingsJSON(st config.Settings) string {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
 }
 
 // settingsFor is the settings for one Dockerfile: the project file's
@@ -70,7 +149,7 @@ func (s *Server) setEditorSettings(st config.Settings) {
 // leaves out, so that the editor and CI never disagree.
 func (s *Server) settingsFor(path string) config.Settings {
 	s.mu.Lock()
-	editor := s.editor
+	editor := s.editor.merged
 	s.mu.Unlock()
 	if path == "" {
 		return editor
@@ -98,38 +177,80 @@ func (s *Server) warnOnce(msg string) {
 	}()
 }
 
-// DidChangeConfiguration implements protocol.Server: pull the section when
-// the client supports workspace/configuration, else read the pushed value.
+// DidChangeConfiguration implements protocol.Server: the pushed settings
+// replace the previous push, and a client that supports
+// workspace/configuration is asked for the section too.
 func (s *Server) DidChangeConfiguration(_ context.Context, p *protocol.DidChangeConfigurationParams) error {
-	if s.clientSupports(func(c protocol.ClientCapabilities) bool {
-		return c.Workspace != nil && c.Workspace.Configuration != nil && *c.Workspace.Configuration
-	}) {
-		go s.pullSettings()
-		return nil
-	}
 	st, err := parseSettings(p.Settings)
-	if err != nil {
-		return err
+	if err == nil {
+		s.setEditorSettings(fromPush, st)
 	}
-	s.setEditorSettings(st)
-	return nil
+	if s.clientSupports(answersConfiguration) {
+		s.pullSettings()
+	}
+	return err
 }
 
-// pullSettings asks the client for our section (off the read loop: the
-// answer comes through it).
+func answersConfiguration(c protocol.ClientCapabilities) bool {
+	return c.Workspace != nil && c.Workspace.Configuration != nil && *c.Workspace.Configuration
+}
+
+// pullTimeout bounds a workspace/configuration request: a client that
+// does not answer in time keeps the settings it gave before.
+var pullTimeout = 5 * time.Second
+
+// pullSettings asks the client for the section, off the read loop (the
+// answer comes through it). One request runs at a time: asked meanwhile,
+// it asks once more when that one ends, however often it was asked, so a
+// client that never answers gets neither a pile of requests nor of
+// goroutines.
 func (s *Server) pullSettings() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.editor.pulling {
+		s.editor.pullAgain = true
+		return
+	}
+	s.editor.pulling = true
+	go s.pullUntilCurrent()
+}
+
+// pullUntilCurrent pulls until no change was notified during the last pull.
+func (s *Server) pullUntilCurrent() {
+	for {
+		s.pullOnce()
+		s.mu.Lock()
+		again := s.editor.pullAgain
+		s.editor.pulling, s.editor.pullAgain = again, false
+		s.mu.Unlock()
+		if !again {
+			return
+		}
+	}
+}
+
+// pullOnce asks for the section and records the answer. An error, a
+// timeout or a malformed answer leave the last answer in place: they say
+// nothing about what the user wants.
+func (s *Server) pullOnce() {
+	ctx, cancel := context.WithTimeout(context.Background(), pullTimeout)
+	defer cancel()
 	section := settingsSection
-	res, err := s.client.Configuration(context.Background(), &protocol.ConfigurationParams{Items: []protocol.ConfigurationItem{{Section: &section}}})
-	if err != nil || len(res) == 0 {
-		s.log.Warn("workspace/configuration failed", "err", err)
-		return
-	}
-	st, err := parseSettings(res[0])
+	res, err := s.client.Configuration(ctx, &protocol.ConfigurationParams{Items: []protocol.ConfigurationItem{{Section: &section}}})
 	if err != nil {
-		s.log.Warn("ignoring malformed settings", "err", err)
+		s.log.Warn("workspace/configuration failed; keeping the settings from before", "err", err)
 		return
 	}
-	s.setEditorSettings(st)
+	var item []byte
+	if len(res) > 0 {
+		item = res[0]
+	}
+	st, err := parseSettings(item)
+	if err != nil {
+		s.log.Warn("ignoring a malformed workspace/configuration answer", "err", err)
+		return
+	}
+	s.setEditorSettings(fromAnswer, st)
 }
 
 func (s *Server) clientSupports(has func(protocol.ClientCapabilities) bool) bool {
