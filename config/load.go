@@ -153,9 +153,12 @@ func Load(dockerfilePath string) (s Settings, source string, err error) {
 	return (&Loader{}).Load(dockerfilePath)
 }
 
-// Loader is Load with the project files it reads kept, for callers that
-// load the settings of many Dockerfiles (the CLI) or often (the server:
-// call Forget when a project file changes). Safe for concurrent use.
+// Loader is Load with its answers kept, so that loading the settings of
+// many Dockerfiles (the CLI) or of one on every keystroke (the server)
+// reads each project, Compose and bake file once: call Forget with every
+// path that changes on disk. Safe for concurrent use; no file is read
+// while a lock is held, and callers asking for what is being read wait
+// for that one read.
 type Loader struct {
 	// Warn, when set, receives each project file's warnings, once per
 	// file read.
@@ -165,25 +168,45 @@ type Loader struct {
 	Stop func(dir string) bool
 
 	mu    sync.Mutex
-	files map[string]fileResult
+	files map[string]*reading[*File]  // project files by path
+	loads map[string]*reading[loaded] // Load's answers by Dockerfile path
 }
 
-type fileResult struct {
-	f   *File
-	err error
+// loaded is one answer of Load.
+type loaded struct {
+	s      Settings
+	source string
 }
 
-// Load is the package's Load, reusing the files this Loader has read.
+// reading is one read, shared by every caller that asks for it while it
+// runs and after: val and err are set when ready is closed.
+type reading[T any] struct {
+	ready chan struct{}
+	val   T
+	err   error
+}
+
+// maxLoads bounds the answers kept: past it they are all dropped and
+// read again when asked (a server asks about the open files only).
+const maxLoads = 1024
+
+// Load is the package's Load, reusing what this Loader has read.
 func (l *Loader) Load(dockerfilePath string) (Settings, string, error) {
 	abs, err := filepath.Abs(dockerfilePath)
 	if err != nil {
 		return Settings{}, "", err
 	}
+	r, err := once(l, &l.loads, abs, maxLoads, func() (loaded, error) { return l.load(abs) })
+	return r.s, r.source, err
+}
+
+// load reads the settings of the Dockerfile at abs (an absolute path).
+func (l *Loader) load(abs string) (loaded, error) {
 	var s Settings
 	var sources []string
 	f, err := l.FileFor(filepath.Dir(abs))
 	if err != nil {
-		return Settings{}, "", err
+		return loaded{}, err
 	}
 	if f != nil {
 		s = f.For(abs)
@@ -196,7 +219,7 @@ func (l *Loader) Load(dockerfilePath string) (Settings, string, error) {
 		}
 		s = merged
 	}
-	return s, strings.Join(sources, ", "), nil
+	return loaded{s, strings.Join(sources, ", ")}, nil
 }
 
 // FileFor returns the project file that applies to the folder dir (nil
@@ -206,20 +229,12 @@ func (l *Loader) FileFor(dir string) (*File, error) {
 	if err != nil || p == "" {
 		return nil, err
 	}
-	return l.read(p)
+	return once(l, &l.files, p, 0, func() (*File, error) { return l.read(p) })
 }
 
+// read reads and parses the project file at path, passing on its warnings.
 func (l *Loader) read(path string) (*File, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if r, ok := l.files[path]; ok {
-		return r.f, r.err
-	}
 	f, err := ReadFile(path)
-	if l.files == nil {
-		l.files = map[string]fileResult{}
-	}
-	l.files[path] = fileResult{f, err}
 	if err == nil && l.Warn != nil {
 		for _, w := range f.Warnings {
 			l.Warn(w)
@@ -228,16 +243,63 @@ func (l *Loader) read(path string) (*File, error) {
 	return f, err
 }
 
-// Forget drops the cached project file at path (all of them when path is
-// "").
+// once returns what read gives for key, reading only when (*m) has no
+// read of key yet; read runs outside l.mu. limit > 0 bounds the map.
+func once[T any](l *Loader, m *map[string]*reading[T], key string, limit int, read func() (T, error)) (T, error) {
+	l.mu.Lock()
+	r, found := (*m)[key]
+	if !found {
+		if *m == nil || (limit > 0 && len(*m) >= limit) {
+			*m = map[string]*reading[T]{}
+		}
+		r = &reading[T]{ready: make(chan struct{})}
+		(*m)[key] = r
+	}
+	l.mu.Unlock()
+	if found {
+		<-r.ready
+		return r.val, r.err
+	}
+	defer close(r.ready)
+	r.val, r.err = read()
+	return r.val, r.err
+}
+
+// Forget drops what was read from path, a file that changed on disk (all
+// of it when path is ""): the project file itself, and the answers of
+// Load for the Dockerfiles it may apply to when it is a file Load reads.
+// Reads under way finish for those already waiting on them.
 func (l *Loader) Forget(path string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if path == "" {
-		l.files = nil
+		l.files, l.loads = nil, nil
 		return
 	}
+	path = filepath.Clean(path)
 	delete(l.files, path)
+	if !readByLoad(filepath.Base(path)) {
+		return
+	}
+	dir := filepath.Dir(path)
+	for dockerfile := range l.loads {
+		if within(dockerfile, dir) {
+			delete(l.loads, dockerfile)
+		}
+	}
+}
+
+// readByLoad reports whether a file of this name changes what Load gives:
+// the project, Compose and bake files, Compose's .env, and the .git that
+// ends the search.
+func readByLoad(name string) bool {
+	return name == ".env" || name == ".git" || slices.Contains(FileNames, name) ||
+		slices.Contains(ComposeFileNames, name) || slices.Contains(BakeFileNames, name)
+}
+
+// within reports whether path is below the folder dir.
+func within(path, dir string) bool {
+	return strings.HasPrefix(path, strings.TrimSuffix(dir, string(filepath.Separator))+string(filepath.Separator))
 }
 
 // Validate lists what is wrong in settings given by an editor or on the

@@ -379,3 +379,55 @@ func TestLoadBakeRejectsGarbage(t *testing.T) {
 		}
 	}
 }
+
+// TestLoaderKeepsBuildFiles: a Loader reads the project, Compose and bake
+// files once (the server asks on every keystroke) and reads them again
+// only after Forget says they changed, for the Dockerfiles below them.
+func TestLoaderKeepsBuildFiles(t *testing.T) {
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	compose := writeFile(t, filepath.Join(root, "compose.yaml"), "services:\n  web:\n    build: {context: ./web, target: one}\n")
+	bake := writeFile(t, filepath.Join(root, "api", "docker-bake.hcl"), "target \"api\" {\n  target = \"one\"\n}\n")
+	web := writeFile(t, filepath.Join(root, "web", "Dockerfile"), "FROM scratch\n")
+	api := writeFile(t, filepath.Join(root, "api", "Dockerfile"), "FROM scratch\n")
+	l := &Loader{}
+	target := func(dockerfile string) string {
+		t.Helper()
+		s, _, err := l.Load(dockerfile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Target
+	}
+	if target(web) != "one" || target(api) != "one" {
+		t.Fatalf("targets %q, %q", target(web), target(api))
+	}
+
+	writeFile(t, compose, "services:\n  web:\n    build: {context: ./web, target: two}\n")
+	writeFile(t, bake, "target \"api\" {\n  target = \"two\"\n}\n")
+	if target(web) != "one" || target(api) != "one" {
+		t.Error("a Load read the build files again without being told they changed")
+	}
+	l.Forget(filepath.Join(root, "web", "app.py")) // not a file Load reads
+	if target(web) != "one" || target(api) != "one" {
+		t.Error("Forget of a file Load does not read dropped its answers")
+	}
+	l.Forget(bake)
+	if target(api) != "two" {
+		t.Error("a changed bake file was not read again after Forget")
+	}
+	if target(web) != "one" {
+		t.Error("Forget of api's bake file dropped the answer for a Dockerfile outside api")
+	}
+	l.Forget(compose)
+	if target(web) != "two" {
+		t.Error("a changed Compose file was not read again after Forget")
+	}
+	writeFile(t, filepath.Join(root, ".dockerfile-ls.yaml"), "target: three\n")
+	l.Forget(filepath.Join(root, ".dockerfile-ls.yaml"))
+	if target(web) != "three" || target(api) != "three" {
+		t.Errorf("after a new project file: %q, %q", target(web), target(api))
+	}
+}
