@@ -14,8 +14,8 @@ import (
 // text.
 
 func init() {
-	register("ConsistentInstructionCasing", fixInstructionCasing)
-	register("FromAsCasing", fixFromAsCasing)
+	register(diagnostics.MatchInstructionCasing, fixInstructionCasing)
+	register(diagnostics.MatchFromAsCasing, fixFromAsCasing)
 }
 
 // fixInstructionCasing changes the keyword to the casing of the majority,

@@ -9,7 +9,7 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
-func init() { register("JSONArgsRecommended", fixJSONArgs) }
+func init() { register(diagnostics.CmdExecForm, fixJSONArgs) }
 
 // fixJSONArgs turns a shell-form CMD into exec form when the shell would
 // only have split it into plain words: `CMD python app.py` runs

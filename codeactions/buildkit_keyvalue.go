@@ -12,7 +12,7 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
-func init() { register("LegacyKeyValueFormat", fixLegacyKeyValue) }
+func init() { register(diagnostics.KeyEqualsValue, fixLegacyKeyValue) }
 
 // fixLegacyKeyValue rewrites the legacy "ENV key value" (and "LABEL key
 // value") as "ENV key=value".

@@ -11,7 +11,7 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
-func init() { register("MaintainerDeprecated", fixMaintainer) }
+func init() { register(diagnostics.MaintainerToLabel, fixMaintainer) }
 
 // authorsLabel is the OCI annotation that replaces MAINTAINER.
 const authorsLabel = "org.opencontainers.image.authors"

@@ -10,7 +10,7 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
-func init() { register("StageNameCasing", fixStageNameCasing) }
+func init() { register(diagnostics.LowercaseStageName, fixStageNameCasing) }
 
 // fixStageNameCasing renames a stage to lower case, with every reference
 // to it: a later FROM <name>, COPY --from=<name> and RUN

@@ -16,7 +16,7 @@ import (
 // AddCacheMount is the fix kind of InstallWithoutCacheMount.
 const AddCacheMount = "add-cache-mount"
 
-func init() { register(AddCacheMount, addCacheMount) }
+func init() { register(diagnostics.AddCacheMount, addCacheMount) }
 
 // aptKeepCache is the line Debian-based images need before an apt cache
 // mount: their docker-clean hook deletes downloaded packages, which would

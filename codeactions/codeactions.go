@@ -42,22 +42,29 @@ type Action struct {
 	Suppresses bool
 }
 
-// Fixer computes the fix for a finding whose Fix.Kind it is registered
-// for; ok is false when the fix would not be safe here.
+// Fixer computes the fix for a finding of the kind it is registered for;
+// ok is false when the fix would not be safe here.
 type Fixer func(doc *dockerfile.Document, f diagnostics.Finding, bctx *buildcontext.Context) (a Action, ok bool)
 
-// fixers maps a fix kind to its fix; each fix registers itself in its own
-// file's init. The kind is the finding's FixData.Kind, or for findings
-// without one (BuildKit's checks) the rule's name.
+// fixers maps a fix kind (as Kind returns it) to its fix; each fix
+// registers itself in its own file's init, for a kind that a rule declares
+// in its Fixes (a test checks that every declared kind has a fixer and
+// every fixer a rule).
 var fixers = map[string]Fixer{}
 
-func register(kind string, f Fixer) { fixers[kind] = f }
+func register(kind diagnostics.FixKind, f Fixer) {
+	if _, dup := fixers[string(kind)]; dup {
+		panic("codeactions: two fixers registered for " + string(kind))
+	}
+	fixers[string(kind)] = f
+}
 
 // extras are actions offered for any finding besides its fix, such as
 // skipping the check; never in fixAll.
 var extras []func(*dockerfile.Document, diagnostics.Finding) (Action, bool)
 
-// Kind is the fix kind of a finding.
+// Kind is the fix kind of a finding: its FixData's kind, or for findings
+// without one (BuildKit's checks) the rule's name.
 func Kind(f diagnostics.Finding) string {
 	if f.Fix != nil {
 		return f.Fix.Kind
@@ -92,7 +99,7 @@ func For(doc *dockerfile.Document, findings []diagnostics.Finding, bctx *buildco
 			if a, ok := safely(fix, doc, f, bctx); ok {
 				a.Finding = f
 				out = append(out, a)
-				if Kind(f) == AddCacheMount {
+				if Kind(f) == string(diagnostics.AddCacheMount) {
 					mounted[doc.InstructionAt(f.Span.Start)] = true
 				}
 			}

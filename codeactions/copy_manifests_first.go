@@ -17,7 +17,7 @@ import (
 // CopyManifestsFirst is the fix kind of CopyBeforeInstall.
 const CopyManifestsFirst = "copy-manifests-first"
 
-func init() { register(CopyManifestsFirst, copyManifestsFirst) }
+func init() { register(diagnostics.CopyManifestsFirst, copyManifestsFirst) }
 
 // copyManifestsFirst rewrites
 //

@@ -14,7 +14,7 @@ import (
 // Dockerignore is the fix kind of VolatileContext.
 const Dockerignore = "dockerignore"
 
-func init() { register(Dockerignore, dockerignore) }
+func init() { register(diagnostics.Dockerignore, dockerignore) }
 
 // dockerignore adds the volatile folders to the ignore file in use, or
 // creates .dockerignore at the context root. Offered, never applied by

@@ -15,7 +15,7 @@ import (
 // MergeUpdate is the fix kind of StalePackageIndex.
 const MergeUpdate = "merge-update"
 
-func init() { register(MergeUpdate, mergeUpdate) }
+func init() { register(diagnostics.MergeUpdate, mergeUpdate) }
 
 // mergeUpdate moves a lone "RUN apt-get update" into the install RUN right
 // after it: "RUN apt-get update && apt-get install ...". Offered only when

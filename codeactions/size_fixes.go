@@ -32,13 +32,13 @@ var supersededByMount = map[string]bool{AddNoCacheDir: true, AddCacheClean: true
 func init() {
 	// --no-install-recommends drops packages the image might use at run
 	// time: offered, not applied by fixAll.
-	register(AddNoInstallRecommends, insertion("Add %s", "flag", " ", false))
-	register(AddNoCacheDir, insertion("Add %s", "flag", " ", true))
-	register(AddCacheClean, insertion("Clean the cache in the same RUN (%s)", "text", "", true))
-	register(AddRmAptLists, removeAptLists)
-	register(CopyChown, copyChown)
+	register(diagnostics.AddNoInstallRecommends, insertion("Add %s", "flag", " ", false))
+	register(diagnostics.AddNoCacheDir, insertion("Add %s", "flag", " ", true))
+	register(diagnostics.AddCacheClean, insertion("Clean the cache in the same RUN (%s)", "text", "", true))
+	register(diagnostics.AddRmAptLists, removeAptLists)
+	register(diagnostics.CopyChown, copyChown)
 	// A slimmer base can lack what the image needs: offered only.
-	register(SlimBase, slimBase)
+	register(diagnostics.SlimBase, slimBase)
 }
 
 // insertion builds a fix that inserts Args[key] (after prefix) at

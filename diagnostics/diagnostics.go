@@ -1,7 +1,8 @@
 // Package diagnostics holds the rules and runs them: a rule is a small value
-// (name, category, default severity, docs URL, check function) in its own
-// file, registered in the one list in rules.go. Findings are plain values
-// with byte-offset spans; the server and the CLI convert them at their edges.
+// (name, category, default severity, docs URL, check function, the fixes it
+// offers, its hadolint codes) in its own file, registered in its category's
+// list (rules*.go). Findings are plain values with byte-offset spans; the
+// server and the CLI convert them at their edges.
 package diagnostics
 
 import (
@@ -55,6 +56,12 @@ type Rule struct {
 	Severity Severity
 	Summary  string
 	DocsURL  string
+	// Fixes are the kinds of fix the rule's findings can carry; package
+	// codeactions registers one fixer for each (a test checks both ways).
+	Fixes []FixKind
+	// Hadolint lists hadolint's codes for the same problem: a "# hadolint
+	// ignore=" comment naming one of them suppresses the rule.
+	Hadolint []string
 	// Check reports the rule's findings; nil for rules another engine
 	// (BuildKit) reports.
 	Check func(*Pass)
@@ -85,6 +92,37 @@ type FixData struct {
 	Kind string            `json:"kind"`
 	Args map[string]string `json:"args,omitempty"`
 }
+
+// FixKind names a fix: the FixData.Kind of the findings that can take it,
+// or, for BuildKit's checks, whose findings carry no FixData, the rule's
+// name. A rule lists the kinds it offers in Rule.Fixes; package codeactions
+// registers the fixer of each. The values travel in LSP diagnostics' data,
+// so they never change.
+type FixKind string
+
+// The fixes of our rules.
+const (
+	CopyManifestsFirst     FixKind = "copy-manifests-first"      // CopyBeforeInstall
+	AddCacheMount          FixKind = "add-cache-mount"           // InstallWithoutCacheMount
+	MergeUpdate            FixKind = "merge-update"              // StalePackageIndex
+	Dockerignore           FixKind = "dockerignore"              // VolatileContext
+	AddNoInstallRecommends FixKind = "add-no-install-recommends" // NoInstallRecommends
+	AddRmAptLists          FixKind = "add-rm-apt-lists"          // AptListsNotRemoved
+	AddNoCacheDir          FixKind = "add-no-cache-dir"          // PackageCacheInLayer
+	AddCacheClean          FixKind = "add-cache-clean"           // PackageCacheInLayer
+	CopyChown              FixKind = "copy-chown"                // ChownAfterCopy
+	SlimBase               FixKind = "slim-base"                 // HeavyBaseImage
+)
+
+// The fixes of BuildKit's checks: each kind is the rule's name.
+const (
+	MatchInstructionCasing FixKind = "ConsistentInstructionCasing"
+	MatchFromAsCasing      FixKind = "FromAsCasing"
+	LowercaseStageName     FixKind = "StageNameCasing"
+	CmdExecForm            FixKind = "JSONArgsRecommended"
+	KeyEqualsValue         FixKind = "LegacyKeyValueFormat"
+	MaintainerToLabel      FixKind = "MaintainerDeprecated"
+)
 
 // Pass is what a rule's check sees.
 type Pass struct {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,7 +24,9 @@ type want struct {
 }
 
 // TestRules runs each of our rules on testdata/<Rule>/*.Dockerfile, in the
-// style of go/analysis's analysistest.
+// style of go/analysis's analysistest. A finding's fix must be one its rule
+// declares, and each declared fix must be offered on some file, so that
+// Rule.Fixes says what the rule does.
 func TestRules(t *testing.T) {
 	for _, r := range ourRules {
 		if r.Check == nil {
@@ -34,13 +37,27 @@ func TestRules(t *testing.T) {
 			t.Errorf("rule %s needs positive and negative testdata in testdata/%s/", r.Name, r.Name)
 			continue
 		}
+		offered := map[FixKind]bool{}
 		for _, file := range files {
-			t.Run(r.Name+"/"+filepath.Base(file), func(t *testing.T) { checkFile(t, r, file) })
+			t.Run(r.Name+"/"+filepath.Base(file), func(t *testing.T) {
+				for _, f := range checkFile(t, r, file) {
+					if f.Fix != nil {
+						offered[FixKind(f.Fix.Kind)] = true
+					}
+				}
+			})
+		}
+		for _, kind := range r.Fixes {
+			if !offered[kind] {
+				t.Errorf("rule %s declares fix %q, which none of testdata/%s/ gets", r.Name, kind, r.Name)
+			}
 		}
 	}
 }
 
-func checkFile(t *testing.T, r *Rule, file string) {
+// checkFile checks the findings of r on file against its expectations and
+// returns them.
+func checkFile(t *testing.T, r *Rule, file string) []Finding {
 	text, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -52,6 +69,9 @@ func checkFile(t *testing.T, r *Rule, file string) {
 		t.Fatal(err)
 	}
 	for _, f := range out {
+		if f.Fix != nil && !slices.Contains(r.Fixes, FixKind(f.Fix.Kind)) {
+			t.Errorf("%s: fix %q is not in the rule's Fixes %q", file, f.Fix.Kind, r.Fixes)
+		}
 		line := doc.Lines.LineOf(f.Span.Start)
 		matched := -1
 		for i, w := range wants {
@@ -68,6 +88,39 @@ func checkFile(t *testing.T, r *Rule, file string) {
 	}
 	for _, w := range wants {
 		t.Errorf("%s:%d: no finding matching %q", file, w.line+1, w.re)
+	}
+	return out
+}
+
+// docsDir holds the pages of the rules whose docs are ours.
+var docsDir = filepath.Join("..", "docs", "rules")
+
+// TestRulesHaveDocs checks that every rule links to its page: ours (and
+// BuildKit's undocumented one) to docs/rules/<Rule>.md, which must exist,
+// BuildKit's others to Docker's documentation; and that every page there
+// belongs to a rule.
+func TestRulesHaveDocs(t *testing.T) {
+	for _, r := range Rules() {
+		page, ours := strings.CutPrefix(r.DocsURL, DocsBase)
+		switch {
+		case !ours && r.Category == BuildKit && strings.HasPrefix(r.DocsURL, "https://docs.docker.com/"):
+			// BuildKit documents it.
+		case page != r.Name+".md":
+			t.Errorf("%s: docs URL %q, want %s%s.md", r.Name, r.DocsURL, DocsBase, r.Name)
+		default:
+			if _, err := os.Stat(filepath.Join(docsDir, page)); err != nil {
+				t.Errorf("%s has no docs page: %v", r.Name, err)
+			}
+		}
+	}
+	pages, err := filepath.Glob(filepath.Join(docsDir, "*.md"))
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("no pages in %s: %v", docsDir, err)
+	}
+	for _, p := range pages {
+		if r := Lookup(strings.TrimSuffix(filepath.Base(p), ".md")); r == nil || r.DocsURL != DocsBase+filepath.Base(p) {
+			t.Errorf("%s is the page of no rule", p)
+		}
 	}
 }
 

@@ -2,63 +2,22 @@ package diagnostics
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
-// hadolintCodes maps rules that exist (ours and BuildKit's) to the hadolint
-// codes that report the same problem, so that "# hadolint ignore=DL3025"
-// comments keep working for teams that migrate. A test checks that every
-// name here is in Rules(). A code may stand for a broader rule (hadolint's
+// HadolintCodes returns the hadolint codes that report the same problem as
+// rule (nil when hadolint has none, or there is no such rule): the rule's
+// Hadolint field, so that "# hadolint ignore=DL3025" comments keep working
+// for teams that migrate. A code may stand for a broader rule (hadolint's
 // per-manager cache rules are all PackageCacheInLayer here): ignoring the
 // code ignores the whole rule on that instruction.
-var hadolintCodes = map[string][]string{
-	// Syntax: hadolint reports any parse failure as DL1000.
-	"ParseError":         {"DL1000"},
-	"InvalidInstruction": {"DL1000"},
-	// BuildKit's checks.
-	"JSONArgsRecommended":            {"DL3025"},
-	"MaintainerDeprecated":           {"DL4000"},
-	"WorkdirRelativePath":            {"DL3000"},
-	"DuplicateStageName":             {"DL3024"},
-	"MultipleInstructionsDisallowed": {"DL4003", "DL4004", "DL3012"},
-	// Cache.
-	"UnpinnedBaseImage": {"DL3006", "DL3007"},
-	// Size.
-	"NoInstallRecommends": {"DL3015"},
-	"AptListsNotRemoved":  {"DL3009"},
-	"PackageCacheInLayer": {"DL3042", "DL3019", "DL3032", "DL3036", "DL3040", "DL3060"},
-}
-
-// plannedHadolintCodes maps the names of rules that are planned but not
-// written yet to their hadolint codes. Suppression honours them already,
-// so a rule that lands under one of these names is suppressible from its
-// first day; move a name to hadolintCodes when its rule exists.
-var plannedHadolintCodes = map[string][]string{}
-
-// HadolintCodes returns the hadolint codes that report the same problem as
-// rule (nil when hadolint has none).
 func HadolintCodes(rule string) []string {
-	if c, ok := hadolintCodes[rule]; ok {
-		return c
+	if r := Lookup(rule); r != nil {
+		return r.Hadolint
 	}
-	return plannedHadolintCodes[rule]
-}
-
-// HadolintTable returns the mapping of rule names to hadolint codes:
-// current holds the rules that exist, planned the intended names of rules
-// not written yet. The maps are copies.
-func HadolintTable() (current, planned map[string][]string) {
-	current, planned = map[string][]string{}, map[string][]string{}
-	for k, v := range hadolintCodes {
-		current[k] = slices.Clone(v)
-	}
-	for k, v := range plannedHadolintCodes {
-		planned[k] = slices.Clone(v)
-	}
-	return current, planned
+	return nil
 }
 
 // ignoreComment matches "# dockerfile-ls ignore=A,B" and "# hadolint
