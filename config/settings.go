@@ -74,10 +74,14 @@ func (s Settings) Diagnostics() diagnostics.Config {
 	for cat, on := range s.Categories {
 		cfg.Off[diagnostics.Category(cat)] = !on
 	}
-	for rule, sev := range s.Rules {
-		if sev == "off" {
+	for rule, setting := range s.Rules {
+		sev, ok := parseRuleSeverity(setting)
+		switch {
+		case !ok:
+		case sev == "off":
 			cfg.Disabled[rule] = true
-		} else if v, ok := diagnostics.ParseSeverity(sev); ok {
+		default:
+			v, _ := diagnostics.ParseSeverity(sev)
 			cfg.Severity[rule] = v
 		}
 	}

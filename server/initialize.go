@@ -42,9 +42,7 @@ func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (
 // client things (off the read loop, since the answers come through it).
 func (s *Server) Initialized(context.Context, *protocol.InitializedParams) error {
 	go s.registerWatchers()
-	if s.clientSupports(func(c protocol.ClientCapabilities) bool {
-		return c.Workspace != nil && c.Workspace.Configuration != nil && *c.Workspace.Configuration
-	}) {
+	if s.clientSupports(answersConfiguration) {
 		go s.pullSettings()
 	}
 	return nil

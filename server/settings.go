@@ -124,6 +124,9 @@ func (s *Server) setEditorSettings(src settingsSource, st config.Settings) {
 		docs = append(docs, d)
 	}
 	s.mu.Unlock()
+	for _, problem := range st.Validate() {
+		s.warnOnce(src.String() + ": " + problem)
+	}
 	changed := !reflect.DeepEqual(before, merged)
 	s.log.Debug("editor settings", "from", src.String(), "gave", settingsJSON(st), "changed", changed, "now", settingsJSON(merged))
 	if !changed {
