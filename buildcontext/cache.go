@@ -23,8 +23,9 @@ type Cache struct {
 	mu       sync.Mutex
 	closed   bool
 	entries  map[cacheKey]*cached
-	watchers map[string]*watcher // by resolved root
-	events   *fileEvents         // shared by the watchers; nil until the first Watch
+	watchers map[string]*watcher  // by resolved root
+	events   *fileEvents          // shared by the watchers; nil until the first Watch
+	waits    map[waitKey]struct{} // the AfterLoad calls waiting
 }
 
 type cacheKey struct{ root, ignore string }
@@ -49,6 +50,7 @@ func NewCache() *Cache {
 		load:     Load,
 		entries:  map[cacheKey]*cached{},
 		watchers: map[string]*watcher{},
+		waits:    map[waitKey]struct{}{},
 	}
 }
 
@@ -82,6 +84,60 @@ func (c *Cache) Get(ctx context.Context, root, dockerfile string) (snap *Context
 		return e.snap, nil, e.err
 	}
 	return e.snap, e.ready, e.err
+}
+
+// Wait is Get for callers that need a snapshot: while the first load
+// runs it waits for it, or for ctx; once a snapshot exists it returns it
+// at once (reloading in the background as Get does). The snapshot is nil
+// when the load failed (err says why) or ctx ended first.
+func (c *Cache) Wait(ctx context.Context, root, dockerfile string) (*Context, error) {
+	for {
+		snap, ready, err := c.Get(ctx, root, dockerfile)
+		if snap == nil && ready == nil && err == nil {
+			err = ctx.Err() // done before the first load could start
+		}
+		if snap != nil || ready == nil {
+			return snap, err
+		}
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// AfterLoad calls then once the load behind ready (from Get) ends, unless
+// the cache closes first. Calls with the same key for the same load add
+// nothing: a burst of keystrokes during one load waits once.
+func (c *Cache) AfterLoad(key any, ready <-chan struct{}, then func()) {
+	k := waitKey{key, ready}
+	c.mu.Lock()
+	_, waiting := c.waits[k]
+	skip := waiting || c.closed || ready == nil
+	if !skip {
+		c.waits[k] = struct{}{}
+	}
+	c.mu.Unlock()
+	if skip {
+		return
+	}
+	go func() {
+		<-ready // Close cancels and waits for every load, so this ends
+		c.mu.Lock()
+		delete(c.waits, k)
+		closed := c.closed
+		c.mu.Unlock()
+		if !closed {
+			then()
+		}
+	}()
+}
+
+// waitKey is one AfterLoad caller's wait for one load.
+type waitKey struct {
+	key   any
+	ready <-chan struct{}
 }
 
 // rootAliases returns the absolute root and its symlink-resolved form; paths

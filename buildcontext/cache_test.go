@@ -108,7 +108,7 @@ func TestCacheWatch(t *testing.T) {
 	getFresh(t, c, root, "")
 
 	changed := make(chan struct{}, 16)
-	w, err := c.Watch(root, func() {
+	w, err := c.Watch(root, func([]string) {
 		select { // never block the watcher goroutine
 		case changed <- struct{}{}:
 		default:
@@ -165,8 +165,8 @@ func TestCacheWatchNestedRoots(t *testing.T) {
 	defer c.Close()
 	getFresh(t, c, outer, "")
 	getFresh(t, c, inner, "")
-	notify := func(ch chan struct{}) func() {
-		return func() {
+	notify := func(ch chan struct{}) func([]string) {
+		return func([]string) {
 			select {
 			case ch <- struct{}{}:
 			default:
@@ -256,5 +256,99 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// gatedCache is a cache whose loads wait for release (closed by the
+// caller) before walking.
+func gatedCache(release <-chan struct{}) *Cache {
+	c := NewCache()
+	c.load = func(ctx context.Context, root, dockerfile string) (*Context, error) {
+		select {
+		case <-release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		return Load(ctx, root, dockerfile)
+	}
+	return c
+}
+
+// TestCacheWait: Wait returns once the first load ends, or when the
+// caller gives up first; with a snapshot, it does not wait for reloads.
+func TestCacheWait(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]int{"a": 1})
+	release := make(chan struct{})
+	c := gatedCache(release)
+	defer c.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if snap, err := c.Wait(ctx, root, ""); snap != nil || err != context.Canceled {
+		t.Fatalf("Wait with a cancelled context = %v, %v", snap, err)
+	}
+	got := make(chan *Context)
+	go func() {
+		snap, _ := c.Wait(context.Background(), root, "")
+		got <- snap
+	}()
+	close(release)
+	first := <-got
+	if first == nil || filesOf(first) != 1 {
+		t.Fatalf("Wait = %v", first)
+	}
+	c.Invalidate([]string{filepath.Join(root, "a")})
+	if snap, err := c.Wait(context.Background(), root, ""); snap != first || err != nil {
+		t.Fatalf("Wait during a reload = %v, %v; want the snapshot at hand", snap, err)
+	}
+}
+
+// TestCacheAfterLoad: a burst of callers with one key during one load
+// gets one call when it ends; another key gets its own; none come after
+// Close.
+func TestCacheAfterLoad(t *testing.T) {
+	root := t.TempDir()
+	release := make(chan struct{})
+	c := gatedCache(release)
+	var mu sync.Mutex
+	calls := map[string]int{}
+	done := make(chan struct{}, 16)
+	count := func(key string) func() {
+		return func() {
+			mu.Lock()
+			calls[key]++
+			mu.Unlock()
+			done <- struct{}{}
+		}
+	}
+	_, ready, _ := c.Get(context.Background(), root, "")
+	for range 5 {
+		c.AfterLoad("doc", ready, count("doc"))
+	}
+	c.AfterLoad("sizes", ready, count("sizes"))
+	close(release)
+	<-done
+	<-done
+	mu.Lock()
+	if calls["doc"] != 1 || calls["sizes"] != 1 {
+		t.Errorf("calls = %v, want one per key", calls)
+	}
+	mu.Unlock()
+
+	c.Invalidate([]string{root})
+	_, ready, _ = c.Get(context.Background(), root, "")
+	if ready == nil {
+		t.Fatal("no reload after Invalidate")
+	}
+	c.AfterLoad("doc", ready, count("after close"))
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	<-ready
+	select {
+	case <-done:
+		t.Error("AfterLoad called after Close")
+	case <-time.After(50 * time.Millisecond):
 	}
 }

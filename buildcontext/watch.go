@@ -57,7 +57,7 @@ type watcher struct {
 	c        *Cache
 	ev       *fileEvents
 	root     string
-	onChange func()
+	onChange func(paths []string)
 
 	syncMu  sync.Mutex // serialises sync and Close; guards watched
 	watched map[string]bool
@@ -73,11 +73,12 @@ type watcher struct {
 
 // Watch watches the context at root with fsnotify: changes invalidate the
 // cached contexts under root, start their reloads after a short quiet period
-// and then call onChange (may be nil; it must not Close the watcher).
+// and then call onChange with the changed paths (onChange may be nil; it
+// must not Close the watcher).
 // Directories walked by a loaded snapshot are watched, so ignored
 // directories such as node_modules cost no watches; the list is refreshed
 // after every load, so call Get for root first. Close the result when done.
-func (c *Cache) Watch(root string, onChange func()) (io.Closer, error) {
+func (c *Cache) Watch(root string, onChange func(paths []string)) (io.Closer, error) {
 	_, real := rootAliases(root)
 	c.mu.Lock()
 	if c.closed {
@@ -204,7 +205,7 @@ func (w *watcher) fire() {
 	w.c.Invalidate(paths)
 	w.c.refresh(w.root)
 	if w.onChange != nil {
-		w.onChange()
+		w.onChange(paths)
 	}
 }
 

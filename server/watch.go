@@ -46,23 +46,31 @@ func (s *Server) registerWatchers() {
 // parts of the build contexts and analyse the open documents again.
 func (s *Server) DidChangeWatchedFiles(_ context.Context, p *protocol.DidChangeWatchedFilesParams) error {
 	var paths []string
-	ignoreFile := false
 	for _, ch := range p.Changes {
-		if !ch.URI.IsFile() {
-			continue
+		if ch.URI.IsFile() {
+			paths = append(paths, ch.URI.FsPath())
 		}
-		fp := ch.URI.FsPath()
-		paths = append(paths, fp)
-		s.projects.Forget(fp)
-		base := path.Base(fp)
-		ignoreFile = ignoreFile || base == ".dockerignore" || base == ".containerignore" || path.Ext(base) == ".dockerignore"
 	}
 	if len(paths) == 0 {
 		return nil
 	}
 	s.contexts.Invalidate(paths)
-	s.reanalyseAll(ignoreFile)
+	s.filesChanged(paths)
 	return nil
+}
+
+// filesChanged forgets the project and build files among paths and
+// analyses the open documents again; BuildKit's checks too when an ignore
+// file changed (CopyIgnoredFile reads it). Both the client's watcher and
+// our own report here, after the build contexts were invalidated.
+func (s *Server) filesChanged(paths []string) {
+	ignoreFile := false
+	for _, p := range paths {
+		s.projects.Forget(p)
+		base := path.Base(p)
+		ignoreFile = ignoreFile || base == ".dockerignore" || base == ".containerignore" || path.Ext(base) == ".dockerignore"
+	}
+	s.reanalyseAll(ignoreFile)
 }
 
 // reanalyseAll pokes every open document; with buildkit, BuildKit's
@@ -80,24 +88,49 @@ func (s *Server) reanalyseAll(buildkit bool) {
 }
 
 // watchFallback watches a build context with fsnotify when the client
-// cannot watch files for us (Neovim often cannot), once per root.
+// cannot watch files for us (Neovim often cannot), once per root. The root
+// is claimed before the watch starts (outside s.mu: it adds inotify
+// watches), so a concurrent caller for the same root does nothing.
 func (s *Server) watchFallback(root string) {
-	s.mu.Lock()
-	_, seen := s.watchers[root]
-	own := s.ownWatch
-	s.mu.Unlock()
-	if seen || (!own && s.dynamicWatch()) {
+	if s.dynamicWatch() && !s.watchingOurselves() {
 		return
 	}
-	w, err := s.contexts.Watch(root, func() { s.reanalyseAll(false) })
+	claim := &pendingWatch{root: root}
+	s.mu.Lock()
+	_, seen := s.watchers[root]
+	if !seen {
+		s.watchers[root] = claim
+	}
+	s.mu.Unlock()
+	if seen {
+		return
+	}
+	w, err := s.contexts.Watch(root, s.filesChanged)
 	if err != nil {
 		s.log.Warn("cannot watch the build context", "root", root, "err", err)
-		w = nopCloser{}
+		w = nopCloser{} // not retried on every keystroke
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.watchers[root] != claim {
+		_ = w.Close() // the root went unused (or the session ended) meanwhile
+		return
+	}
 	s.watchers[root] = w
-	s.mu.Unlock()
 }
+
+// watchingOurselves reports whether the client refused to watch files.
+func (s *Server) watchingOurselves() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ownWatch
+}
+
+// pendingWatch holds a root in Server.watchers while its watch starts
+// (not empty: pointers to distinct zero-size values may compare equal).
+type pendingWatch struct{ root string }
+
+func (*pendingWatch) Close() error { return nil }
 
 type nopCloser struct{}
 

@@ -300,11 +300,8 @@ func (s *Server) buildContext(d *document, st config.Settings) *buildcontext.Con
 		s.log.Debug("build context unavailable", "uri", d.uri, "err", err)
 	}
 	if ready != nil {
-		go func() {
-			<-ready
-			// BuildKit's CopyIgnoredFile needs the ignore patterns too.
-			d.inputsChanged(true)
-		}()
+		// BuildKit's CopyIgnoredFile needs the ignore patterns too.
+		s.contexts.AfterLoad(d, ready, func() { d.inputsChanged(true) })
 	}
 	if snap != nil {
 		s.watchFallback(root)
@@ -312,20 +309,17 @@ func (s *Server) buildContext(d *document, st config.Settings) *buildcontext.Con
 	return snap
 }
 
+// contextWait is how long a request waits for the first load of a build
+// context: fixes need it, but an answer without them beats none.
+const contextWait = 3 * time.Second
+
 // buildContextWait is buildContext for requests (off the read loop): a
-// context still loading is worth waiting a little for, since fixes need it.
+// context still loading for the first time is worth waiting a little for.
 func (s *Server) buildContextWait(ctx context.Context, d *document, st config.Settings) *buildcontext.Context {
-	path := d.path()
-	if path == "" {
-		return nil
-	}
-	snap, ready, _ := s.contexts.Get(ctx, st.ContextRoot(path), path)
-	if snap == nil && ready != nil {
-		select {
-		case <-ready:
-		case <-ctx.Done():
-		case <-time.After(3 * time.Second):
-		}
+	if path := d.path(); path != "" {
+		ctx, cancel := context.WithTimeout(ctx, contextWait)
+		defer cancel()
+		_, _ = s.contexts.Wait(ctx, st.ContextRoot(path), path) // buildContext reports the error
 	}
 	return s.buildContext(d, st)
 }
