@@ -2,36 +2,13 @@ package server
 
 import (
 	"context"
-	"strconv"
-	"sync"
-	"sync/atomic"
 
 	"go.lsp.dev/protocol"
-	"go.lsp.dev/uri"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/features"
 	"github.com/dockerfile-ls/dockerfile-ls/textpos"
 )
-
-// semanticResults keeps, per session and document, the last tokens sent,
-// so that semanticTokens/full/delta can answer with the difference.
-var semanticResults = struct {
-	mu   sync.Mutex
-	last map[semanticKey]semanticResult
-}{last: map[semanticKey]semanticResult{}}
-
-type semanticKey struct {
-	s *Server
-	u uri.URI
-}
-
-type semanticResult struct {
-	id   string
-	data []uint32
-}
-
-var semanticIDs atomic.Uint64
 
 // SemanticTokensFull implements protocol.Server.
 func (s *Server) SemanticTokensFull(ctx context.Context, p *protocol.SemanticTokensParams) (*protocol.SemanticTokens, error) {
@@ -71,23 +48,12 @@ func (s *Server) SemanticTokensFullDelta(ctx context.Context, p *protocol.Semant
 		return nil, nil
 	}
 	data := s.encodeTokens(doc, features.SemanticTokens(doc))
-	key := semanticKey{s, p.TextDocument.URI}
-	semanticResults.mu.Lock()
-	prev, ok := semanticResults.last[key]
-	semanticResults.mu.Unlock()
+	prev := s.lastTokens(p.TextDocument.URI)
 	id := s.remember(p.TextDocument.URI, data)
-	if !ok || prev.id != p.PreviousResultID {
+	if prev.id == "" || prev.id != p.PreviousResultID {
 		return &protocol.SemanticTokens{ResultID: &id, Data: data}, nil
 	}
 	return &protocol.SemanticTokensDelta{ResultID: &id, Edits: tokenEdits(prev.data, data)}, nil
-}
-
-func (s *Server) remember(u uri.URI, data []uint32) string {
-	id := strconv.FormatUint(semanticIDs.Add(1), 10)
-	semanticResults.mu.Lock()
-	semanticResults.last[semanticKey{s, u}] = semanticResult{id: id, data: data}
-	semanticResults.mu.Unlock()
-	return id
 }
 
 // tokenEdits is the single edit turning old into new: what lies between

@@ -36,6 +36,9 @@ type document struct {
 	stale          bool
 	cancelBuildKit context.CancelFunc
 	idle           *time.Timer // fires forgetWhenIdle's release
+	// semantic is the last semantic tokens result sent, which
+	// semanticTokens/full/delta answers with the difference from.
+	semantic semanticResult
 	// active: among the documents most recently opened or edited (see
 	// Server.touch). What the analysis derives from the others is let go as
 	// soon as their findings are out.
@@ -172,6 +175,7 @@ func (d *document) setActive(active bool) {
 	d.active = active
 	if !active {
 		d.doc.Forget()
+		d.semantic = semanticResult{}
 	}
 }
 
