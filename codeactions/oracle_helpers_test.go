@@ -106,9 +106,9 @@ type oracleFixture struct {
 	Refused bool `json:"refused"`
 }
 
-func loadOracleFixtures(t *testing.T, kind string) []oracleFixture {
+func loadOracleFixtures(t *testing.T, kind diagnostics.FixKind) []oracleFixture {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", "oracle", kind, "*", "fixture.json"))
+	files, err := filepath.Glob(filepath.Join("testdata", "oracle", string(kind), "*", "fixture.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ func writeFile(t *testing.T, p string, b []byte) {
 // applyFixes applies the first offered action of kind, analysing afresh
 // after each, until none is offered (codeactions.For + Apply, as an editor
 // applying one quick fix after another); it returns the titles applied.
-func applyFixes(t *testing.T, text []byte, kind string, bctx *buildcontext.Context) ([]byte, []string) {
+func applyFixes(t *testing.T, text []byte, kind diagnostics.FixKind, bctx *buildcontext.Context) ([]byte, []string) {
 	t.Helper()
 	var titles []string
 	for range 20 {
@@ -241,7 +241,7 @@ func applyFixes(t *testing.T, text []byte, kind string, bctx *buildcontext.Conte
 		findings = append(findings, diagnostics.BuildKitChecks(t.Context(), doc, diagnostics.BuildKitOptions{})...)
 		var act *Action
 		for _, a := range For(doc, findings, bctx) {
-			if Kind(a.Finding) == kind {
+			if Kind(a.Finding) == string(kind) {
 				act = &a
 				break
 			}
@@ -265,7 +265,7 @@ func applyFixes(t *testing.T, text []byte, kind string, bctx *buildcontext.Conte
 
 // fixFixture loads the context and writes the fixed Dockerfile; it
 // returns the titles of the fixes applied (none: nothing written).
-func fixFixture(t *testing.T, w oracleWork, kind string) []string {
+func fixFixture(t *testing.T, w oracleWork, kind diagnostics.FixKind) []string {
 	t.Helper()
 	bctx, err := buildcontext.Load(t.Context(), w.Context, w.Original)
 	if err != nil {

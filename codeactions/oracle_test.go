@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/oracle"
 )
@@ -31,8 +32,9 @@ func TestOracle(t *testing.T) {
 	d := startOracle(t)
 	t0 := time.Now()
 	var summary []string
-	t.Run(CopyManifestsFirst, func(t *testing.T) {
-		fixtures := loadOracleFixtures(t, CopyManifestsFirst)
+	t.Run(string(diagnostics.CopyManifestsFirst), func(t *testing.T) {
+		requireFixer(t, diagnostics.CopyManifestsFirst)
+		fixtures := loadOracleFixtures(t, diagnostics.CopyManifestsFirst)
 		if n := len(fixtures) - countFunc(fixtures, func(fx oracleFixture) bool { return fx.Refused }); n < 10 {
 			t.Fatalf("%d reorder fixtures, want at least 10", n)
 		}
@@ -46,18 +48,18 @@ func TestOracle(t *testing.T) {
 			})
 		}
 	})
-	t.Run(AddCacheMount, func(t *testing.T) {
-		requireFixer(t, AddCacheMount)
-		for _, fx := range loadOracleFixtures(t, AddCacheMount) {
+	t.Run(string(diagnostics.AddCacheMount), func(t *testing.T) {
+		requireFixer(t, diagnostics.AddCacheMount)
+		for _, fx := range loadOracleFixtures(t, diagnostics.AddCacheMount) {
 			t.Run(fx.Name, func(t *testing.T) {
 				summary = append(summary, oracleCacheMount(t, d, fx))
 			})
 		}
 	})
-	t.Run(copyChownKind, func(t *testing.T) {
-		requireFixer(t, copyChownKind)
+	t.Run(string(diagnostics.CopyChown), func(t *testing.T) {
+		requireFixer(t, diagnostics.CopyChown)
 		offered := 0
-		for _, fx := range loadOracleFixtures(t, copyChownKind) {
+		for _, fx := range loadOracleFixtures(t, diagnostics.CopyChown) {
 			t.Run(fx.Name, func(t *testing.T) {
 				line, ok := oracleCopyChown(t, d, fx)
 				summary = append(summary, line)
@@ -67,20 +69,30 @@ func TestOracle(t *testing.T) {
 			})
 		}
 		if offered == 0 {
-			t.Errorf("the %s fix is registered but was offered on none of the fixtures", copyChownKind)
+			t.Errorf("the %s fix is registered but was offered on none of the fixtures", diagnostics.CopyChown)
 		}
 	})
 	t.Logf("summary (%s):\n%s", time.Since(t0).Round(time.Second), strings.Join(summary, "\n"))
 }
 
-// copyChownKind is the fix kind of COPY x + RUN chown -R u:g x, being
-// written elsewhere; the test runs when it is registered.
-const copyChownKind = "copy-chown"
+// oracleKinds are the fixes TestOracle proves on BuildKit.
+var oracleKinds = []diagnostics.FixKind{diagnostics.CopyManifestsFirst, diagnostics.AddCacheMount, diagnostics.CopyChown}
 
-func requireFixer(t *testing.T, kind string) {
+// TestOracleFixersRegistered needs no daemon, so that it runs in plain `go
+// test ./codeactions/`: a fix TestOracle proves cannot be deleted, or its
+// kind renamed, without a failure outside make test-docker too.
+func TestOracleFixersRegistered(t *testing.T) {
+	for _, kind := range oracleKinds {
+		requireFixer(t, kind)
+	}
+}
+
+// requireFixer fails the test when no fixer is registered for kind: an
+// oracle proof without its fix must not pass.
+func requireFixer(t *testing.T, kind diagnostics.FixKind) {
 	t.Helper()
-	if _, ok := fixers[kind]; !ok {
-		t.Skipf("no fix of kind %q is registered yet: its BuildKit proof runs once it exists", kind)
+	if _, ok := fixers[string(kind)]; !ok {
+		t.Errorf("no fix of kind %q is registered: the oracle has nothing to prove", kind)
 	}
 }
 
@@ -88,8 +100,8 @@ func requireFixer(t *testing.T, kind string) {
 // their images, edits a source file and counts what each re-runs.
 func oracleReorder(t *testing.T, d *oracle.Daemon, fx oracleFixture) string {
 	w := fx.prepare(t)
-	if len(fixFixture(t, w, CopyManifestsFirst)) == 0 {
-		t.Fatalf("%s: no %s fix offered", fx.Name, CopyManifestsFirst)
+	if len(fixFixture(t, w, diagnostics.CopyManifestsFirst)) == 0 {
+		t.Fatalf("%s: no %s fix offered", fx.Name, diagnostics.CopyManifestsFirst)
 	}
 	editPath := filepath.Join(w.Context, filepath.FromSlash(fx.Edit))
 	before, err := os.ReadFile(editPath)
@@ -135,7 +147,7 @@ func oracleReorder(t *testing.T, d *oracle.Daemon, fx oracleFixture) string {
 // must show why: the hand-written reorder fails or changes the image.
 func oracleRefused(t *testing.T, d *oracle.Daemon, fx oracleFixture) string {
 	w := fx.prepare(t)
-	if titles := fixFixture(t, w, CopyManifestsFirst); len(titles) > 0 {
+	if titles := fixFixture(t, w, diagnostics.CopyManifestsFirst); len(titles) > 0 {
 		t.Errorf("the fix was offered on a control where it must not be: %q", titles)
 	}
 	naive, err := os.ReadFile(filepath.Join(fx.Dir, "naive.Dockerfile"))
@@ -215,11 +227,11 @@ func oracleCacheMount(t *testing.T, d *oracle.Daemon, fx oracleFixture) string {
 	if len(fx.CacheDirs) == 0 {
 		t.Fatal("fixture.json names no cacheDirs")
 	}
-	if len(fixFixture(t, w, AddCacheMount)) == 0 {
+	if len(fixFixture(t, w, diagnostics.AddCacheMount)) == 0 {
 		if fx.MayRefuse {
-			t.Skipf("no %s fix offered (the fixture allows it)", AddCacheMount)
+			t.Skipf("no %s fix offered (the fixture allows it)", diagnostics.AddCacheMount)
 		}
-		t.Fatalf("no %s fix offered", AddCacheMount)
+		t.Fatalf("no %s fix offered", diagnostics.AddCacheMount)
 	}
 	prune(t, d)
 	origFiles, _ := exportFiles(t, d, w, w.Original)
@@ -295,13 +307,13 @@ func oracleCacheMount(t *testing.T, d *oracle.Daemon, fx oracleFixture) string {
 // layer fewer per RUN the fix removed.
 func oracleCopyChown(t *testing.T, d *oracle.Daemon, fx oracleFixture) (string, bool) {
 	w := fx.prepare(t)
-	titles := fixFixture(t, w, copyChownKind)
+	titles := fixFixture(t, w, diagnostics.CopyChown)
 	if len(titles) == 0 {
 		if fx.MayRefuse {
-			t.Logf("no %s fix offered (the fixture allows it)", copyChownKind)
+			t.Logf("no %s fix offered (the fixture allows it)", diagnostics.CopyChown)
 			return fmt.Sprintf("  copy-chown %-19s refused", fx.Name), false
 		}
-		t.Errorf("no %s fix offered", copyChownKind)
+		t.Errorf("no %s fix offered", diagnostics.CopyChown)
 		return fmt.Sprintf("  copy-chown %-19s NOT OFFERED", fx.Name), false
 	}
 	prune(t, d)
