@@ -114,7 +114,9 @@ var experimentalRules = sync.OnceValue(func() map[string]bool {
 
 // Run runs every BuildKit check, experimental ones included (marked
 // Experimental, so the caller decides whether to show them), honouring the
-// file's # check= directive. It never panics.
+// file's # check= directive. It never panics. Cancelling ctx stops the
+// pass before BuildKit converts the instructions when it is not too late
+// (see stopOnCancelResolver); a cancelled pass returns nothing.
 func Run(ctx context.Context, text []byte, opts Options) (res Result) {
 	lines := textpos.NewLines(text)
 	defer func() {
@@ -159,7 +161,7 @@ func Run(ctx context.Context, text []byte, opts Options) (res Result) {
 	}
 
 	gw := newGateway(opts.IgnorePatterns)
-	bc, err := dockerui.NewClient(gw)
+	bc, err := dockerui.NewClient(stopOnCancelGateway{gw})
 	if err != nil {
 		return Result{ParseError: &ParseError{Message: err.Error(), End: lines.End(0)}}
 	}
@@ -173,11 +175,14 @@ func Run(ctx context.Context, text []byte, opts Options) (res Result) {
 			BuildPlatforms: []ocispecs.Platform{linuxPlatform},
 		},
 		Client:       bc,
-		MetaResolver: offlineResolver{},
+		MetaResolver: stopOnCancelResolver{},
 		LLBCaps:      &llbCaps,
 		Warn:         warn,
 		AllStages:    opts.Target == "", // as DockerfileLint: no target means all stages
 	})
+	if ctx.Err() != nil {
+		return Result{} // BuildKit's error, if any, is the cancellation
+	}
 	if err != nil {
 		res.ParseError = toParseError(text, lines, err)
 	}

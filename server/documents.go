@@ -78,6 +78,7 @@ func (s *Server) DidChange(_ context.Context, p *protocol.DidChangeTextDocumentP
 	}
 	d.doc, d.buildkit, d.version = doc, buildkit, p.TextDocument.Version
 	d.buildkitFresh = false
+	d.cancelPass() // its findings would be for the old text
 	d.poke()
 	return nil
 }

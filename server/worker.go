@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.lsp.dev/uri"
@@ -28,14 +29,17 @@ type document struct {
 	buildkit []diagnostics.Finding // BuildKit's findings, shifted to doc's text
 	// buildkitFresh says buildkit was computed for this very version; when
 	// false it was carried forward from an older one.
-	buildkitFresh   bool
-	buildkitRunning bool
+	buildkitFresh bool
+	// pass is the BuildKit pass running for this version and these
+	// options, nil when none is: an edit, new options or a close cancel
+	// it and set it to nil, so a pass whose findings are out of date
+	// stops at once, frees its slot and is never published.
+	pass *buildkitPass
 	// stale: something besides the text changed since the last publish
 	// (the build context loaded, the settings changed), so the same version
 	// is worth analysing again.
-	stale          bool
-	cancelBuildKit context.CancelFunc
-	idle           *time.Timer // fires forgetWhenIdle's release
+	stale bool
+	idle  *time.Timer // fires forgetWhenIdle's release
 	// semantic is the last semantic tokens result sent, which
 	// semanticTokens/full/delta answers with the difference from.
 	semantic semanticResult
@@ -60,9 +64,7 @@ func (d *document) poke() {
 func (d *document) close() {
 	d.mu.Lock()
 	d.closed = true
-	if d.cancelBuildKit != nil {
-		d.cancelBuildKit()
-	}
+	d.cancelPass()
 	if d.idle != nil {
 		d.idle.Stop()
 	}
@@ -83,10 +85,9 @@ func (s *Server) work(d *document) {
 		closed, doc, version, buildkit, fresh := d.closed, d.doc, d.version, d.buildkit, d.buildkitFresh
 		stale := d.stale
 		d.stale = false
-		var ctx context.Context
-		if !fresh && !d.buildkitRunning && !closed {
-			d.buildkitRunning = true
-			ctx, d.cancelBuildKit = context.WithCancel(context.Background())
+		var pass *buildkitPass
+		if !fresh && d.pass == nil && !closed {
+			pass = d.startPass()
 		}
 		d.mu.Unlock()
 		// The BuildKit pass starts after this round's fast publish: on two
@@ -94,8 +95,8 @@ func (s *Server) work(d *document) {
 		// the findings the user is waiting for. Outside d.mu: the options
 		// take s.mu, and the lock order is s.mu before d.mu (see snapshot).
 		startBuildKit := func() {
-			if ctx != nil {
-				go s.runBuildKit(ctx, d, doc, version, s.buildKitOptions(d))
+			if pass != nil {
+				go s.runBuildKit(pass, d, doc, s.buildKitOptions(d))
 			}
 		}
 		if closed {
@@ -228,10 +229,50 @@ var analysisSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
 // buildKitSlots bounds the BuildKit passes running at once.
 var buildKitSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
 
-// runBuildKit runs BuildKit's checks for one version and hands the result
-// to the worker; a result for a version that is no longer current is
-// dropped, so it never overwrites newer findings.
-func (s *Server) runBuildKit(ctx context.Context, d *document, doc *dockerfile.Document, version int32, opts diagnostics.BuildKitOptions) {
+// buildkitPass is one run of BuildKit's checks for one version of a
+// document; ctx is cancelled when its findings are no longer wanted.
+type buildkitPass struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// startPass records a new pass as the document's running one; d.mu held.
+func (d *document) startPass() *buildkitPass {
+	ctx, cancel := context.WithCancel(context.Background())
+	d.pass = &buildkitPass{ctx: ctx, cancel: cancel}
+	return d.pass
+}
+
+// cancelPass stops the running pass, whose findings would be for an older
+// text or older options; d.mu held.
+func (d *document) cancelPass() {
+	if d.pass != nil {
+		d.pass.cancel()
+		d.pass = nil
+	}
+}
+
+// checksFunc runs BuildKit's checks for one pass.
+type checksFunc = func(context.Context, *dockerfile.Document, diagnostics.BuildKitOptions) []diagnostics.Finding
+
+// checksHook, when set, runs instead of BuildKit's checks: tests watch
+// passes start and stop with it. Atomic, since passes of other sessions
+// may be running when a test sets it.
+var checksHook atomic.Pointer[checksFunc]
+
+// buildKitChecks is what a pass runs.
+func buildKitChecks(ctx context.Context, doc *dockerfile.Document, opts diagnostics.BuildKitOptions) []diagnostics.Finding {
+	if hook := checksHook.Load(); hook != nil {
+		return (*hook)(ctx, doc, opts)
+	}
+	return diagnostics.BuildKitChecks(ctx, doc, opts)
+}
+
+// runBuildKit runs BuildKit's checks for the document's current version
+// and hands the result to the worker, unless the pass was cancelled
+// meanwhile: then its result is dropped, so it never overwrites newer
+// findings.
+func (s *Server) runBuildKit(pass *buildkitPass, d *document, doc *dockerfile.Document, opts diagnostics.BuildKitOptions) {
 	var res []diagnostics.Finding
 	func() {
 		defer func() {
@@ -244,20 +285,24 @@ func (s *Server) runBuildKit(ctx context.Context, d *document, doc *dockerfile.D
 		select {
 		case buildKitSlots <- struct{}{}:
 			defer func() { <-buildKitSlots }()
-		case <-ctx.Done():
+		case <-pass.ctx.Done():
 			return
 		}
-		if ctx.Err() == nil {
-			res = diagnostics.BuildKitChecks(ctx, doc, opts)
+		if pass.ctx.Err() == nil {
+			res = buildKitChecks(pass.ctx, doc, opts)
 		}
 	}()
+	pass.cancel() // releases the context's resources
 	d.mu.Lock()
-	d.buildkitRunning = false
-	if d.version == version && !d.closed {
+	current := d.pass == pass
+	if current {
+		d.pass = nil
 		d.buildkit, d.buildkitFresh = res, true
 	}
 	d.mu.Unlock()
-	d.poke()
+	if current {
+		d.poke()
+	}
 }
 
 // path is the document's file path, or "" when it is not a file.
@@ -275,6 +320,7 @@ func (d *document) inputsChanged(buildkit bool) {
 	d.stale = true
 	if buildkit {
 		d.buildkitFresh = false
+		d.cancelPass()
 	}
 	d.mu.Unlock()
 	d.poke()

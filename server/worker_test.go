@@ -1,12 +1,19 @@
 package server
 
 import (
+	"bufio"
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
 	"go.lsp.dev/uri"
 
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
@@ -90,4 +97,93 @@ func TestActiveDocuments(t *testing.T) {
 	if len(s.active) != activeDocuments-1 {
 		t.Errorf("%d active after a close, want %d", len(s.active), activeDocuments-1)
 	}
+}
+
+// startSession runs a session on pipes, initialized, and ends it when
+// the test does.
+func startSession(t *testing.T) *pipeClient {
+	t.Helper()
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		Run(context.Background(), inR, outW, slog.New(slog.DiscardHandler))
+		_ = outW.Close()
+	}()
+	c := &pipeClient{w: inW, r: bufio.NewReader(outR), out: make(chan map[string]json.RawMessage, 1024)}
+	go c.read()
+	t.Cleanup(func() {
+		_ = inW.Close()
+		<-ended
+	})
+	c.send(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}`)
+	c.send(`{"jsonrpc":"2.0","method":"initialized","params":{}}`)
+	return c
+}
+
+// publishWith waits for a publish of version whose diagnostics mention
+// text, failing if one mentions never first.
+func publishWith(t *testing.T, c *pipeClient, version int, text, never string) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case m, ok := <-c.out:
+			if !ok {
+				t.Fatal("the server ended")
+			}
+			if string(m["method"]) != `"textDocument/publishDiagnostics"` {
+				continue
+			}
+			params := string(m["params"])
+			if strings.Contains(params, never) {
+				t.Fatalf("published %s", params)
+			}
+			if strings.Contains(params, fmt.Sprintf(`"version":%d,`, version)) && strings.Contains(params, text) {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no publish of version %d with %q", version, text)
+		}
+	}
+}
+
+// TestEditCancelsOutdatedPass: an edit stops the BuildKit pass of the
+// version it replaces at once (not when the pass ends), the pass for the
+// new version runs, and the outdated pass's findings are never published.
+func TestEditCancelsOutdatedPass(t *testing.T) {
+	started, cancelled := make(chan string, 8), make(chan string, 8)
+	release := make(chan struct{}) // lets a pass that was never cancelled end
+	hook := checksFunc(func(ctx context.Context, doc *dockerfile.Document, _ diagnostics.BuildKitOptions) []diagnostics.Finding {
+		text := string(doc.Text)
+		started <- text
+		finding := diagnostics.Finding{Rule: "ConsistentInstructionCasing", Category: diagnostics.BuildKit,
+			Severity: diagnostics.Warning, Span: dockerfile.Span{Start: 0, End: 4}, Message: "pass over " + strings.TrimSpace(text)}
+		if strings.Contains(text, "old") {
+			select {
+			case <-ctx.Done():
+				cancelled <- text
+			case <-release:
+			}
+		}
+		return []diagnostics.Finding{finding}
+	})
+	checksHook.Store(&hook)
+	t.Cleanup(func() { checksHook.Store(nil) })
+	t.Cleanup(func() { close(release) })
+
+	c := startSession(t)
+	const docURI = "untitled:Dockerfile"
+	c.send(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"` + docURI + `","languageId":"dockerfile","version":1,"text":"FROM alpine old"}}}`)
+	if got := <-started; got != "FROM alpine old" {
+		t.Fatalf("first pass over %q", got)
+	}
+	c.send(`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"` + docURI + `","version":2},"contentChanges":[{"text":"FROM alpine new"}]}}`)
+	select {
+	case <-cancelled:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the pass over version 1 was not cancelled by the edit")
+	}
+	publishWith(t, c, 2, "pass over FROM alpine new", "pass over FROM alpine old")
 }
