@@ -306,15 +306,24 @@ func TestSettings(t *testing.T) {
 }
 
 // TestWatchedFiles: a folder that appears in the build context after the
-// file was opened is reported once the client says it changed.
+// file was opened is reported once the client says it changed. The first
+// wait needs the loaded context (it reports .git), so the second can only
+// be met by an analysis after the change: had the load seen node_modules,
+// the first would not match.
 func TestWatchedFiles(t *testing.T) {
 	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".git", "HEAD"), []byte("ref: refs/heads/main\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	docURI := "file://" + filepath.Join(dir, "Dockerfile")
 	c := lsptest.Start(t)
 	c.Initialize(map[string]any{"workspace": map[string]any{"didChangeWatchedFiles": map[string]any{"dynamicRegistration": true}}})
 	c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
 		"uri": docURI, "languageId": "dockerfile", "version": 1, "text": "FROM node:20\nCOPY . /app\n"}})
-	c.WaitDiagnostics(docURI, func(d lsptest.Diagnostics) bool { return !slices.Contains(d.Codes(), "VolatileContext") })
+	c.WaitDiagnostics(docURI, volatileSent(".git/", "node_modules/"))
 	if err := os.MkdirAll(filepath.Join(dir, "node_modules", "x"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +332,20 @@ func TestWatchedFiles(t *testing.T) {
 	}
 	c.Notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{
 		map[string]any{"uri": "file://" + filepath.Join(dir, "node_modules", "x", "index.js"), "type": 1}}})
-	c.WaitDiagnostics(docURI, func(d lsptest.Diagnostics) bool { return slices.Contains(d.Codes(), "VolatileContext") })
+	c.WaitDiagnostics(docURI, volatileSent("node_modules/", ""))
+}
+
+// volatileSent matches a publish whose VolatileContext finding names the
+// folder sent, and not the folder unsent (when given).
+func volatileSent(sent, unsent string) func(lsptest.Diagnostics) bool {
+	return func(d lsptest.Diagnostics) bool {
+		for _, x := range d.Diagnostics {
+			if x.Code == "VolatileContext" && strings.Contains(x.Message, sent) && (unsent == "" || !strings.Contains(x.Message, unsent)) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // TestOwnWatcher: a client that cannot watch files (Neovim often cannot)
