@@ -8,17 +8,19 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dockerfile-ls/dockerfile-ls/analysis"
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
-// analyse runs every analysis, as the server does.
+// analyse runs the pipeline the server and the CLI run, with the default
+// settings. A rule that panics fails the fuzz and corpus tests; here it
+// only loses its findings, as it would for a user.
 func analyse(text []byte, bctx *buildcontext.Context) (*dockerfile.Document, []diagnostics.Finding) {
 	doc := dockerfile.Parse(text)
-	fs, _ := diagnostics.Analyze(doc, bctx)
-	fs = append(fs, diagnostics.BuildKitChecks(context.Background(), doc, diagnostics.BuildKitOptions{})...)
-	return doc, fs
+	r, _ := analysis.Run(context.Background(), analysis.Input{Doc: doc, Context: bctx}) // never cancelled
+	return doc, r.Findings
 }
 
 // fixRepeatedly applies the first action of kind until none is left (a fix
