@@ -1,44 +1,129 @@
 package codeactions
 
 import (
+	"context"
+	"fmt"
+	"slices"
+
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
-// maxRounds bounds FixAll: each round applies the fixes that do not touch
-// each other, and fixes can make room for others.
+// maxRounds bounds a fix-all: each round applies the fixes that do not
+// touch each other, and fixes can make room for others.
 const maxRounds = 10
 
-// Analyser returns the findings of a document, as the caller configures
-// them (rules switched off must not be fixed).
-type Analyser func(doc *dockerfile.Document) []diagnostics.Finding
+// Analysis returns the findings to fix in a document: the caller's
+// pipeline with its settings (analysis.Findings), so that rules switched
+// off are not fixed. It fails when ctx is done.
+type Analysis func(ctx context.Context, doc *dockerfile.Document) ([]diagnostics.Finding, error)
 
-// FixAll applies every fix that source.fixAll may apply (InFixAll), round
-// after round with a fresh analysis in between, until none is left, and
-// returns the new text and how many fixes it applied. Within a round,
-// fixes whose edits overlap an earlier one wait for the next round.
-func FixAll(text []byte, bctx *buildcontext.Context, analyse Analyser) ([]byte, int) {
+// Fixing is the one "fix all", which `check --fix` and the editor's
+// source.fixAll both run, so that they write the same bytes.
+type Fixing struct {
+	Context *buildcontext.Context // the build context the fixes read; may be nil
+	Analyse Analysis
+	// Offer lists the fixes of findings; nil means For (tests offer
+	// others).
+	Offer func(*dockerfile.Document, []diagnostics.Finding, *buildcontext.Context) []Action
+}
+
+// Fixed is what a fix-all leaves.
+type Fixed struct {
+	Doc      *dockerfile.Document  // the fixed text
+	Findings []diagnostics.Finding // Doc's: what no fix removed
+	Applied  int                   // how many fixes were applied
+}
+
+// InFixAllRun reports whether fix-all applies a unasked: it is meant for
+// fix-all and edits the Dockerfile alone.
+func (a Action) InFixAllRun() bool { return a.InFixAll && len(a.Files) == 0 }
+
+// Run applies every fix that fix-all may apply, round after round with a
+// fresh analysis in between, until none is left (or maxRounds). Within a
+// round, fixes whose edits touch an earlier one's wait for the next. Two
+// guards keep it safe: fixes that would make the file parse worse are
+// left out (the others are kept, one by one), and when a round's fixes of
+// a rule do not remove their findings (a fix that re-introduces what it
+// fixed would apply forever) the round is undone and that rule's fixes are
+// dropped. It fails only when ctx is done.
+func (f Fixing) Run(ctx context.Context, text []byte) (Fixed, error) {
+	doc := dockerfile.Parse(text)
+	findings, err := f.Analyse(ctx, doc)
+	if err != nil {
+		return Fixed{}, fmt.Errorf("fix all: %w", err)
+	}
 	applied := 0
-	for round := 0; round < maxRounds; round++ {
-		doc := dockerfile.Parse(text)
-		var edits []dockerfile.Edit
-		for _, a := range For(doc, analyse(doc), bctx) {
-			if a.InFixAll && len(a.Files) == 0 && !overlapsAny(edits, a.Edits) {
-				edits = append(edits, a.Edits...)
-				applied++
-			}
-		}
-		if len(edits) == 0 {
+	dropped := map[string]bool{} // rules whose fixes re-introduce their findings
+	for range maxRounds {
+		chosen := chooseFixes(f.candidates(doc, findings, dropped))
+		next, kept := keepParsing(doc, chosen)
+		if len(kept) == 0 {
 			break
 		}
-		next, err := Apply(text, edits)
+		nextFindings, err := f.Analyse(ctx, next)
 		if err != nil {
-			break // cannot happen: overlaps were skipped
+			return Fixed{}, fmt.Errorf("fix all: %w", err)
 		}
-		text = next
+		if back := reintroduced(kept, findings, nextFindings); len(back) > 0 {
+			for _, rule := range back {
+				dropped[rule] = true
+			}
+			continue
+		}
+		doc, findings, applied = next, nextFindings, applied+len(kept)
 	}
-	return text, applied
+	return Fixed{Doc: doc, Findings: findings, Applied: applied}, nil
+}
+
+// candidates are the fixes of findings that fix-all may apply and that
+// change the text (one that rewrites the text as it is would count as a
+// fix forever), except those of dropped rules.
+func (f Fixing) candidates(doc *dockerfile.Document, findings []diagnostics.Finding, dropped map[string]bool) []Action {
+	offer := f.Offer
+	if offer == nil {
+		offer = For
+	}
+	var out []Action
+	for _, a := range offer(doc, findings, f.Context) {
+		if a.InFixAllRun() && !dropped[a.Finding.Rule] && changes(doc.Text, a.Edits) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func changes(text []byte, edits []dockerfile.Edit) bool {
+	for _, e := range edits {
+		if e.Start < 0 || e.End < e.Start || e.End > len(text) || string(text[e.Start:e.End]) != e.Text {
+			return true
+		}
+	}
+	return false
+}
+
+// chooseFixes picks, in the order of their first edit, the fixes whose
+// edits overlap no fix picked before; the others wait for the next round.
+func chooseFixes(actions []Action) []Action {
+	actions = slices.Clone(actions)
+	slices.SortStableFunc(actions, func(x, y Action) int { return firstEdit(x) - firstEdit(y) })
+	var taken []dockerfile.Edit
+	var out []Action
+	for _, a := range actions {
+		if !overlapsAny(taken, a.Edits) {
+			taken = append(taken, a.Edits...)
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func firstEdit(a Action) int {
+	if len(a.Edits) == 0 {
+		return -1
+	}
+	return slices.MinFunc(a.Edits, func(x, y dockerfile.Edit) int { return x.Start - y.Start }).Start
 }
 
 func overlapsAny(have, add []dockerfile.Edit) bool {
@@ -51,6 +136,96 @@ func overlapsAny(have, add []dockerfile.Edit) bool {
 		}
 	}
 	return false
+}
+
+// keepParsing applies the chosen fixes to doc's text. If together they
+// make it parse worse (see parsesWorse), it keeps them one by one, in
+// order, as long as the text still parses as well. It returns the new
+// document and the fixes it holds (none: nil document).
+func keepParsing(doc *dockerfile.Document, chosen []Action) (*dockerfile.Document, []Action) {
+	if len(chosen) == 0 {
+		return nil, nil
+	}
+	if next, ok := applyParsing(doc, chosen); ok {
+		return next, chosen
+	}
+	var kept []Action
+	var last *dockerfile.Document
+	for _, a := range chosen {
+		try := append(slices.Clone(kept), a)
+		if next, ok := applyParsing(doc, try); ok {
+			kept, last = try, next
+		}
+	}
+	return last, kept
+}
+
+// applyParsing applies the fixes to doc's text and parses the result; ok
+// is false when the edits do not apply or the result parses worse.
+func applyParsing(doc *dockerfile.Document, fixes []Action) (next *dockerfile.Document, ok bool) {
+	var edits []dockerfile.Edit
+	for _, a := range fixes {
+		edits = append(edits, a.Edits...)
+	}
+	text, err := Apply(doc.Text, edits)
+	if err != nil {
+		return nil, false
+	}
+	next = dockerfile.Parse(text)
+	return next, syntaxErrors(next) <= syntaxErrors(doc)
+}
+
+// syntaxErrors weighs how badly doc parses: a parse error outweighs any
+// number of instructions BuildKit rejects.
+func syntaxErrors(doc *dockerfile.Document) int {
+	n := 0
+	if doc.Error != nil {
+		n += 1 << 20
+	}
+	for _, in := range doc.Instructions {
+		if in.Err() != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// reintroduced lists the rules whose findings the fixes did not remove:
+// after a round with n fixes of a rule, the rule must have at least n
+// findings fewer.
+func reintroduced(fixes []Action, before, after []diagnostics.Finding) []string {
+	fixed := map[string]int{}
+	for _, a := range fixes {
+		fixed[a.Finding.Rule]++
+	}
+	var out []string
+	for rule, n := range fixed {
+		if findingsOfRule(after, rule) > findingsOfRule(before, rule)-n {
+			out = append(out, rule)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func findingsOfRule(fs []diagnostics.Finding, rule string) int {
+	n := 0
+	for _, f := range fs {
+		if f.Rule == rule {
+			n++
+		}
+	}
+	return n
+}
+
+// FixAll is Fixing.Run for an analysis that cannot fail, on the fixes of
+// For: the form the corpus tests use. It returns the new text and how
+// many fixes it applied.
+func FixAll(text []byte, bctx *buildcontext.Context, analyse func(*dockerfile.Document) []diagnostics.Finding) ([]byte, int) {
+	fixed, _ := Fixing{Context: bctx, Analyse: func(_ context.Context, doc *dockerfile.Document) ([]diagnostics.Finding, error) {
+		return analyse(doc), nil
+	}}.Run(context.Background(), text)
+	return fixed.Doc.Text, fixed.Applied
 }
 
 // MinimalEdit is the single edit that turns before into after: the
