@@ -9,7 +9,10 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/dockerfile-ls/dockerfile-ls/analysis"
+	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/codeactions"
+	"github.com/dockerfile-ls/dockerfile-ls/config"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
@@ -45,16 +48,17 @@ func (s *Server) CodeAction(ctx context.Context, p *protocol.CodeActionParams) (
 	}
 	st := s.settingsFor(d.path())
 	bctx := s.buildContextWait(ctx, d, st)
-	version, findings := s.findingsFor(d, doc)
 	if wants(p.Context.Only, codeactions.SourceFixAll) {
-		if a := s.fixAllAction(d, doc); a != nil {
-			return []protocol.CommandOrCodeAction{a}, nil
+		a, err := s.fixAllAction(ctx, d, doc, st, bctx)
+		if a == nil {
+			return nil, err
 		}
-		return nil, nil
+		return []protocol.CommandOrCodeAction{a}, nil
 	}
 	if !wants(p.Context.Only, string(protocol.CodeActionKindQuickFix)) {
 		return nil, nil
 	}
+	version, findings := s.findingsFor(d, doc)
 	start, _ := s.toOffset(doc, p.Range.Start)
 	end, _ := s.toOffset(doc, p.Range.End)
 	lazy := s.resolvesEdits()
@@ -105,35 +109,36 @@ func (s *Server) findingsFor(d *document, doc *dockerfile.Document) (int32, []di
 	version, current, buildkit := d.version, d.doc, d.buildkit
 	d.mu.Unlock()
 	st := s.settingsFor(d.path())
-	fs, _ := diagnostics.Analyze(doc, s.buildContext(d, st))
-	if current == doc {
-		fs = append(fs, buildkit...)
+	fast, _ := analysis.Fast(doc, s.buildContext(d, st)) // the worker logs rules' panics
+	if current != doc {
+		buildkit = nil
 	}
-	return version, diagnostics.Suppress(doc, st.Diagnostics().Apply(fs))
+	return version, analysis.Assemble(doc, st, fast, buildkit)
 }
 
-// fixAllAction is source.fixAll: every safe fix, as one edit.
-func (s *Server) fixAllAction(d *document, doc *dockerfile.Document) *protocol.CodeAction {
-	st := s.settingsFor(d.path())
-	bctx := s.buildContext(d, st)
-	opts := s.buildKitOptions(d)
-	fixed, n := codeactions.FixAll(doc.Text, bctx, func(doc *dockerfile.Document) []diagnostics.Finding {
-		fs, _ := diagnostics.Analyze(doc, bctx)
-		fs = append(fs, diagnostics.BuildKitChecks(context.Background(), doc, opts)...)
-		return diagnostics.Suppress(doc, st.Diagnostics().Apply(fs))
-	})
-	if n == 0 {
-		return nil
+// fixAllAction is source.fixAll: every safe fix, as one edit. It runs the
+// fix-all `check --fix` runs, so the two write the same bytes; nil when
+// there is nothing to fix.
+func (s *Server) fixAllAction(ctx context.Context, d *document, doc *dockerfile.Document, st config.Settings, bctx *buildcontext.Context) (*protocol.CodeAction, error) {
+	fixed, err := codeactions.Fixing{Context: bctx, Analyse: analysis.Findings(bctx, st, nil)}.Run(ctx, doc.Text)
+	if err != nil {
+		// It fails only when the request is cancelled ($/cancelRequest, an
+		// edit the client cancels it for): stop there.
+		s.log.Debug("fix all stopped", "uri", d.uri, "err", err)
+		return nil, protocol.ErrRequestCancelled
 	}
-	e := codeactions.MinimalEdit(doc.Text, fixed)
+	if fixed.Applied == 0 {
+		return nil, nil
+	}
+	e := codeactions.MinimalEdit(doc.Text, fixed.Doc.Text)
 	kind := protocol.CodeActionKind(codeactions.SourceFixAll)
 	return &protocol.CodeAction{
-		Title: fmt.Sprintf("Fix all safe problems (%d)", n),
+		Title: fmt.Sprintf("Fix all safe problems (%d)", fixed.Applied),
 		Kind:  &kind,
 		Edit: &protocol.WorkspaceEdit{Changes: map[uri.URI][]protocol.TextEdit{
 			d.uri: {{Range: s.toRange(doc, dockerfile.Span{Start: e.Start, End: e.End}), NewText: e.Text}},
 		}},
-	}
+	}, nil
 }
 
 func (s *Server) toCodeAction(u uri.URI, doc *dockerfile.Document, a codeactions.Action) *protocol.CodeAction {

@@ -114,3 +114,39 @@ func TestHeadlineFix(t *testing.T) {
 		})
 	}
 }
+
+// TestFixAllAction: source.fixAll applies BuildKit's fixes and ours in one
+// edit, and leaves alone the rules the settings switch off (the cache
+// mount fix, here, so that the lists cleanup is offered).
+func TestFixAllAction(t *testing.T) {
+	text := "FROM debian:12 as base\nrun apt-get update && apt-get install -y --no-install-recommends curl\nRUN echo x\n"
+	for _, c := range []struct {
+		options map[string]any
+		want    string
+	}{
+		{map[string]any{"rules": map[string]any{"InstallWithoutCacheMount": "off"}},
+			"FROM debian:12 AS base\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nRUN echo x\n"},
+		{map[string]any{"rules": map[string]any{"InstallWithoutCacheMount": "off", "ConsistentInstructionCasing": "off", "AptListsNotRemoved": "off"}},
+			"FROM debian:12 AS base\nrun apt-get update && apt-get install -y --no-install-recommends curl\nRUN echo x\n"},
+	} {
+		dir := t.TempDir()
+		docURI := "file://" + filepath.Join(dir, "Dockerfile")
+		cl := lsptest.Start(t)
+		cl.Call("initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": map[string]any{}, "initializationOptions": c.options})
+		cl.Notify("initialized", map[string]any{})
+		cl.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": docURI, "languageId": "dockerfile", "version": 1, "text": text}})
+		zero := map[string]any{"line": 0, "character": 0}
+		res := cl.Call("textDocument/codeAction", map[string]any{
+			"textDocument": map[string]any{"uri": docURI},
+			"range":        map[string]any{"start": zero, "end": zero},
+			"context":      map[string]any{"diagnostics": []any{}, "only": []string{"source.fixAll"}},
+		})
+		var actions []codeAction
+		if err := json.Unmarshal(res.Result, &actions); err != nil || len(actions) != 1 || actions[0].Edit == nil {
+			t.Fatalf("%v: %s %v", c.options, res.Result, err)
+		}
+		if got := applyEdits(t, text, actions[0].Edit.Changes[docURI]); got != c.want {
+			t.Errorf("%v: fixed text:\n%s\nwant:\n%s", c.options, got, c.want)
+		}
+	}
+}
