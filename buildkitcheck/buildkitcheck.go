@@ -70,39 +70,12 @@ type RuleInfo struct {
 	Experimental           bool
 }
 
-// Rules lists every rule of BuildKit's linter package. The values come from
-// the linter's own rule variables; the package has no registry to range
-// over, so a rule added by a BuildKit upgrade must be added here.
-func Rules() []RuleInfo {
-	return []RuleInfo{
-		info(&linter.RuleStageNameCasing),
-		info(&linter.RuleFromAsCasing),
-		info(&linter.RuleNoEmptyContinuation),
-		info(&linter.RuleConsistentInstructionCasing),
-		info(&linter.RuleDuplicateStageName),
-		info(&linter.RuleReservedStageName),
-		info(&linter.RuleJSONArgsRecommended),
-		info(&linter.RuleMaintainerDeprecated),
-		info(&linter.RuleUndefinedArgInFrom),
-		info(&linter.RuleWorkdirRelativePath),
-		info(&linter.RuleUndefinedVar),
-		info(&linter.RuleMultipleInstructionsDisallowed),
-		info(&linter.RuleLegacyKeyValueFormat),
-		info(&linter.RuleInvalidBaseImagePlatform),
-		info(&linter.RuleRedundantTargetPlatform),
-		info(&linter.RuleSecretsUsedInArgOrEnv),
-		info(&linter.RuleInvalidDefaultArgInFrom),
-		info(&linter.RuleFromPlatformFlagConstDisallowed),
-		info(&linter.RuleCopyIgnoredFile),
-		info(&linter.RuleInvalidDefinitionDescription),
-		info(&linter.RuleExposeProtoCasing),
-		info(&linter.RuleExposeInvalidFormat),
-	}
-}
+// Rules lists every rule of BuildKit's linter package, as its ruleset.go
+// declares them: rules_generated.go is written from it by go generate, and
+// a test fails when it is not current.
+func Rules() []RuleInfo { return slices.Clone(generatedRules) }
 
-func info[F any](r *linter.LinterRule[F]) RuleInfo {
-	return RuleInfo{Name: r.Name, Description: r.Description, URL: r.URL, Experimental: r.Experimental}
-}
+//go:generate go run gen_rules.go
 
 var experimentalRules = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
