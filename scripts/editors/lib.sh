@@ -108,6 +108,28 @@ apt_install() {
   }
 }
 
+# ---- VS Code platforms ----------------------------------------------------------
+# The platform-specific packages vsix.sh builds (VS Code target names).
+VSCODE_PLATFORMS=(linux-x64 linux-arm64 darwin-x64 darwin-arm64 win32-x64)
+
+# vscode_host_target prints this machine's VS Code target (linux-x64,
+# darwin-arm64, win32-x64, ...), or nothing when there is no package for it.
+vscode_host_target() {
+  local os arch
+  case "$(uname -s)" in
+  Linux) os=linux ;;
+  Darwin) os=darwin ;;
+  MINGW* | MSYS* | CYGWIN*) os=win32 ;;
+  *) return ;;
+  esac
+  case "$(uname -m)" in
+  x86_64 | amd64) arch=x64 ;;
+  aarch64 | arm64) arch=arm64 ;;
+  *) return ;;
+  esac
+  if [[ " ${VSCODE_PLATFORMS[*]} " == *" $os-$arch "* ]]; then echo "$os-$arch"; fi
+}
+
 # ---- the server binary ----------------------------------------------------------
 # server_bin DEST: prints the dockerfile-ls binary to test. $DFLS_BIN wins;
 # else builds ./cmd/dockerfile-ls from this checkout to DEST.
