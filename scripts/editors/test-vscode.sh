@@ -2,12 +2,17 @@
 # End-to-end test of the VS Code extension in real VS Code (code-server),
 # driven through headless Chromium with playwright-core
 # (editors/vscode/test/ui.mjs):
-# opens a temp workspace with the fixture Dockerfile, waits for the
-# CopyBeforeInstall problem, runs the quick fix with Ctrl+., saves, checks the
-# file on disk, restarts the server from the Command Palette.
+# opens a temp workspace with the fixture Dockerfile, answers the offer to
+# turn off BuildKit's checks (a stand-in for Docker DX is installed), waits
+# for the CopyBeforeInstall problem, runs the quick fix with Ctrl+., saves,
+# checks the file on disk, restarts the server from the Command Palette and
+# checks the version the bundled server reports.
 #
-#   scripts/editors/test-vscode.sh            # builds ./cmd/dockerfile-ls
+#   scripts/editors/test-vscode.sh            # the package builds ./cmd/dockerfile-ls
 #   DFLS_BIN=/path/to/dockerfile-ls scripts/editors/test-vscode.sh
+#
+# With DFLS_BIN the package bundles that binary, which must report the
+# extension's version (go build -ldflags "-X main.version=<version>").
 #
 # Installs what it needs, once (idempotent): Debian packages (chromium and the
 # headers code-server's native modules build against), Node 24 (npm package
@@ -87,17 +92,39 @@ else
   echo "   node_modules up to date"
 fi
 
-phase "server binary"
-BIN="$(server_bin "$TMPD/dockerfile-ls")"
-echo "   $BIN"
+VERSION="$(node -p "require('$EXT/package.json').version")"
 
 phase "build vsix (linux-x64, bundled server)"
-VSIX_OUT="$TMPD/vsix" DFLS_BIN="$BIN" npm_config_logs_dir="$TMPD/npm-logs" bash "$ROOT/scripts/editors/vsix.sh" linux-x64 >"$TMPD/vsix.log" 2>&1 || {
+# Without DFLS_BIN, vsix.sh builds the server stamped with the extension's version.
+VSIX_OUT="$TMPD/vsix" npm_config_logs_dir="$TMPD/npm-logs" bash "$ROOT/scripts/editors/vsix.sh" linux-x64 >"$TMPD/vsix.log" 2>&1 || {
   cat "$TMPD/vsix.log" >&2
   die "building the .vsix failed"
 }
 VSIX="$(ls "$TMPD"/vsix/*.vsix)"
 echo "   $VSIX"
+grep -E '^   dockerfile-ls |warning' "$TMPD/vsix.log" || true
+
+phase "build a stand-in for Docker DX"
+# Only its id matters: the extension looks docker.docker up to offer turning
+# off its own BuildKit checks.
+mkdir -p "$TMPD/docker-dx"
+cat >"$TMPD/docker-dx/package.json" <<'EOF'
+{
+  "name": "docker",
+  "publisher": "docker",
+  "displayName": "Docker DX (test stand-in)",
+  "description": "Has Docker DX's extension id and nothing else.",
+  "version": "0.0.1",
+  "license": "MIT",
+  "engines": { "vscode": "^1.80.0" }
+}
+EOF
+echo "Stand-in with Docker DX's id for scripts/editors/test-vscode.sh." >"$TMPD/docker-dx/README.md"
+(cd "$TMPD/docker-dx" && "$EXT/node_modules/.bin/vsce" package --allow-missing-repository --skip-license \
+  --out "$TMPD/docker-dx.vsix" </dev/null >"$TMPD/docker-dx.log" 2>&1) || {
+  cat "$TMPD/docker-dx.log" >&2
+  die "packaging the Docker DX stand-in failed"
+}
 
 phase "install extension into code-server"
 DATA="$TMPD/code-server-data"
@@ -134,14 +161,16 @@ CS_ENV=(env HOME="$TMPD/home" XDG_CONFIG_HOME="$TMPD/xdg/config" XDG_DATA_HOME="
   EXTENSIONS_GALLERY='{"serviceUrl":"http://127.0.0.1:9/gallery","itemUrl":"http://127.0.0.1:9/item"}')
 CS_ARGS=(--auth none --bind-addr "127.0.0.1:$PORT" --user-data-dir "$DATA" --extensions-dir "$EXTS"
   --disable-telemetry --disable-update-check --config "$TMPD/code-server.yaml")
-"${CS_ENV[@]}" "$CS_BIN" "${CS_ARGS[@]}" --install-extension "$VSIX" >"$TMPD/install-ext.log" 2>&1 || {
-  cat "$TMPD/install-ext.log" >&2
-  die "code-server --install-extension failed"
-}
-grep -q 'successfully installed' "$TMPD/install-ext.log" || {
-  cat "$TMPD/install-ext.log" >&2
-  die "code-server did not report the extension as installed"
-}
+for v in "$VSIX" "$TMPD/docker-dx.vsix"; do
+  "${CS_ENV[@]}" "$CS_BIN" "${CS_ARGS[@]}" --install-extension "$v" >"$TMPD/install-ext.log" 2>&1 || {
+    cat "$TMPD/install-ext.log" >&2
+    die "code-server --install-extension $v failed"
+  }
+  grep -q 'successfully installed' "$TMPD/install-ext.log" || {
+    cat "$TMPD/install-ext.log" >&2
+    die "code-server did not report $v as installed"
+  }
+done
 
 phase "start code-server"
 write_fixture "$TMPD/ws"
@@ -160,6 +189,7 @@ phase "ui test (chromium + playwright-core)"
 mkdir -p "$TMPD/chrome"
 rc=0
 CODE_SERVER_URL="http://127.0.0.1:$PORT" WORKSPACE="$TMPD/ws" ARTIFACTS="$ART" \
+  USER_SETTINGS="$DATA/User/settings.json" EXPECT_VERSION="$VERSION" \
   CHROME_PROFILE="$TMPD/chrome" CHROMIUM="$(command -v chromium)" HOME="$TMPD/home" \
   XDG_CONFIG_HOME="$TMPD/xdg/config" XDG_CACHE_HOME="$TMPD/xdg/cache" \
   timeout 600 node "$EXT/test/ui.mjs" || rc=$?
@@ -172,4 +202,4 @@ if [[ $rc -ne 0 ]]; then
   die "vscode ui test failed (exit $rc)"
 fi
 check_fixed "$TMPD/ws/Dockerfile" || die "Dockerfile on disk is not the fixed one"
-echo "PASS [test-vscode.sh] code-server: diagnostic + quick fix + restart; screenshot $ART/vscode-diagnostic.png"
+echo "PASS [test-vscode.sh] code-server: Docker DX offer + diagnostic + quick fix + restart + version $VERSION; screenshot $ART/vscode-diagnostic.png"

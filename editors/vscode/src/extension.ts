@@ -118,13 +118,53 @@ function serverSettings(scope?: vscode.Uri): Record<string, unknown> {
   return {
     rules: cfg.get<Record<string, string>>('rules', {}),
     categories: {
+      syntax: cfg.get<boolean>('categories.syntax', true),
       buildkit: cfg.get<boolean>('categories.buildkit', true),
       cache: cfg.get<boolean>('categories.cache', true),
       size: cfg.get<boolean>('categories.size', true),
     },
     buildContext,
+    target: cfg.get<string>('target', ''),
+    buildArgs: cfg.get<Record<string, string>>('buildArgs', {}),
     sizes: cfg.get<string>('sizes.display', 'inlayHints'),
+    formatMultiline: cfg.get<boolean>('formatMultiline', true),
   };
+}
+
+// Docker DX (docker.docker) runs BuildKit's build checks too, through
+// `docker buildx build --call=check`: with both on, each finding shows twice.
+// Microsoft's Docker / Container Tools extensions run another server
+// (dockerfile-utils' checks, not BuildKit's), so they are not asked about.
+const DOCKER_DX = 'docker.docker';
+const DONT_ASK_BUILDKIT = 'dockerfile-ls.buildkitOverlap.dontAsk';
+
+/** Offers once to turn off our BuildKit checks when Docker DX is installed. */
+async function offerBuildKitOverlap(): Promise<void> {
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  if (
+    !vscode.extensions.getExtension(DOCKER_DX) ||
+    !cfg.get<boolean>('categories.buildkit', true) ||
+    extensionContext.globalState.get<boolean>(DONT_ASK_BUILDKIT)
+  ) {
+    return;
+  }
+  const turnOff = 'Turn off ours';
+  const keep = 'Keep both';
+  const choice = await vscode.window.showInformationMessage(
+    'dockerfile-ls: Docker DX also runs BuildKit\'s build checks (through docker buildx), so each would be ' +
+      'reported twice. Turn off those of dockerfile-ls ("dockerfile-ls.categories.buildkit")?',
+    turnOff,
+    keep,
+  );
+  if (choice === turnOff) {
+    // Where the value is set, so that it takes effect; else the user settings.
+    const set = cfg.inspect<boolean>('categories.buildkit')?.workspaceValue !== undefined;
+    const target = set ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await cfg.update('categories.buildkit', false, target);
+    output.info('categories.buildkit turned off: Docker DX reports BuildKit\'s checks');
+  } else if (choice === keep) {
+    await extensionContext.globalState.update(DONT_ASK_BUILDKIT, true);
+  }
 }
 
 // The server logs to stderr; show each line at its own level instead of
@@ -214,6 +254,8 @@ async function startClient(): Promise<void> {
   client = c;
   try {
     await c.start();
+    const info = c.initializeResult?.serverInfo;
+    output.info(`started ${info?.name ?? 'server'} ${info?.version ?? '(no version)'} (${resolved.origin})`);
   } catch (err) {
     client = undefined;
     void c.dispose().catch(() => undefined);
@@ -274,6 +316,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
 
   await enqueue(startClient);
+  void offerBuildKitOverlap();
 }
 
 export function deactivate(): Promise<void> {

@@ -9,6 +9,9 @@
 //   CHROME_PROFILE   Chromium user-data-dir (a temp folder)
 //   CHROMIUM         default /usr/bin/chromium
 //   UI_TIMEOUT_MS    per step, default 60000
+//   USER_SETTINGS    code-server's User/settings.json (the Docker DX offer
+//                    writes there)
+//   EXPECT_VERSION   the version the bundled server must report
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -19,6 +22,8 @@ const artifacts = mustEnv('ARTIFACTS');
 const profile = mustEnv('CHROME_PROFILE');
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT = Number(process.env.UI_TIMEOUT_MS || 60000);
+const userSettings = mustEnv('USER_SETTINGS');
+const expectVersion = mustEnv('EXPECT_VERSION');
 const dockerfile = path.join(workspace, 'Dockerfile');
 const EXPECTED = [
   'FROM python:3.12-slim',
@@ -133,6 +138,19 @@ try {
   // The language mode must be dockerfile (status bar shows "Dockerfile").
   await page.locator('#status\\.editor\\.mode', { hasText: /Dockerfile/i }).first().waitFor();
 
+  // A stand-in for Docker DX (docker.docker) is installed: the extension
+  // offers to turn off its own BuildKit checks; "Turn off ours" writes the
+  // user setting.
+  const offer = page.locator('.notifications-toasts .notification-toast', { hasText: 'Docker DX also runs' }).first();
+  await offer.waitFor();
+  step(`Docker DX offer: ${(await offer.innerText()).replace(/\s+/g, ' ').slice(0, 160)}`);
+  await shot('vscode-docker-dx-offer.png');
+  await offer.locator('.monaco-button', { hasText: 'Turn off ours' }).first().click();
+  await poll('"dockerfile-ls.categories.buildkit": false in the user settings', () =>
+    /"dockerfile-ls\.categories\.buildkit"\s*:\s*false/.test(fs.readFileSync(userSettings, 'utf8')),
+  );
+  step('"Turn off ours" set dockerfile-ls.categories.buildkit to false in the user settings');
+
   // Diagnostic: a squiggle in the editor and an entry in the Problems view.
   await editor.locator('.squiggly-warning, .squiggly-error, .squiggly-info').first().waitFor();
   step('squiggle shown');
@@ -229,13 +247,17 @@ try {
   await runCommand('dockerfile-ls: Show server log');
   const outputLines = page.locator('[id="workbench.panel.output"] .view-lines');
   await outputLines.waitFor();
-  // Only lines with "starting" (long server logs scroll the rest away).
+  // Only lines with "start" (long server logs scroll the rest away).
   const filter = page.locator('.panel .viewpane-filter input, .panel input[placeholder^="Filter"]').first();
-  await filter.fill('starting');
-  const log = await poll('"restarting" and a new "starting" in the dockerfile-ls output channel', async () => {
+  await filter.fill('start');
+  // After "restarting": "starting <binary> (bundled)", then the version the
+  // server reports, which must be the extension's.
+  const started = `started dockerfile-ls ${expectVersion} (bundled)`;
+  const log = await poll(`"restarting", then "starting" and "${started}" in the dockerfile-ls output channel`, async () => {
     const txt = (await outputLines.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
     const i = txt.indexOf('restarting');
-    return i >= 0 && txt.indexOf('starting ', i + 'restarting'.length) > 0 ? txt : false;
+    const j = i >= 0 ? txt.indexOf('starting ', i + 'restarting'.length) : -1;
+    return j > 0 && txt.indexOf(started, j) > 0 ? txt : false;
   });
   await shot('vscode-output-channel.png');
   step(`output channel: ${log.split('\n').filter((l) => /start/.test(l)).map((l) => l.trim()).join(' | ')}`);
@@ -282,7 +304,7 @@ try {
   }
   await shot('vscode-not-found.png');
   step(`bad dockerfile-ls.path -> notification: ${toastText.slice(0, 150)}...`);
-  console.log('PASS vscode (code-server): diagnostic, quick fix via Ctrl+., save, restart, not-found notification');
+  console.log('PASS vscode (code-server): Docker DX offer, diagnostic, quick fix via Ctrl+., save, restart with the bundled version, not-found notification');
 } catch (err) {
   failed = true;
   console.error(`FAIL: ${err && err.message ? err.message : err}`);
