@@ -44,10 +44,10 @@ func (a Action) InFixAllRun() bool { return a.InFixAll && len(a.Files) == 0 }
 // fresh analysis in between, until none is left (or maxRounds). Within a
 // round, fixes whose edits touch an earlier one's wait for the next. Two
 // guards keep it safe: fixes that would make the file parse worse are
-// left out (the others are kept, one by one), and when a round's fixes of
-// a rule do not remove their findings (a fix that re-introduces what it
-// fixed would apply forever) the round is undone and that rule's fixes are
-// dropped. It fails only when ctx is done.
+// left out (the others are kept, one by one), and when a fix's finding is
+// still there after it (a fix that re-introduces what it fixed would apply
+// in every round) the round is undone and that rule's fixes are dropped.
+// It fails only when ctx is done.
 func (f Fixing) Run(ctx context.Context, text []byte) (Fixed, error) {
 	doc := dockerfile.Parse(text)
 	findings, err := f.Analyse(ctx, doc)
@@ -66,7 +66,7 @@ func (f Fixing) Run(ctx context.Context, text []byte) (Fixed, error) {
 		if err != nil {
 			return Fixed{}, fmt.Errorf("fix all: %w", err)
 		}
-		if back := reintroduced(kept, findings, nextFindings); len(back) > 0 {
+		if back := reintroduced(kept, nextFindings); len(back) > 0 {
 			for _, rule := range back {
 				dropped[rule] = true
 			}
@@ -190,32 +190,58 @@ func syntaxErrors(doc *dockerfile.Document) int {
 	return n
 }
 
-// reintroduced lists the rules whose findings the fixes did not remove:
-// after a round with n fixes of a rule, the rule must have at least n
-// findings fewer.
-func reintroduced(fixes []Action, before, after []diagnostics.Finding) []string {
-	fixed := map[string]int{}
+// reintroduced lists the rules of the fixes whose finding is there again
+// after them: a finding of the same rule, with the same message, where the
+// text of the fixed finding went. (Counting a rule's findings would not
+// do: a fix of another rule may add some, as the cache mount fix adds a
+// RUN whose casing may differ from the file's.)
+func reintroduced(fixes []Action, after []diagnostics.Finding) []string {
+	var edits []dockerfile.Edit
 	for _, a := range fixes {
-		fixed[a.Finding.Rule]++
+		edits = append(edits, a.Edits...)
 	}
+	slices.SortStableFunc(edits, func(a, b dockerfile.Edit) int { return a.Start - b.Start })
 	var out []string
-	for rule, n := range fixed {
-		if findingsOfRule(after, rule) > findingsOfRule(before, rule)-n {
-			out = append(out, rule)
+	for _, a := range fixes {
+		was := a.Finding
+		now := dockerfile.Span{Start: mapOffset(edits, was.Span.Start, false), End: mapOffset(edits, was.Span.End, true)}
+		if slices.ContainsFunc(after, func(f diagnostics.Finding) bool {
+			return f.Rule == was.Rule && f.Message == was.Message && touches(f.Span, now)
+		}) && !slices.Contains(out, was.Rule) {
+			out = append(out, was.Rule)
 		}
 	}
 	slices.Sort(out)
 	return out
 }
 
-func findingsOfRule(fs []diagnostics.Finding, rule string) int {
-	n := 0
-	for _, f := range fs {
-		if f.Rule == rule {
-			n++
+// mapOffset is where offset p of a text is once the edits (sorted, not
+// overlapping) are applied. An offset inside an edit, or where one inserts,
+// goes before the new text, or with end after it.
+func mapOffset(edits []dockerfile.Edit, p int, end bool) int {
+	shift := 0
+	for _, e := range edits {
+		switch {
+		case e.End < p || e.End == p && (e.Start < p || end):
+			shift += len(e.Text) - (e.End - e.Start)
+		case e.Start < p && end:
+			return e.Start + shift + len(e.Text)
+		case e.Start < p:
+			return e.Start + shift
+		default:
+			return p + shift
 		}
 	}
-	return n
+	return p + shift
+}
+
+// touches reports whether two spans share text, or an empty one lies
+// within or at the edge of the other.
+func touches(a, b dockerfile.Span) bool {
+	if a.Start == a.End || b.Start == b.End {
+		return a.Start <= b.End && b.Start <= a.End
+	}
+	return a.Start < b.End && b.Start < a.End
 }
 
 // FixAll is Fixing.Run for an analysis that cannot fail, on the fixes of

@@ -141,3 +141,54 @@ func TestFixAllPipeline(t *testing.T) {
 		}
 	}
 }
+
+// TestFixAllOtherRuleAddsFinding: a fix of one rule that adds a finding of
+// another does not make the other's fixes look like they re-introduce
+// their findings: both are applied, in two rounds.
+func TestFixAllOtherRuleAddsFinding(t *testing.T) {
+	analyse := func(ctx context.Context, doc *dockerfile.Document) ([]diagnostics.Finding, error) {
+		fs, _ := lowerKeywords(ctx, doc)
+		if !strings.Contains(string(doc.Text), "echo note") {
+			fs = append(fs, diagnostics.Finding{Rule: "Note", Span: dockerfile.Span{Start: len(doc.Text), End: len(doc.Text)}})
+		}
+		return fs, nil
+	}
+	f := Fixing{Analyse: analyse, Offer: offering(func(doc *dockerfile.Document, f diagnostics.Finding) []Action {
+		if f.Rule == "Note" {
+			return []Action{{Title: "note", Finding: f, InFixAll: true, Edits: []dockerfile.Edit{{Start: f.Span.Start, End: f.Span.End, Text: "run echo note\n"}}}}
+		}
+		return []Action{upper(doc, f)}
+	})}
+	got := fixAll(t, f, "FROM alpine:3.19\nrun echo hi\n")
+	if string(got.Doc.Text) != "FROM alpine:3.19\nRUN echo hi\nRUN echo note\n" || got.Applied != 3 {
+		t.Errorf("applied %d:\n%s", got.Applied, got.Doc.Text)
+	}
+}
+
+func TestMapOffset(t *testing.T) {
+	// "abcdef": "b" replaced by "BB", "X" inserted at 4, "f" deleted.
+	edits := []dockerfile.Edit{{Start: 1, End: 2, Text: "BB"}, {Start: 4, End: 4, Text: "X"}, {Start: 5, End: 6}}
+	for _, c := range []struct {
+		p          int
+		end        bool
+		want       int
+		whereInNew string
+	}{
+		{0, false, 0, "before any edit"},
+		{1, false, 1, "the start of a replacement"},
+		{2, false, 3, "the end of a replacement"},
+		{2, true, 3, "the end of a replacement"},
+		{3, false, 4, "between edits"},
+		{4, false, 5, "before an insertion"},
+		{4, true, 6, "after an insertion"},
+		{6, false, 7, "after a deletion at the end"},
+	} {
+		if got := mapOffset(edits, c.p, c.end); got != c.want {
+			t.Errorf("%d (end %v, %s): %d, want %d", c.p, c.end, c.whereInNew, got, c.want)
+		}
+	}
+	inside := []dockerfile.Edit{{Start: 1, End: 5, Text: "xy"}}
+	if s, e := mapOffset(inside, 3, false), mapOffset(inside, 3, true); s != 1 || e != 3 {
+		t.Errorf("inside a replacement: %d, %d; want 1, 3", s, e)
+	}
+}
