@@ -93,7 +93,7 @@ for cfg in "${CONFIGS[@]}"; do
   check_fixed "$TMPD/ws/Dockerfile" || die "Dockerfile on disk is not the fixed one ($name)"
   # Neovim logs the server's stderr in lsp.log: a warning there (settings the
   # server could not read, say) fails the config even though defaults pass.
-  if grep -hE 'level=(WARN|ERROR)' $(find "$TMPD/xdg" -name 'lsp.log') /dev/null; then
+  if find "$TMPD/xdg" -name lsp.log -exec grep -hE 'level=(WARN|ERROR)' {} + | grep .; then
     die "the server logged the warnings above with $name"
   fi
   echo "   PASS $name with $(nvim --version | head -1)"

@@ -99,7 +99,7 @@ check_version() {
 }
 
 for t in "${TARGETS[@]}"; do
-  rm -rf "$EXT/bin"
+  rm -rf "${EXT:?}/bin"
   if [[ "$t" == universal ]]; then
     file="$OUT/dockerfile-ls-$VERSION.vsix"
     target_args=()
