@@ -6,7 +6,9 @@
 // The model, each part checked on a real BuildKit (internal/oracle):
 //   - a step's key depends on its parent step, its text after ARG/ENV
 //     expansion, its flags, and for COPY/ADD the content and mode (not the
-//     mtime) of the context files its sources match after the ignore file;
+//     mtime) of the context files its sources match after the ignore file
+//     and its --exclude patterns (each instruction is read through the
+//     document's build state, dockerfile.BuildState, as BuildKit expands it);
 //   - a changed build arg re-runs every RUN of the stage from the ARG's
 //     declaration on (ARGs are in every RUN's environment); a global ARG
 //     reaches a stage only through its FROM line or a re-declaration; the
@@ -26,6 +28,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/moby/patternmatcher"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -77,7 +81,8 @@ type stageResult struct {
 // Predict answers: after ch, which steps re-run?
 func Predict(in Input, ch Change) []Step {
 	doc := in.Doc
-	refs := newStageRefs(in, ch)
+	state := doc.State(dockerfile.Options{BuildArgs: in.BuildArgs})
+	refs := newStageRefs(in, state, ch)
 	needed := refs.needed(in.Target)
 	results := make([]stageResult, len(doc.Stages))
 	var steps []Step
@@ -90,7 +95,7 @@ func Predict(in Input, ch Change) []Step {
 			results[st.Index] = stageResult{status: NotBuilt}
 			continue
 		}
-		p := predictor{in: in, ch: ch, results: results, refs: refs}
+		p := predictor{in: in, ch: ch, results: results, refs: refs, st: state}
 		stageSteps := p.stage(st)
 		steps = append(steps, stageSteps...)
 		last := stageSteps[len(stageSteps)-1]
@@ -115,6 +120,7 @@ type predictor struct {
 	reason  string
 	args    map[string]bool // args declared in this stage so far
 	refs    *stageRefs
+	st      *dockerfile.BuildState
 }
 
 func (p *predictor) stage(st *dockerfile.Stage) []Step {
@@ -139,7 +145,7 @@ func (p *predictor) step(st *dockerfile.Stage, inst *dockerfile.Instruction) (St
 	case own == ReRun:
 		p.chain(ReRun, why)
 		return ReRun, why
-	case p.status == ReRun && isLinkedCopy(inst):
+	case p.status == ReRun && p.st.Of(inst).Copy().Link:
 		return Cached, "COPY --link does not depend on the steps before it"
 	case p.status == ReRun:
 		return ReRun, p.reason
@@ -193,7 +199,7 @@ func (p *predictor) fromCause(st *dockerfile.Stage, inst *dockerfile.Instruction
 			return ReRun, fmt.Sprintf("the FROM line uses build arg %s, which changed", a)
 		}
 	}
-	base := p.refs.base(st, p.refs.env)
+	base := p.st.StageParent(st)
 	if base == nil {
 		return Cached, ""
 	}
@@ -227,21 +233,17 @@ func (p *predictor) usedChangedArg(inst *dockerfile.Instruction) string {
 }
 
 func (p *predictor) mountCause(inst *dockerfile.Instruction) (Status, string) {
-	for _, m := range Mounts(inst) {
-		if m["type"] != "bind" {
+	for _, m := range p.st.Of(inst).Mounts() {
+		if m.Type != "bind" {
 			continue // cache, secret, ssh and tmpfs mounts are not part of the key
 		}
-		if from := m["from"]; from != "" {
-			if s, r := p.fromStage(from); s != Cached {
+		if m.From.Name != "" {
+			if s, r := p.fromStage(m.From); s != Cached {
 				return s, r
 			}
 			continue
 		}
-		src := m["source"]
-		if src == "" {
-			src = m["src"]
-		}
-		if changed := p.changedUnder([]string{src}); changed != "" {
+		if changed := p.changedUnder([]string{m.Source}, nil); changed != "" {
 			return ReRun, fmt.Sprintf("%s changed and the RUN bind-mounts it from the build context", changed)
 		}
 	}
@@ -249,12 +251,15 @@ func (p *predictor) mountCause(inst *dockerfile.Instruction) (Status, string) {
 }
 
 func (p *predictor) copyCause(inst *dockerfile.Instruction) (Status, string) {
-	if from := flagValue(inst, "from"); from != "" {
-		return p.fromStage(from)
+	reads := p.st.Of(inst).Copy()
+	if reads.From.Name != "" {
+		return p.fromStage(reads.From)
 	}
-	srcs := ContextSources(inst)
-	if changed := p.changedUnder(srcs); changed != "" {
+	if changed := p.changedUnder(reads.Context, reads.Exclude); changed != "" {
 		return ReRun, fmt.Sprintf("%s changed and %s copies it", changed, OneLine(p.in.Doc, inst))
+	}
+	if changed, src := p.changedUnresolved(reads.Unresolved); changed != "" {
+		return ReRun, fmt.Sprintf("%s changed and %s may copy it (its source %s depends on a value unknown here)", changed, OneLine(p.in.Doc, inst), src)
 	}
 	if arg := p.usedChangedArg(inst); arg != "" {
 		return ReRun, fmt.Sprintf("it uses build arg %s, which changed", arg)
@@ -264,28 +269,27 @@ func (p *predictor) copyCause(inst *dockerfile.Instruction) (Status, string) {
 
 // fromStage is how a COPY --from or a bind mount from a stage is affected
 // by that stage.
-func (p *predictor) fromStage(ref string) (Status, string) {
-	st := p.refs.resolve(ref, len(p.in.Doc.Stages), p.refs.env)
-	if st == nil {
+func (p *predictor) fromStage(ref dockerfile.Ref) (Status, string) {
+	if ref.Stage == nil {
 		return Cached, "" // an image: not part of this build's changes
 	}
-	switch r := p.results[st.Index]; r.status {
+	switch r := p.results[ref.Stage.Index]; r.status {
 	case ReRun, Depends:
-		return Depends, fmt.Sprintf("stage %s re-runs; this step re-runs only if the files it copies from there change", stageLabel(st))
+		return Depends, fmt.Sprintf("stage %s re-runs; this step re-runs only if the files it copies from there change", stageLabel(ref.Stage))
 	}
 	return Cached, ""
 }
 
 // changedUnder returns the first changed path that one of srcs selects
-// after the ignore file, or "".
-func (p *predictor) changedUnder(srcs []string) string {
-	for _, c := range p.ch.Paths {
-		c = path.Clean(strings.TrimPrefix(c, "./"))
-		if p.in.Context != nil && p.in.Context.Excluded(c) {
-			continue
-		}
+// after the ignore file and the --exclude patterns, or "".
+func (p *predictor) changedUnder(srcs, exclude []string) string {
+	var excl *patternmatcher.PatternMatcher
+	if len(exclude) > 0 {
+		excl, _ = patternmatcher.New(exclude) // invalid patterns: BuildKit fails the step; exclude nothing
+	}
+	for _, c := range p.contextChanges() {
 		for _, s := range srcs {
-			if Covers(s, c) {
+			if root, ok := coveredAt(s, c); ok && !excludedBelow(excl, root, c) {
 				return c
 			}
 		}
@@ -293,17 +297,75 @@ func (p *predictor) changedUnder(srcs []string) string {
 	return ""
 }
 
+// changedUnresolved is the first changed path (after the ignore file) when
+// a source could not be resolved and so may select it, with that source.
+func (p *predictor) changedUnresolved(srcs []string) (changed, src string) {
+	if len(srcs) == 0 {
+		return "", ""
+	}
+	if cs := p.contextChanges(); len(cs) > 0 {
+		return cs[0], "`" + srcs[0] + "`"
+	}
+	return "", ""
+}
+
+// contextChanges are the changed paths the build context sends: cleaned,
+// those the ignore file excludes left out.
+func (p *predictor) contextChanges() []string {
+	var out []string
+	for _, c := range p.ch.Paths {
+		c = path.Clean(strings.TrimPrefix(c, "./"))
+		if p.in.Context != nil && p.in.Context.Excluded(c) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 // Covers reports whether the COPY source src (relative to the context
 // root, possibly a glob or a directory) selects path p.
 func Covers(src, p string) bool {
+	_, ok := coveredAt(src, p)
+	return ok
+}
+
+// coveredAt is Covers, with the path src matched: p itself or the
+// directory above it that src copies ("." for the whole context).
+func coveredAt(src, p string) (string, bool) {
 	src = path.Clean("/" + src)[1:]
 	if src == "" {
-		return true
+		return ".", true
 	}
 	for q := p; q != "." && q != "/" && q != ""; q = path.Dir(q) {
 		if ok, _ := path.Match(src, q); ok {
-			return true
+			return q, true
 		}
 	}
-	return false
+	return "", false
+}
+
+// excludedBelow reports whether the --exclude patterns leave out path p,
+// copied as part of root: BuildKit matches them (moby/patternmatcher)
+// against the path relative to each source, directory by directory; a
+// source that is the file itself is never excluded.
+func excludedBelow(excl *patternmatcher.PatternMatcher, root, p string) bool {
+	if excl == nil || root == p {
+		return false
+	}
+	rel := p
+	if root != "." {
+		rel = strings.TrimPrefix(p, root+"/")
+	}
+	var info patternmatcher.MatchInfo
+	matched := false
+	parts := strings.Split(rel, "/")
+	for i := range parts {
+		m, next, err := excl.MatchesUsingParentResults(strings.Join(parts[:i+1], "/"), info)
+		if err != nil {
+			return false
+		}
+		matched, info = m, next
+	}
+	return matched
 }

@@ -6,41 +6,26 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
-// flagValue is the value of the instruction's --name flag, or "".
-func flagValue(inst *dockerfile.Instruction, name string) string {
-	for _, f := range inst.Flags {
-		if f.Name == name {
-			return f.Value
-		}
-	}
-	return ""
-}
-
-func isLinkedCopy(inst *dockerfile.Instruction) bool {
-	if inst.Keyword != "COPY" && inst.Keyword != "ADD" {
-		return false
-	}
-	for _, f := range inst.Flags {
-		if f.Name == "link" && (!f.HasValue || f.Value == "true") {
-			return true
-		}
-	}
-	return false
-}
-
-// ContextSources are the COPY/ADD sources that come from the build context:
-// not the destination, not heredocs, not URLs, nothing when --from is set.
+// ContextSources are the COPY/ADD sources that come from the build context,
+// as written (not expanded): not the destination, not heredocs, not URLs,
+// nothing when --from is set.
+//
+// Deprecated: use dockerfile.InstState.Copy (doc.State(opts).Of(inst)),
+// which expands them as BuildKit does and lists those it cannot resolve.
 func ContextSources(inst *dockerfile.Instruction) []string {
-	if (inst.Keyword != "COPY" && inst.Keyword != "ADD") || flagValue(inst, "from") != "" || len(inst.Args) < 2 {
+	if (inst.Keyword != "COPY" && inst.Keyword != "ADD") || len(inst.Args) < 2 {
 		return nil
 	}
 	var out []string
-	for _, a := range inst.Args[:len(inst.Args)-1] {
-		v := a.Value
-		if strings.HasPrefix(v, "<<") || strings.Contains(v, "://") || strings.HasPrefix(v, "git@") {
-			continue
+	for _, f := range inst.Flags {
+		if f.Name == "from" && f.Value != "" {
+			return nil
 		}
-		out = append(out, v)
+	}
+	for _, a := range inst.Args[:len(inst.Args)-1] {
+		if dockerfile.IsContextSource(a.Value) {
+			out = append(out, a.Value)
+		}
 	}
 	return out
 }
@@ -48,32 +33,21 @@ func ContextSources(inst *dockerfile.Instruction) []string {
 // mountsKey memoises Mounts per instruction text.
 type mountsKey struct{}
 
-// Mounts are the parsed --mount options of a RUN, in order. They are
-// parsed once per instruction text, since every keystroke's analysis asks
-// for them many times; callers must not modify the maps.
+// Mounts are the --mount options of a RUN as written (not expanded), in
+// order; callers must not modify the maps.
+//
+// Deprecated: use dockerfile.InstState.Mounts (doc.State(opts).Of(inst)),
+// which expands them and resolves from= to a stage or an image.
 func Mounts(inst *dockerfile.Instruction) []map[string]string {
 	return inst.Derive(mountsKey{}, func() any {
 		var out []map[string]string
 		for _, f := range inst.Flags {
 			if f.Name == "mount" {
-				out = append(out, MountOptions(f.Value))
+				out = append(out, dockerfile.ParseMount(f.Value).Options)
 			}
 		}
 		return out
 	}).([]map[string]string)
-}
-
-// MountOptions reads "type=bind,source=x,target=/y" (a bare "rw" is true).
-func MountOptions(v string) map[string]string {
-	out := map[string]string{"type": "bind"}
-	for _, part := range strings.Split(v, ",") {
-		k, val, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if !ok {
-			val = "true"
-		}
-		out[strings.ToLower(k)] = val
-	}
-	return out
 }
 
 func declaredArgs(inst *dockerfile.Instruction) []string {
@@ -120,9 +94,11 @@ func isNameByte(b byte) bool {
 	return b == '_' || ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z') || ('0' <= b && b <= '9')
 }
 
-// OneLine is the instruction's text on one line, shortened for messages.
+// OneLine is the instruction's command on one line, as BuildKit joins it
+// (continuations joined with the document's escape character), shortened
+// for messages.
 func OneLine(doc *dockerfile.Document, inst *dockerfile.Instruction) string {
-	text := strings.Join(strings.Fields(doc.Slice(dockerfile.Span{Start: inst.Span.Start, End: inst.ArgsSpan.End})), " ")
+	text := strings.Join(strings.Fields(doc.CommandText(inst)), " ")
 	if len(text) > 60 {
 		text = text[:57] + "..."
 	}

@@ -55,10 +55,12 @@ func (sc *scope) add(v ScopeVar) {
 	sc.vars = append(sc.vars, v)
 }
 
-// view is what one instruction sees: the first n bindings of a scope.
+// view is what one instruction sees: the first n bindings of a scope,
+// over the predefined ARGs in a stage.
 type view struct {
-	sc *scope
-	n  int
+	sc         *scope
+	n          int
+	predefined *scope // nil in the global scope
 	// closed: a name not in scope is unset, as nothing else can set it
 	// (the global scope, a stage built on scratch); otherwise the base
 	// image's ENV may, and its value is unknown.
@@ -76,6 +78,11 @@ func (v view) find(name string) (*ScopeVar, bool) {
 			return &v.sc.vars[pos[i]], true
 		}
 	}
+	if p := v.predefined; p != nil {
+		if pos := p.byName[name]; len(pos) > 0 {
+			return &p.vars[pos[0]], true
+		}
+	}
 	return nil, false
 }
 
@@ -87,6 +94,14 @@ func (v view) list() []ScopeVar {
 	}
 	var out []ScopeVar
 	seen := map[string]bool{}
+	if v.predefined != nil {
+		for _, sv := range v.predefined.vars {
+			if cur, _ := v.find(sv.Name); cur != nil {
+				out = append(out, *cur)
+			}
+			seen[sv.Name] = true
+		}
+	}
 	for _, sv := range v.sc.vars[:v.n] {
 		if seen[sv.Name] {
 			continue
@@ -239,9 +254,52 @@ func (s *BuildState) varsOf(in *Instruction) []Var {
 	return all[lo:]
 }
 
+// rawDecls reads an ARG or ENV's pairs with their values as written
+// (quotes kept, for BuildKit's lexer): from the model's words when they
+// lie on one line, as nearly always, else from BuildKit's typed command
+// (parsing the instruction again costs more).
 func (d *Document) rawDecls(in *Instruction) []rawDecl {
+	if out, ok := d.rawDeclsFromWords(in); ok {
+		return out
+	}
+	return d.rawDeclsFromCommand(in)
+}
+
+// rawDeclsFromWords reads NAME=value words, and the legacy "ENV NAME the
+// rest of the line", as BuildKit's parser splits them.
+func (d *Document) rawDeclsFromWords(in *Instruction) ([]rawDecl, bool) {
+	if len(in.Args) == 0 {
+		return nil, true
+	}
+	first, last := in.Args[0].Span.Start, in.Args[len(in.Args)-1].Span.End
+	if in.JSONForm || last > len(d.Text) || strings.ContainsAny(d.Slice(Span{first, last}), "\r\n") {
+		return nil, false
+	}
+	legacy := in.Keyword == "ENV" && !strings.Contains(in.Args[0].Value, "=")
+	if legacy {
+		if len(in.Args) < 2 {
+			return nil, false
+		}
+		raw := strings.TrimSpace(d.Slice(Span{in.Args[1].Span.Start, last}))
+		return []rawDecl{{name: in.Args[0].Value, raw: raw, hasValue: true}}, true
+	}
+	out := make([]rawDecl, 0, len(in.Args))
+	for _, w := range in.Args {
+		name, _, _ := strings.Cut(w.Value, "=")
+		_, raw, has := strings.Cut(d.Slice(w.Span), "=")
+		if !has && in.Keyword == "ENV" {
+			return nil, false // BuildKit rejects it: its reading, or the model's
+		}
+		out = append(out, rawDecl{name: name, raw: raw, hasValue: has})
+	}
+	return out, true
+}
+
+// rawDeclsFromCommand reads the pairs from BuildKit's typed command; when
+// BuildKit rejects the instruction, from the model's reading of the words.
+func (d *Document) rawDeclsFromCommand(in *Instruction) []rawDecl {
 	var out []rawDecl
-	cmd, err := d.Command(in)
+	cmd, _ := d.Command(in)
 	switch c := cmd.(type) {
 	case *instructions.EnvCommand:
 		for _, kv := range c.Env {
@@ -258,7 +316,6 @@ func (d *Document) rawDecls(in *Instruction) []rawDecl {
 		}
 		return out
 	}
-	_ = err // rejected by BuildKit: the model's reading of the words
 	vars := argVars(in)
 	if in.Keyword == "ENV" {
 		vars = envVars(in)
@@ -274,7 +331,6 @@ func (d *Document) rawDecls(in *Instruction) []rawDecl {
 type stageState struct {
 	stage  *Stage
 	parent *stageState // the stage it is built FROM; nil for an image
-	base   Expansion   // the FROM reference after expansion
 	closed bool        // built on scratch: no image ENV
 	scope  *scope
 	at     []instSlot // by position in stage.Instructions
@@ -300,11 +356,12 @@ func (s *BuildState) stage(i int) *stageState {
 
 func (s *BuildState) buildStage(st *Stage) *stageState {
 	ss := &stageState{stage: st, scope: newScope(), at: make([]instSlot, len(st.Instructions))}
-	ss.base = s.expand(s.globalView(), st.Base)
-	if p := s.doc.FromStage(ss.base.Text, st.Index); p != nil && ss.base.Known {
-		ss.parent = s.stage(p.Index)
+	links := s.links()
+	if p := links.parents[st.Index]; p >= 0 {
+		ss.parent = s.stage(int(p))
 	}
-	ss.closed = ss.root().base.Known && isScratch(ss.root().base.Text)
+	root := links.bases[links.root(st.Index)]
+	ss.closed = root.Known && isScratch(root.Text)
 	s.inherit(ss)
 	global := s.globalView()
 	for k, in := range st.Instructions {
@@ -325,19 +382,28 @@ func (s *BuildState) buildStage(st *Stage) *stageState {
 	return ss
 }
 
-// inherit starts a stage with the predefined ARGs and what its parent
-// stage ends with: its ENV, WORKDIR and SHELL.
-func (s *BuildState) inherit(ss *stageState) {
+// predefinedArgs are the proxy ARGs every stage sees.
+func (s *BuildState) predefinedArgs() *scope {
+	sc := newScope()
 	for _, name := range proxyArgs {
 		v, known := s.opts.BuildArgs[name]
-		ss.scope.add(ScopeVar{Name: name, Kind: ArgVar, Origin: Predefined, Set: true, Value: v, Known: known})
+		sc.add(ScopeVar{Name: name, Kind: ArgVar, Origin: Predefined, Set: true, Value: v, Known: known})
 	}
+	return sc
+}
+
+// inherit starts a stage with what its parent stage ends with: its ENV,
+// WORKDIR and SHELL.
+func (s *BuildState) inherit(ss *stageState) {
 	wd, sh := Expansion{Text: "/", Known: true}, []string(nil)
 	if p := ss.parent; p != nil {
-		for _, sv := range (view{sc: p.scope, n: len(p.scope.vars)}).list() {
-			if sv.Kind == EnvVar && sv.Set {
-				sv.Origin = Inherited
-				ss.scope.add(sv)
+		end := view{sc: p.scope, n: len(p.scope.vars)}
+		for i := range p.scope.vars {
+			sv := &p.scope.vars[i]
+			if cur, _ := end.find(sv.Name); cur == sv && sv.Kind == EnvVar {
+				c := *sv
+				c.Origin = Inherited
+				ss.scope.add(c)
 			}
 		}
 		wd, sh = p.workdirs[len(p.workdirs)-1], p.shells[len(p.shells)-1]
@@ -350,14 +416,14 @@ func (s *BuildState) inherit(ss *stageState) {
 // the pairs before it too; an ENV always wins over an ARG of the same
 // name.
 func (s *BuildState) declare(ss *stageState, in *Instruction, global view) {
-	envBefore := view{sc: ss.scope, n: len(ss.scope.vars), closed: ss.closed}
+	envBefore := s.stageView(ss, len(ss.scope.vars))
 	for _, d := range s.declarations(in) {
 		if in.Keyword == "ENV" {
 			sv := ScopeVar{Name: d.name, Kind: EnvVar, Origin: Declared, Decl: d.decl}
 			ss.scope.add(s.valued(sv, envBefore, d.raw))
 			continue
 		}
-		before := view{sc: ss.scope, n: len(ss.scope.vars), closed: ss.closed}
+		before := s.stageView(ss, len(ss.scope.vars))
 		if cur, ok := before.find(d.name); ok && cur.Kind == EnvVar {
 			continue
 		}
@@ -392,12 +458,38 @@ func shellOf(in *Instruction) []string {
 	return out
 }
 
-// root is the first stage of the FROM chain: the one built on an image.
-func (ss *stageState) root() *stageState {
-	for ss.parent != nil {
-		ss = ss.parent
+// stageLinks are the stages' FROM lines after expansion and the stage
+// each is built on, worked out once per state without building the
+// stages' scopes (the size rules ask only this).
+type stageLinks struct {
+	bases   []Expansion
+	parents []int32 // -1: built on an image
+}
+
+// links is the FROM chain of every stage, built on first use.
+func (s *BuildState) links() *stageLinks {
+	s.linksOnce.Do(func() {
+		n := len(s.doc.Stages)
+		l := &stageLinks{bases: make([]Expansion, n), parents: make([]int32, n)}
+		for i, st := range s.doc.Stages {
+			l.bases[i] = s.expand(s.globalView(), st.Base)
+			l.parents[i] = -1
+			if p := s.doc.FromStage(l.bases[i].Text, i); p != nil && l.bases[i].Known {
+				l.parents[i] = int32(p.Index)
+			}
+		}
+		s.stageLinks = l
+	})
+	return s.stageLinks
+}
+
+// root is the first stage of i's FROM chain: the one built on an image.
+// Parents come earlier in the file, so the chain ends.
+func (l *stageLinks) root(i int) int {
+	for l.parents[i] >= 0 {
+		i = int(l.parents[i])
 	}
-	return ss
+	return i
 }
 
 // position is in's index in the stage's instructions, or 0.
@@ -416,6 +508,11 @@ func (ss *stageState) position(in *Instruction) int {
 		return lo
 	}
 	return 0
+}
+
+// stageView is what an instruction of a stage sees: the first n bindings.
+func (s *BuildState) stageView(ss *stageState, n int) view {
+	return view{sc: ss.scope, n: n, closed: ss.closed, predefined: s.predefined}
 }
 
 // globalView is the whole global scope: what every FROM line sees.

@@ -91,10 +91,15 @@ type BuildState struct {
 	opts     Options
 	global   *scope
 	globalAt []int32 // bindings seen by each instruction before the first FROM
+	// predefined are the proxy ARGs, under every stage's scope.
+	predefined *scope
 
-	stageOnce []sync.Once
-	stages    []*stageState
-	facts     []atomic.Pointer[instFacts] // by index in doc.Instructions
+	linksOnce  sync.Once
+	stageLinks *stageLinks
+	stageOnce  []sync.Once
+	stages     []*stageState
+	factsOnce  sync.Once
+	facts      []atomic.Pointer[instFacts] // by index in doc.Instructions; made when first needed
 
 	used atomic.Int64 // bytes of expansions materialised
 	cut  atomic.Bool
@@ -122,9 +127,9 @@ func newBuildState(d *Document, opts Options) *BuildState {
 		doc: d, opts: opts,
 		stageOnce: make([]sync.Once, len(d.Stages)),
 		stages:    make([]*stageState, len(d.Stages)),
-		facts:     make([]atomic.Pointer[instFacts], len(d.Instructions)),
 	}
 	s.global = s.globalScope()
+	s.predefined = s.predefinedArgs()
 	return s
 }
 
@@ -147,8 +152,8 @@ func (s *BuildState) Truncated() bool { return s.cut.Load() }
 // StageParent is the earlier stage st is built FROM (its FROM line
 // expanded), or nil when it is built on an image.
 func (s *BuildState) StageParent(st *Stage) *Stage {
-	if p := s.stage(st.Index).parent; p != nil {
-		return p.stage
+	if p := s.links().parents[st.Index]; p >= 0 {
+		return s.doc.Stages[p]
 	}
 	return nil
 }
@@ -156,8 +161,9 @@ func (s *BuildState) StageParent(st *Stage) *Stage {
 // StageImage is the image st's FROM chain starts from, after expansion,
 // and the stage whose FROM names it.
 func (s *BuildState) StageImage(st *Stage) (Expansion, *Stage) {
-	root := s.stage(st.Index).root()
-	return root.base, root.stage
+	l := s.links()
+	root := l.root(st.Index)
+	return l.bases[root], s.doc.Stages[root]
 }
 
 // Expand expands raw as BuildKit would in instruction in.

@@ -2,10 +2,14 @@ package dockerfile
 
 import (
 	"fmt"
+	"os"
+	"path"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 )
 
 // at is the state of the first instruction whose text starts with prefix.
@@ -257,5 +261,54 @@ func TestGetopt(t *testing.T) {
 	}
 	if !slices.Equal(o.operands, []string{"name"}) {
 		t.Errorf("operands %v", o.operands)
+	}
+}
+
+// TestStateCorpus: every accessor on every instruction of the corpus,
+// without a panic; known workdirs are absolute, no
+// expansion goes over the budget; a root user's home is unknown only
+// when ENV HOME is.
+func TestStateCorpus(t *testing.T) {
+	for _, f := range testgen.CorpusFiles(t) {
+		text, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := Parse(text)
+		st := d.State(Options{BuildArgs: map[string]string{"VERSION": "1"}, TargetPlatform: "linux/amd64"})
+		for _, in := range d.Instructions {
+			x := st.Of(in)
+			for _, e := range append(x.Args(), x.Flag("chown")...) {
+				if len(e.Text) > MaxExpandedWord {
+					t.Errorf("%s:%d: a word of %d bytes", f, in.Line+1, len(e.Text))
+				}
+			}
+			_, _, _ = x.Copy(), x.Mounts(), x.Vars()
+			if wd := x.Workdir(); wd.Known && !path.IsAbs(wd.Text) {
+				t.Errorf("%s:%d: workdir %q", f, in.Line+1, wd.Text)
+			}
+			home, set := x.Lookup("HOME")
+			if u := x.User(); u.Root && u.Home == "" && (!set || home.Known) {
+				t.Errorf("%s:%d: root without a home", f, in.Line+1)
+			}
+		}
+	}
+}
+
+// TestStateDeclarations: values as BuildKit reads them, from one line or
+// several.
+func TestStateDeclarations(t *testing.T) {
+	d := Parse([]byte("FROM alpine\nENV MSG hello   'big'  world\nENV A=1 \\\n    B=\"x $A\" C='$A'\nARG D=\"q r\" E\nRUN x\n"))
+	x := at(t, d, Options{}, "RUN")
+	for name, want := range map[string]string{"MSG": "hello   big  world", "A": "1", "B": "x $A", "C": "$A", "D": "q r"} {
+		if v, ok := x.Lookup(name); !ok || v.Value != want {
+			t.Errorf("%s = %q (%v), want %q", name, v.Value, ok, want)
+		}
+	}
+	if _, ok := x.Lookup("E"); ok {
+		t.Error("an ARG without a value has one")
+	}
+	if vs := x.Vars(); len(vs) < 6 || vs[len(vs)-1].Name != "E" || vs[len(vs)-1].Set {
+		t.Errorf("Vars: %+v", vs)
 	}
 }

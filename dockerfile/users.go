@@ -97,14 +97,13 @@ func (s *BuildState) buildUsers(ss *stageState) *userTable {
 		cur, t.known = pt.users[pt.endIdx], pt.known.clone()
 	}
 	t.users = append(t.users, cur)
-	image := baseRepo(ss.root().base)
 	for k, in := range ss.stage.Instructions {
 		x := InstState{s: s, in: in, idx: -1, st: ss, pos: k}
 		switch in.Keyword {
 		case "RUN":
 			t.known.learn(x)
 		case "USER":
-			t.users = append(t.users, t.known.resolve(x, image))
+			t.users = append(t.users, t.known.resolve(x, s.imageOf(ss)))
 		}
 		t.byPos[k] = int32(len(t.users) - 1)
 	}
@@ -112,8 +111,15 @@ func (s *BuildState) buildUsers(ss *stageState) *userTable {
 	return t
 }
 
-// resolve is the user a USER instruction sets.
-func (a accounts) resolve(x InstState, image string) User {
+// imageOf is the image a stage's FROM chain starts from.
+func (s *BuildState) imageOf(ss *stageState) Expansion {
+	img, _ := s.StageImage(ss.stage)
+	return img
+}
+
+// resolve is the user a USER instruction sets, in a stage whose FROM
+// chain starts from image.
+func (a accounts) resolve(x InstState, image Expansion) User {
 	args := x.Args()
 	if len(args) == 0 {
 		return rootUser()
@@ -135,7 +141,7 @@ func (a accounts) resolve(x InstState, image string) User {
 	case found:
 		u.UID, u.GID, u.Home = acct.uid, acct.gid, acct.home
 	default:
-		if w, ok := wellKnownUser(image, name); ok {
+		if w, ok := wellKnownUser(baseRepo(image), name); ok {
 			u.UID, u.GID, u.Home = w.UID, w.GID, w.Home
 		}
 	}
@@ -164,17 +170,22 @@ func (a accounts) learn(x InstState) {
 		return
 	}
 	for _, c := range script.Commands {
+		valued, ok := accountTools[c.Name()]
+		if !ok {
+			continue
+		}
 		words := make([]string, 0, len(c.Args))
 		for _, w := range c.Args[1:] {
 			words = append(words, x.shellWord(w))
 		}
+		o := getopt(words, valued)
 		switch c.Name() {
 		case "useradd":
-			a.useradd(getopt(words, useraddValued))
+			a.useradd(o)
 		case "adduser":
-			a.adduser(getopt(words, adduserValued))
-		case "addgroup", "groupadd":
-			a.addgroup(getopt(words, groupValued))
+			a.adduser(o)
+		default:
+			a.addgroup(o)
 		}
 	}
 }
@@ -198,6 +209,12 @@ var (
 	adduserValued = optionSet("-h -g -s -G -u -k --home --shell --uid --firstuid --lastuid --gecos --comment --ingroup --gid --conf --firstgid --lastgid")
 	groupValued   = optionSet("-g -K -p -R -P --gid --key --password --root --prefix --conf --firstgid --lastgid")
 )
+
+// accountTools are the commands that create users and groups, with the
+// options of each that take a value.
+var accountTools = map[string]map[string]bool{
+	"useradd": useraddValued, "adduser": adduserValued, "addgroup": groupValued, "groupadd": groupValued,
+}
 
 func optionSet(s string) map[string]bool {
 	out := map[string]bool{}

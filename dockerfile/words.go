@@ -1,9 +1,10 @@
 package dockerfile
 
 import (
-	"encoding/csv"
+	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // InstState is one instruction seen through the build state: its scope,
@@ -29,7 +30,7 @@ func (x InstState) view() view {
 		}
 		return view{sc: x.s.global, n: n, closed: true}
 	}
-	return view{sc: x.st.scope, n: int(x.st.at[x.pos].vars), closed: x.st.closed}
+	return x.s.stageView(x.st, int(x.st.at[x.pos].vars))
 }
 
 // Lookup is the variable name in scope at the instruction (before it: an
@@ -67,6 +68,7 @@ func (x InstState) facts() *instFacts {
 	if x.idx < 0 {
 		return x.computeFacts()
 	}
+	x.s.factsOnce.Do(func() { x.s.facts = make([]atomic.Pointer[instFacts], len(x.s.doc.Instructions)) })
 	if f := x.s.facts[x.idx].Load(); f != nil {
 		return f
 	}
@@ -79,11 +81,14 @@ func (x InstState) facts() *instFacts {
 
 func (x InstState) computeFacts() *instFacts {
 	f := &instFacts{}
-	for i, w := range x.in.Args {
-		if expandsArgs[x.in.Keyword] && (x.in.Keyword != "FROM" || i == 0) {
-			f.args = append(f.args, x.Expand(x.rawWord(w)))
-		} else {
-			f.args = append(f.args, Expansion{Text: w.Value, Known: true})
+	if expandsArgs[x.in.Keyword] {
+		f.args = make([]Expansion, 0, len(x.in.Args))
+		for i, w := range x.in.Args {
+			if x.in.Keyword != "FROM" || i == 0 {
+				f.args = append(f.args, x.Expand(x.rawWord(w)))
+			} else {
+				f.args = append(f.args, Expansion{Text: w.Value, Known: true})
+			}
 		}
 	}
 	for _, fl := range x.in.Flags {
@@ -139,7 +144,16 @@ func (x InstState) rawWord(w Word) string {
 
 // Args are the instruction's words after expansion (for the instructions
 // BuildKit expands; the others' words as written).
-func (x InstState) Args() []Expansion { return x.facts().args }
+func (x InstState) Args() []Expansion {
+	if expandsArgs[x.in.Keyword] {
+		return x.facts().args
+	}
+	out := make([]Expansion, len(x.in.Args))
+	for i, w := range x.in.Args {
+		out[i] = Expansion{Text: w.Value, Known: true}
+	}
+	return out
+}
 
 // Flag is the value of every --name flag of the instruction, in order,
 // expanded when BuildKit expands that flag (--chown, --chmod, --checksum,
@@ -212,7 +226,12 @@ type CopyReads struct {
 
 // Copy is what a COPY or ADD reads; the zero value for other
 // instructions.
-func (x InstState) Copy() CopyReads { return x.facts().copy }
+func (x InstState) Copy() CopyReads {
+	if x.in.Keyword != "COPY" && x.in.Keyword != "ADD" {
+		return CopyReads{}
+	}
+	return x.facts().copy
+}
 
 func (x InstState) copyReads(f *instFacts) CopyReads {
 	var r CopyReads
@@ -263,7 +282,12 @@ type Mount struct {
 
 // Mounts are the RUN's --mount flags, parsed and expanded; nil for other
 // instructions.
-func (x InstState) Mounts() []Mount { return x.facts().mounts }
+func (x InstState) Mounts() []Mount {
+	if x.in.Keyword != "RUN" || !slices.ContainsFunc(x.in.Flags, func(f Flag) bool { return f.Name == "mount" }) {
+		return nil
+	}
+	return x.facts().mounts
+}
 
 func (x InstState) mount(value string) Mount {
 	m := ParseMount(value)
@@ -283,7 +307,10 @@ func (x InstState) mount(value string) Mount {
 func ParseMount(value string) Mount {
 	m := Mount{Options: map[string]string{"type": "bind"}, Known: true}
 	for _, field := range mountFields(value) {
-		k, v, ok := strings.Cut(strings.TrimSpace(field), "=")
+		if field = strings.TrimSpace(field); field == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(field, "=")
 		if !ok {
 			v = "true"
 		}
@@ -293,16 +320,31 @@ func ParseMount(value string) Mount {
 	return m
 }
 
-// mountFields splits a --mount value as CSV, as BuildKit does (quotes
-// group commas); a value CSV cannot read is split on its commas.
+// mountFields splits a --mount value as the CSV record BuildKit reads it
+// as: commas inside double quotes do not split, and the quotes go ("" is
+// a quote).
 func mountFields(value string) []string {
-	r := csv.NewReader(strings.NewReader(value))
-	r.LazyQuotes = true
-	fields, err := r.Read()
-	if err != nil {
+	if !strings.Contains(value, `"`) {
 		return strings.Split(value, ",")
 	}
-	return fields
+	var fields []string
+	var cur strings.Builder
+	quoted := false
+	for i := 0; i < len(value); i++ {
+		switch c := value[i]; {
+		case c == '"' && quoted && i+1 < len(value) && value[i+1] == '"':
+			cur.WriteByte('"')
+			i++
+		case c == '"':
+			quoted = !quoted
+		case c == ',' && !quoted:
+			fields = append(fields, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	return append(fields, cur.String())
 }
 
 // fill sets the named fields from Options.

@@ -277,65 +277,16 @@ func (p tagParts) format(f string) string {
 	return strings.Trim(strings.ReplaceAll(s, "--", "-"), "-")
 }
 
-// StageBase is the external image a stage ships on: FROM's image with
-// global ARG defaults expanded, following FROM <stage> chains to the first
-// stage that starts from an image. ok is false when it cannot be known
-// (an ARG without a default) or the chain loops.
+// StageBase is the external image a stage ships on: its FROM chain
+// followed to the first stage built on an image, with the global ARGs
+// expanded as the build state has them without build args. ok is false
+// when the image depends on an unknown value.
+//
+// Deprecated: use dockerfile.BuildState.StageImage with the build's
+// options.
 func StageBase(doc *dockerfile.Document, st *dockerfile.Stage) (ref string, root *dockerfile.Stage, ok bool) {
-	for seen := 0; st != nil && seen <= len(doc.Stages); seen++ {
-		if prev := doc.FromStage(st.Base, st.Index); prev != nil {
-			st = prev
-			continue
-		}
-		ref, ok = ExpandArgs(doc, st.Base)
-		return ref, st, ok
-	}
-	return "", nil, false
-}
-
-var argRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
-
-// ExpandArgs replaces $NAME, ${NAME}, ${NAME:-word} and ${NAME:+word} in a
-// FROM line with the global ARGs' defaults, as BuildKit does without
-// --build-arg; ok is false when a variable has no value to use.
-func ExpandArgs(doc *dockerfile.Document, s string) (string, bool) {
-	ok := true
-	out := argRef.ReplaceAllStringFunc(s, func(m string) string {
-		sub := argRef.FindStringSubmatch(m)
-		name, op, word := sub[1], sub[2], sub[3]
-		if name == "" {
-			name = sub[4]
-		}
-		val, set := "", false
-		for i := len(doc.GlobalArgs) - 1; i >= 0; i-- {
-			if v := doc.GlobalArgs[i]; v.Name == name {
-				val, set = v.Value, v.HasValue
-				break
-			}
-		}
-		switch op {
-		case "-":
-			if set {
-				return val
-			}
-			return word
-		case ":-":
-			if val != "" {
-				return val
-			}
-			return word
-		case "+", ":+":
-			if set && (op == "+" || val != "") {
-				return word
-			}
-			return ""
-		}
-		if !set {
-			ok = false
-		}
-		return val
-	})
-	return out, ok
+	img, root := doc.State(dockerfile.Options{}).StageImage(st)
+	return img.Text, root, img.Known
 }
 
 // MBText writes a table figure: "≈ 45 MB", "≈ 3.4 MB", "< 1 MB".

@@ -41,16 +41,24 @@ type Hint struct {
 	Tooltip string // markdown details
 }
 
-// Hints lists the size hints of a document, in file order. bctx may be nil
-// (not loaded yet): then the hints that need the context are left out.
+// Hints lists the size hints of a document for a build without build
+// args (see HintsFor).
 func Hints(doc *dockerfile.Document, bctx *buildcontext.Context) []Hint {
+	return HintsFor(doc.State(dockerfile.Options{}), bctx)
+}
+
+// HintsFor lists the size hints of a document, in file order, its
+// instructions read through the build state st. bctx may be nil (not
+// loaded yet): then the hints that need the context are left out.
+func HintsFor(st *dockerfile.BuildState, bctx *buildcontext.Context) []Hint {
+	doc := st.Document()
 	var out []Hint
 	firstFrom := true
 	// The biggest directories go on the first COPY of the whole context
 	// (what sends them), else on the first FROM.
 	var rootCopy *dockerfile.Instruction
 	for _, inst := range doc.Instructions {
-		if (inst.Keyword == "COPY" || inst.Keyword == "ADD") && copiesRoot(inst) {
+		if (inst.Keyword == "COPY" || inst.Keyword == "ADD") && copiesRoot(st.Of(inst).Copy().Context) {
 			rootCopy = inst
 			break
 		}
@@ -63,35 +71,36 @@ func Hints(doc *dockerfile.Document, bctx *buildcontext.Context) []Hint {
 		}
 		switch inst.Keyword {
 		case "FROM":
-			if label, tip, ok := fromHint(doc, inst); ok {
+			if label, tip, ok := fromHint(st, inst); ok {
 				add(KindBase, label, tip)
 			}
 			if firstFrom && bctx != nil {
-				label, tip := sentHint(doc, bctx)
+				label, tip := sentHint(st, bctx)
 				add(KindContext, label, tip)
 				if rootCopy == nil {
-					if label, tip, ok := bigDirsHint(bctx, allSources(doc)); ok {
+					if label, tip, ok := bigDirsHint(bctx, allSources(st)); ok {
 						add(KindContext, label, tip)
 					}
 				}
 			}
 			firstFrom = false
 		case "COPY", "ADD":
-			key := inst.Keyword + "\x00" + strings.Join(cache.ContextSources(inst), "\x00")
-			if len(inst.Heredocs) == 0 && !anyURL(inst) {
-				if m, ok := copies[key]; ok {
-					add(KindCopy, m[0], m[1])
-					break
-				}
+			reads := st.Of(inst).Copy()
+			// Measured once per sources: only context sources, all known.
+			memo := len(inst.Heredocs) == 0 && !anyURL(reads.Sources) && reads.Unresolved == nil && reads.From.Name == ""
+			key := inst.Keyword + "\x00" + strings.Join(reads.Context, "\x00")
+			if m, ok := copies[key]; ok && memo {
+				add(KindCopy, m[0], m[1])
+				break
 			}
-			if label, tip, ok := copyHint(doc, inst, bctx); ok {
+			if label, tip, ok := copyHint(inst, reads, bctx); ok {
 				add(KindCopy, label, tip)
-				if len(inst.Heredocs) == 0 && !anyURL(inst) && bctx != nil && flagValue(inst, "from") == "" {
+				if memo && bctx != nil {
 					copies[key] = [2]string{label, tip}
 				}
 			}
 			if bctx != nil && inst == rootCopy {
-				if label, tip, ok := bigDirsHint(bctx, cache.ContextSources(inst)); ok {
+				if label, tip, ok := bigDirsHint(bctx, reads.Context); ok {
 					add(KindContext, label, tip)
 				}
 			}
@@ -113,16 +122,17 @@ func hintOffset(doc *dockerfile.Document, inst *dockerfile.Instruction) int {
 	return min(doc.Lines.End(line), len(doc.Text))
 }
 
-func fromHint(doc *dockerfile.Document, inst *dockerfile.Instruction) (label, tip string, ok bool) {
-	if inst.Stage < 0 || inst.Stage >= len(doc.Stages) {
+func fromHint(st *dockerfile.BuildState, inst *dockerfile.Instruction) (label, tip string, ok bool) {
+	doc := st.Document()
+	if inst.Stage < 0 || inst.Stage >= len(doc.Stages) || len(inst.Args) == 0 {
 		return "", "", false
 	}
-	st := doc.Stages[inst.Stage]
-	if doc.FromStage(st.Base, st.Index) != nil {
+	if st.StageParent(doc.Stages[inst.Stage]) != nil {
 		return "", "", false // builds on a stage of this file
 	}
-	ref, ok := ExpandArgs(doc, st.Base)
-	if !ok || ref == "" {
+	image := st.Of(inst).Args()[0]
+	ref := image.Text
+	if !image.Known || ref == "" {
 		return "", "", false
 	}
 	if Scratch(ref) {
@@ -156,12 +166,10 @@ func sameTag(b BaseImage, ref string) bool {
 }
 
 // copyHint measures what a COPY/ADD brings: context files (after the
-// ignore file), heredoc bodies; downloads and other stages are unknown.
-func copyHint(doc *dockerfile.Document, inst *dockerfile.Instruction, bctx *buildcontext.Context) (label, tip string, ok bool) {
-	if len(inst.Args) < 2 {
-		return "", "", false
-	}
-	if from := flagValue(inst, "from"); from != "" {
+// ignore file), heredoc bodies; downloads, other stages and sources that
+// depend on unknown values are unknown.
+func copyHint(inst *dockerfile.Instruction, reads dockerfile.CopyReads, bctx *buildcontext.Context) (label, tip string, ok bool) {
+	if len(inst.Args) < 2 || reads.From.Name != "" {
 		return "", "", false
 	}
 	var heredocBytes int64
@@ -169,12 +177,12 @@ func copyHint(doc *dockerfile.Document, inst *dockerfile.Instruction, bctx *buil
 		heredocBytes += int64(len(h.Content))
 	}
 	var urls []string
-	for _, a := range inst.Args[:len(inst.Args)-1] {
-		if isURL(a.Value) {
-			urls = append(urls, a.Value)
+	for _, a := range reads.Sources {
+		if a.Known && isURL(a.Text) {
+			urls = append(urls, a.Text)
 		}
 	}
-	srcs := cache.ContextSources(inst)
+	srcs := reads.Context
 	var parts []string
 	var t strings.Builder
 	if len(srcs) > 0 {
@@ -200,6 +208,10 @@ func copyHint(doc *dockerfile.Document, inst *dockerfile.Instruction, bctx *buil
 	if len(urls) > 0 {
 		parts = append(parts, "download, unknown size")
 		fmt.Fprintf(&t, "\n\nDownloads %s: the size is known only when the build fetches it.", strings.Join(urls, ", "))
+	}
+	if len(reads.Unresolved) > 0 {
+		parts = append(parts, "unknown sources")
+		fmt.Fprintf(&t, "\n\n%s depend on values unknown here (a build arg, the base image's environment): what they copy is known only when the build runs.", quoteAll(reads.Unresolved))
 	}
 	if len(parts) == 0 {
 		return "", "", false
@@ -244,21 +256,16 @@ func listShort(items []string, n int) string {
 
 // allSources are every context source the build uses: COPY/ADD sources and
 // RUN --mount=type=bind sources without from=.
-func allSources(doc *dockerfile.Document) []string {
+func allSources(st *dockerfile.BuildState) []string {
 	var srcs []string
-	for _, inst := range doc.Instructions {
-		srcs = append(srcs, cache.ContextSources(inst)...)
-		if inst.Keyword != "RUN" {
-			continue
-		}
-		for _, m := range cache.Mounts(inst) {
-			if m["type"] != "bind" || m["from"] != "" {
+	for _, inst := range st.Document().Instructions {
+		x := st.Of(inst)
+		srcs = append(srcs, x.Copy().Context...)
+		for _, m := range x.Mounts() {
+			if m.Type != "bind" || m.From.Name != "" {
 				continue
 			}
-			src := m["source"]
-			if src == "" {
-				src = m["src"]
-			}
+			src := m.Source
 			if src == "" {
 				src = "."
 			}
@@ -268,8 +275,8 @@ func allSources(doc *dockerfile.Document) []string {
 	return srcs
 }
 
-func sentHint(doc *dockerfile.Document, bctx *buildcontext.Context) (label, tip string) {
-	srcs := allSources(doc)
+func sentHint(st *dockerfile.BuildState, bctx *buildcontext.Context) (label, tip string) {
+	srcs := allSources(st)
 	sel := bctx.Sent(srcs)
 	files, bytes, _ := bctx.Stats()
 	if len(srcs) == 0 || sel.Files == 0 {
@@ -383,15 +390,22 @@ func largestRows(bctx *buildcontext.Context, srcs []string, n int) string {
 	return strings.TrimSpace(b.String())
 }
 
-// CopyHover is the markdown a hover on a COPY/ADD shows: what its context
-// sources select after the ignore file, with the largest files and
-// directories. "" when the instruction copies nothing from the context or
-// the context is not loaded.
+// CopyHover is CopyHoverFor a build without build args.
 func CopyHover(doc *dockerfile.Document, inst *dockerfile.Instruction, bctx *buildcontext.Context) string {
+	return CopyHoverFor(doc.State(dockerfile.Options{}), inst, bctx)
+}
+
+// CopyHoverFor is the markdown a hover on a COPY/ADD shows: what its
+// context sources (read through the build state st) select after the
+// ignore file, with the largest files and directories. "" when the
+// instruction copies nothing from the context or the context is not
+// loaded.
+func CopyHoverFor(st *dockerfile.BuildState, inst *dockerfile.Instruction, bctx *buildcontext.Context) string {
 	if inst == nil || bctx == nil || (inst.Keyword != "COPY" && inst.Keyword != "ADD") {
 		return ""
 	}
-	srcs := cache.ContextSources(inst)
+	doc := st.Document()
+	srcs := st.Of(inst).Copy().Context
 	if len(srcs) == 0 {
 		return ""
 	}
@@ -415,8 +429,8 @@ func ignoreName(bctx *buildcontext.Context) string {
 	return ".dockerignore"
 }
 
-func copiesRoot(inst *dockerfile.Instruction) bool {
-	for _, s := range cache.ContextSources(inst) {
+func copiesRoot(srcs []string) bool {
+	for _, s := range srcs {
 		if c := path.Clean("/" + s); c == "/" {
 			return true
 		}
@@ -433,18 +447,9 @@ func coveredByAny(srcs []string, p string) bool {
 	return false
 }
 
-func flagValue(inst *dockerfile.Instruction, name string) string {
-	for _, f := range inst.Flags {
-		if f.Name == name {
-			return f.Value
-		}
-	}
-	return ""
-}
-
-func anyURL(inst *dockerfile.Instruction) bool {
-	for _, a := range inst.Args {
-		if isURL(a.Value) {
+func anyURL(srcs []dockerfile.Expansion) bool {
+	for _, a := range srcs {
+		if isURL(a.Text) {
 			return true
 		}
 	}

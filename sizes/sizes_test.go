@@ -101,27 +101,6 @@ func TestBase(t *testing.T) {
 	}
 }
 
-func TestExpandArgs(t *testing.T) {
-	doc := dockerfile.Parse([]byte("ARG V=3.12\nARG EMPTY=\nARG NODEF\nFROM python:${V}-slim\n"))
-	cases := map[string]string{
-		"python:${V}-slim":   "python:3.12-slim",
-		"python:$V":          "python:3.12",
-		"x:${NODEF:-1.0}":    "x:1.0",
-		"x:${EMPTY:-dflt}":   "x:dflt",
-		"x:${V:+set}":        "x:set",
-		"x:${MISSING:-1}-s":  "x:1-s",
-		"no-variables:1.2.3": "no-variables:1.2.3",
-	}
-	for in, want := range cases {
-		if got, ok := ExpandArgs(doc, in); !ok || got != want {
-			t.Errorf("ExpandArgs(%q) = %q, %v; want %q", in, got, ok, want)
-		}
-	}
-	if _, ok := ExpandArgs(doc, "x:${NODEF}"); ok {
-		t.Error("an ARG without a default must not resolve")
-	}
-}
-
 func TestFormat(t *testing.T) {
 	cases := map[int64]string{0: "0 B", 999: "999 B", 1000: "1.00 kB", 1234: "1.23 kB", 12345: "12.3 kB", 123456: "123 kB",
 		999_999: "1.00 MB", 84_100_000: "84.1 MB", 1_500_000_000: "1.50 GB"}
