@@ -19,11 +19,20 @@ package dockerfile
 //	st := doc.State(dockerfile.Options{BuildArgs: args})
 //	at := st.Of(inst)              // one instruction's view
 //	at.Expand("$HOME/.cache")      // Expansion{Text, Known, Truncated}
-//	at.Flag("chown")               // every --chown value, expanded
+//	at.Args(), at.Flag("chown")    // words and every --chown value, expanded
 //	at.Copy().Context              // COPY/ADD sources from the build context
+//	at.Copy().Unresolved           // ... and those an unknown value hides
 //	at.Mounts()                    // RUN --mount, parsed and expanded
 //	at.User().Home                 // "" when it cannot be known: refuse
-//	at.Workdir(), at.Shell(), at.Lookup("PATH")
+//	at.Workdir(), at.Shell(), at.Lookup("PATH"), at.Vars()
+//	st.StageParent(stage), st.StageImage(stage)
+//	doc.Script(inst)               // a RUN's shell commands (escape honoured)
+//	doc.CommandText(inst)          // the command joined as BuildKit joins it
+//
+// Ask with the build's options (the settings' build args): the document
+// keeps the state of the last options asked, so consumers of one analysis
+// should share them; NewState computes a what-if state without replacing
+// it.
 //
 // Nothing here guesses: a value that depends on something a build could
 // set differently (an unknown --build-arg, the base image's ENV, an
