@@ -41,6 +41,10 @@ func parseSettings(raw []byte) (config.Settings, error) {
 	if inner, ok := wrapped[settingsSection]; ok {
 		raw = inner
 	}
+	raw, err := emptyListsAsObjects(raw)
+	if err != nil {
+		return config.Settings{}, fmt.Errorf("reading %s settings: %w", settingsSection, err)
+	}
 	var es editorSettings
 	if err := json.Unmarshal(raw, &es); err != nil {
 		return config.Settings{}, fmt.Errorf("reading %s settings: %w", settingsSection, err)
@@ -53,6 +57,32 @@ func parseSettings(raw []byte) (config.Settings, error) {
 		s.Sizes = display.Display
 	}
 	return s, nil
+}
+
+// mapSettings are the settings whose value is an object.
+var mapSettings = []string{"rules", "categories", "buildArgs"}
+
+// emptyListsAsObjects turns an empty list given for an object-valued
+// setting into an empty object: Neovim encodes an empty Lua table, and
+// Eglot an empty vector, as [], which would otherwise make the whole
+// settings object unreadable.
+func emptyListsAsObjects(raw []byte) ([]byte, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return nil, err
+	}
+	changed := false
+	for _, key := range mapSettings {
+		var list []json.RawMessage
+		if v, ok := fields[key]; ok && json.Unmarshal(v, &list) == nil && len(list) == 0 && list != nil {
+			fields[key] = json.RawMessage("{}")
+			changed = true
+		}
+	}
+	if !changed {
+		return raw, nil
+	}
+	return json.Marshal(fields)
 }
 
 // settingsSource is where editor settings came from.

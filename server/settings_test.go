@@ -25,6 +25,13 @@ func TestParseSettingsShapes(t *testing.T) {
 			t.Errorf("%q: no error", raw)
 		}
 	}
+	// Neovim (an empty Lua table) and Eglot (an empty vector) send [] for
+	// an empty object: the other settings must survive it.
+	for _, raw := range []string{`{"rules":[],"categories":[],"buildArgs":[],"target":"app"}`, `{"dockerfile-ls":{"rules":[ ],"target":"app"}}`} {
+		if st, err := parseSettings([]byte(raw)); err != nil || st.Target != "app" {
+			t.Errorf("%q: target %q, %v; want app", raw, st.Target, err)
+		}
+	}
 	for _, raw := range []string{`{"sizes":"codeLens"}`, `{"dockerfile-ls":{"sizes":{"display":"codeLens"}}}`} {
 		if st, err := parseSettings([]byte(raw)); err != nil || st.Sizes != "codeLens" {
 			t.Errorf("%q: sizes %q, %v", raw, st.Sizes, err)
