@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
 // Settings are the user-facing knobs. The zero value means "defaults".
@@ -100,4 +101,12 @@ func (s Settings) ContextRoot(dockerfilePath string) string {
 		return s.BuildContext
 	}
 	return filepath.Join(dir, s.BuildContext)
+}
+
+// BuildOptions are the settings that change what instructions mean: one
+// place turns them into the model's options, so that every reader of a
+// document asks for the same build state (the document keeps only the
+// last one asked for).
+func (s Settings) BuildOptions() dockerfile.Options {
+	return dockerfile.Options{BuildArgs: s.BuildArgs}
 }

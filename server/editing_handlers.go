@@ -84,7 +84,8 @@ func (s *Server) Hover(ctx context.Context, p *protocol.HoverParams) (*protocol.
 	text := h.Markdown
 	if inst := doc.InstructionAt(off); inst != nil && (inst.Keyword == "COPY" || inst.Keyword == "ADD") && inst.KeywordSpan.Contains(off) {
 		if d := s.lookup(p.TextDocument.URI); d != nil {
-			if more := sizes.CopyHover(doc, inst, s.buildContext(d, s.settingsFor(d.path()))); more != "" {
+			st := s.settingsFor(d.path())
+			if more := sizes.CopyHoverFor(doc.State(st.BuildOptions()), inst, s.buildContext(d, st)); more != "" {
 				text += "\n\n---\n\n" + more
 			}
 		}

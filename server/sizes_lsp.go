@@ -65,7 +65,7 @@ func (s *Server) sizeHints(ctx context.Context, u uri.URI, want string) (*docker
 	if sizesMode(st) != want {
 		return nil, nil, false
 	}
-	return doc, sizes.Hints(doc, s.sizesContext(ctx, path, st)), true
+	return doc, sizes.HintsFor(doc.State(st.BuildOptions()), s.sizesContext(ctx, path, st)), true
 }
 
 // sizesContext is the build context snapshot of the Dockerfile at path
