@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"strings"
-	"sync"
 	"time"
 
 	"go.lsp.dev/protocol"
@@ -81,7 +80,7 @@ func (s *Server) sizesContext(ctx context.Context, path string, st config.Settin
 		s.log.Debug("build context unavailable for size hints", "path", path, "err", err)
 	}
 	if ready != nil {
-		s.refreshSizesWhen(ready, root)
+		s.contexts.AfterLoad(sizesRefresh{root}, ready, s.refreshSizes)
 	}
 	return snap
 }
@@ -137,33 +136,9 @@ func (s *Server) CodeLens(ctx context.Context, p *protocol.CodeLensParams) ([]pr
 	return out, nil
 }
 
-// sizesRefreshKey identifies one awaited context load of one session.
-type sizesRefreshKey struct {
-	s    *Server
-	root string
-}
-
-// sizesWaiting holds the loads a refresh is already waiting for, so that
-// a burst of requests starts one waiter per context.
-var sizesWaiting sync.Map
-
-// refreshSizesWhen asks the client to request hints and lenses again once
-// the load behind ready ends.
-func (s *Server) refreshSizesWhen(ready <-chan struct{}, root string) {
-	key := sizesRefreshKey{s, root}
-	if _, waiting := sizesWaiting.LoadOrStore(key, true); waiting {
-		return
-	}
-	go func() {
-		defer sizesWaiting.Delete(key)
-		select {
-		case <-ready:
-		case <-s.exited:
-			return
-		}
-		s.refreshSizes()
-	}()
-}
+// sizesRefresh keys the one refresh of size hints awaited per context
+// load (see buildcontext.Cache.AfterLoad).
+type sizesRefresh struct{ root string }
 
 // refreshSizes sends workspace/inlayHint/refresh and
 // workspace/codeLens/refresh to a client that supports them (also the
