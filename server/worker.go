@@ -10,6 +10,7 @@ import (
 
 	"go.lsp.dev/uri"
 
+	"github.com/dockerfile-ls/dockerfile-ls/analysis"
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/config"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
@@ -117,7 +118,7 @@ func (s *Server) work(d *document) {
 		if version != published || stale {
 			var errs []error
 			analysisSlots <- struct{}{}
-			fast, errs = diagnostics.Analyze(doc, s.buildContext(d, st))
+			fast, errs = analysis.Fast(doc, s.buildContext(d, st))
 			d.forgetInactive(doc)
 			<-analysisSlots
 			for _, err := range errs {
@@ -125,7 +126,7 @@ func (s *Server) work(d *document) {
 			}
 		}
 		s.deliver(func() {
-			s.publish(d.uri, &version, doc, diagnostics.Suppress(doc, st.Diagnostics().Apply(append(fast, buildkit...))))
+			s.publish(d.uri, &version, doc, analysis.Assemble(doc, st, fast, buildkit))
 		}, fresh && !publishedFresh)
 		published, publishedFresh = version, fresh
 		startBuildKit()
@@ -329,11 +330,7 @@ func (d *document) inputsChanged(buildkit bool) {
 // buildKitOptions are the build settings BuildKit's checks need for d.
 func (s *Server) buildKitOptions(d *document) diagnostics.BuildKitOptions {
 	st := s.settingsFor(d.path())
-	opts := diagnostics.BuildKitOptions{BuildArgs: st.BuildArgs, Target: st.Target}
-	if bctx := s.buildContext(d, st); bctx != nil {
-		opts.IgnorePatterns = bctx.Patterns()
-	}
-	return opts
+	return analysis.BuildKitOptions(st, s.buildContext(d, st))
 }
 
 // buildContext is the document's build context, or nil while it loads
