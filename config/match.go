@@ -2,6 +2,7 @@ package config
 
 import (
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -33,20 +34,20 @@ func MatchPath(pattern, rel string, isDir bool) bool {
 		return false
 	}
 	segs := strings.Split(rel, "/")
-	pat := strings.Split(pattern, "/")
-	for n := 1; n <= len(segs); n++ {
-		if dirOnly && n == len(segs) && !isDir {
-			break
-		}
-		if anchored {
-			if matchSegments(pat, segs[:n]) {
+	last := len(segs)
+	if dirOnly && !isDir {
+		last-- // the path itself is a file: only its folders can match
+	}
+	if !anchored {
+		for _, seg := range segs[:last] {
+			if ok, _ := path.Match(pattern, seg); ok {
 				return true
 			}
-		} else if ok, _ := path.Match(pattern, segs[n-1]); ok {
-			return true
 		}
+		return false
 	}
-	return false
+	prefixes := matchPrefixes(strings.Split(pattern, "/"), segs)
+	return slices.Contains(prefixes[1:last+1], true)
 }
 
 // MatchGlob reports whether the slash-separated path rel is matched, as a
@@ -54,34 +55,37 @@ func MatchPath(pattern, rel string, isDir bool) bool {
 func MatchGlob(pattern, rel string) bool {
 	pattern = strings.Trim(path.Clean("/"+pattern), "/")
 	rel = strings.Trim(path.Clean("/"+rel), "/")
-	return matchSegments(strings.Split(pattern, "/"), strings.Split(rel, "/"))
+	segs := strings.Split(rel, "/")
+	return matchPrefixes(strings.Split(pattern, "/"), segs)[len(segs)]
 }
 
-func matchSegments(pat, segs []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			for len(pat) > 0 && pat[0] == "**" {
-				pat = pat[1:]
+// matchPrefixes reports, for each n, whether the segment pattern pat
+// matches segs[:n] as a whole. It is a dynamic programme over pattern
+// segments: each "**" or glob segment is one pass over segs, so the cost
+// is len(pat) × len(segs) segment matches whatever the pattern, where
+// trying each split of the path at each "**" in turn costs exponential
+// time ("**/a/" repeated against a deep path).
+func matchPrefixes(pat, segs []string) []bool {
+	// reach[j]: the pattern segments seen so far match segs[:j].
+	reach := make([]bool, len(segs)+1)
+	reach[0] = true
+	for _, p := range pat {
+		if p == "**" {
+			for j := 1; j <= len(segs); j++ {
+				reach[j] = reach[j] || reach[j-1]
 			}
-			if len(pat) == 0 {
-				return true
+			continue
+		}
+		for j := len(segs); j >= 1; j-- {
+			if reach[j-1] {
+				reach[j], _ = path.Match(p, segs[j-1])
+			} else {
+				reach[j] = false
 			}
-			for i := 0; i <= len(segs); i++ {
-				if matchSegments(pat, segs[i:]) {
-					return true
-				}
-			}
-			return false
 		}
-		if len(segs) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(pat[0], segs[0]); !ok {
-			return false
-		}
-		pat, segs = pat[1:], segs[1:]
+		reach[0] = false
 	}
-	return len(segs) == 0
+	return reach
 }
 
 // HasMeta reports whether s holds glob characters.
