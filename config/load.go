@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/safefile"
 )
 
 // FileNames are the names of the project file, in the order they are
@@ -134,13 +135,40 @@ func isRepoRoot(dir string) bool {
 	return err == nil
 }
 
-// ReadFile reads and parses a project file.
+// ReadFile reads and parses a project file the user named (check's
+// --config): it may be anywhere, but it must be a regular file of at most
+// safefile.MaxProjectFile bytes.
 func ReadFile(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.Read("", path, safefile.MaxProjectFile)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(path, data)
+}
+
+// readInRepo reads a file that the upward search from a Dockerfile found
+// (a project, Compose or bake file, Compose's .env): a regular file of at
+// most safefile.MaxProjectFile bytes that no symlink leads out of the
+// folder where that search ends (see searchRoot).
+func readInRepo(path string, stop func(dir string) bool) ([]byte, error) {
+	return safefile.Read(searchRoot(filepath.Dir(path), stop), path, safefile.MaxProjectFile)
+}
+
+// searchRoot is the folder where the upward search from dir ends (see
+// findUpTo): the repository's root or the folder stop accepts, or dir
+// itself when the search would go on to the filesystem root, so that a
+// file outside any repository is read only from its own folder.
+func searchRoot(dir string, stop func(dir string) bool) string {
+	for d := dir; ; {
+		if isRepoRoot(d) || (stop != nil && stop(d)) {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
 }
 
 // Load returns the settings for the Dockerfile at dockerfilePath: those of
@@ -164,8 +192,12 @@ type Loader struct {
 	// file read.
 	Warn func(warning string)
 	// Stop, when set, ends the upward search for project and build files
-	// after a folder it returns true for.
+	// after a folder it returns true for; no file is read through a
+	// symlink that leaves that folder.
 	Stop func(dir string) bool
+	// readFile reads a project file's bytes; nil is readInRepo (tests
+	// replace it with a read that takes its time).
+	readFile func(path string) ([]byte, error)
 
 	mu    sync.Mutex
 	files map[string]*reading[*File]  // project files by path
@@ -234,7 +266,15 @@ func (l *Loader) FileFor(dir string) (*File, error) {
 
 // read reads and parses the project file at path, passing on its warnings.
 func (l *Loader) read(path string) (*File, error) {
-	f, err := ReadFile(path)
+	readFile := l.readFile
+	if readFile == nil {
+		readFile = func(path string) ([]byte, error) { return readInRepo(path, l.Stop) }
+	}
+	data, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := Parse(path, data)
 	if err == nil && l.Warn != nil {
 		for _, w := range f.Warnings {
 			l.Warn(w)
