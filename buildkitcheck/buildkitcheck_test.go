@@ -15,6 +15,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
+	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 	"github.com/dockerfile-ls/dockerfile-ls/textpos"
 )
 
@@ -310,17 +311,7 @@ func TestImageEnvTable(t *testing.T) {
 // TestCorpus runs every real-world Dockerfile: no panic, sane ranges, and a
 // ParseError whenever BuildKit's parser rejects the file.
 func TestCorpus(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "corpus")
-	var files []string
-	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.Contains(d.Name(), "Dockerfile") {
-			files = append(files, path)
-		}
-		return nil
-	})
-	if len(files) == 0 {
-		t.Skip("no corpus at", dir)
-	}
+	files := testgen.CorpusFiles(t)
 	start := time.Now()
 	var nChecks, nErrors int
 	for _, path := range files {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -19,14 +18,12 @@ import (
 
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 )
-
-// corpusDir holds ~2,800 real-world Dockerfiles (read-only).
-const corpusDir = "../../shared/corpus"
 
 // TestBuildKitFixesOnCorpus runs every fix of a BuildKit check, and the
 // "Skip <Rule> in this file" action, over every Dockerfile of the corpus
-// (all of them, no sampling):
+// (the in-repo sample, or all of the full corpus in make test-corpus):
 //   - each fix alone: the result parses, keeps its instructions, no longer
 //     has that rule at that instruction, and has no more error-level
 //     findings of any rule than before; and it means the same (casing fixes
@@ -40,23 +37,7 @@ const corpusDir = "../../shared/corpus"
 // Findings are the ones that can be errors: the parse, BuildKit's typed
 // parse of each instruction, and BuildKit's checks.
 func TestBuildKitFixesOnCorpus(t *testing.T) {
-	if testing.Short() {
-		t.Skip("corpus run")
-	}
-	var files []string
-	err := filepath.WalkDir(corpusDir, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		name := d.Name()
-		if !d.IsDir() && !strings.HasSuffix(name, ".md") && !strings.HasPrefix(name, "LICENSE") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if err != nil || len(files) < 1000 {
-		t.Fatalf("corpus at %s: %d files, %v", corpusDir, len(files), err)
-	}
+	files := testgen.CorpusFiles(t)
 	start := time.Now()
 	var st corpusStats
 	st.fixes = map[string]int{}

@@ -12,7 +12,7 @@ import (
 )
 
 // TestSizeRulesCorpus runs every size rule over every real-world Dockerfile
-// of ../../shared/corpus: no rule may panic, every finding (and related
+// of the corpus: no rule may panic, every finding (and related
 // span) lies inside the text, and fixes carry a kind. The per-rule counts
 // are logged (go test -v) to watch for noise.
 func TestSizeRulesCorpus(t *testing.T) {

@@ -15,17 +15,8 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/codeactions"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 )
-
-// corpusFiles lists the real-world Dockerfiles in ../../../shared/corpus.
-func corpusFiles(t *testing.T) []string {
-	t.Helper()
-	files, _ := filepath.Glob("../../../shared/corpus/*/*")
-	if len(files) < 100 {
-		t.Fatalf("corpus not found: %d files under ../../../shared/corpus", len(files))
-	}
-	return files
-}
 
 func read(t *testing.T, p string) string {
 	t.Helper()
@@ -309,7 +300,7 @@ func TestUnifiedDiff(t *testing.T) {
 // file: a file that parsed still parses (and BuildKit rejects no more
 // instructions), and a second --fix changes nothing.
 func TestFixCorpus(t *testing.T) {
-	files := corpusFiles(t)
+	files := testgen.CorpusFiles(t)
 	// Durability is TestFailedWriteKeepsOriginal's business; thousands of
 	// fsyncs would only make this test slow.
 	savedS, savedD := syncTemp, syncDir

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 )
 
 // sarifSchema compiles the SARIF 2.1.0 schema in testdata (see its
@@ -72,7 +74,7 @@ func TestSARIFSchema(t *testing.T) {
 		checkGitHubSARIF(t, validateSARIF(t, schema, out))
 	})
 	t.Run("corpus", func(t *testing.T) {
-		files := corpusFiles(t)
+		files := testgen.CorpusFiles(t)
 		if len(files) > 300 {
 			files = files[:300]
 		}

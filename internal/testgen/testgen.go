@@ -1,5 +1,6 @@
 // Package testgen generates realistic Dockerfiles of a given size for
-// benchmarks and stress tests.
+// benchmarks and stress tests, and lists the real-world Dockerfiles the
+// corpus tests run over (corpus.go).
 package testgen
 
 import (
