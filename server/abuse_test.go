@@ -91,6 +91,7 @@ func nested(open, close string, depth int) string {
 }
 
 func TestAbuseProtocol(t *testing.T) {
+	skipBinarySoakInShort(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "Dockerfile")
 	text := testgen.Dockerfile(2000, 110)
@@ -390,6 +391,7 @@ func TestAbuseProtocol(t *testing.T) {
 // with symlinks pointing out of it, and answers every request on it.
 // Outside CI a missing strace skips the test; under CI=true it fails.
 func TestSecurityNoNetworkExecOrEscape(t *testing.T) {
+	skipBinarySoakInShort(t)
 	straceBin, err := exec.LookPath("strace")
 	if err != nil {
 		if os.Getenv("CI") == "true" {

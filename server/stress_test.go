@@ -78,6 +78,17 @@ func stressSettings(t *testing.T) (time.Duration, int, uint64) {
 	return d, docs, seed
 }
 
+// skipBinarySoakInShort skips, under -short, a test that drives the real
+// binary for many seconds: -short is the inner loop, and make race's, whose
+// race detector cannot see into another process. make test-stress runs
+// these tests.
+func skipBinarySoakInShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: drives the real binary for many seconds (make test-stress runs it)")
+	}
+}
+
 // ---- a JSON-RPC client for the stress and abuse tests -------------------
 
 // stressConn is an LSP client over any pair of streams: it answers the
@@ -1060,6 +1071,7 @@ func TestStress(t *testing.T) {
 // must keep serving, answer everything, settle on the same diagnostics as
 // a fresh process, and keep its memory bounded.
 func TestStressBinary(t *testing.T) {
+	skipBinarySoakInShort(t)
 	dur, ndocs, seed := stressSettings(t)
 	dur = max(dur/4, 3*time.Second)
 	rng := rand.New(rand.NewPCG(seed+1, seed))
