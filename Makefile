@@ -3,32 +3,78 @@ GO       ?= go
 BIN      := bin/dockerfile-ls
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
-FUZZTIME ?= 5s
 TIME     := /usr/bin/env bash -c 'start=$$(date +%s); "$$@"; rc=$$?; echo "== $$0 took $$(( $$(date +%s) - start ))s"; exit $$rc'
 
+# Fuzzing time per target: a smoke in make test, longer in make fuzz-long.
+FUZZTIME      ?= 2s
+FUZZTIME_LONG ?= 1m
+# The full corpus of real-world Dockerfiles for make test-corpus; make test
+# runs the sample in internal/testgen/testdata/corpus instead.
+CORPUS   ?= ../shared/corpus
 STRESS_DURATION ?= 60s
+# make vsix: empty builds this machine's platform only (see scripts/editors/vsix.sh).
+PLATFORM ?=
 
-.PHONY: build test unit race fuzz bench bench-lsp lint demo test-docker test-stress test-vscode test-nvim test-emacs vsix clean
+.PHONY: build install vscode vsix dist test test-parts unit race fuzz fuzz-long test-corpus bench bench-lsp lint demo \
+	test-docker test-stress test-vscode test-nvim test-emacs clean
 
 # Static, as the VS Code extension ships it: no libc to find at run time,
 # and 2 MiB less resident memory than a cgo build.
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/dockerfile-ls
 
-# The one test command: lint, unit and end-to-end tests, the race detector
-# on the server, and a few seconds of each fuzz target.
-test: lint unit race fuzz
+# On the user's PATH: $GOBIN, else ~/.local/bin.
+install: build
+	@$(TIME) install bash scripts/install.sh
 
-# The BuildKit oracle needs a daemon; it runs in test-docker, not here.
+# The VS Code extension for this machine's platform, installed into VS Code,
+# VSCodium or code-server (whichever is there).
+vscode:
+	@$(TIME) vscode bash scripts/editors/install-vscode.sh
+
+# The .vsix packages: PLATFORM=all, one (linux-arm64, …), or empty for this machine's.
+vsix:
+	@$(TIME) vsix bash scripts/editors/vsix.sh $(PLATFORM)
+
+# Release archives with checksums in dist/ (docs/RELEASING.md).
+dist:
+	@$(TIME) dist bash scripts/dist.sh
+
+# The one test command, for every commit (under 4 minutes on 2 cores): lint,
+# unit and end-to-end tests over the in-repo corpus sample, the race detector
+# on the packages with concurrency, and a few seconds of each fuzz target.
+# Everything it reads is in the repository. The long suites are their own
+# targets below; .ci/run runs them all.
+test:
+	@$(TIME) test $(MAKE) --no-print-directory lint test-parts
+
+# Side by side: the server's end-to-end tests spend most of their time
+# waiting for the binary, in unit and in race, and the fuzz smoke mostly
+# building; one after the other, each would wait for nothing.
+test-parts:
+	@$(MAKE) --no-print-directory -j3 --output-sync=target unit race fuzz
+
+# The BuildKit oracle needs a daemon; it runs in test-docker, not here. The
+# soak and protocol abuse of the real binary (~45 s) are test-stress's; the
+# in-process stress smoke stays here.
+BINARY_SOAK := ^(TestAbuseProtocol|TestStressBinary|TestSecurityNoNetworkExecOrEscape)$$
+
 unit:
-	@$(TIME) unit $(GO) test -count=1 $$($(GO) list ./... | grep -v /internal/oracle)
+	@$(TIME) unit $(GO) test -count=1 -skip '$(BINARY_SOAK)' $$($(GO) list ./... | grep -v /internal/oracle)
+
+# The packages whose code runs goroutines. The server's in-process tests (the
+# stress smoke, workers, watchers, settings) run the model, the rules and the
+# fixes concurrently, so those are checked through it. -short skips the tests
+# that drive the separately built binary for many seconds, which the race
+# detector cannot see into (test-stress runs them).
+RACE_PKGS := ./server/ ./lspstream/ ./buildcontext/ ./buildkitcheck/ ./internal/lspproc/
 
 race:
-	@$(TIME) race $(GO) test -count=1 -race ./server/ ./dockerfile/ ./lspstream/
+	@$(TIME) race $(GO) test -count=1 -race -short $(RACE_PKGS)
 
-# Every fuzz target for FUZZTIME each (FUZZTIME=1h for the long runs by
-# hand; a failing input lands in the package's testdata/fuzz, where it
-# stays as a regression test).
+# Every fuzz target for FUZZTIME each (make fuzz-long, or FUZZTIME=1h for
+# the long runs by hand; a failing input lands in the package's
+# testdata/fuzz, where it stays as a regression test).
 FUZZ_TARGETS := model:FuzzApply:./dockerfile/ analysis:FuzzAnalyze:./diagnostics/ \
 	fixes:FuzzFixes:./codeactions/ format:FuzzFormat:./features/ shell:FuzzParse:./shell/ \
 	dockerignore:FuzzIgnore:./buildcontext/ packages:FuzzClassify:./pkgmgr/ \
@@ -40,6 +86,19 @@ fuzz:
 	  $(TIME) fuzz-$$name $(GO) test -run='^$$' -fuzz="^$$target\$$" -fuzztime=$(FUZZTIME) "$$pkg"; \
 	done
 
+fuzz-long:
+	@$(TIME) fuzz-long $(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_LONG)
+
+# The corpus tests over every file of $(CORPUS) (~2,800), not the sample:
+# every test of the packages whose tests call testgen.CorpusFiles, with
+# DFLS_CORPUS set. Fails when the corpus is missing, never skips.
+CORPUS_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' 'testgen\.CorpusFiles' .)))
+
+test-corpus:
+	@if [ ! -d "$(CORPUS)" ]; then \
+	  echo "test-corpus: no corpus at $(CORPUS): put a copy of shared/corpus there or give CORPUS=dir" >&2; exit 1; fi
+	@$(TIME) test-corpus env DFLS_CORPUS=$(abspath $(CORPUS)) $(GO) test -count=1 -timeout 30m $(CORPUS_PKGS)
+
 bench:
 	@$(TIME) bench $(GO) test -run='^$$' -bench=. -benchmem -count=1 ./...
 
@@ -47,8 +106,9 @@ bench:
 bench-lsp:
 	@$(TIME) bench-lsp bash scripts/bench/run.sh
 
-# The soak (100 documents, random edits and requests) and protocol abuse;
-# STRESS_DURATION=10m for longer. strace checks no network, exec or escape.
+# The soak (100 documents, random edits and requests, in-process and on the
+# binary) and protocol abuse; STRESS_DURATION=10m for longer. strace checks
+# no network, exec or escape.
 test-stress:
 	@$(TIME) test-stress-setup bash scripts/bench/ensure-strace.sh
 	@$(TIME) test-stress $(GO) test -count=1 -timeout 30m -run 'Stress|Abuse|Security' ./server/ -stress.duration=$(STRESS_DURATION)
@@ -75,9 +135,6 @@ test-nvim: build
 
 test-emacs: build
 	@$(TIME) test-emacs bash scripts/editors/test-emacs.sh
-
-vsix:
-	bash scripts/editors/vsix.sh
 
 clean:
 	rm -rf bin dist
