@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dockerfile-ls/dockerfile-ls/analysis"
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/codeactions"
 	"github.com/dockerfile-ls/dockerfile-ls/config"
@@ -37,9 +38,6 @@ Flags:
 
 Exit status: 0 clean, 1 findings at or above --fail-level (after --fix), 2 usage or I/O error.
 `
-
-// maxFixRounds bounds --fix's re-analyse and re-fix loop.
-const maxFixRounds = 10
 
 // fixesFor computes the fixes; tests replace it.
 var fixesFor = codeactions.For
@@ -356,12 +354,18 @@ func (c *checker) checkOne(t target) (*fileReport, error) {
 		r.contextRoot = filepath.Dir(r.abs)
 		bctx, _ = c.buildContext(r.contextRoot, r.abs, false)
 	}
-	a := &analysis{settings: s, bctx: bctx, stderr: c.o.stderr}
+	find := analysis.Findings(bctx, s, func(err error) { fmt.Fprintf(c.o.stderr, "dockerfile-ls: internal error: %v\n", err) })
 	if c.o.fix || c.o.diff {
-		r.doc, r.findings, r.fixed = a.fix(text)
+		fixed, err := codeactions.Fixing{Context: bctx, Analyse: find, Offer: fixesFor}.Run(context.Background(), text)
+		if err != nil {
+			return nil, err
+		}
+		r.doc, r.findings, r.fixed = fixed.Doc, fixed.Findings, fixed.Applied
 	} else {
 		r.doc = dockerfile.Parse(text)
-		r.findings = a.run(r.doc)
+		if r.findings, err = find(context.Background(), r.doc); err != nil {
+			return nil, err
+		}
 	}
 	r.actions = fixesFor(r.doc, r.findings, bctx)
 	if c.o.fix && !t.stdin {
@@ -370,29 +374,4 @@ func (c *checker) checkOne(t target) (*fileReport, error) {
 		}
 	}
 	return r, nil
-}
-
-// analysis is the analyses of one Dockerfile with its settings: the same
-// as the server's (fast rules, BuildKit's checks), then the settings'
-// filter and the inline suppressions.
-type analysis struct {
-	settings config.Settings
-	bctx     *buildcontext.Context
-	stderr   io.Writer
-}
-
-func (a *analysis) run(doc *dockerfile.Document) []diagnostics.Finding {
-	fs, errs := diagnostics.Analyze(doc, a.bctx)
-	for _, err := range errs {
-		fmt.Fprintf(a.stderr, "dockerfile-ls: internal error: %v\n", err)
-	}
-	opts := diagnostics.BuildKitOptions{BuildArgs: a.settings.BuildArgs, Target: a.settings.Target}
-	if a.bctx != nil {
-		opts.IgnorePatterns = a.bctx.Patterns()
-	}
-	fs = append(fs, diagnostics.BuildKitChecks(context.Background(), doc, opts)...)
-	fs = a.settings.Diagnostics().Apply(fs)
-	fs = diagnostics.Suppress(doc, fs)
-	diagnostics.Sort(fs)
-	return fs
 }

@@ -63,10 +63,6 @@ func findingKey(f diagnostics.Finding) string {
 	return fmt.Sprintf("%s\x00%d\x00%d\x00%s", f.Rule, f.Span.Start, f.Span.End, f.Message)
 }
 
-// inFix reports whether --fix applies a fix: those the editor's fix-all
-// applies, which edit the Dockerfile only.
-func inFix(a codeactions.Action) bool { return a.InFixAll && len(a.Files) == 0 }
-
 // fixesByFinding groups a report's fixes by the finding they fix.
 func (r *fileReport) fixesByFinding() map[string][]codeactions.Action {
 	out := map[string][]codeactions.Action{}
@@ -134,7 +130,7 @@ func summarize(w io.Writer, reports []*fileReport, fixed bool) {
 			counts[f.Severity]++
 		}
 		for _, a := range r.actions {
-			if inFix(a) {
+			if a.InFixAllRun() {
 				fixable++
 			}
 		}
@@ -183,7 +179,7 @@ func jsonFindings(reports []*fileReport) []jsonFinding {
 				Message: f.Message, DocsURL: f.DocsURL, Fixes: []jsonFix{},
 			}
 			for _, a := range fixes[findingKey(f)] {
-				jf.Fixes = append(jf.Fixes, jsonFix{Title: a.Title, FixAll: inFix(a)})
+				jf.Fixes = append(jf.Fixes, jsonFix{Title: a.Title, FixAll: a.InFixAllRun()})
 			}
 			for _, rel := range f.Related {
 				rs := toSpan1(r.doc, rel.Span)
