@@ -1,20 +1,15 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
-	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/cache"
-	"github.com/dockerfile-ls/dockerfile-ls/config"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/cli"
 )
 
 const cacheUsage = `Usage: dockerfile-ls cache [flags] DOCKERFILE
@@ -62,8 +57,8 @@ type jsonStep struct {
 
 // cacheOptions is the cache command's command line.
 type cacheOptions struct {
-	dockerfile, target, format, contextDir string
-	changed, buildArgs                     repeated
+	cli.CacheOptions
+	format string
 }
 
 // runCache prints, for each step, whether a change makes it re-run.
@@ -72,7 +67,7 @@ func runCache(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return commandUsageError(stdout, stderr, "cache", cacheUsage, err)
 	}
-	doc, steps, err := o.predict()
+	doc, steps, err := cli.Predict(o.CacheOptions)
 	if err != nil {
 		fmt.Fprintf(stderr, "dockerfile-ls cache: %v\n", err)
 		return 2
@@ -89,11 +84,11 @@ func parseCacheArgs(args []string) (*cacheOptions, error) {
 	o := &cacheOptions{}
 	fs := flag.NewFlagSet("cache", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Var(&o.changed, "changed", "")
-	fs.Var(&o.buildArgs, "build-arg", "")
-	fs.StringVar(&o.target, "target", "", "")
+	fs.Var((*repeated)(&o.Changed), "changed", "")
+	fs.Var((*repeated)(&o.BuildArgs), "build-arg", "")
+	fs.StringVar(&o.Target, "target", "", "")
 	fs.StringVar(&o.format, "format", "text", "")
-	fs.StringVar(&o.contextDir, "context", "", "")
+	fs.StringVar(&o.ContextDir, "context", "", "")
 	paths, err := parseInterspersed(fs, args)
 	switch {
 	case err != nil:
@@ -103,48 +98,8 @@ func parseCacheArgs(args []string) (*cacheOptions, error) {
 	case o.format != "text" && o.format != "json":
 		return nil, fmt.Errorf("unknown --format %q (text or json)", o.format)
 	}
-	o.dockerfile = paths[0]
+	o.Dockerfile = paths[0]
 	return o, nil
-}
-
-// predict reads the Dockerfile, its project's settings (.dockerfile-ls.yaml,
-// Compose, bake: the context, target and build args the flags leave out, as
-// for check) and its build context, and predicts each step.
-func (o *cacheOptions) predict() (*dockerfile.Document, []cache.Step, error) {
-	text, err := os.ReadFile(o.dockerfile)
-	if err != nil {
-		return nil, nil, err
-	}
-	abs, err := filepath.Abs(o.dockerfile)
-	if err != nil {
-		return nil, nil, err
-	}
-	st, _, err := config.Load(abs)
-	if err != nil {
-		return nil, nil, err
-	}
-	target := o.target
-	if target == "" {
-		target = st.Target
-	}
-	root := st.ContextRoot(abs)
-	if o.contextDir != "" {
-		root = o.contextDir
-	}
-	if root, err = filepath.Abs(root); err != nil {
-		return nil, nil, err
-	}
-	changed, err := contextPaths(root, o.changed)
-	if err != nil {
-		return nil, nil, err
-	}
-	bctx, err := buildcontext.Load(context.Background(), root, abs)
-	if err != nil {
-		return nil, nil, fmt.Errorf("reading the build context %s: %w", root, err)
-	}
-	doc := dockerfile.Parse(text)
-	in := cache.Input{Doc: doc, Context: bctx, Target: target, BuildArgs: st.BuildArgs}
-	return doc, cache.Predict(in, cache.Change{Paths: changed, BuildArgs: o.buildArgs}), nil
 }
 
 func writeCacheJSON(w io.Writer, doc *dockerfile.Document, steps []cache.Step) {
@@ -188,102 +143,4 @@ func stageName(doc *dockerfile.Document, s cache.Step) string {
 
 func instructionText(doc *dockerfile.Document, s cache.Step) string {
 	return strings.Trim(cache.OneLine(doc, s.Inst), "`")
-}
-
-// contextPaths maps each --changed path into the build context at root
-// (absolute), as cache.Change wants them: relative to root, slash-separated.
-func contextPaths(root string, changed []string) ([]string, error) {
-	var out []string
-	for _, p := range changed {
-		rel, err := contextPath(root, p)
-		if err != nil {
-			return nil, fmt.Errorf("--changed %s: %w", p, err)
-		}
-		out = append(out, rel)
-	}
-	return out, nil
-}
-
-// contextPath maps one --changed path into the build context at root: the
-// file it names from the current folder when it exists there (or it is
-// absolute), else the one it names inside the context. Either must exist
-// and be inside the context; the error names every path tried.
-func contextPath(root, changed string) (string, error) {
-	local, err := filepath.Abs(changed)
-	if err != nil {
-		return "", err
-	}
-	relLocal, errLocal := inContext(root, local)
-	if errLocal == nil || filepath.IsAbs(changed) {
-		return relLocal, errLocal
-	}
-	inCtx := filepath.Join(root, changed)
-	relCtx, errCtx := inContext(root, inCtx)
-	switch {
-	case !exists(local) && errCtx == nil:
-		return relCtx, nil
-	case exists(local) && errCtx == nil:
-		// Both exist: the one from the current folder is meant, as everywhere
-		// on a command line, but it is not in the context.
-		return "", fmt.Errorf("%s (from the current folder): %w; to mean %s, give %s", local, errLocal, inCtx, relToCwd(inCtx))
-	}
-	return "", fmt.Errorf("tried %s (from the current folder): %w; and %s (from the build context): %w", local, errLocal, inCtx, errCtx)
-}
-
-// errNotExist is a --changed path that names no file.
-var errNotExist = errors.New("does not exist")
-
-// inContext returns p relative to root (slash-separated) if it exists and
-// is inside root.
-func inContext(root, p string) (string, error) {
-	if !exists(p) {
-		return "", errNotExist
-	}
-	rel, ok := within(root, p)
-	if !ok {
-		return "", fmt.Errorf("outside the build context %s", root)
-	}
-	return rel, nil
-}
-
-func exists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
-
-// relToCwd is p from the current folder, as a user would type it.
-func relToCwd(p string) string {
-	if cwd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(cwd, p); err == nil {
-			return rel
-		}
-	}
-	return p
-}
-
-// within returns p relative to root (slash-separated) when p is inside
-// root, comparing the real folders when either is reached through a
-// symbolic link. The file itself is not resolved: a link inside the
-// context is a file of the context.
-func within(root, p string) (string, bool) {
-	if rel, ok := relInside(root, p); ok {
-		return rel, true
-	}
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return "", false
-	}
-	realDir, err := filepath.EvalSymlinks(filepath.Dir(p))
-	if err != nil {
-		return "", false
-	}
-	return relInside(realRoot, filepath.Join(realDir, filepath.Base(p)))
-}
-
-func relInside(root, p string) (string, bool) {
-	rel, err := filepath.Rel(root, p)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return "", false
-	}
-	return filepath.ToSlash(rel), true
 }

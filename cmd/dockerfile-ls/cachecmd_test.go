@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dockerfile-ls/dockerfile-ls/internal/cli"
 )
 
 // cacheStatuses runs `cache --format json` in dir and returns the steps'
@@ -163,6 +165,6 @@ func TestCacheText(t *testing.T) {
 		"   4  DEPENDS    runtime  COPY --from=0 /app /app\n" +
 		"                          because stage 0 re-runs; this step re-runs only if the files it copies from there change\n"
 	if code != 0 || out != want {
-		t.Errorf("exit %d, stderr %q:\n%s", code, errOut, unifiedDiff("want", "got", []byte(want), []byte(out)))
+		t.Errorf("exit %d, stderr %q:\n%s", code, errOut, cli.UnifiedDiff("want", "got", []byte(want), []byte(out)))
 	}
 }

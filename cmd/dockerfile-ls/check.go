@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -9,12 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/dockerfile-ls/dockerfile-ls/analysis"
-	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/codeactions"
 	"github.com/dockerfile-ls/dockerfile-ls/config"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
-	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/cli"
 )
 
 const checkUsage = `Usage: dockerfile-ls check [flags] [PATH | GLOB | -]...
@@ -43,32 +40,18 @@ Exit status: 0 clean, 1 findings at or above --fail-level (after --fix), 2 usage
 var fixesFor = codeactions.For
 
 type checkOptions struct {
-	format, failLevel, color    string
-	fix, diff                   bool
-	configPath, stdinName       string
-	contextDir, target          string
-	buildArgs                   repeated
-	failAt                      diagnostics.Severity // 0 for none
-	explicitConfig              *config.File
-	cliSettings                 config.Settings
-	stdoutIsTTY, stderrIsTTY    bool
-	stdin                       io.Reader
-	stdout, stderr              io.Writer
-	cwd                         string
-	warnedConfig, contextErrors map[string]bool
-}
-
-// fileReport is what check found in one Dockerfile.
-type fileReport struct {
-	path        string // as shown: relative to the working folder when given so
-	abs         string
-	doc         *dockerfile.Document // after the fixes, if any
-	original    []byte               // the text before the fixes
-	findings    []diagnostics.Finding
-	actions     []codeactions.Action // fixes for findings
-	fixed       int                  // fixes applied
-	contextRoot string
-	stdin       bool
+	format, failLevel, color string
+	fix, diff                bool
+	configPath, stdinName    string
+	contextDir, target       string
+	buildArgs                repeated
+	failAt                   diagnostics.Severity // 0 for none
+	explicitConfig           *config.File
+	cliSettings              config.Settings
+	stdoutIsTTY, stderrIsTTY bool
+	stdin                    io.Reader
+	stdout, stderr           io.Writer
+	cwd                      string
 }
 
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -131,51 +114,19 @@ func (o *checkOptions) validate() error {
 }
 
 func (o *checkOptions) run(paths []string) int {
-	cwd, err := os.Getwd()
-	if err != nil {
+	if err := o.prepare(); err != nil {
 		fmt.Fprintf(o.stderr, "dockerfile-ls: %v\n", err)
 		return 2
 	}
-	o.cwd = cwd
-	o.stdoutIsTTY, o.stderrIsTTY = isTerminal(o.stdout), isTerminal(o.stderr)
-	o.warnedConfig, o.contextErrors = map[string]bool{}, map[string]bool{}
-	if o.contextDir != "" {
-		abs, err := filepath.Abs(o.contextDir)
-		if err != nil {
-			fmt.Fprintf(o.stderr, "dockerfile-ls: %v\n", err)
-			return 2
-		}
-		o.cliSettings.BuildContext = abs
+	c := cli.NewChecker(cli.CheckOptions{Settings: o.cliSettings, Config: o.explicitConfig, Fix: o.fix || o.diff, Write: o.fix,
+		Stdin: o.stdin, StdinName: o.stdinName, Cwd: o.cwd, Stderr: o.stderr, Offer: fixesFor})
+	targets, failed := c.Collect(paths)
+	if err := o.checkStdin(targets); err != nil {
+		return commandUsageError(o.stdout, o.stderr, "check", checkUsage, err)
 	}
-	if o.configPath != "" {
-		f, err := config.ReadFile(o.configPath)
-		if err != nil {
-			fmt.Fprintf(o.stderr, "dockerfile-ls: %v\n", err)
-			return 2
-		}
-		o.explicitConfig = f
-		o.warn(f)
-	}
-	for _, w := range o.cliSettings.Validate() {
-		fmt.Fprintf(o.stderr, "dockerfile-ls: warning: %s\n", w)
-	}
-	c := newChecker(o)
-	targets, failed := c.collect(paths)
-	stdinCount := 0
+	var reports []*cli.FileReport
 	for _, t := range targets {
-		if t.stdin {
-			stdinCount++
-		}
-	}
-	if stdinCount > 1 {
-		return commandUsageError(o.stdout, o.stderr, "check", checkUsage, fmt.Errorf(`"-" (standard input) given more than once`))
-	}
-	if stdinCount == 1 && len(targets) > 1 && o.fix {
-		return commandUsageError(o.stdout, o.stderr, "check", checkUsage, fmt.Errorf(`--fix prints the fixed standard input: give "-" alone`))
-	}
-	var reports []*fileReport
-	for _, t := range targets {
-		r, err := c.checkOne(t)
+		r, err := c.Check(t)
 		if err != nil {
 			fmt.Fprintf(o.stderr, "dockerfile-ls: %v\n", err)
 			failed = true
@@ -183,195 +134,116 @@ func (o *checkOptions) run(paths []string) int {
 		}
 		reports = append(reports, r)
 	}
-	if o.diff {
-		for _, r := range reports {
-			c.printDiff(r)
+	if !o.print(reports) {
+		failed = true
+	}
+	switch {
+	case failed:
+		return 2
+	case o.fails(reports):
+		return 1
+	}
+	return 0
+}
+
+// prepare reads what the flags name: the working folder, the build
+// context's absolute path and the --config file (whose warnings it
+// prints, with those about the flags' settings).
+func (o *checkOptions) prepare() error {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	o.cwd = cwd
+	o.stdoutIsTTY, o.stderrIsTTY = isTerminal(o.stdout), isTerminal(o.stderr)
+	if o.contextDir != "" {
+		if o.cliSettings.BuildContext, err = filepath.Abs(o.contextDir); err != nil {
+			return err
 		}
-	} else if o.fix && len(reports) == 1 && reports[0].stdin {
-		r := reports[0]
-		_, _ = o.stdout.Write(r.doc.Text)
+	}
+	var warnings []string
+	if o.configPath != "" {
+		if o.explicitConfig, err = config.ReadFile(o.configPath); err != nil {
+			return err
+		}
+		warnings = o.explicitConfig.Warnings
+	}
+	for _, w := range append(warnings, o.cliSettings.Validate()...) {
+		fmt.Fprintf(o.stderr, "dockerfile-ls: warning: %s\n", w)
+	}
+	return nil
+}
+
+// checkStdin refuses standard input given twice, or with --fix among
+// other files (the fixed input goes to standard output).
+func (o *checkOptions) checkStdin(targets []cli.Target) error {
+	n := 0
+	for _, t := range targets {
+		if t.Stdin {
+			n++
+		}
+	}
+	switch {
+	case n > 1:
+		return fmt.Errorf(`"-" (standard input) given more than once`)
+	case n == 1 && len(targets) > 1 && o.fix:
+		return fmt.Errorf(`--fix prints the fixed standard input: give "-" alone`)
+	}
+	return nil
+}
+
+// print writes what was found: the diffs with --diff, the fixed standard
+// input with --fix, else the findings in the chosen format; then, for
+// text, the summary. It reports whether the output could be written (else
+// it prints why).
+func (o *checkOptions) print(reports []*cli.FileReport) (ok bool) {
+	ok = true
+	switch {
+	case o.diff:
+		for _, r := range reports {
+			o.printDiff(r)
+		}
+	case o.fix && len(reports) == 1 && reports[0].Stdin:
+		_, _ = o.stdout.Write(reports[0].Doc.Text)
 		writeText(o.stderr, reports, o.useColor(o.stderrIsTTY))
-	} else {
-		if err := c.render(reports); err != nil {
+	default:
+		if err := o.render(reports); err != nil {
 			fmt.Fprintf(o.stderr, "dockerfile-ls: %v\n", err)
-			failed = true
+			ok = false
 		}
 	}
 	if o.format == "text" && !o.diff {
 		summarize(o.stderr, reports, o.fix)
 	}
-	if failed {
-		return 2
+	return ok
+}
+
+// printDiff prints what --fix would change, as a unified diff.
+func (o *checkOptions) printDiff(r *cli.FileReport) {
+	a, b := filepath.ToSlash(r.Path), filepath.ToSlash(r.Path)
+	if !filepath.IsAbs(r.Path) {
+		a, b = "a/"+a, "b/"+b
 	}
-	if o.failAt != 0 {
-		for _, r := range reports {
-			for _, f := range r.findings {
-				if f.Severity <= o.failAt {
-					return 1
-				}
+	_, _ = fmt.Fprint(o.stdout, cli.UnifiedDiff(a, b, r.Original, r.Doc.Text))
+}
+
+// fails reports whether a finding is at or above --fail-level.
+func (o *checkOptions) fails(reports []*cli.FileReport) bool {
+	if o.failAt == 0 {
+		return false
+	}
+	for _, r := range reports {
+		for _, f := range r.Findings {
+			if f.Severity <= o.failAt {
+				return true
 			}
 		}
 	}
-	return 0
+	return false
 }
 
 // useColor says whether to colour text written to a terminal (isTTY) or
 // not: --color, then NO_COLOR and TERM=dumb.
 func (o *checkOptions) useColor(isTTY bool) bool {
 	return o.color == "always" || o.color == "auto" && isTTY && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
-}
-
-func (o *checkOptions) warn(f *config.File) {
-	if o.warnedConfig[f.Path] {
-		return
-	}
-	o.warnedConfig[f.Path] = true
-	for _, w := range f.Warnings {
-		fmt.Fprintf(o.stderr, "dockerfile-ls: warning: %s\n", w)
-	}
-}
-
-// checker runs the analyses on the Dockerfiles found.
-type checker struct {
-	o        *checkOptions
-	loader   *config.Loader
-	contexts map[string]contextResult
-	dirFiles map[string]*config.File // the project file of each folder seen
-}
-
-type contextResult struct {
-	ctx *buildcontext.Context
-	err error
-}
-
-func newChecker(o *checkOptions) *checker {
-	c := &checker{o: o, contexts: map[string]contextResult{}, dirFiles: map[string]*config.File{}}
-	c.loader = &config.Loader{Warn: func(w string) { fmt.Fprintf(o.stderr, "dockerfile-ls: warning: %s\n", w) }}
-	return c
-}
-
-// projectFile is the project file that applies in folder dir (nil when
-// none or unreadable: reading it for a Dockerfile reports the error).
-func (c *checker) projectFile(dir string) *config.File {
-	if c.o.explicitConfig != nil {
-		return c.o.explicitConfig
-	}
-	if f, ok := c.dirFiles[dir]; ok {
-		return f
-	}
-	f, err := c.loader.FileFor(dir)
-	if err != nil {
-		f = nil
-	}
-	c.dirFiles[dir] = f
-	return f
-}
-
-// settingsFor is the command line's settings over the project's.
-func (c *checker) settingsFor(abs string) (config.Settings, error) {
-	var s config.Settings
-	if f := c.o.explicitConfig; f != nil {
-		s = f.For(abs)
-		b, _ := config.FromBuildFiles(abs)
-		s = s.Merge(b)
-	} else {
-		var err error
-		if s, _, err = c.loader.Load(abs); err != nil {
-			return s, err
-		}
-	}
-	return c.o.cliSettings.Merge(s), nil
-}
-
-// buildContext loads (once per root and ignore file) the build context.
-// A context that was asked for and cannot be read is an error; the
-// default one (the Dockerfile's folder) only degrades the analysis.
-func (c *checker) buildContext(root, dockerfilePath string, explicit bool) (*buildcontext.Context, error) {
-	key := root + "\x00" + buildcontext.FindIgnoreFile(root, dockerfilePath)
-	r, ok := c.contexts[key]
-	if !ok {
-		st, err := os.Stat(root)
-		if err == nil && !st.IsDir() {
-			err = fmt.Errorf("%s is not a folder", root)
-		}
-		if err == nil {
-			r.ctx, r.err = buildcontext.Load(context.Background(), root, dockerfilePath)
-		} else {
-			r.err = err
-		}
-		c.contexts[key] = r
-	}
-	if r.err != nil {
-		if explicit {
-			return nil, fmt.Errorf("build context %s: %w", root, r.err)
-		}
-		if !c.o.contextErrors[root] {
-			c.o.contextErrors[root] = true
-			fmt.Fprintf(c.o.stderr, "dockerfile-ls: warning: build context %s: %v (checking without it)\n", root, r.err)
-		}
-		return nil, nil
-	}
-	return r.ctx, nil
-}
-
-// checkOne reads, analyses and (with --fix or --diff) fixes one file.
-func (c *checker) checkOne(t target) (*fileReport, error) {
-	r := &fileReport{path: t.path, stdin: t.stdin}
-	var text []byte
-	var err error
-	if t.stdin {
-		r.path = "-"
-		if c.o.stdinName != "" {
-			r.path = c.o.stdinName
-		}
-		if text, err = io.ReadAll(c.o.stdin); err != nil {
-			return nil, fmt.Errorf("reading standard input: %w", err)
-		}
-	} else if text, err = os.ReadFile(t.path); err != nil {
-		return nil, err
-	}
-	r.original = text
-	if t.stdin && c.o.stdinName == "" {
-		r.abs = filepath.Join(c.o.cwd, "-")
-	} else if r.abs, err = filepath.Abs(r.path); err != nil {
-		return nil, err
-	}
-	s, err := c.settingsFor(r.abs)
-	if err != nil {
-		return nil, err
-	}
-	var bctx *buildcontext.Context
-	switch {
-	case s.BuildContext != "":
-		root := s.ContextRoot(r.abs)
-		r.contextRoot = root
-		if bctx, err = c.buildContext(root, r.abs, true); err != nil {
-			return nil, err
-		}
-	case t.stdin && c.o.stdinName == "":
-		// Standard input without a name has no context, as with `docker build -`.
-	default:
-		r.contextRoot = filepath.Dir(r.abs)
-		bctx, _ = c.buildContext(r.contextRoot, r.abs, false)
-	}
-	find := analysis.Findings(bctx, s, func(err error) { fmt.Fprintf(c.o.stderr, "dockerfile-ls: internal error: %v\n", err) })
-	if c.o.fix || c.o.diff {
-		fixed, err := codeactions.Fixing{Context: bctx, Analyse: find, Offer: fixesFor}.Run(context.Background(), text)
-		if err != nil {
-			return nil, err
-		}
-		r.doc, r.findings, r.fixed = fixed.Doc, fixed.Findings, fixed.Applied
-	} else {
-		r.doc = dockerfile.Parse(text)
-		if r.findings, err = find(context.Background(), r.doc); err != nil {
-			return nil, err
-		}
-	}
-	r.actions = fixesFor(r.doc, r.findings, bctx)
-	if c.o.fix && !t.stdin {
-		if err := r.write(); err != nil {
-			return nil, err
-		}
-	}
-	return r, nil
 }

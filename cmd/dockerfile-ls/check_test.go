@@ -14,6 +14,7 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/codeactions"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/cli"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden and the README's demo")
@@ -70,7 +71,7 @@ func golden(t *testing.T, name, got string) {
 		t.Fatalf("%v (run with -update to create it)", err)
 	}
 	if got != string(want) {
-		t.Errorf("%s differs from the output (run with -update after checking the change):\n%s", path, unifiedDiff("want", "got", want, []byte(got)))
+		t.Errorf("%s differs from the output (run with -update after checking the change):\n%s", path, cli.UnifiedDiff("want", "got", want, []byte(got)))
 	}
 }
 
@@ -285,18 +286,6 @@ func TestFixWithDiff(t *testing.T) {
 		}
 		if read(t, p) != casingText {
 			t.Fatalf("%v wrote the file", args)
-		}
-	}
-}
-
-func TestIsDockerfileName(t *testing.T) {
-	for name, want := range map[string]bool{
-		"Dockerfile": true, "Containerfile": true, "Dockerfile.prod": true, "app.Dockerfile": true, "Containerfile.dev": true,
-		"Dockerfile.dockerignore": false, "app.Dockerfile.dockerignore": false, "Dockerfile.": false, "Dockerfiles": false,
-		"dockerfile": false, "README": false, "Dockerfile.containerignore": false,
-	} {
-		if isDockerfileName(name) != want {
-			t.Errorf("%s: %v", name, !want)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/codeactions"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/cli"
 	"github.com/dockerfile-ls/dockerfile-ls/textpos"
 )
 
@@ -64,9 +65,9 @@ func findingKey(f diagnostics.Finding) string {
 }
 
 // fixesByFinding groups a report's fixes by the finding they fix.
-func (r *fileReport) fixesByFinding() map[string][]codeactions.Action {
+func fixesByFinding(r *cli.FileReport) map[string][]codeactions.Action {
 	out := map[string][]codeactions.Action{}
-	for _, a := range r.actions {
+	for _, a := range r.Actions {
 		k := findingKey(a.Finding)
 		out[k] = append(out[k], a)
 	}
@@ -74,8 +75,7 @@ func (r *fileReport) fixesByFinding() map[string][]codeactions.Action {
 }
 
 // render prints the reports in the chosen format.
-func (c *checker) render(reports []*fileReport) error {
-	o := c.o
+func (o *checkOptions) render(reports []*cli.FileReport) error {
 	switch o.format {
 	case "json":
 		return writeJSON(o.stdout, reports)
@@ -105,31 +105,31 @@ var severityColors = map[diagnostics.Severity]string{
 }
 
 // writeText prints "path:line:col: severity rule: message" lines.
-func writeText(w io.Writer, reports []*fileReport, color bool) {
+func writeText(w io.Writer, reports []*cli.FileReport, color bool) {
 	for _, r := range reports {
-		for _, f := range r.findings {
-			s := toSpan1(r.doc, f.Span)
+		for _, f := range r.Findings {
+			s := toSpan1(r.Doc, f.Span)
 			if color {
-				fmt.Fprintf(w, "%s%s:%d:%d:%s %s%s%s %s%s:%s %s\n", ansiBold, r.path, s.line, s.col, ansiReset,
+				fmt.Fprintf(w, "%s%s:%d:%d:%s %s%s%s %s%s:%s %s\n", ansiBold, r.Path, s.line, s.col, ansiReset,
 					severityColors[f.Severity], f.Severity, ansiReset, ansiDim, f.Rule, ansiReset, f.Message)
 			} else {
-				fmt.Fprintf(w, "%s:%d:%d: %s %s: %s\n", r.path, s.line, s.col, f.Severity, f.Rule, f.Message)
+				fmt.Fprintf(w, "%s:%d:%d: %s %s: %s\n", r.Path, s.line, s.col, f.Severity, f.Rule, f.Message)
 			}
 		}
 	}
 }
 
 // summarize prints a one-line count of the findings on stderr.
-func summarize(w io.Writer, reports []*fileReport, fixed bool) {
+func summarize(w io.Writer, reports []*cli.FileReport, fixed bool) {
 	counts := map[diagnostics.Severity]int{}
 	total, fixable, applied := 0, 0, 0
 	for _, r := range reports {
-		applied += r.fixed
-		total += len(r.findings)
-		for _, f := range r.findings {
+		applied += r.Fixed
+		total += len(r.Findings)
+		for _, f := range r.Findings {
 			counts[f.Severity]++
 		}
-		for _, a := range r.actions {
+		for _, a := range r.Actions {
 			if a.InFixAllRun() {
 				fixable++
 			}
@@ -149,7 +149,7 @@ func summarize(w io.Writer, reports []*fileReport, fixed bool) {
 	}
 	files := 0
 	for _, r := range reports {
-		if len(r.findings) > 0 {
+		if len(r.Findings) > 0 {
 			files++
 		}
 	}
@@ -167,14 +167,14 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-func jsonFindings(reports []*fileReport) []jsonFinding {
+func jsonFindings(reports []*cli.FileReport) []jsonFinding {
 	out := []jsonFinding{}
 	for _, r := range reports {
-		fixes := r.fixesByFinding()
-		for _, f := range r.findings {
-			s := toSpan1(r.doc, f.Span)
+		fixes := fixesByFinding(r)
+		for _, f := range r.Findings {
+			s := toSpan1(r.Doc, f.Span)
 			jf := jsonFinding{
-				Path: r.path, Rule: f.Rule, Category: string(f.Category), Severity: f.Severity.String(),
+				Path: r.Path, Rule: f.Rule, Category: string(f.Category), Severity: f.Severity.String(),
 				Line: s.line, Column: s.col, EndLine: s.endLine, EndColumn: s.endCol,
 				Message: f.Message, DocsURL: f.DocsURL, Fixes: []jsonFix{},
 			}
@@ -182,7 +182,7 @@ func jsonFindings(reports []*fileReport) []jsonFinding {
 				jf.Fixes = append(jf.Fixes, jsonFix{Title: a.Title, FixAll: a.InFixAllRun()})
 			}
 			for _, rel := range f.Related {
-				rs := toSpan1(r.doc, rel.Span)
+				rs := toSpan1(r.Doc, rel.Span)
 				jf.Related = append(jf.Related, jsonRelated{rs.line, rs.col, rs.endLine, rs.endCol, rel.Message})
 			}
 			out = append(out, jf)
@@ -191,7 +191,7 @@ func jsonFindings(reports []*fileReport) []jsonFinding {
 	return out
 }
 
-func writeJSON(w io.Writer, reports []*fileReport) error {
+func writeJSON(w io.Writer, reports []*cli.FileReport) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -200,13 +200,13 @@ func writeJSON(w io.Writer, reports []*fileReport) error {
 
 // writeGitHub prints GitHub Actions workflow commands, which GitHub shows
 // as annotations on the pull request's diff.
-func writeGitHub(w io.Writer, reports []*fileReport) {
+func writeGitHub(w io.Writer, reports []*cli.FileReport) {
 	levels := map[diagnostics.Severity]string{diagnostics.Error: "error", diagnostics.Warning: "warning", diagnostics.Info: "notice", diagnostics.Hint: "notice"}
 	for _, r := range reports {
-		for _, f := range r.findings {
-			s := toSpan1(r.doc, f.Span)
+		for _, f := range r.Findings {
+			s := toSpan1(r.Doc, f.Span)
 			fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s::%s\n", levels[f.Severity],
-				ghProperty(filepath.ToSlash(r.path)), s.line, s.col, s.endLine, s.endCol, ghProperty(f.Rule), ghData(f.Message))
+				ghProperty(filepath.ToSlash(r.Path)), s.line, s.col, s.endLine, s.endCol, ghProperty(f.Rule), ghData(f.Message))
 		}
 	}
 }
@@ -242,13 +242,13 @@ type checkstyleError struct {
 
 // writeCheckstyle prints Checkstyle's XML: every file checked, with its
 // findings (severity error, warning or info).
-func writeCheckstyle(w io.Writer, reports []*fileReport) error {
+func writeCheckstyle(w io.Writer, reports []*cli.FileReport) error {
 	root := checkstyleRoot{Version: "4.3"}
 	levels := map[diagnostics.Severity]string{diagnostics.Error: "error", diagnostics.Warning: "warning", diagnostics.Info: "info", diagnostics.Hint: "info"}
 	for _, r := range reports {
-		cf := checkstyleFile{Name: r.path}
-		for _, f := range r.findings {
-			s := toSpan1(r.doc, f.Span)
+		cf := checkstyleFile{Name: r.Path}
+		for _, f := range r.Findings {
+			s := toSpan1(r.Doc, f.Span)
 			cf.Errors = append(cf.Errors, checkstyleError{s.line, s.col, levels[f.Severity], f.Message, "dockerfile-ls." + f.Rule})
 		}
 		root.Files = append(root.Files, cf)

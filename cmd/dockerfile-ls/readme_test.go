@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dockerfile-ls/dockerfile-ls/internal/cli"
 )
 
 // readmePath is the repository's README, from this package's folder.
@@ -99,5 +101,5 @@ func TestREADMEDemo(t *testing.T) {
 		return
 	}
 	t.Errorf("%s: the demo differs from what its commands print (run with -update after checking the change):\n%s",
-		readmePath, unifiedDiff("README.md", "output", []byte(got), []byte(want)))
+		readmePath, cli.UnifiedDiff("README.md", "output", []byte(got), []byte(want)))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/codeactions"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/cli"
 	"github.com/dockerfile-ls/dockerfile-ls/textpos"
 )
 
@@ -136,12 +137,12 @@ func sarifRegionOf(s span1) sarifRegion {
 }
 
 // writeSARIF prints the reports as a SARIF 2.1.0 log.
-func writeSARIF(w io.Writer, reports []*fileReport, cwd string) error {
+func writeSARIF(w io.Writer, reports []*cli.FileReport, cwd string) error {
 	ruleIndex := map[string]int{}
 	var rules []sarifRule
 	var names []string
 	for _, r := range reports {
-		for _, f := range r.findings {
+		for _, f := range r.Findings {
 			if _, ok := ruleIndex[f.Rule]; !ok {
 				ruleIndex[f.Rule] = -1
 				names = append(names, f.Rule)
@@ -155,18 +156,18 @@ func writeSARIF(w io.Writer, reports []*fileReport, cwd string) error {
 	}
 	results := []sarifResult{}
 	for _, r := range reports {
-		fixes := r.fixesByFinding()
-		uri := sarifURI(r.path)
-		for _, f := range r.findings {
+		fixes := fixesByFinding(r)
+		uri := sarifURI(r.Path)
+		for _, f := range r.Findings {
 			res := sarifResult{
 				RuleID: f.Rule, RuleIndex: ruleIndex[f.Rule], Level: sarifLevels[f.Severity],
 				Message:   sarifText{f.Message},
-				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{sarifArtifact{uri}, sarifRegionOf(toSpan1(r.doc, f.Span))}}},
+				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{sarifArtifact{uri}, sarifRegionOf(toSpan1(r.Doc, f.Span))}}},
 			}
 			for i, rel := range f.Related {
 				id := i + 1
 				res.RelatedLocations = append(res.RelatedLocations, sarifLocation{ID: &id,
-					PhysicalLocation: sarifPhysical{sarifArtifact{uri}, sarifRegionOf(toSpan1(r.doc, rel.Span))},
+					PhysicalLocation: sarifPhysical{sarifArtifact{uri}, sarifRegionOf(toSpan1(r.Doc, rel.Span))},
 					Message:          &sarifText{rel.Message}})
 			}
 			for _, a := range fixes[findingKey(f)] {
@@ -193,11 +194,11 @@ func writeSARIF(w io.Writer, reports []*fileReport, cwd string) error {
 
 // sarifRuleFor describes a rule from the catalogue (or from a finding of
 // a rule the catalogue lacks).
-func sarifRuleFor(name string, reports []*fileReport) sarifRule {
+func sarifRuleFor(name string, reports []*cli.FileReport) sarifRule {
 	r := diagnostics.Lookup(name)
 	if r == nil {
 		for _, rep := range reports {
-			for _, f := range rep.findings {
+			for _, f := range rep.Findings {
 				if f.Rule == name {
 					r = &diagnostics.Rule{Name: name, Category: f.Category, Severity: f.Severity, Summary: f.Message, DocsURL: f.DocsURL}
 					break
@@ -222,12 +223,12 @@ func sarifRuleFor(name string, reports []*fileReport) sarifRule {
 // sarifFixOf turns a fix into SARIF's form: the Dockerfile's edits, and
 // the other files it creates or appends to (relative to the build
 // context).
-func sarifFixOf(r *fileReport, a codeactions.Action, uri, cwd string) (sarifFix, bool) {
+func sarifFixOf(r *cli.FileReport, a codeactions.Action, uri, cwd string) (sarifFix, bool) {
 	fx := sarifFix{Description: sarifText{a.Title}}
 	if len(a.Edits) > 0 {
 		ch := sarifArtifactChange{ArtifactLocation: sarifArtifact{uri}}
 		for _, e := range a.Edits {
-			rep := sarifReplacement{DeletedRegion: sarifRegionOf(toSpan1(r.doc, dockerfile.Span{Start: e.Start, End: e.End}))}
+			rep := sarifReplacement{DeletedRegion: sarifRegionOf(toSpan1(r.Doc, dockerfile.Span{Start: e.Start, End: e.End}))}
 			if e.Text != "" {
 				rep.InsertedContent = &sarifText{e.Text}
 			}
@@ -236,10 +237,10 @@ func sarifFixOf(r *fileReport, a codeactions.Action, uri, cwd string) (sarifFix,
 		fx.ArtifactChanges = append(fx.ArtifactChanges, ch)
 	}
 	for _, fe := range a.Files {
-		if r.contextRoot == "" {
+		if r.ContextRoot == "" {
 			return sarifFix{}, false
 		}
-		p := filepath.Join(r.contextRoot, filepath.FromSlash(fe.Path))
+		p := filepath.Join(r.ContextRoot, filepath.FromSlash(fe.Path))
 		region := sarifRegion{StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 1}
 		if data, err := os.ReadFile(p); err == nil {
 			lines := textpos.NewLines(data)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -8,12 +8,12 @@ import (
 	"slices"
 )
 
-// write saves a fixed Dockerfile.
-func (r *fileReport) write() error {
-	if r.fixed == 0 || slices.Equal(r.doc.Text, r.original) {
+// Write saves a fixed Dockerfile, if the fixes changed it.
+func (r *FileReport) Write() error {
+	if r.Fixed == 0 || slices.Equal(r.Doc.Text, r.Original) {
 		return nil
 	}
-	return writeFileAtomic(r.path, r.doc.Text)
+	return writeFileAtomic(r.Path, r.Doc.Text)
 }
 
 // The file operations writeFileAtomic uses; tests replace them to inject
@@ -82,13 +82,4 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	}
 	syncDir(dir) // make the rename itself durable
 	return nil
-}
-
-// printDiff prints what --fix would change, as a unified diff.
-func (c *checker) printDiff(r *fileReport) {
-	a, b := filepath.ToSlash(r.path), filepath.ToSlash(r.path)
-	if !filepath.IsAbs(r.path) {
-		a, b = "a/"+a, "b/"+b
-	}
-	_, _ = fmt.Fprint(c.o.stdout, unifiedDiff(a, b, r.original, r.doc.Text))
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -10,12 +10,6 @@ import (
 
 	"github.com/dockerfile-ls/dockerfile-ls/config"
 )
-
-// target is one file to check.
-type target struct {
-	path  string // as given or found, relative to the working folder when found under a relative root
-	stdin bool
-}
 
 // skippedDirs are never searched: version control, dependencies.
 var skippedDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, "node_modules": true, "vendor": true}
@@ -35,9 +29,9 @@ func isDockerfileName(name string) bool {
 	return false
 }
 
-// collect turns the command line's paths into files; failed is true when
+// Collect turns the command line's paths into files; failed is true when
 // a path could not be read or found no Dockerfile (reported on stderr).
-func (c *checker) collect(paths []string) (targets []target, failed bool) {
+func (c *Checker) Collect(paths []string) (targets []Target, failed bool) {
 	noPath := len(paths) == 0
 	if noPath {
 		paths = []string{"."}
@@ -48,12 +42,12 @@ func (c *checker) collect(paths []string) (targets []target, failed bool) {
 		found++
 		if key := filepath.Clean(p); !seen[key] {
 			seen[key] = true
-			targets = append(targets, target{path: key})
+			targets = append(targets, Target{Path: key})
 		}
 	}
 	for _, p := range paths {
 		if p == "-" {
-			targets = append(targets, target{stdin: true})
+			targets = append(targets, Target{Stdin: true})
 			continue
 		}
 		found = 0
@@ -69,7 +63,7 @@ func (c *checker) collect(paths []string) (targets []target, failed bool) {
 			// The project file's ignore list holds for named files too (as
 			// pre-commit names them); .gitignore does not.
 			if abs, err := filepath.Abs(p); err == nil && c.ignored(abs, false) {
-				fmt.Fprintf(c.o.stderr, "dockerfile-ls: skipping %s: the project file ignores it\n", p)
+				fmt.Fprintf(c.o.Stderr, "dockerfile-ls: skipping %s: the project file ignores it\n", p)
 				continue
 			}
 			add(p)
@@ -77,11 +71,11 @@ func (c *checker) collect(paths []string) (targets []target, failed bool) {
 			root, pattern := splitGlob(p)
 			c.walk(root, func(rel string) bool { return config.MatchGlob(pattern, rel) }, add)
 			if found == 0 {
-				fmt.Fprintf(c.o.stderr, "dockerfile-ls: no file matches %q\n", p)
+				fmt.Fprintf(c.o.Stderr, "dockerfile-ls: no file matches %q\n", p)
 				failed = true
 			}
 		default:
-			fmt.Fprintf(c.o.stderr, "dockerfile-ls: %v\n", err)
+			fmt.Fprintf(c.o.Stderr, "dockerfile-ls: %v\n", err)
 			failed = true
 		}
 	}
@@ -91,8 +85,8 @@ func (c *checker) collect(paths []string) (targets []target, failed bool) {
 // nothingFound reports a folder without Dockerfiles: an error, as a glob
 // that matches nothing is, since a check that checked nothing has not
 // passed.
-func (c *checker) nothingFound(folder string) {
-	fmt.Fprintf(c.o.stderr, "dockerfile-ls: no Dockerfile in %s or below (looked for Dockerfile, Dockerfile.*, *.Dockerfile and Containerfile, outside .git, node_modules, vendor and ignored folders)\n", folder)
+func (c *Checker) nothingFound(folder string) {
+	fmt.Fprintf(c.o.Stderr, "dockerfile-ls: no Dockerfile in %s or below (looked for Dockerfile, Dockerfile.*, *.Dockerfile and Containerfile, outside .git, node_modules, vendor and ignored folders)\n", folder)
 }
 
 // folderName is how messages name a searched folder.
@@ -125,17 +119,17 @@ func splitGlob(p string) (root, pattern string) {
 // what .gitignore files ignore and what the project files' ignore lists
 // name. Symbolic links to folders are not followed; links to files are
 // files.
-func (c *checker) walk(root string, match func(rel string) bool, add func(string)) {
+func (c *Checker) walk(root string, match func(rel string) bool, add func(string)) {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
-		fmt.Fprintf(c.o.stderr, "dockerfile-ls: %v\n", err)
+		fmt.Fprintf(c.o.Stderr, "dockerfile-ls: %v\n", err)
 		return
 	}
 	gi := newGitIgnores(absRoot)
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p != root {
-				fmt.Fprintf(c.o.stderr, "dockerfile-ls: warning: %v\n", err)
+				fmt.Fprintf(c.o.Stderr, "dockerfile-ls: warning: %v\n", err)
 			}
 			return nil
 		}
@@ -175,7 +169,7 @@ func (c *checker) walk(root string, match func(rel string) bool, add func(string
 
 // ignored reports whether the project file of the path's folder ignores
 // it.
-func (c *checker) ignored(abs string, isDir bool) bool {
+func (c *Checker) ignored(abs string, isDir bool) bool {
 	f := c.projectFile(filepath.Dir(abs))
 	return f != nil && f.Ignored(abs, isDir)
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -33,8 +33,8 @@ func splitLines(text []byte) []string {
 	return out
 }
 
-// unifiedDiff returns the unified diff from a to b ("" when equal).
-func unifiedDiff(nameA, nameB string, a, b []byte) string {
+// UnifiedDiff returns the unified diff from a to b ("" when equal).
+func UnifiedDiff(nameA, nameB string, a, b []byte) string {
 	if bytes.Equal(a, b) {
 		return ""
 	}

@@ -1,21 +1,77 @@
-package main
+package cli
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
-	"path/filepath"
-	"runtime"
-	"strings"
-	"sync"
 	"testing"
 
 	"go.lsp.dev/uri"
 
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/lsptest"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 	"github.com/dockerfile-ls/dockerfile-ls/textpos"
 )
+
+// noSync makes fixed files skip their fsyncs for the test: durability is
+// TestFailedWriteKeepsOriginal's business, and thousands of fsyncs would
+// only make a corpus test slow.
+func noSync(t *testing.T) {
+	savedS, savedD := syncTemp, syncDir
+	syncTemp, syncDir = func(*os.File) error { return nil }, func(string) {}
+	t.Cleanup(func() { syncTemp, syncDir = savedS, savedD })
+}
+
+// parsesWorse reports whether after has a parse error before had not, or
+// more instructions BuildKit rejects.
+func parsesWorse(after, before *dockerfile.Document) bool {
+	rejected := func(doc *dockerfile.Document) int {
+		n := 0
+		for _, in := range doc.Instructions {
+			if in.Err() != nil {
+				n++
+			}
+		}
+		return n
+	}
+	return after.Error != nil && before.Error == nil || rejected(after) > rejected(before)
+}
+
+// TestFixCorpus runs check --fix on a copy of every corpus file: a file that parsed still parses (and BuildKit rejects no more
+// instructions), and a second --fix changes nothing.
+func TestFixCorpus(t *testing.T) {
+	files := testgen.CorpusFiles(t)
+	noSync(t)
+	copies := copyAlone(t, files)
+	fixAllInPlace(t, copies)
+	first := make([]string, len(copies))
+	changed := 0
+	for i, p := range copies {
+		first[i] = read(t, p)
+		orig := read(t, files[i])
+		if first[i] != orig {
+			changed++
+		}
+		before, after := dockerfile.Parse([]byte(orig)), dockerfile.Parse([]byte(first[i]))
+		if parsesWorse(after, before) {
+			t.Errorf("%s: the fixes broke the file:\n%s", files[i], UnifiedDiff("before", "after", []byte(orig), []byte(first[i])))
+		}
+	}
+	fixAllInPlace(t, copies)
+	again := 0
+	for i, p := range copies {
+		if now := read(t, p); now != first[i] {
+			again++
+			if again <= 5 {
+				t.Errorf("%s: a second --fix changed it:\n%s", files[i], UnifiedDiff("first", "second", []byte(first[i]), []byte(now)))
+			}
+		}
+	}
+	if again > 0 {
+		t.Errorf("%d files changed on the second --fix", again)
+	}
+	t.Logf("%d of %d files fixed", changed, len(copies))
+}
 
 // TestEditorFixAllIsCheckFix: on every corpus file, the editor's "Fix all"
 // (the source.fixAll code action, asked of a real server over stdio and
@@ -23,15 +79,8 @@ import (
 // Each file is alone in its folder, so both see the same build context.
 func TestEditorFixAllIsCheckFix(t *testing.T) {
 	files := testgen.CorpusFiles(t)
-	root := t.TempDir()
-	copies := make([]string, len(files))
-	for i, f := range files {
-		dir := filepath.Join(root, fmt.Sprint(i))
-		if err := os.Mkdir(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		copies[i] = write(t, dir, "Dockerfile", read(t, f))
-	}
+	noSync(t)
+	copies := copyAlone(t, files)
 	editor := make([]string, len(copies))
 	inChunks(len(copies), func(part []int) {
 		c := startFixAllClient(t)
@@ -39,26 +88,17 @@ func TestEditorFixAllIsCheckFix(t *testing.T) {
 			editor[i] = editorFixAll(t, c, copies[i])
 		}
 	})
-	inChunks(len(copies), func(part []int) {
-		args := []string{"--fix", "--fail-level", "none", "--format", "json"}
-		for _, i := range part {
-			args = append(args, copies[i])
-		}
-		var out, errOut buffer
-		if code := runCheck(args, strings.NewReader(""), &out, &errOut); code != 0 {
-			t.Errorf("check --fix: exit %d: %s", code, errOut.String())
-		}
-	})
+	fixAllInPlace(t, copies)
 	differ, changed := 0, 0
 	for i, p := range copies {
-		cli := read(t, p)
-		if cli != read(t, files[i]) {
+		fixed := read(t, p)
+		if fixed != read(t, files[i]) {
 			changed++
 		}
-		if cli != editor[i] {
+		if fixed != editor[i] {
 			differ++
 			if differ <= 5 {
-				t.Errorf("%s: the editor's Fix all and check --fix differ:\n%s", files[i], unifiedDiff("editor", "check --fix", []byte(editor[i]), []byte(cli)))
+				t.Errorf("%s: the editor's Fix all and check --fix differ:\n%s", files[i], UnifiedDiff("editor", "check --fix", []byte(editor[i]), []byte(fixed)))
 			}
 		}
 	}
@@ -66,21 +106,6 @@ func TestEditorFixAllIsCheckFix(t *testing.T) {
 		t.Errorf("%d of %d files differ", differ, len(copies))
 	}
 	t.Logf("%d of %d files fixed", changed, len(copies))
-}
-
-// inChunks splits the indexes 0..n-1 over the cores and runs work on each
-// part at once.
-func inChunks(n int, work func(part []int)) {
-	var wg sync.WaitGroup
-	chunks := max(1, runtime.GOMAXPROCS(0))
-	for c := range chunks {
-		var part []int
-		for i := c; i < n; i += chunks {
-			part = append(part, i)
-		}
-		wg.Go(func() { work(part) })
-	}
-	wg.Wait()
 }
 
 // startFixAllClient starts a server for a client that counts columns in

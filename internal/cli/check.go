@@ -1,0 +1,231 @@
+// Package cli is what the dockerfile-ls command does, apart from reading
+// its command line and printing results: which files `check` checks, the
+// settings and build context of each, their analysis and fixes, writing a
+// fixed file safely, and what `cache` predicts. cmd/dockerfile-ls turns
+// its flags into these options and prints what comes back; tests of any
+// package can call the same functions.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/dockerfile-ls/dockerfile-ls/analysis"
+	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
+	"github.com/dockerfile-ls/dockerfile-ls/codeactions"
+	"github.com/dockerfile-ls/dockerfile-ls/config"
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+)
+
+// CheckOptions are what `check` is asked to do, apart from the output.
+type CheckOptions struct {
+	// Settings are the command line's (--context, --target, --build-arg):
+	// they win over the project's.
+	Settings config.Settings
+	// Config is the --config file, used for every Dockerfile instead of
+	// the project file found from its folder; nil to look for one.
+	Config *config.File
+	// Fix computes what fix-all applies (--fix, --diff); Write also saves
+	// it (--fix).
+	Fix, Write bool
+	// Stdin is read for the path "-"; StdinName is the path it stands for
+	// ("" for none: no project file, no build context, as `docker build -`).
+	Stdin     io.Reader
+	StdinName string
+	// Cwd is the working folder.
+	Cwd string
+	// Stderr receives warnings, skipped files and internal errors, one
+	// line each.
+	Stderr io.Writer
+	// Offer lists the fixes of findings; nil means codeactions.For
+	// (tests offer others).
+	Offer func(*dockerfile.Document, []diagnostics.Finding, *buildcontext.Context) []codeactions.Action
+}
+
+// Target is one file to check.
+type Target struct {
+	Path  string // as given or found, relative to the working folder when found under a relative root
+	Stdin bool
+}
+
+// FileReport is what check found in one Dockerfile.
+type FileReport struct {
+	Path        string // as shown: relative to the working folder when given so
+	Abs         string
+	Doc         *dockerfile.Document // after the fixes, if any
+	Original    []byte               // the text before the fixes
+	Findings    []diagnostics.Finding
+	Actions     []codeactions.Action // the fixes offered for Findings
+	Fixed       int                  // fixes applied
+	ContextRoot string               // "" when the file has no build context
+	Stdin       bool
+}
+
+// Checker checks Dockerfiles with one set of options, reading each
+// project file and build context once.
+type Checker struct {
+	o             CheckOptions
+	loader        *config.Loader
+	contexts      map[string]contextResult
+	dirFiles      map[string]*config.File // the project file of each folder seen
+	contextErrors map[string]bool         // roots whose failed load was reported
+}
+
+type contextResult struct {
+	ctx *buildcontext.Context
+	err error
+}
+
+// NewChecker returns a Checker for o.
+func NewChecker(o CheckOptions) *Checker {
+	if o.Offer == nil {
+		o.Offer = codeactions.For
+	}
+	c := &Checker{o: o, contexts: map[string]contextResult{}, dirFiles: map[string]*config.File{}, contextErrors: map[string]bool{}}
+	c.loader = &config.Loader{Warn: func(w string) { fmt.Fprintf(o.Stderr, "dockerfile-ls: warning: %s\n", w) }}
+	return c
+}
+
+// projectFile is the project file that applies in folder dir (nil when
+// none or unreadable: reading it for a Dockerfile reports the error).
+func (c *Checker) projectFile(dir string) *config.File {
+	if c.o.Config != nil {
+		return c.o.Config
+	}
+	if f, ok := c.dirFiles[dir]; ok {
+		return f
+	}
+	f, err := c.loader.FileFor(dir)
+	if err != nil {
+		f = nil
+	}
+	c.dirFiles[dir] = f
+	return f
+}
+
+// settingsFor is the command line's settings over the project's.
+func (c *Checker) settingsFor(abs string) (config.Settings, error) {
+	var s config.Settings
+	if f := c.o.Config; f != nil {
+		s = f.For(abs)
+		b, _ := config.FromBuildFiles(abs)
+		s = s.Merge(b)
+	} else {
+		var err error
+		if s, _, err = c.loader.Load(abs); err != nil {
+			return s, err
+		}
+	}
+	return c.o.Settings.Merge(s), nil
+}
+
+// buildContext loads (once per root and ignore file) the build context.
+// A context that was asked for and cannot be read is an error; the
+// default one (the Dockerfile's folder) only degrades the analysis.
+func (c *Checker) buildContext(root, dockerfilePath string, explicit bool) (*buildcontext.Context, error) {
+	key := root + "\x00" + buildcontext.FindIgnoreFile(root, dockerfilePath)
+	r, ok := c.contexts[key]
+	if !ok {
+		st, err := os.Stat(root)
+		if err == nil && !st.IsDir() {
+			err = fmt.Errorf("%s is not a folder", root)
+		}
+		if err == nil {
+			r.ctx, r.err = buildcontext.Load(context.Background(), root, dockerfilePath)
+		} else {
+			r.err = err
+		}
+		c.contexts[key] = r
+	}
+	if r.err != nil {
+		if explicit {
+			return nil, fmt.Errorf("build context %s: %w", root, r.err)
+		}
+		if !c.contextErrors[root] {
+			c.contextErrors[root] = true
+			fmt.Fprintf(c.o.Stderr, "dockerfile-ls: warning: build context %s: %v (checking without it)\n", root, r.err)
+		}
+		return nil, nil
+	}
+	return r.ctx, nil
+}
+
+// Check reads, analyses and (with Fix) fixes one file, and with Write
+// saves the fixed file.
+func (c *Checker) Check(t Target) (*FileReport, error) {
+	r := &FileReport{Path: t.Path, Stdin: t.Stdin}
+	text, err := c.read(r)
+	if err != nil {
+		return nil, err
+	}
+	r.Original = text
+	s, err := c.settingsFor(r.Abs)
+	if err != nil {
+		return nil, err
+	}
+	bctx, err := c.contextOf(r, s)
+	if err != nil {
+		return nil, err
+	}
+	find := analysis.Findings(bctx, s, func(err error) { fmt.Fprintf(c.o.Stderr, "dockerfile-ls: internal error: %v\n", err) })
+	if c.o.Fix {
+		fixed, err := codeactions.Fixing{Context: bctx, Analyse: find, Offer: c.o.Offer}.Run(context.Background(), text)
+		if err != nil {
+			return nil, err
+		}
+		r.Doc, r.Findings, r.Fixed = fixed.Doc, fixed.Findings, fixed.Applied
+	} else {
+		r.Doc = dockerfile.Parse(text)
+		if r.Findings, err = find(context.Background(), r.Doc); err != nil {
+			return nil, err
+		}
+	}
+	r.Actions = c.o.Offer(r.Doc, r.Findings, bctx)
+	if c.o.Write && !t.Stdin {
+		if err := r.Write(); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// read reads the report's file (or standard input) and sets its paths.
+func (c *Checker) read(r *FileReport) (text []byte, err error) {
+	if !r.Stdin {
+		if text, err = os.ReadFile(r.Path); err != nil {
+			return nil, err
+		}
+		r.Abs, err = filepath.Abs(r.Path)
+		return text, err
+	}
+	if text, err = io.ReadAll(c.o.Stdin); err != nil {
+		return nil, fmt.Errorf("reading standard input: %w", err)
+	}
+	if c.o.StdinName == "" {
+		r.Path, r.Abs = "-", filepath.Join(c.o.Cwd, "-")
+		return text, nil
+	}
+	r.Path = c.o.StdinName
+	r.Abs, err = filepath.Abs(r.Path)
+	return text, err
+}
+
+// contextOf is the report's build context: the settings', the
+// Dockerfile's folder, or none for unnamed standard input.
+func (c *Checker) contextOf(r *FileReport, s config.Settings) (*buildcontext.Context, error) {
+	switch {
+	case s.BuildContext != "":
+		r.ContextRoot = s.ContextRoot(r.Abs)
+		return c.buildContext(r.ContextRoot, r.Abs, true)
+	case r.Stdin && c.o.StdinName == "":
+		return nil, nil
+	default:
+		r.ContextRoot = filepath.Dir(r.Abs)
+		bctx, _ := c.buildContext(r.ContextRoot, r.Abs, false)
+		return bctx, nil
+	}
+}
