@@ -2,12 +2,9 @@ package codeactions
 
 import (
 	"fmt"
-	"path"
-	"regexp"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
-	"github.com/dockerfile-ls/dockerfile-ls/cache"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
@@ -23,42 +20,23 @@ func init() { register(diagnostics.AddCacheMount, addCacheMount) }
 // leave the cache empty.
 const aptKeepCache = `RUN rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache`
 
-// addCacheMount adds RUN --mount=type=cache for the manager's cache
-// directories, in the user's home under a non-root USER (with its uid and
-// gid, else the mount is root-owned), and drops what the mount makes
-// pointless: --no-cache-dir and the like, and apt's rm -rf of the lists
-// it now keeps in the mount.
+// addCacheMount adds the RUN --mount=type=cache flags the finding names:
+// the rule puts them where the manager keeps its cache for the RUN's user
+// (in that user's home, with its uid and gid, else the mount is
+// root-owned), and names none when that cannot be known. It also drops
+// what the mount makes pointless: --no-cache-dir and the like, and apt's
+// rm -rf of the lists it now keeps in the mount.
 func addCacheMount(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
 	run := doc.InstructionAt(f.Span.Start)
 	m := pkgmgr.Lookup(f.Fix.Args["manager"])
-	if run == nil || run.Keyword != "RUN" || run.Stage < 0 || m == nil || len(m.Caches) == 0 {
+	mounts := strings.Fields(f.Fix.Args["mounts"])
+	if run == nil || run.Keyword != "RUN" || run.Stage < 0 || m == nil || len(mounts) == 0 {
 		return Action{}, false
 	}
-	owner, ok := userAt(doc, run)
-	if !ok {
-		return Action{}, false
-	}
-	var mounts []string
-	for _, c := range m.Caches {
-		target := c.Path
-		if owner.home != "" && !c.Fixed {
-			target = ""
-			if c.Home != "" {
-				target = path.Join(owner.home, c.Home)
-			}
+	for _, mt := range mounts {
+		if !strings.HasPrefix(mt, "--mount=type=cache,target=/") {
+			return Action{}, false
 		}
-		if target == "" {
-			continue // this cache has no place for this user
-		}
-		opts := "type=cache,target=" + target
-		if c.Sharing != "" {
-			opts += ",sharing=" + c.Sharing
-		}
-		opts += owner.ids
-		mounts = append(mounts, "--mount="+opts)
-	}
-	if len(mounts) == 0 {
-		return Action{}, false
 	}
 	edits := []dockerfile.Edit{{Start: run.ArgsSpan.Start, End: run.ArgsSpan.Start, Text: strings.Join(mounts, " ") + " "}}
 	edits = append(edits, dropPointless(doc, run, m)...)
@@ -74,50 +52,11 @@ func addCacheMount(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcont
 	}, true
 }
 
-type runAs struct {
-	home string // "" for root
-	ids  string // ",uid=N,gid=M" for a non-root user
-}
-
-// userAt is the user a RUN runs as. A non-root user needs a known home
-// (ENV HOME) and a numeric uid (and gid): both unknown offline otherwise.
-func userAt(doc *dockerfile.Document, run *dockerfile.Instruction) (runAs, bool) {
-	user, home := "", ""
-	for _, in := range doc.Stages[run.Stage].Instructions {
-		if in.Line >= run.Line {
-			break
-		}
-		switch {
-		case in.Keyword == "USER" && len(in.Args) > 0:
-			user = in.Args[0].Value
-		case in.Keyword == "ENV":
-			for _, v := range doc.Stages[run.Stage].Vars {
-				if v.Inst == in && v.Name == "HOME" {
-					home = v.Value
-				}
-			}
-		}
-	}
-	if user == "" || user == "root" || user == "0" || user == "0:0" || user == "root:root" {
-		return runAs{}, true
-	}
-	uid, gid, _ := strings.Cut(user, ":")
-	if !numeric.MatchString(uid) || (gid != "" && !numeric.MatchString(gid)) || home == "" || strings.Contains(home, "$") {
-		return runAs{}, false
-	}
-	if gid == "" {
-		gid = uid
-	}
-	return runAs{home: home, ids: ",uid=" + uid + ",gid=" + gid}, true
-}
-
-var numeric = regexp.MustCompile(`^[0-9]+$`)
-
 // dropPointless removes the manager's no-cache flags (the cache now lives
 // outside the image) and, for apt, the "&& rm -rf /var/lib/apt/lists/*"
 // that would empty the mount.
 func dropPointless(doc *dockerfile.Document, run *dockerfile.Instruction, m *pkgmgr.Manager) []dockerfile.Edit {
-	script := cache.Script(doc, run)
+	script := doc.Script(run)
 	if script == nil || run.JSONForm {
 		return nil
 	}

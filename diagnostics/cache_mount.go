@@ -5,7 +5,6 @@ import (
 	"path"
 	"strings"
 
-	"github.com/dockerfile-ls/dockerfile-ls/cache"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
 )
@@ -18,27 +17,40 @@ var installWithoutCacheMount = &Rule{
 }
 
 // checkInstallWithoutCacheMount reports installs whose manager has a cache
-// directory that no --mount=type=cache of the RUN covers.
+// directory that no --mount=type=cache of the RUN covers. The mount it
+// suggests is where the manager keeps its cache for the RUN's user; the
+// fix is offered only when that place and the user's uid are known.
 func checkInstallWithoutCacheMount(p *Pass) {
+	st := p.state()
 	for _, inst := range p.Doc.Instructions {
 		if inst.Keyword != "RUN" {
 			continue
 		}
-		mounts := cacheMountTargets(inst)
+		invs := allInvocations(st, inst)
+		if len(invs) == 0 {
+			continue
+		}
+		targets := cacheMountTargets(mounts(st, inst))
+		lazy := lazyPlace{st: st, in: inst}
 		reported := map[string]bool{}
-		for _, inv := range cache.Invocations(p.Doc, inst) {
+		for _, inv := range invs {
 			m := inv.Manager
-			if m == nil || reported[m.Name] || len(m.Caches) == 0 || !isFetching(inv) {
+			if m == nil || reported[m.Name] || len(m.Caches) == 0 || !isFetching(inv) || coversCatalogCache(targets, m.Caches) {
 				continue
 			}
-			if coversCache(mounts, m.Caches) {
+			pl := lazy.get()
+			locs := cacheLocations(inv, envAt(pl.x), pl.user)
+			if len(locs) == 0 || coversLocation(targets, locs) {
 				continue
 			}
 			reported[m.Name] = true
+			var fix *FixData
+			if flags, ok := cacheMounts(locs, pl.user); ok {
+				fix = &FixData{Kind: "add-cache-mount", Args: map[string]string{"manager": m.Name, "mounts": strings.Join(flags, " ")}}
+			}
 			p.Report(inst.KeywordSpan, fmt.Sprintf(
-				"Every re-run of this step downloads all %s packages again. A cache mount (RUN --mount=type=cache,target=%s) keeps them between builds, outside the image.",
-				m.Name, cacheTargetExample(m.Caches)), nil,
-				&FixData{Kind: "add-cache-mount", Args: map[string]string{"manager": m.Name}})
+				"Every re-run of this step downloads all %s packages again. A cache mount (RUN --mount=%s) keeps them between builds, outside the image.",
+				m.Name, mountExample(locs, pl.user)), nil, fix)
 		}
 	}
 }
@@ -52,46 +64,49 @@ func isFetching(inv pkgmgr.Invocation) bool {
 	return false
 }
 
-// cacheMountTargets are the targets of the RUN's cache mounts.
-func cacheMountTargets(inst *dockerfile.Instruction) []string {
+// cacheMountTargets are the targets of the cache mounts.
+func cacheMountTargets(ms []dockerfile.Mount) []string {
 	var out []string
-	for _, m := range cache.Mounts(inst) {
-		if m["type"] != "cache" {
-			continue
-		}
-		target := m["target"] + m["dst"] + m["destination"]
-		if target != "" {
-			out = append(out, path.Clean(target))
+	for _, m := range ms {
+		if m.Type == "cache" && m.Target != "" {
+			out = append(out, path.Clean(m.Target))
 		}
 	}
 	return out
 }
 
-// coversCache: a mount at a cache directory, below it or above it counts
-// (a manager whose cache lives under a user's home is covered by a mount
-// of that home's cache directory).
-func coversCache(mounts []string, caches []pkgmgr.Cache) bool {
+// coversCatalogCache: a mount at one of the catalog's cache directories,
+// below it or above it counts (a manager whose cache lives under a user's
+// home is covered by a mount of that home's cache directory).
+func coversCatalogCache(mounts []string, caches []pkgmgr.Cache) bool {
 	for _, t := range mounts {
 		for _, c := range caches {
-			for _, dir := range []string{c.Path, c.Home} {
-				if dir == "" {
-					continue
-				}
-				dir = path.Clean(dir)
-				if t == dir || strings.HasPrefix(t, dir+"/") || strings.HasPrefix(dir, t+"/") || strings.HasSuffix(t, "/"+dir) {
-					return true
-				}
+			if covers(t, c.Path) || covers(t, c.Home) {
+				return true
 			}
 		}
 	}
 	return false
 }
 
-func cacheTargetExample(caches []pkgmgr.Cache) string {
-	for _, c := range caches {
-		if c.Path != "" {
-			return c.Path
+// coversLocation: a mount at one of the caches' places for this RUN.
+func coversLocation(mounts []string, locs []cacheLoc) bool {
+	for _, t := range mounts {
+		for _, l := range locs {
+			if covers(t, l.dir) {
+				return true
+			}
 		}
 	}
-	return "$HOME/" + caches[0].Home
+	return false
+}
+
+// covers: a mount at target t holds the cache dir (absolute, or relative
+// to some home): at it, below it or above it.
+func covers(t, dir string) bool {
+	if dir == "" {
+		return false
+	}
+	dir = path.Clean(dir)
+	return t == dir || strings.HasPrefix(t, dir+"/") || strings.HasPrefix(dir, t+"/") || strings.HasSuffix(t, "/"+dir)
 }

@@ -22,11 +22,12 @@ var copyBeforeInstall = &Rule{
 // checkCopyBeforeInstall reports, on each dependency install, the broad
 // COPY before it in the same stage that makes it re-run on every change.
 func checkCopyBeforeInstall(p *Pass) {
+	bs := p.state()
 	for _, st := range p.Doc.Stages {
 		var broad *dockerfile.Instruction // the first COPY/ADD of more than manifests so far
 		for i, inst := range st.Instructions {
 			if inst.Keyword == "COPY" || inst.Keyword == "ADD" {
-				if broad == nil && copiesMoreThanManifests(inst) {
+				if broad == nil && copiesMoreThanManifests(bs.Of(inst).Copy()) {
 					broad = inst
 				}
 				continue
@@ -34,12 +35,12 @@ func checkCopyBeforeInstall(p *Pass) {
 			if inst.Keyword != "RUN" {
 				continue
 			}
-			inv, ok := dependencyInstall(p.Doc, inst)
+			inv, ok := dependencyInstall(bs, inst)
 			if !ok {
 				continue
 			}
 			cause, viaMount := broad, false
-			if cause == nil && bindsWholeContext(inst) {
+			if cause == nil && bindsWholeContext(mounts(bs, inst)) {
 				cause, viaMount = inst, true
 			}
 			if cause == nil {
@@ -58,8 +59,8 @@ func checkCopyBeforeInstall(p *Pass) {
 
 // dependencyInstall is the first command of the RUN that installs or
 // downloads dependencies from manifests (pip, npm, go mod download, ...).
-func dependencyInstall(doc *dockerfile.Document, inst *dockerfile.Instruction) (pkgmgr.Invocation, bool) {
-	for _, inv := range cache.Invocations(doc, inst) {
+func dependencyInstall(st *dockerfile.BuildState, inst *dockerfile.Instruction) (pkgmgr.Invocation, bool) {
+	for _, inv := range allInvocations(st, inst) {
 		if inv.Manager == nil || inv.Manager.System || len(inv.Manager.Manifests) == 0 {
 			continue
 		}
@@ -75,9 +76,10 @@ func dependencyInstall(doc *dockerfile.Document, inst *dockerfile.Instruction) (
 
 // copiesMoreThanManifests: "COPY . .", "COPY src/ ." or "ADD . /app" bring
 // more than a package manager's manifests; "COPY package*.json ./" or
-// "COPY requirements.txt ." do not.
-func copiesMoreThanManifests(inst *dockerfile.Instruction) bool {
-	for _, src := range cache.ContextSources(inst) {
+// "COPY requirements.txt ." do not. A source that depends on an unknown
+// variable may be anything.
+func copiesMoreThanManifests(cp dockerfile.CopyReads) bool {
+	for _, src := range slices.Concat(cp.Context, cp.Unresolved) {
 		if !looksLikeManifest(src) {
 			return true
 		}
@@ -103,10 +105,9 @@ func looksLikeManifest(src string) bool {
 }
 
 // bindsWholeContext: RUN --mount=type=bind with the context root as source.
-func bindsWholeContext(inst *dockerfile.Instruction) bool {
-	for _, m := range cache.Mounts(inst) {
-		src := m["source"] + m["src"]
-		if m["type"] == "bind" && m["from"] == "" && (src == "" || path.Clean(src) == ".") {
+func bindsWholeContext(ms []dockerfile.Mount) bool {
+	for _, m := range ms {
+		if m.Type == "bind" && m.From.Name == "" && (m.Source == "" || path.Clean(m.Source) == ".") {
 			return true
 		}
 	}
@@ -155,7 +156,7 @@ func exampleSourceFile(p *Pass, cause *dockerfile.Instruction, inv pkgmgr.Invoca
 	if p.Context == nil {
 		return ""
 	}
-	for _, src := range cache.ContextSources(cause) {
+	for _, src := range p.state().Of(cause).Copy().Context {
 		for _, e := range p.Context.Largest(src, 20) {
 			if !e.Mode.IsDir() && !looksLikeManifest(e.Path) && !isBuildFile(e.Path) {
 				return e.Path

@@ -27,15 +27,16 @@ func listsManager(m *pkgmgr.Manager) bool {
 }
 
 func checkAptListsNotRemoved(p *Pass) {
+	st := p.state()
 	for inst := range shippedRuns(p.Doc) {
-		invs := invocations(p.Doc, inst)
+		invs := invocations(st, inst)
 		for k, upd := range invs {
 			m := upd.Manager
 			if upd.Action != pkgmgr.Update || !listsManager(m) {
 				continue
 			}
-			if listsKept(p.Doc, inst, m, upd) {
-				p.reportLists(inst, invs[k+1:], upd)
+			if listsKept(st, inst, m, upd) {
+				p.reportLists(st, inst, invs[k+1:], upd)
 			}
 			break // one finding per RUN
 		}
@@ -44,15 +45,15 @@ func checkAptListsNotRemoved(p *Pass) {
 
 // listsKept: no later command of the RUN removes the lists, and no cache
 // or tmpfs mount holds them.
-func listsKept(doc *dockerfile.Document, inst *dockerfile.Instruction, m *pkgmgr.Manager, upd pkgmgr.Invocation) bool {
+func listsKept(st *dockerfile.BuildState, inst *dockerfile.Instruction, m *pkgmgr.Manager, upd pkgmgr.Invocation) bool {
 	for _, dir := range m.CleanPaths {
-		if scratchMounted(inst, dir) {
+		if scratchMounted(st, inst, dir) {
 			return false
 		}
 	}
-	wd := workdirAt(doc, inst)
-	for c := range commandsAfter(doc, inst, upd.Command) {
-		if removesAny(c, wd, m.CleanPaths) {
+	pl := &lazyPlace{st: st, in: inst}
+	for c := range commandsAfter(st, inst, upd.Command) {
+		if removesAny(c, pl, m.CleanPaths) {
 			return false
 		}
 	}
@@ -61,10 +62,10 @@ func listsKept(doc *dockerfile.Document, inst *dockerfile.Instruction, m *pkgmgr
 
 // commandsAfter are the RUN's commands after c (those that also run when
 // everything before succeeded).
-func commandsAfter(doc *dockerfile.Document, inst *dockerfile.Instruction, c shell.Command) iter.Seq[shell.Command] {
+func commandsAfter(st *dockerfile.BuildState, inst *dockerfile.Instruction, c shell.Command) iter.Seq[shell.Command] {
 	return func(yield func(shell.Command) bool) {
 		seen := false
-		for _, x := range commands(doc, inst) {
+		for _, x := range commands(st, inst) {
 			if seen && !x.AfterOr && !yield(x) {
 				return
 			}
@@ -87,10 +88,16 @@ func sameArgs(a, b shell.Command) bool {
 	return true
 }
 
+// removesFiles: c is a command removedPaths reads.
+func removesFiles(c shell.Command) bool {
+	n := c.Name()
+	return n == "rm" || n == "rmdir" || n == "find"
+}
+
 // removesAny: c is an rm (or find -delete) of one of dirs, a parent of
 // it, or everything in it.
-func removesAny(c shell.Command, wd string, dirs []string) bool {
-	for _, t := range removedPaths(c, wd) {
+func removesAny(c shell.Command, pl *lazyPlace, dirs []string) bool {
+	for _, t := range removedPaths(c, pl) {
 		t = trimGlobs(t)
 		for _, d := range dirs {
 			if under(d, t) && t != "/" && strings.Count(t, "/") >= 2 {
@@ -102,17 +109,29 @@ func removesAny(c shell.Command, wd string, dirs []string) bool {
 }
 
 // removedPaths are the absolute paths an rm or `find X -delete` removes,
-// as written (globs kept).
-func removedPaths(c shell.Command, wd string) []string {
+// globs kept, variables expanded where the build state knows them. A path
+// in a home that cannot be known stays as written ("~/.npm",
+// "$HOME/.npm"), for the package managers' catalog to recognise. The
+// place is worked out only for a path that is not absolute as written.
+func removedPaths(c shell.Command, lazy *lazyPlace) []string {
 	var out []string
 	switch c.Name() {
 	case "rm", "rmdir":
 		for _, w := range c.Args[1:] {
-			v := wordText(w)
-			if strings.HasPrefix(v, "-") || v == "" || (w.Dynamic && !strings.HasPrefix(v, "$HOME") && !strings.HasPrefix(v, "${HOME}")) {
+			if !w.Dynamic && path.IsAbs(w.Value) {
+				out = append(out, path.Clean(w.Value))
 				continue
 			}
-			out = append(out, resolvePath(wd, v))
+			pl := lazy.get()
+			v, known := pl.word(w)
+			if strings.HasPrefix(wordText(w), "-") || (known && v == "") {
+				continue
+			}
+			if p, ok := pl.abs(v); known && ok {
+				out = append(out, p)
+			} else if _, home := replaceHome(w.Raw, ""); home || strings.HasPrefix(w.Raw, "~") {
+				out = append(out, w.Raw)
+			}
 		}
 	case "find":
 		del, name := false, "*"
@@ -125,7 +144,9 @@ func removedPaths(c shell.Command, wd string) []string {
 			}
 		}
 		if del && len(c.Args) > 1 && !c.Args[1].Dynamic && !strings.HasPrefix(c.Args[1].Value, "-") {
-			out = append(out, resolvePath(wd, c.Args[1].Value)+"/"+name)
+			if dir, ok := lazy.get().abs(c.Args[1].Value); ok {
+				out = append(out, dir+"/"+name)
+			}
 		}
 	}
 	return out
@@ -149,7 +170,7 @@ func trimGlobs(p string) string {
 // reportLists reports an update whose RUN also installs. A RUN that only
 // updates is StalePackageIndex's (its fix merges the update into the
 // install, which this rule then checks).
-func (p *Pass) reportLists(inst *dockerfile.Instruction, rest []pkgmgr.Invocation, upd pkgmgr.Invocation) {
+func (p *Pass) reportLists(st *dockerfile.BuildState, inst *dockerfile.Instruction, rest []pkgmgr.Invocation, upd pkgmgr.Invocation) {
 	m := upd.Manager
 	installs := false
 	for _, inv := range rest {
@@ -160,7 +181,7 @@ func (p *Pass) reportLists(inst *dockerfile.Instruction, rest []pkgmgr.Invocatio
 	}
 	rm := "rm -rf " + strings.TrimSuffix(m.CleanPaths[0], "/") + "/*"
 	var fix *FixData
-	if last, ok := lastTopCommand(p.Doc, inst); ok {
+	if last, ok := lastTopCommand(st, inst); ok {
 		fix = &FixData{Kind: "add-rm-apt-lists", Args: map[string]string{
 			"offset": strconv.Itoa(inst.ArgsSpan.Start + last.End),
 			"text":   " && " + rm,
@@ -174,8 +195,8 @@ func (p *Pass) reportLists(inst *dockerfile.Instruction, rest []pkgmgr.Invocatio
 // lastTopCommand is the RUN's last command at the top level of its script
 // (not inside a subshell, loop or sh -c), where appending "&& cmd" runs
 // after everything else.
-func lastTopCommand(doc *dockerfile.Document, inst *dockerfile.Instruction) (shell.Command, bool) {
-	cs := commands(doc, inst)
+func lastTopCommand(st *dockerfile.BuildState, inst *dockerfile.Instruction) (shell.Command, bool) {
+	cs := commands(st, inst)
 	if len(cs) == 0 || inst.JSONForm || len(inst.Heredocs) > 0 {
 		return shell.Command{}, false
 	}

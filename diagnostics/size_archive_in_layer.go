@@ -50,14 +50,15 @@ type download struct {
 }
 
 func checkArchiveInLayer(p *Pass) {
+	bs := p.state()
 	shipped := shippedStages(p.Doc)
 	for _, st := range p.Doc.Stages {
 		if !shipped[st.Index] {
 			continue
 		}
 		for i, inst := range st.Instructions {
-			for _, d := range archivesLeft(p.Doc, inst) {
-				if user, ok := laterUser(p.Doc, st.Instructions[i+1:], d.file); ok {
+			for _, d := range archivesLeft(bs, inst) {
+				if user, ok := laterUser(bs, st.Instructions[i+1:], d.file); ok {
 					p.Report(d.span, fmt.Sprintf(
 						"%s leaves the archive %s in this layer, and line %d unpacks or installs it in another: the image holds it twice, packed and unpacked, even if a later RUN deletes it. Download, unpack and delete it in one RUN (e.g. `curl -fsSL <url> | tar -xz -C <dir>`), or do it in a build stage and copy the result.",
 						d.what, d.file, user.Line+1),
@@ -70,39 +71,36 @@ func checkArchiveInLayer(p *Pass) {
 
 // archivesLeft are the archives an instruction downloads and does not
 // delete itself: ADD <url>, or curl/wget in a RUN.
-func archivesLeft(doc *dockerfile.Document, inst *dockerfile.Instruction) []download {
+func archivesLeft(bs *dockerfile.BuildState, inst *dockerfile.Instruction) []download {
 	var out []download
 	switch inst.Keyword {
 	case "ADD":
-		if len(inst.Args) < 2 || flagValue(inst, "from") != "" {
+		pl := placeOf(bs, inst)
+		cp := pl.x.Copy()
+		dest, ok := pl.abs(cp.Dest.Text)
+		if cp.From.Name != "" || !cp.Dest.Known || !ok {
 			return nil
 		}
-		srcs := inst.Args[:len(inst.Args)-1]
-		dest := inst.Args[len(inst.Args)-1].Value
-		if strings.Contains(dest, "$") {
-			return nil
-		}
-		wd := workdirAt(doc, inst)
-		for _, s := range srcs {
-			name := urlBase(s.Value)
-			if !strings.Contains(s.Value, "://") || name == "" || !isArchive(name) {
+		for _, s := range cp.Sources {
+			name := urlBase(s.Text)
+			if !s.Known || !strings.Contains(s.Text, "://") || name == "" || !isArchive(name) {
 				continue
 			}
-			file := resolvePath(wd, dest)
-			if strings.HasSuffix(dest, "/") || len(srcs) > 1 || dest == "." {
+			file := dest
+			if strings.HasSuffix(cp.Dest.Text, "/") || len(cp.Sources) > 1 || cp.Dest.Text == "." {
 				file = path.Join(file, name)
 			}
-			out = append(out, download{file: file, span: inst.Span, what: "`ADD " + s.Value + "`"})
+			out = append(out, download{file: file, span: inst.Span, what: "`ADD " + s.Text + "`"})
 		}
 	case "RUN":
-		wd := workdirAt(doc, inst)
-		cs := commands(doc, inst)
+		cs := commands(bs, inst)
+		lazy := &lazyPlace{st: bs, in: inst}
 		for k, c := range cs {
 			if c.AfterOr || (c.Name() != "curl" && c.Name() != "wget") {
 				continue
 			}
-			for _, t := range downloadTargets(c, wd) {
-				if !isArchive(t.path) || deletedLater(cs[k+1:], wd, t.path) {
+			for _, t := range downloadTargets(c, lazy.get()) {
+				if !isArchive(t.path) || deletedLater(cs[k+1:], lazy, t.path) {
 					continue
 				}
 				out = append(out, download{file: t.path, span: cmdSpan(inst, c), what: cmdText(c)})
@@ -112,12 +110,12 @@ func archivesLeft(doc *dockerfile.Document, inst *dockerfile.Instruction) []down
 	return out
 }
 
-func deletedLater(cs []shell.Command, wd, file string) bool {
+func deletedLater(cs []shell.Command, pl *lazyPlace, file string) bool {
 	for _, c := range cs {
 		if c.AfterOr {
 			continue
 		}
-		for _, t := range removedPaths(c, wd) {
+		for _, t := range removedPaths(c, pl) {
 			if createdBy([]created{{path: file}}, t) {
 				return true
 			}
@@ -127,17 +125,18 @@ func deletedLater(cs []shell.Command, wd, file string) bool {
 }
 
 // laterUser is the first later RUN that unpacks or installs file.
-func laterUser(doc *dockerfile.Document, later []*dockerfile.Instruction, file string) (*dockerfile.Instruction, bool) {
+func laterUser(bs *dockerfile.BuildState, later []*dockerfile.Instruction, file string) (*dockerfile.Instruction, bool) {
 	for _, in := range later {
 		if in.Keyword != "RUN" {
 			continue
 		}
-		wd := workdirAt(doc, in)
-		for _, c := range commands(doc, in) {
+		lazy := lazyPlace{st: bs, in: in}
+		for _, c := range commands(bs, in) {
 			inv, isInv := pkgmgr.Classify(c)
 			if !extractors[c.Name()] && !(isInv && inv.Action == pkgmgr.Install) {
 				continue
 			}
+			pl := lazy.get()
 			for _, w := range c.Args[1:] {
 				v := wordText(w)
 				if w.Dynamic || strings.HasPrefix(v, "-") && !strings.Contains(v, "=") {
@@ -146,20 +145,11 @@ func laterUser(doc *dockerfile.Document, later []*dockerfile.Instruction, file s
 				if _, after, ok := strings.Cut(v, "="); ok && strings.HasPrefix(v, "-") {
 					v = after
 				}
-				if resolvePath(wd, v) == file {
+				if p, ok := pl.abs(v); ok && p == file {
 					return in, true
 				}
 			}
 		}
 	}
 	return nil, false
-}
-
-func flagValue(inst *dockerfile.Instruction, name string) string {
-	for _, f := range inst.Flags {
-		if f.Name == name {
-			return f.Value
-		}
-	}
-	return ""
 }

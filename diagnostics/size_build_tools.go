@@ -59,6 +59,7 @@ var compiledEcosystems = map[string]bool{"go": true, "rust": true, "java": true,
 var compilers = map[string]bool{"gcc": true, "g++": true, "cc": true, "c++": true, "clang": true, "clang++": true, "make": true, "cmake": true, "ninja": true, "javac": true, "rustc": true}
 
 func checkBuildToolsInFinalImage(p *Pass) {
+	bs := p.state()
 	final := finalStages(p.Doc)
 	for _, st := range p.Doc.Stages {
 		if !final[st.Index] {
@@ -69,16 +70,16 @@ func checkBuildToolsInFinalImage(p *Pass) {
 			if inst.Keyword != "RUN" {
 				continue
 			}
-			if tools, at, ok := buildPackagesKept(p.Doc, inst); ok {
+			if tools, at, ok := buildPackagesKept(bs, inst); ok {
 				p.Report(at, fmt.Sprintf(
 					"%s %s only for building, and this stage ships: %s in the final image. Install %s in a build stage and copy only %s into this one, or remove %s in this same RUN.",
 					listNames(tools), plural(len(tools), "is needed", "are needed"), plural(len(tools), "it stays", "they stay"),
-					plural(len(tools), "it", "them"), artefacts(p.Doc, st.Instructions[i:]), plural(len(tools), "it", "them")), nil, nil)
+					plural(len(tools), "it", "them"), artefacts(bs, st.Instructions[i:]), plural(len(tools), "it", "them")), nil, nil)
 				continue
 			}
 			if base.Toolchain {
-				if c, ok := firstBuild(p.Doc, inst); ok {
-					p.Report(cmdSpan(inst, c), toolchainMessage(base, c, p.Doc, st.Instructions[i:]), nil, nil)
+				if c, ok := firstBuild(bs, inst); ok {
+					p.Report(cmdSpan(inst, c), toolchainMessage(base, c, bs, st.Instructions[i:]), nil, nil)
 				}
 			}
 		}
@@ -96,8 +97,8 @@ func stageBaseImage(doc *dockerfile.Document, st *dockerfile.Stage) imgsize.Base
 
 // buildPackagesKept are the build packages a RUN installs with a system
 // manager and does not remove again in the same RUN.
-func buildPackagesKept(doc *dockerfile.Document, inst *dockerfile.Instruction) ([]string, dockerfile.Span, bool) {
-	invs := invocations(doc, inst)
+func buildPackagesKept(bs *dockerfile.BuildState, inst *dockerfile.Instruction) ([]string, dockerfile.Span, bool) {
+	invs := invocations(bs, inst)
 	var tools []string
 	var at dockerfile.Span
 	for k, inv := range invs {
@@ -142,8 +143,8 @@ func removedLater(rest []pkgmgr.Invocation, inv pkgmgr.Invocation) map[string]bo
 // firstBuild is the RUN's first command that compiles: a build of a
 // compiled language (go build, cargo build, mvn package, dotnet publish)
 // or a compiler.
-func firstBuild(doc *dockerfile.Document, inst *dockerfile.Instruction) (shell.Command, bool) {
-	for _, c := range commands(doc, inst) {
+func firstBuild(bs *dockerfile.BuildState, inst *dockerfile.Instruction) (shell.Command, bool) {
+	for _, c := range commands(bs, inst) {
 		if c.AfterOr {
 			continue
 		}
@@ -157,7 +158,7 @@ func firstBuild(doc *dockerfile.Document, inst *dockerfile.Instruction) (shell.C
 	return shell.Command{}, false
 }
 
-func toolchainMessage(base imgsize.BaseImage, c shell.Command, doc *dockerfile.Document, rest []*dockerfile.Instruction) string {
+func toolchainMessage(base imgsize.BaseImage, c shell.Command, bs *dockerfile.BuildState, rest []*dockerfile.Instruction) string {
 	size := ""
 	if base.Figure.MB > 0 {
 		size = " (" + imgsize.MBText(base.Figure.MB) + " compressed)"
@@ -175,20 +176,20 @@ func toolchainMessage(base imgsize.BaseImage, c shell.Command, doc *dockerfile.D
 		ship = " in a stage FROM " + strings.Join(names, " or ")
 	}
 	return fmt.Sprintf("The final stage compiles with %s on %s%s: the whole toolchain ships with the result. Build in a separate stage and copy only %s%s.",
-		cmdText(c), base.Ref, size, artefacts(doc, rest), ship)
+		cmdText(c), base.Ref, size, artefacts(bs, rest), ship)
 }
 
 // artefacts names what a build in these instructions produces, for the
 // COPY --from that should replace the toolchain: "the binary /out/app",
 // "target/*.jar", or a description.
-func artefacts(doc *dockerfile.Document, insts []*dockerfile.Instruction) string {
+func artefacts(bs *dockerfile.BuildState, insts []*dockerfile.Instruction) string {
 	for _, in := range insts {
 		if in.Keyword != "RUN" {
 			continue
 		}
-		wd := workdirAt(doc, in)
-		for _, c := range commands(doc, in) {
-			if a := artefactOf(c, wd); a != "" {
+		pl := placeOf(bs, in)
+		for _, c := range commands(bs, in) {
+			if a := artefactOf(c, pl); a != "" {
 				return a
 			}
 		}
@@ -196,7 +197,14 @@ func artefacts(doc *dockerfile.Document, insts []*dockerfile.Instruction) string
 	return "what the build produces"
 }
 
-func artefactOf(c shell.Command, wd string) string {
+func artefactOf(c shell.Command, pl place) string {
+	// An output path as the build writes it, else as written.
+	abs := func(p string) string {
+		if a, ok := pl.abs(p); ok {
+			return a
+		}
+		return p
+	}
 	inv, ok := pkgmgr.Classify(c)
 	name := c.Name()
 	outFlag := func(flags ...string) string {
@@ -215,7 +223,7 @@ func artefactOf(c shell.Command, wd string) string {
 	switch {
 	case ok && inv.Manager != nil && inv.Manager.Name == "go" && inv.Action == pkgmgr.Build:
 		if o := outFlag("-o"); o != "" {
-			return "the binary `" + resolvePath(wd, o) + "`"
+			return "the binary `" + abs(o) + "`"
 		}
 		return "the binary `go build` writes (name it with -o)"
 	case ok && inv.Manager != nil && inv.Manager.Name == "cargo" && inv.Action == pkgmgr.Build:
@@ -226,7 +234,7 @@ func artefactOf(c shell.Command, wd string) string {
 		return "the jar from `build/libs/`"
 	case ok && inv.Manager != nil && inv.Manager.Name == "dotnet" && inv.Action == pkgmgr.Build:
 		if o := outFlag("-o", "--output"); o != "" {
-			return "the publish folder `" + resolvePath(wd, o) + "`"
+			return "the publish folder `" + abs(o) + "`"
 		}
 		return "the publish output (`dotnet publish -o /app`)"
 	case ok && inv.Manager != nil && inv.Manager.Ecosystem == "python" && inv.Action == pkgmgr.Install:
@@ -237,7 +245,7 @@ func artefactOf(c shell.Command, wd string) string {
 		return "the installed gems (`/usr/local/bundle`)"
 	case name == "gcc" || name == "g++" || name == "cc" || name == "c++" || name == "clang" || name == "clang++":
 		if o := outFlag("-o"); o != "" {
-			return "the binary `" + resolvePath(wd, o) + "`"
+			return "the binary `" + abs(o) + "`"
 		}
 	case name == "make" && slices.ContainsFunc(c.Args[1:], func(w shell.Word) bool { return w.Value == "install" }):
 		return "what `make install` installs (e.g. under `/usr/local`)"

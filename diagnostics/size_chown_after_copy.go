@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dockerfile-ls/dockerfile-ls/cache"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/shell"
 	imgsize "github.com/dockerfile-ls/dockerfile-ls/sizes"
@@ -22,9 +21,10 @@ var chownAfterCopy = &Rule{
 var octalMode = regexp.MustCompile(`^[0-7]{3,4}$`)
 
 func checkChownAfterCopy(p *Pass) {
+	st := p.state()
 	for inst := range shippedRuns(p.Doc) {
-		cs := commands(p.Doc, inst)
-		wd := workdirAt(p.Doc, inst)
+		cs := commands(st, inst)
+		lazy := lazyPlace{st: st, in: inst}
 		for _, c := range cs {
 			if c.AfterOr {
 				continue
@@ -34,7 +34,7 @@ func checkChownAfterCopy(p *Pass) {
 				continue
 			}
 			var copies []*dockerfile.Instruction
-			for _, cp := range copiesUnder(p.Doc, inst, targets, wd) {
+			for _, cp := range copiesUnder(st, lazy.get(), targets) {
 				if !negligibleCopy(p, cp) {
 					copies = append(copies, cp)
 				}
@@ -42,19 +42,19 @@ func checkChownAfterCopy(p *Pass) {
 			if len(copies) == 0 {
 				continue
 			}
-			p.Report(cmdSpan(inst, c), chownMessage(p, c, spec, copies[0]),
-				[]Related{{Span: copies[0].Span, Message: "the files were added here"}}, chownFix(inst, c, spec, copies, len(cs)))
+			p.Report(cmdSpan(inst, c), chownMessage(p, c, wordText(spec), copies[0]),
+				[]Related{{Span: copies[0].Span, Message: "the files were added here"}}, chownFix(st, inst, c, spec, copies, len(cs)))
 		}
 	}
 }
 
 // recursiveChange reads `chown -R user:group paths...` or `chmod -R mode
-// paths...`: the owner or mode and the target paths; ok only when
-// recursive.
-func recursiveChange(c shell.Command) (spec string, targets []shell.Word, ok bool) {
+// paths...`: the owner or mode (a variable, maybe) and the target paths;
+// ok only when recursive.
+func recursiveChange(c shell.Command) (spec shell.Word, targets []shell.Word, ok bool) {
 	name := c.Name()
 	if name != "chown" && name != "chmod" && name != "chgrp" {
-		return "", nil, false
+		return shell.Word{}, nil, false
 	}
 	recursive := false
 	var pos []shell.Word
@@ -72,10 +72,10 @@ func recursiveChange(c shell.Command) (spec string, targets []shell.Word, ok boo
 			pos = append(pos, w)
 		}
 	}
-	if !recursive || len(pos) < 2 || pos[0].Dynamic {
-		return "", nil, false
+	if !recursive || len(pos) < 2 {
+		return shell.Word{}, nil, false
 	}
-	return pos[0].Value, pos[1:], true
+	return pos[0], pos[1:], true
 }
 
 // isFlagCluster tells "-Rv" (flags) from a chmod mode such as "-w".
@@ -94,19 +94,19 @@ func isFlagCluster(v, name string) bool {
 
 // copiesUnder are the earlier COPY/ADD instructions (latest first) whose
 // destination is one of the targets, inside one, or contains one.
-func copiesUnder(doc *dockerfile.Document, inst *dockerfile.Instruction, targets []shell.Word, wd string) []*dockerfile.Instruction {
+func copiesUnder(st *dockerfile.BuildState, pl place, targets []shell.Word) []*dockerfile.Instruction {
 	var out []*dockerfile.Instruction
-	eachEarlier(doc, inst, func(in *dockerfile.Instruction) bool {
+	eachEarlier(st, pl.x.Instruction(), func(in *dockerfile.Instruction) bool {
 		if in.Keyword != "COPY" && in.Keyword != "ADD" {
 			return true
 		}
-		for _, d := range copyCreates(doc, in) {
+		for _, d := range copyCreates(st, in) {
 			for _, t := range targets {
 				if t.Dynamic {
 					continue
 				}
-				tp := resolvePath(wd, t.Value)
-				if tp != "/" && (under(d.path, tp) || under(tp, d.path)) {
+				tp, ok := pl.abs(t.Value)
+				if ok && tp != "/" && (under(d.path, tp) || under(tp, d.path)) {
 					out = append(out, in)
 					return true
 				}
@@ -120,7 +120,7 @@ func copiesUnder(doc *dockerfile.Document, inst *dockerfile.Instruction, targets
 func chownMessage(p *Pass, c shell.Command, spec string, cp *dockerfile.Instruction) string {
 	size := ""
 	if p.Context != nil {
-		if srcs := cache.ContextSources(cp); len(srcs) > 0 {
+		if srcs := p.state().Of(cp).Copy().Context; len(srcs) > 0 {
 			sel := p.Context.MatchAll(srcs)
 			size = fmt.Sprintf(" (%s, %s, stored twice)", imgsize.Bytes(sel.Bytes), imgsize.Files(sel.Files))
 		}
@@ -133,13 +133,23 @@ func chownMessage(p *Pass, c shell.Command, spec string, cp *dockerfile.Instruct
 		cmdText(c), lineRef(p.Doc, cp), size, cp.Keyword, flag)
 }
 
-func chownFix(inst *dockerfile.Instruction, c shell.Command, spec string, copies []*dockerfile.Instruction, ncmd int) *FixData {
-	if c.Start < 0 || (c.Name() == "chmod" && !octalMode.MatchString(spec)) || c.Name() == "chgrp" {
+// chownFix moves the owner or mode to the COPYs. A variable is moved as
+// written when it has the same known value at the COPYs as at the RUN,
+// so that the build's arguments keep choosing it.
+func chownFix(st *dockerfile.BuildState, inst *dockerfile.Instruction, c shell.Command, spec shell.Word, copies []*dockerfile.Instruction, ncmd int) *FixData {
+	value := spec.Value
+	if spec.Dynamic {
+		if !sameEverywhere(st, spec.Raw, append([]*dockerfile.Instruction{inst}, copies...)) {
+			return nil
+		}
+		value = spec.Raw
+	}
+	if c.Start < 0 || (c.Name() == "chmod" && !octalMode.MatchString(value)) || c.Name() == "chgrp" {
 		return nil
 	}
-	flag := "--chown=" + spec
+	flag := "--chown=" + value
 	if c.Name() == "chmod" {
-		flag = "--chmod=" + spec
+		flag = "--chmod=" + value
 	}
 	var offs []string
 	for _, cp := range copies {
@@ -155,4 +165,19 @@ func chownFix(inst *dockerfile.Instruction, c shell.Command, spec string, copies
 		"runEnd":      strconv.Itoa(inst.Span.End),
 		"runCommands": strconv.Itoa(ncmd),
 	}}
+}
+
+// sameEverywhere: raw, a word without quotes, expands to the same known
+// value in each of the instructions.
+func sameEverywhere(st *dockerfile.BuildState, raw string, ins []*dockerfile.Instruction) bool {
+	if strings.ContainsAny(raw, "\"'`\\") {
+		return false
+	}
+	first := st.Of(ins[0]).Expand(raw)
+	for _, in := range ins[1:] {
+		if e := st.Of(in).Expand(raw); !e.Known || e != first {
+			return false
+		}
+	}
+	return first.Known
 }

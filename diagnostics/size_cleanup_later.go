@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dockerfile-ls/dockerfile-ls/cache"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
 	"github.com/dockerfile-ls/dockerfile-ls/shell"
@@ -31,7 +30,7 @@ type created struct {
 var exemptRemovals = map[string]bool{"/etc/apt/apt.conf.d/docker-clean": true}
 
 func checkCleanupInLaterLayer(p *Pass) {
-	lc := &laterCleanup{p: p, copies: map[*dockerfile.Instruction][]created{}}
+	lc := &laterCleanup{p: p, st: p.state(), copies: map[*dockerfile.Instruction][]created{}}
 	for inst := range shippedRuns(p.Doc) {
 		lc.check(inst)
 	}
@@ -43,6 +42,7 @@ func checkCleanupInLaterLayer(p *Pass) {
 // on every keystroke.
 type laterCleanup struct {
 	p      *Pass
+	st     *dockerfile.BuildState
 	copies map[*dockerfile.Instruction][]created
 }
 
@@ -54,27 +54,27 @@ func (lc *laterCleanup) created(in *dockerfile.Instruction, t string) bool {
 		cs, ok := lc.copies[in]
 		if !ok {
 			if !negligibleCopy(lc.p, in) {
-				cs = copyCreates(lc.p.Doc, in)
+				cs = copyCreates(lc.st, in)
 			}
 			lc.copies[in] = cs
 		}
 		return createdBy(cs, t)
 	case "RUN":
-		return slices.ContainsFunc(commandsCreate(lc.p.Doc, in), func(cs []created) bool { return createdBy(cs, t) })
+		return slices.ContainsFunc(commandsCreate(lc.st, in), func(cs []created) bool { return createdBy(cs, t) })
 	}
 	return false
 }
 
 // removes reports whether one of the RUN's commands deletes files or
 // removes or cleans packages: only those RUNs can clean up late.
-func removes(doc *dockerfile.Document, inst *dockerfile.Instruction) bool {
-	for _, inv := range invocations(doc, inst) {
+func removes(st *dockerfile.BuildState, inst *dockerfile.Instruction) bool {
+	for _, inv := range invocations(st, inst) {
 		if inv.Action == pkgmgr.Remove || inv.Action == pkgmgr.Clean {
 			return true
 		}
 	}
-	for _, c := range commands(doc, inst) {
-		if n := c.Name(); !c.AfterOr && (n == "rm" || n == "rmdir" || n == "find") {
+	for _, c := range commands(st, inst) {
+		if !c.AfterOr && removesFiles(c) {
 			return true
 		}
 	}
@@ -84,23 +84,23 @@ func removes(doc *dockerfile.Document, inst *dockerfile.Instruction) bool {
 // check reports the first command of the RUN that removes what an earlier
 // layer created (one finding per RUN).
 func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
-	p := lc.p
-	if !removes(p.Doc, inst) {
+	p, st := lc.p, lc.st
+	if !removes(st, inst) {
 		return
 	}
-	wd := workdirAt(p.Doc, inst)
+	pl := &lazyPlace{st: st, in: inst}
 	var installedHere []string // managers this RUN installed with so far
-	cmds := commands(p.Doc, inst)
+	cmds := commands(st, inst)
 	for i, c := range cmds {
 		if c.AfterOr {
 			continue
 		}
-		inv, isInv := invocationOf(p.Doc, inst, c)
-		removed := removedPaths(c, wd)
+		inv, isInv := invocationOf(st, inst, c)
+		removed := removedPaths(c, pl)
 		switch {
 		case len(removed) > 0:
 			for _, t := range removed {
-				if exemptRemovals[t] || createdHereBefore(p.Doc, inst, i, t) || (!strings.ContainsAny(t, "*?[") && looksLikeManifest(t)) {
+				if exemptRemovals[t] || lc.createdHereBefore(inst, i, t) || (!strings.ContainsAny(t, "*?[") && looksLikeManifest(t)) {
 					continue
 				}
 				if from, ok := lc.pathCreator(inst, t); ok {
@@ -131,7 +131,7 @@ func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
 // pathCreator finds the latest earlier instruction that created t (or
 // something t's removal deletes).
 func (lc *laterCleanup) pathCreator(inst *dockerfile.Instruction, t string) (from *dockerfile.Instruction, ok bool) {
-	eachEarlier(lc.p.Doc, inst, func(in *dockerfile.Instruction) bool {
+	eachEarlier(lc.st, inst, func(in *dockerfile.Instruction) bool {
 		if lc.created(in, t) {
 			from, ok = in, true
 			return false
@@ -143,8 +143,8 @@ func (lc *laterCleanup) pathCreator(inst *dockerfile.Instruction, t string) (fro
 
 // createdHereBefore reports whether a command of the RUN before its i-th
 // (one that always runs) created t.
-func createdHereBefore(doc *dockerfile.Document, inst *dockerfile.Instruction, i int, t string) bool {
-	cmds, creates := commands(doc, inst), commandsCreate(doc, inst)
+func (lc *laterCleanup) createdHereBefore(inst *dockerfile.Instruction, i int, t string) bool {
+	cmds, creates := commands(lc.st, inst), commandsCreate(lc.st, inst)
 	for j := range i {
 		if !cmds[j].AfterOr && createdBy(creates[j], t) {
 			return true
@@ -154,44 +154,62 @@ func createdHereBefore(doc *dockerfile.Document, inst *dockerfile.Instruction, i
 }
 
 // commandsCreate is what each of the RUN's commands creates, in the order
-// of commands(doc, inst), memoised on the instruction across edits: the
+// of commands(st, inst), memoised on the instruction across edits: the
 // RUN's own check and those of later RUNs ask on every keystroke. Besides
-// the RUN's text, the answer depends on its working directory and on the
-// variables that move package-manager caches, so those are the key.
-func commandsCreate(doc *dockerfile.Document, inst *dockerfile.Instruction) [][]created {
-	cmds := commands(doc, inst) // nil under a non-POSIX SHELL
-	if len(cmds) == 0 {
+// the RUN's text, the answer depends on its working directory, its user,
+// its scratch mounts and the variables that move package-manager caches,
+// so those are the key.
+func commandsCreate(st *dockerfile.BuildState, inst *dockerfile.Instruction) [][]created {
+	run := runOf(st, inst)
+	if len(run.cmds) == 0 { // none under a non-POSIX SHELL
 		return nil
 	}
-	invs := invocations(doc, inst)
-	wd, env := workdirAt(doc, inst), cacheEnv(invs, envAt(doc, inst))
-	return inst.Derive(createsKey{wd: wd, env: env.String()}, func() any {
-		mounted := len(cache.Mounts(inst)) > 0
-		cs := make([][]created, len(cmds))
-		for i, c := range cmds {
-			cs[i] = commandCreates(c, wd)
-			for _, inv := range invs {
-				if inv.Command.Start == c.Start && inv.Command.End == c.End && sameArgs(inv.Command, c) {
-					cs[i] = append(cs[i], managerCreates(inst, inv, wd, env.lookup, mounted)...)
-					break
-				}
-			}
-		}
-		return cs
-	}).([][]created)
+	pl := placeOf(st, inst)
+	key := createsKey{wd: pl.wd, home: pl.user.Home, root: pl.user.Root, others: run.names}
+	// Usually all empty: then nothing is built.
+	if env := cacheEnv(run.kept, envAt(pl.x)).String(); env != "" {
+		key.others += "\x01" + env
+	}
+	if sc := scratch(st, inst); sc.key != "" {
+		key.others += "\x02" + sc.key
+	}
+	// The function captures no more than it must: it is made on every
+	// call, and computed only on the first with this key.
+	return inst.Derive(key, func() any { return computeCreates(st, inst) }).([][]created)
 }
 
-// createsKey keys commandsCreate's memo: the working directory and the
-// cache variables' values (fixedEnv.String).
-type createsKey struct{ wd, env string }
+func computeCreates(st *dockerfile.BuildState, inst *dockerfile.Instruction) [][]created {
+	run, pl := runOf(st, inst), placeOf(st, inst)
+	env, scratched := cacheEnv(run.kept, envAt(pl.x)), scratch(st, inst).targets
+	cs := make([][]created, len(run.cmds))
+	for i, c := range run.cmds {
+		cs[i] = commandCreates(c, pl)
+		for _, inv := range run.kept {
+			if inv.Command.Start == c.Start && inv.Command.End == c.End && sameArgs(inv.Command, c) {
+				cs[i] = append(cs[i], managerCreates(inv, pl, env.lookup, scratched)...)
+				break
+			}
+		}
+	}
+	return cs
+}
+
+// createsKey keys commandsCreate's memo: the working directory, the
+// user's home and whether it is root, and the others: the expanded command
+// names (runCommands.names), the cache variables' values (fixedEnv.String)
+// and the scratch mounts' targets.
+type createsKey struct {
+	wd, home, others string
+	root             bool
+}
 
 // fixedEnv holds the values, at one RUN, of the variables that move its
-// package managers' caches: all that managerCacheDirs reads.
+// package managers' caches: all that cacheLocations reads.
 type fixedEnv []envVar
 
 type envVar struct {
 	name, value string
-	set         bool
+	set, known  bool
 }
 
 // cacheEnv looks up, with env, each variable named in the Caches of the
@@ -204,8 +222,8 @@ func cacheEnv(invs []pkgmgr.Invocation, env envLookup) fixedEnv {
 		}
 		for _, c := range inv.Manager.Caches {
 			if c.Env != "" && !slices.ContainsFunc(out, func(e envVar) bool { return e.name == c.Env }) {
-				v, ok := env(c.Env)
-				out = append(out, envVar{c.Env, v, ok})
+				v, set, known := env(c.Env)
+				out = append(out, envVar{c.Env, v, set, known})
 			}
 		}
 	}
@@ -214,21 +232,25 @@ func cacheEnv(invs []pkgmgr.Invocation, env envLookup) fixedEnv {
 
 // lookup is the envLookup of the values held; a variable not held is
 // unset.
-func (f fixedEnv) lookup(name string) (string, bool) {
+func (f fixedEnv) lookup(name string) (string, bool, bool) {
 	for _, e := range f {
 		if e.name == name {
-			return e.value, e.set
+			return e.value, e.set, e.known
 		}
 	}
-	return "", false
+	return "", false, false
 }
 
-// String is the memo key: each set variable as NAME=value, NUL-separated.
+// String is the memo key: each set variable as NAME=value (NAME? when its
+// value is unknown), NUL-separated.
 func (f fixedEnv) String() string {
 	var b strings.Builder
 	for _, e := range f {
-		if e.set {
+		switch {
+		case e.set && e.known:
 			b.WriteString(e.name + "=" + e.value + "\x00")
+		case e.set:
+			b.WriteString(e.name + "?\x00")
 		}
 	}
 	return b.String()
@@ -241,8 +263,9 @@ func negligibleCopy(p *Pass, in *dockerfile.Instruction) bool {
 	if len(in.Args) < 2 {
 		return true
 	}
-	srcs := cache.ContextSources(in)
-	if p.Context != nil && len(srcs) > 0 && len(srcs) == len(in.Args)-1 {
+	cp := p.state().Of(in).Copy()
+	srcs := cp.Context
+	if p.Context != nil && len(srcs) > 0 && len(srcs) == len(cp.Sources) {
 		return p.Context.MatchAll(srcs).Bytes < 100_000
 	}
 	for _, a := range in.Args[:len(in.Args)-1] {
@@ -324,21 +347,20 @@ func staticPrefix(p string) string {
 }
 
 // copyCreates: a COPY/ADD creates its destination (a tree).
-func copyCreates(doc *dockerfile.Document, in *dockerfile.Instruction) []created {
-	if len(in.Args) < 2 {
+func copyCreates(st *dockerfile.BuildState, in *dockerfile.Instruction) []created {
+	pl := placeOf(st, in)
+	dest := pl.x.Copy().Dest
+	p, ok := pl.abs(dest.Text)
+	if !dest.Known || !ok {
 		return nil
 	}
-	dest := in.Args[len(in.Args)-1].Value
-	if strings.Contains(dest, "$") {
-		return nil
-	}
-	return []created{{path: resolvePath(workdirAt(doc, in), dest), tree: true}}
+	return []created{{path: p, tree: true}}
 }
 
 // commandCreates lists what one shell command writes, as far as its words
 // tell: downloads (curl -o, wget -O), clones, copies and extraction
 // directories (package managers: see managerCreates).
-func commandCreates(c shell.Command, wd string) []created {
+func commandCreates(c shell.Command, pl place) []created {
 	var out []created
 	args := c.Args[1:]
 	val := func(i int) string {
@@ -348,14 +370,15 @@ func commandCreates(c shell.Command, wd string) []created {
 		return ""
 	}
 	abs := func(p string) string {
-		if p == "" || strings.Contains(p, "$") {
+		if strings.Contains(p, "$") {
 			return ""
 		}
-		return resolvePath(wd, p)
+		p, _ = pl.abs(p)
+		return p
 	}
 	switch c.Name() {
 	case "wget", "curl":
-		return downloadTargets(c, wd)
+		return downloadTargets(c, pl)
 	case "git":
 		if val(0) == "clone" {
 			var pos []string
@@ -391,9 +414,9 @@ func commandCreates(c shell.Command, wd string) []created {
 }
 
 // managerCreates lists what a package-manager invocation writes: its
-// caches and lists (unless kept out of the layer), node_modules, a go
-// build's output. mounted: the RUN has --mount flags.
-func managerCreates(inst *dockerfile.Instruction, inv pkgmgr.Invocation, wd string, env envLookup, mounted bool) []created {
+// caches and lists (unless kept out of the layer: scratch are the RUN's
+// cache and tmpfs mounts), node_modules, a go build's output.
+func managerCreates(inv pkgmgr.Invocation, pl place, env envLookup, scratch []string) []created {
 	if inv.Manager == nil {
 		return nil
 	}
@@ -401,24 +424,26 @@ func managerCreates(inst *dockerfile.Instruction, inv pkgmgr.Invocation, wd stri
 	switch inv.Action {
 	case pkgmgr.Install, pkgmgr.Update, pkgmgr.Download, pkgmgr.Build:
 		if !inv.NoCache() {
-			for _, d := range cacheDirs(inv, env) {
-				if !mounted || !scratchMounted(inst, d) {
+			for _, d := range cacheDirs(inv, env, pl.user) {
+				if !slices.ContainsFunc(scratch, func(t string) bool { return under(d, t) }) {
 					out = append(out, created{path: d, tree: true})
 				}
 			}
 		}
-		if inv.Manager.Ecosystem == "node" && inv.Action == pkgmgr.Install && !inv.HasFlag("-g", "--global") && len(inv.Sub) > 0 && inv.Sub[0] != "global" {
-			out = append(out, created{path: path.Join(wd, "node_modules"), tree: true})
+		if inv.Manager.Ecosystem == "node" && inv.Action == pkgmgr.Install && !inv.HasFlag("-g", "--global") && len(inv.Sub) > 0 && inv.Sub[0] != "global" && pl.wd != "" {
+			out = append(out, created{path: path.Join(pl.wd, "node_modules"), tree: true})
 		}
 	}
 	if o := inv.Flags["-o"]; inv.Manager.Name == "go" && inv.Action == pkgmgr.Build && o != "" && !strings.Contains(o, "$") {
-		out = append(out, created{path: resolvePath(wd, o)})
+		if p, ok := pl.abs(o); ok {
+			out = append(out, created{path: p})
+		}
 	}
 	return out
 }
 
 // downloadTargets are the files curl -o/-O and wget (-O, -P) write.
-func downloadTargets(c shell.Command, wd string) []created {
+func downloadTargets(c shell.Command, pl place) []created {
 	var out []created
 	args := c.Args[1:]
 	var urls []string
@@ -464,19 +489,22 @@ func downloadTargets(c shell.Command, wd string) []created {
 	if output == "-" || (c.Name() == "curl" && output == "" && !remoteName) {
 		return nil // to stdout
 	}
-	base := wd
 	if dir != "" {
-		base = resolvePath(wd, dir)
-	}
-	if output != "" {
-		if strings.Contains(output, "$") {
-			return nil
+		var ok bool
+		if pl.wd, ok = pl.abs(dir); !ok {
+			return nil // where it writes is unknown
 		}
-		return []created{{path: resolvePath(base, output)}}
 	}
-	for _, u := range urls {
-		if name := urlBase(u); name != "" {
-			out = append(out, created{path: resolvePath(base, name)})
+	names := []string{output}
+	if output == "" {
+		names = names[:0]
+		for _, u := range urls {
+			names = append(names, urlBase(u))
+		}
+	}
+	for _, name := range names {
+		if p, ok := pl.abs(name); ok && !strings.Contains(name, "$") {
+			out = append(out, created{path: p})
 		}
 	}
 	return out
@@ -507,8 +535,8 @@ func (lc *laterCleanup) installCreator(inst *dockerfile.Instruction, inv pkgmgr.
 	for _, pkg := range inv.Packages {
 		want[packageName(pkg)] = true
 	}
-	eachEarlier(lc.p.Doc, inst, func(in *dockerfile.Instruction) bool {
-		for _, prev := range invocations(lc.p.Doc, in) {
+	eachEarlier(lc.st, inst, func(in *dockerfile.Instruction) bool {
+		for _, prev := range invocations(lc.st, in) {
 			if prev.Manager.Name != inv.Manager.Name || (prev.Action != pkgmgr.Install && !(inv.Action == pkgmgr.Clean && prev.Action == pkgmgr.Update)) {
 				continue
 			}

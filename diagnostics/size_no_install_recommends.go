@@ -50,13 +50,14 @@ func normalizeKey(s string) string {
 }
 
 func checkNoInstallRecommends(p *Pass) {
+	st := p.state()
 	for inst := range shippedRuns(p.Doc) {
-		for _, inv := range invocations(p.Doc, inst) {
+		for _, inv := range invocations(st, inst) {
 			flags := recommendsFlags(inv.Manager)
 			if inv.Action != pkgmgr.Install || len(inv.Packages) == 0 || len(flags) == 0 || inv.HasFlag(flags...) {
 				continue
 			}
-			if recommendsConfigured(p.Doc, inst, flags) {
+			if recommendsConfigured(st, inst, flags) {
 				continue
 			}
 			var fix *FixData
@@ -76,14 +77,15 @@ func checkNoInstallRecommends(p *Pass) {
 // recommendsConfigured: the RUN itself or an earlier one in the stage
 // writes the setting to the manager's configuration (apt.conf.d, dnf.conf)
 // or passes it as an option (-o APT::Install-Recommends=false).
-func recommendsConfigured(doc *dockerfile.Document, inst *dockerfile.Instruction, flags []string) bool {
+func recommendsConfigured(bs *dockerfile.BuildState, inst *dockerfile.Instruction, flags []string) bool {
+	doc := bs.Document()
 	if inst.Stage < 0 || inst.Stage >= len(doc.Stages) {
 		return false
 	}
 	x := docIndex(doc)
 	for _, f := range flags {
 		first := x.firstRunWith(doc, recommendsKey(f))
-		for _, st := range stageChain(doc, doc.Stages[inst.Stage]) {
+		for _, st := range stageChain(bs, doc.Stages[inst.Stage]) {
 			if pos := first[st.Index]; pos >= 0 && (st.Index != inst.Stage || pos <= inst.Span.Start) {
 				return true
 			}
@@ -120,7 +122,11 @@ func (x *sizeIndex) firstRunWith(doc *dockerfile.Document, key string) []int {
 }
 
 func runHasKey(doc *dockerfile.Document, in *dockerfile.Instruction, key string) bool {
-	for _, c := range commands(doc, in) {
+	script := doc.Script(in)
+	if script == nil {
+		return false
+	}
+	for _, c := range script.Commands {
 		for _, w := range c.Args {
 			v := wordText(w)
 			if strings.HasPrefix(v, "--no-") || strings.HasPrefix(v, "--setopt=") {

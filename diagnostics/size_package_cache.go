@@ -3,10 +3,10 @@ package diagnostics
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/dockerfile-ls/dockerfile-ls/cache"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
 )
@@ -25,62 +25,68 @@ var packageCacheInLayer = &Rule{
 // no flag to avoid them (apt) are AptListsNotRemoved's.
 
 func checkPackageCacheInLayer(p *Pass) {
+	st := p.state()
 	for inst := range shippedRuns(p.Doc) {
-		for _, inv := range invocations(p.Doc, inst) {
+		lazy := lazyPlace{st: st, in: inst}
+		for _, inv := range invocations(st, inst) {
 			m := inv.Manager
-			if inv.Action != pkgmgr.Install || listsManager(m) || (len(m.Caches) == 0 && len(m.CleanPaths) == 0) {
+			if inv.Action != pkgmgr.Install || listsManager(m) || (len(m.Caches) == 0 && len(m.CleanPaths) == 0) || inv.NoCache() {
 				continue
 			}
-			dirs := cacheDirs(inv, envAt(p.Doc, inst))
-			if len(dirs) == 0 || cacheKeptOut(p.Doc, inst, inv, dirs) {
+			pl := lazy.get()
+			kept := keptCache{inv: inv, locs: cacheLocations(inv, envAt(pl.x), pl.user), user: pl.user}
+			kept.dirs, kept.known = knownDirs(kept.locs)
+			kept.dirs = append(append([]string{}, m.CleanPaths...), kept.dirs...)
+			if (len(kept.locs) == 0 && len(kept.dirs) == 0) || cacheKeptOut(st, pl, inv, kept.dirs) {
 				continue
 			}
 			// One finding per install command, so that each fix (a flag
 			// on that command) removes one.
-			p.Report(cmdSpan(inst, inv.Command), cacheMessage(inv, dirs), nil, cacheFix(p.Doc, inst, inv, dirs))
+			p.Report(cmdSpan(inst, inv.Command), kept.message(), nil, kept.fix(st, inst))
 		}
 	}
 }
 
-// cacheDirs are where the manager keeps its cache and index for this run.
-// CleanPaths come first: they are what a cleanup removes (apk's index in
-// /var/cache/apk), while Caches are where a cache mount goes.
-func cacheDirs(inv pkgmgr.Invocation, env envLookup) []string {
-	return append(append([]string{}, inv.Manager.CleanPaths...), managerCacheDirs(inv, env)...)
+// keptCache is a manager's cache an install leaves in its layer.
+type keptCache struct {
+	inv  pkgmgr.Invocation
+	locs []cacheLoc
+	user dockerfile.User
+	// dirs are the manager's CleanPaths and the known cache directories;
+	// known says whether every cache directory is known.
+	dirs  []string
+	known bool
 }
 
-// cacheKeptOut: a flag or variable keeps the cache out of the layer, a
-// cache or tmpfs mount holds it, or a later command of the same RUN cleans
-// it.
-func cacheKeptOut(doc *dockerfile.Document, inst *dockerfile.Instruction, inv pkgmgr.Invocation, dirs []string) bool {
+// cacheKeptOut: a variable keeps the cache out of the layer (the
+// command's flags are checked before), a cache or tmpfs mount holds it,
+// or a later command of the same RUN cleans it.
+func cacheKeptOut(st *dockerfile.BuildState, pl place, inv pkgmgr.Invocation, dirs []string) bool {
 	m := inv.Manager
-	if inv.NoCache() {
-		return true
-	}
 	for _, name := range m.NoCacheEnv {
-		if v, ok := envValue(doc, inst, name); ok && pkgmgr.Truthy(v) {
+		if sv, ok := pl.x.Lookup(name); ok && sv.Known && pkgmgr.Truthy(sv.Value) {
 			return true
 		}
 	}
 	for _, d := range dirs {
-		if scratchMounted(inst, d) {
+		if scratchMounted(st, pl.x.Instruction(), d) {
 			return true
 		}
 	}
-	for _, mt := range cache.Mounts(inst) {
-		if t := mountTarget(mt); (mt["type"] == "cache" || mt["type"] == "tmpfs") && inHomeCache(m, t) {
+	for _, t := range scratch(st, pl.x.Instruction()).targets {
+		if inHomeCache(m, t) {
 			return true // another user's home: /home/app/.cache/pip
 		}
 	}
-	wd := workdirAt(doc, inst)
-	for c := range commandsAfter(doc, inst, inv.Command) {
+	lazy := placed(pl)
+	for c := range commandsAfter(st, pl.x.Instruction(), inv.Command) {
 		if later, ok := pkgmgr.Classify(c); ok && later.Manager != nil && later.Manager.Name == m.Name && later.Action == pkgmgr.Clean {
 			return true
 		}
-		if removesAny(c, wd, dirs) {
+		if removesAny(c, lazy, dirs) {
 			return true
 		}
-		for _, t := range removedPaths(c, wd) {
+		for _, t := range removedPaths(c, lazy) {
 			if m.CleansPath(t) || inHomeCache(m, trimGlobs(t)) {
 				return true
 			}
@@ -103,14 +109,23 @@ func inHomeCache(m *pkgmgr.Manager, dir string) bool {
 	return false
 }
 
-func cacheMessage(inv pkgmgr.Invocation, dirs []string) string {
-	m := inv.Manager
-	mount := dirs[0]
-	for _, c := range m.Caches {
-		if c.Path != "" {
-			mount = c.Path
-			break
-		}
+// message names where the cache is and the ways to keep it out; a cache
+// in a home that cannot be known is named from that home ("~/.npm").
+func (k keptCache) message() string {
+	m := k.inv.Manager
+	shown := slices.Clone(m.CleanPaths)
+	clean := ""
+	for _, l := range k.locs {
+		shown = append(shown, l.shown)
+	}
+	if len(k.dirs) > 0 {
+		clean = k.dirs[0]
+	} else {
+		clean = shown[0]
+	}
+	where := strings.Join(shown, ", ")
+	if !k.known && slices.ContainsFunc(k.locs, func(l cacheLoc) bool { return strings.HasPrefix(l.shown, "~/") }) {
+		where += ", in the home of user " + k.user.Name
 	}
 	var ways []string
 	if len(m.NoCacheFlags) > 0 {
@@ -119,10 +134,12 @@ func cacheMessage(inv pkgmgr.Invocation, dirs []string) string {
 	if len(m.NoCacheEnv) > 0 {
 		ways = append(ways, "set "+m.NoCacheEnv[0]+"=1")
 	}
-	ways = append(ways, "clean it at the end of the same RUN (`rm -rf "+dirs[0]+"` or the manager's own clean command)",
-		"mount a cache: `RUN --mount=type=cache,target="+mount+" …`")
+	ways = append(ways, "clean it at the end of the same RUN (`rm -rf "+clean+"` or the manager's own clean command)")
+	if len(k.locs) > 0 {
+		ways = append(ways, "mount a cache: `RUN --mount="+mountExample(k.locs, k.user)+" …`")
+	}
 	return fmt.Sprintf("%s keeps %s's download cache (%s) in this layer: %s.",
-		cmdText(inv.Command), m.Name, strings.Join(dirs, ", "), joinOr(ways))
+		cmdText(k.inv.Command), m.Name, where, joinOr(ways))
 }
 
 func joinOr(ways []string) string {
@@ -137,18 +154,23 @@ func joinOr(ways []string) string {
 	return strings.Join(ways[:len(ways)-1], ", ") + ", or " + ways[len(ways)-1]
 }
 
-func cacheFix(doc *dockerfile.Document, inst *dockerfile.Instruction, inv pkgmgr.Invocation, dirs []string) *FixData {
-	m := inv.Manager
+// fix adds the manager's no-cache flag, else removes the cache at the end
+// of the RUN: only when every place of it is known.
+func (k keptCache) fix(st *dockerfile.BuildState, inst *dockerfile.Instruction) *FixData {
+	m, inv := k.inv.Manager, k.inv
 	if len(m.NoCacheFlags) > 0 && inv.SubEnd >= 0 && inv.Command.Start >= 0 {
 		return &FixData{Kind: "add-no-cache-dir", Args: map[string]string{
 			"offset": strconv.Itoa(inst.ArgsSpan.Start + inv.SubEnd),
 			"flag":   m.NoCacheFlags[0],
 		}}
 	}
-	if last, ok := lastTopCommand(doc, inst); ok {
+	if !k.known || len(k.dirs) == 0 {
+		return nil
+	}
+	if last, ok := lastTopCommand(st, inst); ok {
 		return &FixData{Kind: "add-cache-clean", Args: map[string]string{
 			"offset": strconv.Itoa(inst.ArgsSpan.Start + last.End),
-			"text":   " && rm -rf " + dirs[0],
+			"text":   " && rm -rf " + k.dirs[0],
 		}}
 	}
 	return nil

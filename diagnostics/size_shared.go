@@ -2,8 +2,6 @@ package diagnostics
 
 import (
 	"iter"
-	"path"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,8 +43,10 @@ func findShippedStages(doc *dockerfile.Document) map[int]bool {
 					mark(f.Value)
 				}
 			}
-			for _, m := range cache.Mounts(inst) {
-				mark(m["from"])
+			if inst.Keyword == "RUN" {
+				for _, m := range mountsAsWritten(inst).mounts {
+					mark(m.From.Name)
+				}
 			}
 		}
 	}
@@ -76,49 +76,11 @@ func finalStages(doc *dockerfile.Document) map[int]bool {
 	return out
 }
 
-// stageChain is st and the stages it builds FROM, nearest first.
-func stageChain(doc *dockerfile.Document, st *dockerfile.Stage) []*dockerfile.Stage {
-	var out []*dockerfile.Stage
-	for seen := map[int]bool{}; st != nil && !seen[st.Index]; st = doc.FromStage(st.Base, st.Index) {
-		seen[st.Index] = true
-		out = append(out, st)
-	}
-	return out
-}
-
-// envValue is the value of an ENV (or an ARG with a default) in force at
-// inst, from its stage or the stages it builds on.
-func envValue(doc *dockerfile.Document, inst *dockerfile.Instruction, name string) (string, bool) {
-	if inst.Stage < 0 || inst.Stage >= len(doc.Stages) {
-		return "", false
-	}
-	for _, st := range stageChain(doc, doc.Stages[inst.Stage]) {
-		for i := len(st.Vars) - 1; i >= 0; i-- {
-			v := st.Vars[i]
-			if v.Name != name || v.Inst == nil || v.Inst.Span.Start >= inst.Span.Start || !v.HasValue {
-				continue
-			}
-			return strings.Trim(v.Value, `"'`), true
-		}
-	}
-	return "", false
-}
-
-// workdirAt is the working directory a RUN or COPY at inst runs in, as far
-// as the file says ("/" when no WORKDIR is known).
-func workdirAt(doc *dockerfile.Document, inst *dockerfile.Instruction) string {
-	if wd, ok := docIndex(doc).workdir[inst]; ok {
-		return wd
-	}
-	return "/"
-}
-
-// sizeIndex is what the size rules look up per instruction, computed once
+// sizeIndex is what the size rules look up per document, computed once
 // per document (linear in its length) so that no rule is quadratic.
 type sizeIndex struct {
 	shipped  map[int]bool // shippedStages
-	workdir  map[*dockerfile.Instruction]string
-	mu       sync.Mutex // guards runsWith, filled as rules ask
+	mu       sync.Mutex   // guards runsWith, filled as rules ask
 	runsWith map[string][]int
 }
 
@@ -140,7 +102,7 @@ func docIndex(doc *dockerfile.Document) *sizeIndex {
 		}
 	}
 	indexMemo.Unlock()
-	x := buildIndex(doc)
+	x := &sizeIndex{shipped: findShippedStages(doc)}
 	indexMemo.Lock()
 	defer indexMemo.Unlock()
 	if len(indexMemo.docs) >= 4 {
@@ -148,26 +110,6 @@ func docIndex(doc *dockerfile.Document) *sizeIndex {
 	}
 	indexMemo.docs = append(indexMemo.docs, doc)
 	indexMemo.idx = append(indexMemo.idx, x)
-	return x
-}
-
-func buildIndex(doc *dockerfile.Document) *sizeIndex {
-	x := &sizeIndex{workdir: map[*dockerfile.Instruction]string{},
-		shipped: findShippedStages(doc)}
-	end := make([]string, len(doc.Stages))
-	for _, st := range doc.Stages {
-		wd := "/"
-		if parent := doc.FromStage(st.Base, st.Index); parent != nil {
-			wd = end[parent.Index]
-		}
-		for _, in := range st.Instructions {
-			x.workdir[in] = wd
-			if in.Keyword == "WORKDIR" && len(in.Args) > 0 {
-				wd = resolvePath(wd, in.Args[0].Value)
-			}
-		}
-		end[st.Index] = wd
-	}
 	return x
 }
 
@@ -179,12 +121,13 @@ const maxLookback = 200
 // eachEarlier calls fn on the instructions before inst in its stage and
 // in the stages it builds FROM, latest first, until fn returns false (or
 // maxLookback instructions were seen).
-func eachEarlier(doc *dockerfile.Document, inst *dockerfile.Instruction, fn func(*dockerfile.Instruction) bool) {
+func eachEarlier(bs *dockerfile.BuildState, inst *dockerfile.Instruction, fn func(*dockerfile.Instruction) bool) {
+	doc := bs.Document()
 	if inst.Stage < 0 || inst.Stage >= len(doc.Stages) {
 		return
 	}
 	seen := 0
-	for _, st := range stageChain(doc, doc.Stages[inst.Stage]) {
+	for _, st := range stageChain(bs, doc.Stages[inst.Stage]) {
 		// Instructions are in file order: start just before inst.
 		i := sort.Search(len(st.Instructions), func(k int) bool { return st.Instructions[k].Span.Start >= inst.Span.Start })
 		for i--; i >= 0; i-- {
@@ -193,22 +136,6 @@ func eachEarlier(doc *dockerfile.Document, inst *dockerfile.Instruction, fn func
 			}
 		}
 	}
-}
-
-// resolvePath makes p absolute against dir; "~" is /root.
-func resolvePath(dir, p string) string {
-	switch {
-	case p == "~" || strings.HasPrefix(p, "~/"):
-		p = "/root" + strings.TrimPrefix(p, "~")
-	case strings.HasPrefix(p, "$HOME"):
-		p = "/root" + strings.TrimPrefix(p, "$HOME")
-	case strings.HasPrefix(p, "${HOME}"):
-		p = "/root" + strings.TrimPrefix(p, "${HOME}")
-	}
-	if !strings.HasPrefix(p, "/") {
-		p = path.Join(dir, p)
-	}
-	return path.Clean(p)
 }
 
 // under reports whether p is dir or inside it.
@@ -238,130 +165,26 @@ func wordText(w shell.Word) string {
 	return w.Value
 }
 
-// mountTarget is a mount's target directory.
-func mountTarget(m map[string]string) string {
-	for _, k := range []string{"target", "dst", "destination"} {
-		if v := m[k]; v != "" {
-			return path.Clean(v)
-		}
-	}
-	return ""
-}
-
 // scratchMounted reports whether a cache or tmpfs mount of the RUN covers
 // dir, so what is written there stays out of the layer.
-func scratchMounted(inst *dockerfile.Instruction, dir string) bool {
-	for _, m := range cache.Mounts(inst) {
-		if m["type"] != "cache" && m["type"] != "tmpfs" {
-			continue
-		}
-		if t := mountTarget(m); t != "" && under(dir, t) {
+func scratchMounted(st *dockerfile.BuildState, inst *dockerfile.Instruction, dir string) bool {
+	for _, t := range scratch(st, inst).targets {
+		if under(dir, t) {
 			return true
 		}
 	}
 	return false
 }
 
-// envLookup gives a variable's value where a RUN runs (see envValue).
-type envLookup func(name string) (string, bool)
-
-// envAt is the envLookup of inst.
-func envAt(doc *dockerfile.Document, inst *dockerfile.Instruction) envLookup {
-	return func(name string) (string, bool) { return envValue(doc, inst, name) }
-}
-
-// managerCacheDirs are the directories a manager keeps its cache in for
-// root, with variables that move them resolved with env: only the
-// variables named in its Caches (see cacheEnv).
-func managerCacheDirs(inv pkgmgr.Invocation, env envLookup) []string {
-	var out []string
-	for _, c := range inv.Manager.Caches {
-		if c.Env != "" {
-			v, ok := inlineEnv(inv, c.Env)
-			if !ok {
-				v, ok = env(c.Env)
-			}
-			if ok && strings.HasPrefix(v, "/") {
-				// GEM_HOME, CARGO_HOME, COMPOSER_HOME name the home the
-				// cache sits in; PIP_CACHE_DIR, GOMODCACHE the cache itself.
-				base := path.Base(c.Path)
-				if c.Path == "" {
-					base = path.Base(c.Home)
-				}
-				if strings.HasSuffix(c.Env, "_HOME") && !strings.HasPrefix(base, ".") {
-					v = path.Join(v, base)
-				}
-				out = append(out, path.Clean(v))
-				continue
-			}
-		}
-		switch {
-		case c.Path != "":
-			out = append(out, c.Path)
-		case c.Home != "":
-			out = append(out, "/root/"+c.Home)
-		}
-	}
-	return out
-}
-
-func inlineEnv(inv pkgmgr.Invocation, name string) (string, bool) {
-	for _, e := range inv.Env {
-		if v, ok := strings.CutPrefix(e, name+"="); ok {
-			return strings.Trim(v, `"'`), true
-		}
-	}
-	return "", false
-}
-
-// managedKey memoises invocations per instruction text.
-type managedKey struct{}
-
-// invocations are the RUN's package-manager invocations that always run
-// (not after ||), memoised on the instruction (the list it filters is the
-// same for the same instruction text whenever it is not nil): that list
-// itself when none is left out, as is usual, else a filtered copy.
-// Callers must not modify it.
-func invocations(doc *dockerfile.Document, inst *dockerfile.Instruction) []pkgmgr.Invocation {
-	all := cache.Invocations(doc, inst)
-	if len(all) == 0 {
-		return nil
-	}
-	return inst.Derive(managedKey{}, func() any {
-		if !slices.ContainsFunc(all, leftOut) {
-			return all
-		}
-		var out []pkgmgr.Invocation
-		for _, inv := range all {
-			if !leftOut(inv) {
-				out = append(out, inv)
-			}
-		}
-		return out
-	}).([]pkgmgr.Invocation)
-}
-
-// leftOut: an invocation the size rules do not count (no known manager,
-// or run only when an earlier command failed).
-func leftOut(inv pkgmgr.Invocation) bool { return inv.Manager == nil || inv.Command.AfterOr }
-
 // invocationOf is the package-manager invocation of one of the RUN's
 // commands, from the memoised list.
-func invocationOf(doc *dockerfile.Document, inst *dockerfile.Instruction, c shell.Command) (pkgmgr.Invocation, bool) {
-	for _, inv := range invocations(doc, inst) {
+func invocationOf(st *dockerfile.BuildState, inst *dockerfile.Instruction, c shell.Command) (pkgmgr.Invocation, bool) {
+	for _, inv := range invocations(st, inst) {
 		if inv.Command.Start == c.Start && inv.Command.End == c.End && sameArgs(inv.Command, c) {
 			return inv, true
 		}
 	}
 	return pkgmgr.Invocation{}, false
-}
-
-// commands are the RUN's simple commands (nil for non-POSIX shells).
-func commands(doc *dockerfile.Document, inst *dockerfile.Instruction) []shell.Command {
-	if s := cache.Script(doc, inst); s != nil {
-		return s.Commands
-	}
-	return nil
 }
 
 // cmdText is a command on one line for messages: "`apt-get install -y curl`".

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/dockerfile-ls/dockerfile-ls/cache"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
 )
 
@@ -20,13 +19,14 @@ var stalePackageIndex = &Rule{
 // BuildKit caches that step, so a later edit of the install line reuses an
 // index from the day of the first build.
 func checkStalePackageIndex(p *Pass) {
+	st := p.state()
 	for _, inst := range p.Doc.Instructions {
 		if inst.Keyword != "RUN" {
 			continue
 		}
 		var update *pkgmgr.Invocation
 		installs := false
-		invs := cache.Invocations(p.Doc, inst)
+		invs := allInvocations(st, inst)
 		for i := range invs {
 			switch invs[i].Action {
 			case pkgmgr.Update:

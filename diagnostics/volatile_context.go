@@ -26,8 +26,9 @@ func checkVolatileContext(p *Pass) {
 	if len(vols) == 0 {
 		return
 	}
+	st := p.state()
 	for _, inst := range p.Doc.Instructions {
-		if !copiesWholeContext(inst.Keyword, cache.ContextSources(inst)) {
+		if !copiesWholeContext(inst.Keyword, st.Of(inst).Copy().Context) {
 			continue
 		}
 		var parts, paths []string

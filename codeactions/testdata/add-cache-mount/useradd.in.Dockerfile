@@ -1,0 +1,5 @@
+FROM python:3.12
+# The account's uid and home are known from the RUN that creates it.
+RUN useradd -m -u 1001 app
+USER app
+RUN pip install -r requirements.txt

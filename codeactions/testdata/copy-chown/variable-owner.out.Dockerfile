@@ -1,0 +1,3 @@
+FROM node:20-slim
+ARG U=node
+COPY --chown=${U}:${U} . /app

@@ -1,0 +1,178 @@
+package diagnostics
+
+import (
+	"path"
+	"strings"
+
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
+)
+
+// Where package managers keep their caches for the user a RUN runs as:
+// the catalog's paths are root's, other users keep most caches in their
+// home, and a variable can move a cache anywhere. The cache-mount and
+// package-cache rules name these places in their messages and fixes, so a
+// place that cannot be known is never named: it is described.
+
+// cacheLoc is where one of a manager's caches is for one RUN.
+type cacheLoc struct {
+	cache pkgmgr.Cache
+	// dir is the absolute directory; "" when it cannot be known (shown
+	// then says where it is).
+	dir   string
+	shown string // for messages: dir, "~/.npm" or "$PIP_CACHE_DIR"
+}
+
+// cacheLocations are the manager's caches for the RUN of inv by user u,
+// moved by the variables its Caches name (set on the command, else in
+// env).
+func cacheLocations(inv pkgmgr.Invocation, env envLookup, u dockerfile.User) []cacheLoc {
+	var out []cacheLoc
+	for _, c := range inv.Manager.Caches {
+		if loc, moved := movedCache(inv, c, env); moved {
+			out = append(out, loc)
+			continue
+		}
+		switch dir, known := defaultCacheDir(c, u); {
+		case !known:
+			out = append(out, cacheLoc{cache: c, shown: "~/" + c.Home})
+		case dir != "":
+			out = append(out, cacheLoc{cache: c, dir: dir, shown: dir})
+		}
+	}
+	return out
+}
+
+// movedCache is where c's variable moves it, when the RUN sets it.
+// GEM_HOME, CARGO_HOME and COMPOSER_HOME name the home the cache sits in;
+// PIP_CACHE_DIR and GOMODCACHE the cache itself.
+func movedCache(inv pkgmgr.Invocation, c pkgmgr.Cache, env envLookup) (cacheLoc, bool) {
+	if c.Env == "" {
+		return cacheLoc{}, false
+	}
+	v, found, known := inlineEnv(inv, c.Env)
+	if !found {
+		v, found, known = env(c.Env)
+	}
+	switch {
+	case !found:
+		return cacheLoc{}, false
+	case !known || !strings.HasPrefix(v, "/"):
+		return cacheLoc{cache: c, shown: "$" + c.Env}, true
+	}
+	base := path.Base(c.Path)
+	if c.Path == "" {
+		base = path.Base(c.Home)
+	}
+	if strings.HasSuffix(c.Env, "_HOME") && !strings.HasPrefix(base, ".") {
+		v = path.Join(v, base)
+	}
+	dir := path.Clean(v)
+	return cacheLoc{cache: c, dir: dir, shown: dir}, true
+}
+
+func inlineEnv(inv pkgmgr.Invocation, name string) (value string, found, known bool) {
+	for _, e := range inv.Env {
+		if v, ok := strings.CutPrefix(e, name+"="); ok {
+			v = strings.Trim(v, `"'`)
+			return v, true, !strings.Contains(v, "$")
+		}
+	}
+	return "", false, false
+}
+
+// defaultCacheDir is where c is for user u when no variable moves it:
+// its Path for root (and for everyone when the images fix it), else in
+// the user's home. known is false when that home is unknown; dir is ""
+// when the cache has no place for this user.
+func defaultCacheDir(c pkgmgr.Cache, u dockerfile.User) (dir string, known bool) {
+	// Root's Path is in its home (which ENV HOME may move) unless it lies
+	// elsewhere: yarn keeps root's cache in /usr/local/share.
+	inHome := c.Home != "" && !c.Fixed && (!u.Root || under(c.Path, "/root"))
+	switch {
+	case !inHome:
+		return c.Path, true
+	case u.Home == "":
+		return "", false
+	}
+	return path.Join(u.Home, c.Home), true
+}
+
+// knownDirs are the locations' directories, and whether every one is
+// known.
+func knownDirs(locs []cacheLoc) ([]string, bool) {
+	var out []string
+	for _, l := range locs {
+		if l.dir != "" {
+			out = append(out, l.dir)
+		}
+	}
+	return out, len(out) == len(locs)
+}
+
+// cacheDirs are where the manager keeps its cache and index for this run,
+// as far as known. CleanPaths come first: they are what a cleanup removes
+// (apk's index in /var/cache/apk), while Caches are where a cache mount
+// goes.
+func cacheDirs(inv pkgmgr.Invocation, env envLookup, u dockerfile.User) []string {
+	dirs, _ := knownDirs(cacheLocations(inv, env, u))
+	return append(append([]string{}, inv.Manager.CleanPaths...), dirs...)
+}
+
+// mountOwner is the ",uid=N,gid=M" a cache mount needs for u (its files
+// are root's otherwise, and a non-root user could not write them): ""
+// for root; ok is false when the uid is unknown.
+func mountOwner(u dockerfile.User) (string, bool) {
+	switch {
+	case u.Root:
+		return "", true
+	case u.UID == "":
+		return "", false
+	case u.GID == "":
+		return ",uid=" + u.UID, true
+	}
+	return ",uid=" + u.UID + ",gid=" + u.GID, true
+}
+
+// cacheMounts are the --mount flags that keep the caches between builds,
+// outside the image; ok is false when a target or the owner is unknown,
+// and for a user whose home is unknown even when no cache lies in it:
+// what such a user runs is too little known to change.
+func cacheMounts(locs []cacheLoc, u dockerfile.User) ([]string, bool) {
+	owner, ok := mountOwner(u)
+	if _, all := knownDirs(locs); !ok || !all || len(locs) == 0 || u.Home == "" {
+		return nil, false
+	}
+	var out []string
+	for _, l := range locs {
+		if strings.ContainsAny(l.dir, " \t,\"'=") {
+			return nil, false // would need quoting in the flag
+		}
+		opts := "type=cache,target=" + l.dir
+		if l.cache.Sharing != "" {
+			opts += ",sharing=" + l.cache.Sharing
+		}
+		out = append(out, "--mount="+opts+owner)
+	}
+	return out, true
+}
+
+// mountExample is the --mount value for the first cache, for messages:
+// what cannot be known is said in angle brackets ("<home of 1001>",
+// "<uid of app>").
+func mountExample(locs []cacheLoc, u dockerfile.User) string {
+	l := locs[0]
+	target := l.dir
+	switch {
+	case target != "":
+	case strings.HasPrefix(l.shown, "~/"):
+		target = "<home of " + u.Name + ">" + l.shown[1:]
+	default:
+		target = l.shown
+	}
+	owner, ok := mountOwner(u)
+	if !ok {
+		owner = ",uid=<uid of " + u.Name + ">"
+	}
+	return "type=cache,target=" + target + owner
+}
