@@ -254,28 +254,38 @@ func (m manifests) contextPath(imagePath string) (string, bool) {
 	return path.Join(m.srcRoot, rel), true
 }
 
-// workdirAt is the WORKDIR in force at in, and whether it is known (a
-// stage that never sets one inherits the base image's, unknown offline).
+// workdirAt is the working directory of in (from the build state), and
+// whether it is known: its variables are, and a WORKDIR of the file sets
+// an absolute directory first. Otherwise relative paths start from the
+// base image's working directory, unknown offline.
 func workdirAt(doc *dockerfile.Document, in *dockerfile.Instruction) (string, bool) {
-	dir, known := "/", false
-	for _, w := range doc.Stages[in.Stage].Instructions {
-		if w.Line >= in.Line {
-			break
-		}
-		if w.Keyword != "WORKDIR" || len(w.Args) == 0 {
-			continue
-		}
-		v := w.Args[0].Value
-		switch {
-		case strings.Contains(v, "$"):
-			return "", false
-		case path.IsAbs(v):
-			dir, known = path.Clean(v), true
-		default:
-			dir = path.Join(dir, v)
+	st := doc.State(dockerfile.Options{})
+	wd := st.Of(in).Workdir()
+	return wd.Text, wd.Known && !wd.Truncated && setsWorkdir(st, in)
+}
+
+// setsWorkdir: a WORKDIR of in's stage, or of a stage it is built FROM,
+// sets an absolute directory before in.
+func setsWorkdir(st *dockerfile.BuildState, in *dockerfile.Instruction) bool {
+	doc := st.Document()
+	if in.Stage < 0 || in.Stage >= len(doc.Stages) {
+		return false
+	}
+	// A stage is built FROM an earlier one only: the chain ends.
+	for stage := doc.Stages[in.Stage]; stage != nil; stage = st.StageParent(stage) {
+		for _, w := range stage.Instructions {
+			if w.Span.Start >= in.Span.Start {
+				break
+			}
+			if w.Keyword != "WORKDIR" {
+				continue
+			}
+			if args := st.Of(w).Args(); len(args) > 0 && path.IsAbs(args[0].Text) {
+				return true
+			}
 		}
 	}
-	return dir, known
+	return false
 }
 
 // resolvePath is p as seen from dir: an absolute p stands alone.

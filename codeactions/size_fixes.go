@@ -229,14 +229,20 @@ func copyCreates(doc *dockerfile.Document, cp *dockerfile.Instruction, targets [
 		return false
 	}
 	existing := map[string]bool{}
+	st := doc.State(dockerfile.Options{})
 	for _, w := range doc.Stages[cp.Stage].Instructions {
 		if w.Line >= cp.Line {
 			break
 		}
-		if w.Keyword == "WORKDIR" && len(w.Args) > 0 {
-			for p := resolvePath(dir, w.Args[0].Value); p != "/"; p = path.Dir(p) {
-				existing[p] = true
-			}
+		if w.Keyword != "WORKDIR" {
+			continue
+		}
+		wd := st.Of(w).Workdir()
+		if !wd.Known || !path.IsAbs(wd.Text) {
+			return false // a folder that may be the destination
+		}
+		for p := wd.Text; p != "/"; p = path.Dir(p) {
+			existing[p] = true
 		}
 	}
 	parent := path.Dir(dest)
