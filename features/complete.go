@@ -42,10 +42,17 @@ type CompletionOptions struct {
 	Snippets bool // the client supports snippets
 }
 
-// Complete returns the proposals at offset.
+// Complete is CompleteFor a build without build args.
 func Complete(doc *dockerfile.Document, offset int, opts CompletionOptions) []CompletionItem {
+	return CompleteFor(doc.State(dockerfile.Options{}), offset, opts)
+}
+
+// CompleteFor returns the proposals at offset in st's document; variables
+// come with their values as st resolves them.
+func CompleteFor(st *dockerfile.BuildState, offset int, opts CompletionOptions) []CompletionItem {
+	doc := st.Document()
 	offset = max(0, min(offset, len(doc.Text)))
-	c := &completer{doc: doc, offset: offset, opts: opts}
+	c := &completer{st: st, doc: doc, offset: offset, opts: opts}
 	c.run()
 	for i := range c.items {
 		c.items[i].Sort = fmt.Sprintf("%04d", i)
@@ -54,6 +61,7 @@ func Complete(doc *dockerfile.Document, offset int, opts CompletionOptions) []Co
 }
 
 type completer struct {
+	st     *dockerfile.BuildState
 	doc    *dockerfile.Document
 	offset int
 	opts   CompletionOptions
@@ -93,20 +101,20 @@ func (c *completer) run() {
 		c.keywords(curStart, line, directiveLine && cw.startLine == line)
 		return
 	}
-	keyword := strings.ToUpper(ws[0].raw)
+	keyword := strings.ToUpper(ws[0].Value)
 	args := ws[1:]
 	if keyword == "ONBUILD" {
 		if len(args) == 0 {
 			c.keywords(curStart, line, false)
 			return
 		}
-		keyword, args = strings.ToUpper(args[0].raw), args[1:]
+		keyword, args = strings.ToUpper(args[0].Value), args[1:]
 	}
 	var flags []string
 	pos := 0
 	for _, a := range args {
-		if pos == 0 && strings.HasPrefix(a.raw, "--") {
-			name, _, _ := strings.Cut(a.raw[2:], "=")
+		if pos == 0 && strings.HasPrefix(a.Value, "--") {
+			name, _, _ := strings.Cut(a.Value[2:], "=")
 			flags = append(flags, strings.ToLower(name))
 			continue
 		}
@@ -127,9 +135,9 @@ func (c *completer) run() {
 // the cursor, and the word being typed.
 type cursorText struct {
 	startLine int
-	words     []lword // complete words before the cursor
-	cur       string  // the word the cursor ends (raw), "" after a blank
-	curStart  int     // file offset where cur starts (on the cursor's line)
+	words     []dockerfile.Token // complete words before the cursor, split as the model splits them
+	cur       string             // the word the cursor ends (as written), "" after a blank
+	curStart  int                // file offset where cur starts (on the cursor's line)
 }
 
 // cursorWords reads the instruction the cursor is in, up to the cursor; in
@@ -160,10 +168,10 @@ func cursorWords(doc *dockerfile.Document, offset int, in *dockerfile.Instructio
 		from++
 	}
 	l := dockerfile.JoinLines(doc, startLine, from, offset)
-	ws := words(l.Text, byte(doc.Escape))
+	ws := l.Words(byte(doc.Escape))
 	ct := cursorText{startLine: startLine, curStart: offset}
-	if n := len(ws); n > 0 && ws[n-1].end == len(l.Text) && l.End == offset {
-		ct.cur, ct.curStart = ws[n-1].raw, l.Offset(ws[n-1].start)
+	if n := len(ws); n > 0 && ws[n-1].End == len(l.Text) && l.End == offset {
+		ct.cur, ct.curStart = string(l.Text[ws[n-1].Start:ws[n-1].End]), l.Offset(ws[n-1].Start)
 		ws = ws[:n-1]
 	}
 	if ls > ct.curStart {
@@ -342,9 +350,12 @@ func inSingleQuotes(s string, escape byte) bool {
 	return q == '\''
 }
 
-// scopeVars adds the variables visible at the cursor.
+// scopeVars adds the variables visible at the cursor: those declared
+// first, then BuildKit's automatic platform ARGs (in a stage, those not
+// declared there, which are empty until they are). The proxy ARGs BuildKit
+// predefines are not proposed: the client sets them, if anyone.
 func (c *completer) scopeVars(start int, closeBrace bool) {
-	sc, in := scopeAt(c.doc, c.offset)
+	vars, in := scopeAt(c.st, c.offset)
 	inStage := in != nil && in.Stage >= 0 && in.Keyword != "FROM"
 	if in == nil {
 		if prev := lastInstructionBefore(c.doc, c.offset); prev != nil && prev.Stage >= 0 {
@@ -355,17 +366,20 @@ func (c *completer) scopeVars(start int, closeBrace bool) {
 	if closeBrace {
 		suffix = "}"
 	}
-	var autos []*varInfo
-	for _, v := range sc.list() {
-		if v.Decl == nil && v.Auto != nil && !v.Inherited {
+	var autos []dockerfile.ScopeVar
+	for _, v := range vars {
+		switch {
+		case builtin(v) && v.Origin == dockerfile.Automatic:
 			autos = append(autos, v)
 			continue
+		case builtin(v):
+			continue
 		}
-		c.add(CompletionItem{Label: v.Name, Kind: KindVariable, Detail: varDetail(v), Doc: varDoc(c.doc, v),
+		c.add(CompletionItem{Label: v.Name, Kind: KindVariable, Detail: varDetail(v), Doc: varDoc(v),
 			Insert: v.Name + suffix, Replace: c.span(start)})
 	}
 	for _, v := range autos {
-		c.add(CompletionItem{Label: v.Name, Kind: KindVariable, Detail: "automatic platform ARG", Doc: v.Auto.Doc,
+		c.add(CompletionItem{Label: v.Name, Kind: KindVariable, Detail: "automatic platform ARG", Doc: autoArgDoc(v.Name),
 			Insert: v.Name + suffix, Replace: c.span(start)})
 	}
 	if inStage {
@@ -374,7 +388,7 @@ func (c *completer) scopeVars(start int, closeBrace bool) {
 			if !a.Platform {
 				continue
 			}
-			if _, ok := sc.vars[a.Name]; ok {
+			if _, ok := varNamed(vars, a.Name); ok {
 				continue
 			}
 			c.add(CompletionItem{Label: a.Name, Kind: KindVariable, Detail: "automatic platform ARG: needs `ARG " + a.Name + "` in this stage",
@@ -382,43 +396,6 @@ func (c *completer) scopeVars(start int, closeBrace bool) {
 				Insert: a.Name + suffix, Replace: c.span(start)})
 		}
 	}
-}
-
-func varDetail(v *varInfo) string {
-	kind := "ARG"
-	if v.Env {
-		kind = "ENV"
-	}
-	switch {
-	case v.Known:
-		return kind + " " + v.Name + "=" + v.Value
-	case v.Auto != nil:
-		return kind + " " + v.Name + " (set by BuildKit)"
-	default:
-		return kind + " " + v.Name + " (set with --build-arg)"
-	}
-}
-
-func varDoc(doc *dockerfile.Document, v *varInfo) string {
-	var b strings.Builder
-	switch {
-	case v.Known:
-		fmt.Fprintf(&b, "`%s` = `%s`", v.Name, v.Value)
-	case v.Auto != nil:
-		fmt.Fprintf(&b, "`%s`: %s", v.Name, v.Auto.Doc)
-	default:
-		fmt.Fprintf(&b, "`%s` has no default: its value comes from `--build-arg %s=...`", v.Name, v.Name)
-	}
-	if v.Decl != nil {
-		fmt.Fprintf(&b, "\n\nDeclared on line %d", v.Decl.Inst.Line+1)
-		if v.Inherited {
-			b.WriteString(" (inherited from the parent stage's ENV)")
-		}
-		if v.FromGlobal {
-			b.WriteString("; its default comes from the global ARG")
-		}
-	}
-	return b.String()
 }
 
 // heredocVars proposes variables in heredoc bodies that expand.
@@ -642,7 +619,8 @@ func (c *completer) argNames(start int, in *dockerfile.Instruction) {
 		for _, v := range c.doc.Stages[stage].Vars {
 			declared[v.Name] = true
 		}
-		for _, g := range globalScope(c.doc, len(c.doc.Text)+1).list() {
+		// A FROM sees every global ARG.
+		for _, g := range c.st.Of(c.doc.Stages[stage].From).Vars() {
 			if g.Decl == nil || declared[g.Name] {
 				continue
 			}

@@ -101,6 +101,8 @@ func TestCompleteEdits(t *testing.T) {
 		{"undeclared platform ARG", "FROM a\nRUN echo $TARGETA|", false, "TARGETARCH", "TARGETARCH", "1:10-1:17", "automatic platform ARG: needs `ARG TARGETARCH` in this stage"},
 		{"declared platform ARG", "FROM a\nARG TARGETARCH\nRUN echo $TARGETA|", false, "TARGETARCH", "TARGETARCH", "2:10-2:17", "ARG TARGETARCH (set by BuildKit)"},
 		{"continuation line", "FROM a\nENV X=1\nRUN echo \\\n  $|", false, "X", "X", "3:3-3:3", "ENV X=1"},
+		{"value with the base image's PATH", "FROM python:3.12\nENV PATH=\"/opt/venv/bin:$PATH\"\nRUN echo $|", false, "PATH", "PATH", "2:10-2:10", "ENV PATH=/opt/venv/bin:$PATH"},
+		{"legacy ENV value", "FROM a\nENV NODE_ENV production\nRUN echo $|", false, "NODE_ENV", "NODE_ENV", "2:10-2:10", "ENV NODE_ENV=production"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc, off := withCursor(tc.src)
@@ -129,4 +131,17 @@ func TestCompleteDocs(t *testing.T) {
 			t.Errorf("RUN doc lacks its link: %s", it.Doc)
 		}
 	}
+}
+
+func TestCompleteVariableDoc(t *testing.T) {
+	doc, off := withCursor("FROM python:3.12\nENV PATH=\"/opt/venv/bin:$PATH\"\nRUN echo $|")
+	for _, it := range Complete(doc, off, CompletionOptions{}) {
+		if it.Label == "PATH" {
+			if !strings.HasPrefix(it.Doc, "`PATH` = `/opt/venv/bin:$PATH`") {
+				t.Errorf("PATH's doc is %q", it.Doc)
+			}
+			return
+		}
+	}
+	t.Error("PATH not proposed")
 }

@@ -3,6 +3,8 @@ package features
 import (
 	"strings"
 	"testing"
+
+	"github.com/dockerfile-ls/dockerfile-ls/cache"
 )
 
 func TestHover(t *testing.T) {
@@ -46,9 +48,21 @@ func TestHover(t *testing.T) {
 			"```dockerfile\nWORKDIR <path>\n```\n\nSets the working directory for the following `RUN`, `CMD`, `ENTRYPOINT`, `COPY` and `ADD`, creating it when missing.\n\n[Dockerfile reference](https://docs.docker.com/reference/dockerfile/#workdir)\n\n---\n\n**Re-runs when:** its path changes; or whenever an earlier step of this stage re-runs.", "1:0-1:7"},
 		{"ONBUILD trigger", "FROM a\nONBUILD CO|PY . /app\n", "~[Dockerfile reference](https://docs.docker.com/reference/dockerfile/#copy)", "1:8-1:12"},
 		{"RUN cache", "ARG V=1\nFROM a\nARG V\nARG TARGETARCH\nENV E=1\nR|UN --mount=type=bind,source=go.mod,target=go.mod --mount=type=cache,target=/c --mount=type=bind,from=deps,source=/out,target=/d go build\n",
-			"~**Re-runs when:** its command or flags change (after variable expansion); build arg `V` or `TARGETARCH` changes; files under `go.mod` in the build context change (bind mount); `/out` in `deps` changes (bind mount); or whenever an earlier step of this stage re-runs.", "5:0-5:3"},
+			"~**Re-runs when:** its command or flags change (after variable expansion); `/out` in `deps` changes (bind mount); or whenever an earlier step of this stage re-runs.", "5:0-5:3"},
 		{"COPY cache", "FROM a\nCO|PY package.json package-lock.json ./\n",
-			"~**Re-runs when:** `package.json` or `package-lock.json` changes in the build context (content or mode); its destination or flags change; or whenever an earlier step of this stage re-runs.", "1:0-1:4"},
+			"~**Re-runs when:** its destination or flags change; or whenever an earlier step of this stage re-runs.", "1:0-1:4"},
+		{"COPY of an unknown source", "FROM a\nARG SRC\nCO|PY $SRC /app/\n",
+			"~**Re-runs when:** the files `$SRC` selects change (it depends on a value unknown here); its destination or flags change; or whenever an earlier step of this stage re-runs.", "2:0-2:4"},
+		{"FROM an expanded stage", "ARG B=base\nFROM a AS base\nFR|OM ${B}\n",
+			"~**Cache:** every step of this stage re-runs when stage `base` re-runs.", "2:0-2:4"},
+		{"FROM an expanded image", "ARG V=20\nFR|OM node:${V}\n",
+			"~**Cache:** every step of this stage re-runs when `node:20` resolves to another image digest (pin it with `@sha256:...` to decide when).", "1:0-1:4"},
+		{"ENV with the base image's PATH", "FROM python:3.12\nENV PATH=\"/opt/venv/bin:$PATH\"\nRUN pip install $P|ATH\n",
+			"**ENV** `PATH` = `/opt/venv/bin:$PATH`\n\nThe variables left as written are not known before the build (the base image's environment or a build arg).\n\nDeclared on line 2", "2:17-2:21"},
+		{"legacy ENV", "FROM a\nENV NODE_ENV production\nRUN echo $NODE_E|NV\n",
+			"**ENV** `NODE_ENV` = `production`\n\nDeclared on line 2", "2:10-2:18"},
+		{"predefined proxy ARG", "FROM a\nRUN curl -x $HTTP_PR|OXY x\n",
+			"**predefined ARG** `HTTP_PROXY`: a proxy setting BuildKit predefines: the client sets it (`--build-arg HTTP_PROXY=...`) or it is unset", "1:13-1:23"},
 		{"COPY --link cache", "FROM a AS b\nFROM c\nCO|PY --link --from=b /x /y\n",
 			"~**Re-runs when:** the files it copies from stage `b` change; its destination or flags change; but not when only earlier steps re-run (`--link`).", "2:0-2:4"},
 		{"ADD URL cache", "FROM a\nA|DD https://example.com/x.tgz /x\n",
@@ -79,5 +93,80 @@ func TestHover(t *testing.T) {
 	doc, off := withCursor("FROM a\nRUN echo hi |\n")
 	if _, ok := HoverAt(doc, off); ok {
 		t.Error("hover on plain text")
+	}
+}
+
+// TestHoverCacheNoteIsPredict: the cache note of a step lists, for each
+// input it reads, exactly what `dockerfile-ls cache` predicts for the step
+// when that input changes, and nothing the prediction does not say.
+func TestHoverCacheNoteIsPredict(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		changes   []cache.Change // the inputs the step reads
+		lines     []string       // the note's lines for them, as "flag: "
+	}{
+		{"COPY sources", "FROM a\nCO|PY package.json src/ ./\n",
+			[]cache.Change{{Paths: []string{"package.json"}}, {Paths: []string{"src/"}}},
+			[]string{"`--changed package.json`: ", "`--changed src/`: "}},
+		{"COPY source from an ENV", "FROM a\nENV SRC=src\nCO|PY $SRC /app/src\n",
+			[]cache.Change{{Paths: []string{"src"}}},
+			[]string{"`--changed src`: "}},
+		{"COPY naming a build arg", "FROM a\nARG DIR=x\nARG OTHER\nCO|PY ${DIR}/a /a\n",
+			[]cache.Change{{Paths: []string{"x/a"}}, {BuildArgs: []string{"DIR"}}},
+			[]string{"`--changed x/a`: ", "`--build-arg DIR`: "}},
+		{"RUN bind mount and args", "FROM a AS build\nARG V\nR|UN --mount=type=bind,source=go.mod,target=/m go build\nFROM b\n",
+			[]cache.Change{{Paths: []string{"go.mod"}}, {BuildArgs: []string{"V"}}},
+			[]string{"`--changed go.mod`: ", "`--build-arg V`: "}},
+		{"ARG under an ENV of the same name", "FROM a\nENV V=1\nARG V\nR|UN x\n",
+			[]cache.Change{{BuildArgs: []string{"V"}}},
+			[]string{"`--build-arg V`: "}},
+		{"FROM naming a global ARG", "ARG TAG=1\nFR|OM a:${TAG}\n",
+			[]cache.Change{{BuildArgs: []string{"TAG"}}},
+			[]string{"`--build-arg TAG`: "}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, off := withCursor(tc.src)
+			h, ok := HoverAt(doc, off)
+			if !ok {
+				t.Fatal("no hover")
+			}
+			in := doc.InstructionAt(off)
+			target := doc.Stages[in.Stage].Name
+			for i, ch := range tc.changes {
+				var want string
+				for _, s := range cache.Predict(cache.Input{Doc: doc, Target: target}, ch) {
+					if s.Inst == in && s.Status != cache.Cached {
+						want = "\n- " + tc.lines[i] + "re-runs, because " + s.Reason + "\n"
+					}
+				}
+				if want == "" {
+					if strings.Contains(h.Markdown, "- "+tc.lines[i]) {
+						t.Errorf("the note has %q, which cache.Predict does not re-run:\n%s", tc.lines[i], h.Markdown)
+					}
+					continue
+				}
+				if !strings.Contains(h.Markdown+"\n", want) {
+					t.Errorf("the note lacks %q:\n%s", want, h.Markdown)
+				}
+			}
+			if n := strings.Count(h.Markdown, "\n- "); n > len(tc.changes) {
+				t.Errorf("%d predictions for %d inputs:\n%s", n, len(tc.changes), h.Markdown)
+			}
+		})
+	}
+}
+
+// TestHoverCacheNoteNotBuilt: in a stage the default target does not
+// build, the note says so, as the cache command does.
+func TestHoverCacheNoteNotBuilt(t *testing.T) {
+	doc, off := withCursor("FROM a\nCO|PY x /x\nFROM b\n")
+	h, _ := HoverAt(doc, off)
+	steps := cache.Predict(cache.Input{Doc: doc}, cache.Change{Paths: []string{"x"}})
+	if steps[1].Status != cache.NotBuilt {
+		t.Fatalf("cache predicts %s for the COPY", steps[1].Status)
+	}
+	want := "**`dockerfile-ls cache`:** not built, because " + steps[1].Reason + "."
+	if !strings.HasSuffix(h.Markdown, "\n\n"+want) {
+		t.Errorf("the note does not end with %q:\n%s", want, h.Markdown)
 	}
 }

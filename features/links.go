@@ -6,7 +6,6 @@ import (
 
 	"github.com/distribution/reference"
 
-	"github.com/dockerfile-ls/dockerfile-ls/cache"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
@@ -25,20 +24,26 @@ type LinkOptions struct {
 	FileExists func(rel string) bool
 }
 
-// Links returns the links of the document: base images (and images in
-// COPY --from) to their registry page, COPY and ADD sources to the files.
-// Stage names, scratch and names with variables get none. Nothing here
-// touches the network.
+// Links is LinksFor a build without build args.
 func Links(doc *dockerfile.Document, opts LinkOptions) []Link {
+	return LinksFor(doc.State(dockerfile.Options{}), opts)
+}
+
+// LinksFor returns the links of st's document: base images (and images in
+// COPY --from) to their registry page, COPY and ADD sources (as st expands
+// them) to the files. Stage names, scratch and names with unknown
+// variables get none. Nothing here touches the network.
+func LinksFor(st *dockerfile.BuildState, opts LinkOptions) []Link {
+	doc := st.Document()
 	var out []Link
 	for _, in := range doc.Instructions {
 		switch in.Keyword {
 		case "FROM":
-			st := doc.Stages[in.Stage]
-			if st.Base == "" || parentStage(doc, st) >= 0 {
+			stage := doc.Stages[in.Stage]
+			if stage.Base == "" || st.StageParent(stage) != nil {
 				continue
 			}
-			if l, ok := imageLink(doc, st.Base, st.BaseSpan); ok {
+			if l, ok := imageLink(doc, stage.Base, stage.BaseSpan); ok {
 				out = append(out, l)
 			}
 		case "COPY", "ADD":
@@ -49,29 +54,35 @@ func Links(doc *dockerfile.Document, opts LinkOptions) []Link {
 					}
 				}
 			}
-			if opts.FileExists == nil {
-				continue
-			}
-			srcs := cache.ContextSources(in)
-			for _, a := range in.Args {
-				if len(srcs) == 0 {
-					break
-				}
-				if a.Value != srcs[0] {
-					continue
-				}
-				srcs = srcs[1:]
-				rel, ok := localPath(a.Value)
-				if !ok || !opts.FileExists(rel) {
-					continue
-				}
-				span := a.Span
-				if raw := doc.Slice(span); len(raw) >= 2 && (raw[0] == '"' || raw[0] == '\'') && raw[len(raw)-1] == raw[0] {
-					span = Span{Start: span.Start + 1, End: span.End - 1}
-				}
-				out = append(out, Link{Span: span, Path: rel})
+			if opts.FileExists != nil {
+				out = append(out, sourceLinks(doc, st.Of(in).Copy(), in.Args, opts)...)
 			}
 		}
+	}
+	return out
+}
+
+// sourceLinks link the sources of a COPY or ADD read from the build
+// context that are existing files; args are its words, one per source
+// and the destination.
+func sourceLinks(doc *dockerfile.Document, reads dockerfile.CopyReads, args []dockerfile.Word, opts LinkOptions) []Link {
+	if reads.From.Name != "" {
+		return nil
+	}
+	var out []Link
+	for i, src := range reads.Sources {
+		if i >= len(args) || !src.Known || !dockerfile.IsContextSource(src.Text) {
+			continue
+		}
+		rel, ok := localPath(src.Text)
+		if !ok || !opts.FileExists(rel) {
+			continue
+		}
+		span := args[i].Span
+		if raw := doc.Slice(span); len(raw) >= 2 && (raw[0] == '"' || raw[0] == '\'') && raw[len(raw)-1] == raw[0] {
+			span = Span{Start: span.Start + 1, End: span.End - 1}
+		}
+		out = append(out, Link{Span: span, Path: rel})
 	}
 	return out
 }

@@ -25,6 +25,8 @@ COPY --from=base /a /b
 COPY --from=busybox:1.36 /bin/sh /sh
 COPY package.json "src/main.go" missing.txt *.txt ./ /app/
 ADD https://example.com/a.tgz /x
+ENV SRC=src
+COPY $SRC/main.go /m
 `
 	doc := dockerfile.Parse([]byte(src))
 	exists := map[string]bool{"package.json": true, "src/main.go": true, "app": true}
@@ -48,6 +50,7 @@ ADD https://example.com/a.tgz /x
 		"busybox@14:12-14:19 https://hub.docker.com/_/busybox",
 		"package.json@15:5-15:17 file:package.json",
 		"src/main.go@15:19-15:30 file:src/main.go",
+		"$SRC/main.go@18:5-18:17 file:src/main.go", // as the build state expands it
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -28,60 +28,78 @@ type Symbol struct {
 	Children   []Symbol
 }
 
-// Symbols is the outline: global ARGs, then each stage (by name, or by
-// base image) with its instructions; ARG and ENV list their variables.
+// Symbols is SymbolsFor a build without build args.
 func Symbols(doc *dockerfile.Document) []Symbol {
+	return SymbolsFor(doc.State(dockerfile.Options{}))
+}
+
+// SymbolsFor is the outline of st's document: global ARGs, then each stage
+// (by name, or by base image) with its instructions; ARG and ENV list
+// their variables, with the value each declaration gives as st resolves
+// it.
+func SymbolsFor(st *dockerfile.BuildState) []Symbol {
+	doc := st.Document()
 	var out []Symbol
 	for _, in := range doc.Instructions {
 		if in.Stage >= 0 {
 			break
 		}
-		out = append(out, varSymbols(doc, in)...)
+		out = append(out, varSymbols(st.Of(in))...)
 	}
-	for _, st := range doc.Stages {
-		last := st.Instructions[len(st.Instructions)-1]
-		s := Symbol{Name: st.Name, Detail: "FROM " + st.Base, Kind: SymbolStage,
-			Span: Span{Start: st.From.Span.Start, End: last.Span.End}, Select: st.NameSpan}
-		if st.Name == "" {
-			s.Name, s.Select = st.Base, st.BaseSpan
-		}
-		if s.Name == "" {
-			s.Name, s.Select = "FROM", st.From.KeywordSpan
-		}
-		if st.Platform != "" {
-			s.Detail += " (" + st.Platform + ")"
-		}
-		for _, in := range st.Instructions[1:] {
-			c := Symbol{Name: in.Keyword, Detail: oneLine(doc, in), Kind: SymbolInstruction, Span: in.Span, Select: in.KeywordSpan}
-			if d := data.instruction(in.Keyword); d != nil {
-				c.Deprecated = d.Deprecated
-			}
-			c.Children = varSymbols(doc, in)
-			s.Children = append(s.Children, c)
-		}
-		out = append(out, s)
+	for _, stage := range doc.Stages {
+		out = append(out, stageSymbol(st, stage))
 	}
 	return out
 }
 
-// varSymbols lists the variables an ARG or ENV declares.
-func varSymbols(doc *dockerfile.Document, in *dockerfile.Instruction) []Symbol {
-	if in.Keyword != "ARG" && in.Keyword != "ENV" {
-		return nil
+// stageSymbol is a stage with its instructions.
+func stageSymbol(bs *dockerfile.BuildState, st *dockerfile.Stage) Symbol {
+	last := st.Instructions[len(st.Instructions)-1]
+	s := Symbol{Name: st.Name, Detail: "FROM " + st.Base, Kind: SymbolStage,
+		Span: Span{Start: st.From.Span.Start, End: last.Span.End}, Select: st.NameSpan}
+	if st.Name == "" {
+		s.Name, s.Select = st.Base, st.BaseSpan
 	}
+	if s.Name == "" {
+		s.Name, s.Select = "FROM", st.From.KeywordSpan
+	}
+	if st.Platform != "" {
+		s.Detail += " (" + st.Platform + ")"
+	}
+	for _, in := range st.Instructions[1:] {
+		c := Symbol{Name: in.Keyword, Detail: oneLine(bs.Document(), in), Kind: SymbolInstruction, Span: in.Span, Select: in.KeywordSpan}
+		if d := data.instruction(in.Keyword); d != nil {
+			c.Deprecated = d.Deprecated
+		}
+		c.Children = varSymbols(bs.Of(in))
+		s.Children = append(s.Children, c)
+	}
+	return s
+}
+
+// varSymbols lists the variables an ARG or ENV declares.
+func varSymbols(x dockerfile.InstState) []Symbol {
+	in := x.Instruction()
 	var out []Symbol
-	for _, v := range declaredVars(in) {
+	for _, v := range x.Declared() {
+		if v.Decl == nil || !validName(v.Name) {
+			continue
+		}
 		detail := in.Keyword
-		if v.HasValue {
+		switch {
+		case !v.Decl.HasValue:
+		case v.Truncated:
+			detail += " = (too long to show)"
+		default:
 			detail += " = " + v.Value
 		}
 		span := in.Span
 		for _, w := range in.Args {
-			if w.Span.Start == v.NameSpan.Start {
+			if w.Span.Start == v.Decl.NameSpan.Start {
 				span = w.Span
 			}
 		}
-		out = append(out, Symbol{Name: v.Name, Detail: detail, Kind: SymbolVariable, Span: span, Select: v.NameSpan})
+		out = append(out, Symbol{Name: v.Name, Detail: detail, Kind: SymbolVariable, Span: span, Select: v.Decl.NameSpan})
 	}
 	return out
 }

@@ -48,6 +48,28 @@ stage alpine:3.19 "FROM alpine:3.19" 5:0-7:27 sel 5:5-5:16
 	}
 }
 
+// TestSymbolValues: each declaration's value as the build state resolves
+// it, the parts unknown before a build as written.
+func TestSymbolValues(t *testing.T) {
+	src := "ARG BASE=python:3.12\nFROM $BASE\nENV NODE_ENV production\nENV PATH=\"/opt/venv/bin:$PATH\" A=1 B=$A\nARG TAG\nENV C=${NODE_ENV}-$A\n"
+	doc := dockerfile.Parse([]byte(src))
+	var got []string
+	var walk func([]Symbol)
+	walk = func(syms []Symbol) {
+		for _, s := range syms {
+			if s.Kind == SymbolVariable {
+				got = append(got, s.Name+" "+s.Detail)
+			}
+			walk(s.Children)
+		}
+	}
+	walk(Symbols(doc))
+	want := []string{"BASE ARG = python:3.12", "NODE_ENV ENV = production", "PATH ENV = /opt/venv/bin:$PATH", "A ENV = 1", "B ENV = $A", "TAG ARG", "C ENV = production-1"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func TestFolding(t *testing.T) {
 	src := `# syntax=docker/dockerfile:1
 # A comment block

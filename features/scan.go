@@ -20,46 +20,6 @@ func command(doc *dockerfile.Document, in *dockerfile.Instruction) *dockerfile.L
 	return dockerfile.JoinLines(doc, doc.Lines.LineOf(in.KeywordSpan.Start), in.KeywordSpan.Start, len(doc.Text))
 }
 
-// lword is a word of a logical text: raw as written (quotes kept), with its
-// logical bounds.
-type lword struct {
-	raw        string
-	start, end int // indexes into logical.text
-}
-
-// words splits a logical text on unquoted blanks, honouring quotes and the
-// escape character the way a reader sees words. Unterminated quotes run to
-// the end.
-func words(text []byte, escape byte) []lword {
-	var out []lword
-	i := 0
-	for i < len(text) {
-		for i < len(text) && isBlank(text[i]) {
-			i++
-		}
-		if i >= len(text) {
-			break
-		}
-		start := i
-		var quote byte
-		for i < len(text) && (quote != 0 || !isBlank(text[i])) {
-			c := text[i]
-			switch {
-			case c == escape && quote != '\'' && i+1 < len(text):
-				i += 2
-				continue
-			case quote == 0 && (c == '"' || c == '\''):
-				quote = c
-			case c == quote:
-				quote = 0
-			}
-			i++
-		}
-		out = append(out, lword{raw: string(text[start:i]), start: start, end: i})
-	}
-	return out
-}
-
 // varRef is a $NAME or ${NAME...} in the text.
 type varRef struct {
 	Name  string

@@ -142,7 +142,7 @@ func (t *tokenizer) instruction(in *dockerfile.Instruction, stageNames map[strin
 			stageNames[strings.ToLower(args[2].Value)] = true
 		}
 	case "ARG", "ENV":
-		for _, v := range declaredVars(in) {
+		for _, v := range declared(doc, in) {
 			m := ModDeclaration
 			if platformArg(v.Name) {
 				m |= ModDefaultLibrary

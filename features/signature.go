@@ -46,10 +46,10 @@ func SignatureHelpAt(doc *dockerfile.Document, offset int) (SignatureHelp, bool)
 	if len(ws) == 0 {
 		return SignatureHelp{}, false
 	}
-	keyword := strings.ToUpper(ws[0].raw)
+	keyword := strings.ToUpper(ws[0].Value)
 	args := ws[1:]
 	if keyword == "ONBUILD" && len(args) > 0 {
-		keyword, args = strings.ToUpper(args[0].raw), args[1:]
+		keyword, args = strings.ToUpper(args[0].Value), args[1:]
 	}
 	d := data.instruction(keyword)
 	if d == nil || len(d.Signatures) == 0 {
@@ -58,11 +58,11 @@ func SignatureHelpAt(doc *dockerfile.Document, offset int) (SignatureHelp, bool)
 	pos := 0
 	var firstArg string
 	for _, a := range args {
-		if pos == 0 && strings.HasPrefix(a.raw, "--") {
+		if pos == 0 && strings.HasPrefix(a.Value, "--") {
 			continue
 		}
 		if pos == 0 {
-			firstArg = a.raw
+			firstArg = a.Value
 		}
 		pos++
 	}

@@ -1,205 +1,22 @@
 package features
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
-	bkshell "github.com/moby/buildkit/frontend/dockerfile/shell"
-
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
-// varInfo is a variable visible at some point of the file, with its value
-// as far as it can be known without a build.
-type varInfo struct {
-	Name  string
-	Value string // resolved value; meaningful when Known
-	Known bool   // false: set by --build-arg, by BuildKit, or unknown
-	Env   bool   // set by ENV (or inherited ENV); false for ARG
-	Decl  *dockerfile.Var
-	Auto  *autoArgData // BuildKit's automatic ARG, when it is one
-	// FromGlobal: a stage's `ARG NAME` without default, taking the global
-	// ARG's value.
-	FromGlobal bool
-	// Inherited: an ENV of the stage this one is built FROM.
-	Inherited bool
-}
-
-// scope is the set of variables visible at one point.
-type scope struct {
-	vars  map[string]*varInfo
-	order []string // first-declaration order
-}
-
-func newScope() *scope { return &scope{vars: map[string]*varInfo{}} }
-
-func (s *scope) set(v *varInfo) {
-	if _, ok := s.vars[v.Name]; !ok {
-		s.order = append(s.order, v.Name)
-	}
-	s.vars[v.Name] = v
-}
-
-// list returns the visible variables in declaration order.
-func (s *scope) list() []*varInfo {
-	out := make([]*varInfo, 0, len(s.order))
-	for _, n := range s.order {
-		out = append(out, s.vars[n])
-	}
-	return out
-}
-
-// Get implements BuildKit's EnvGetter: an unknown value shows as ${NAME}.
-func (s *scope) Get(name string) (string, bool) {
-	v, ok := s.vars[name]
-	if !ok {
-		return "", false
-	}
-	if !v.Known {
-		return "${" + name + "}", true
-	}
-	return v.Value, true
-}
-
-// Keys implements BuildKit's EnvGetter.
-func (s *scope) Keys() []string { return s.order }
-
-// expand resolves the variables in a raw value as BuildKit does.
-func (s *scope) expand(doc *dockerfile.Document, raw string) string {
-	lex := bkshell.NewLex(doc.Escape)
-	out, _, err := lex.ProcessWord(raw, s)
-	if err != nil {
-		return raw
-	}
-	return out
-}
-
-// rawValue is the declaration's value as written (quotes kept), for
-// expansion.
-func rawValue(doc *dockerfile.Document, v *dockerfile.Var) string {
-	for _, w := range v.Inst.Args {
-		if w.Span.Start != v.NameSpan.Start {
-			continue
-		}
-		raw := doc.Slice(w.Span)
-		if strings.ContainsAny(raw, "\r\n") {
-			break
-		}
-		if _, val, ok := strings.Cut(raw, "="); ok {
-			return val
-		}
-	}
-	return v.Value
-}
-
-// globalScope is what a FROM line or a global ARG before offset sees: the
-// global ARGs declared before it and BuildKit's platform ARGs.
-func globalScope(doc *dockerfile.Document, before int) *scope {
-	s := newScope()
-	for i := range data.AutoArgs {
-		a := &data.AutoArgs[i]
-		if a.Platform {
-			s.set(&varInfo{Name: a.Name, Auto: a})
-		}
-	}
-	for i := range doc.GlobalArgs {
-		v := &doc.GlobalArgs[i]
-		if v.Inst.Span.Start >= before {
-			break
-		}
-		info := &varInfo{Name: v.Name, Decl: v}
-		if v.HasValue {
-			info.Value, info.Known = s.expand(doc, rawValue(doc, v)), true
-		}
-		s.set(info)
-	}
-	return s
-}
-
-// parentStage is the index of the earlier stage a stage is built FROM, or -1.
-func parentStage(doc *dockerfile.Document, st *dockerfile.Stage) int {
-	if p := doc.FromStage(st.Base, st.Index); p != nil {
-		return p.Index
-	}
-	return -1
-}
-
-// stageScope is what an instruction of stage st starting at before sees:
-// the ENV of the stage it is built from, and the stage's ARG and ENV
-// declared in earlier instructions.
-func stageScope(doc *dockerfile.Document, st *dockerfile.Stage, before int, depth int) *scope {
-	s := newScope()
-	if p := parentStage(doc, st); p >= 0 && depth < 64 {
-		parent := stageScope(doc, doc.Stages[p], len(doc.Text)+1, depth+1)
-		for _, v := range parent.list() {
-			if v.Env {
-				c := *v
-				c.Inherited = true
-				s.set(&c)
-			}
-		}
-	}
-	var globals *scope
-	for i := range st.Vars {
-		v := &st.Vars[i]
-		if v.Inst.Span.Start >= before {
-			break
-		}
-		info := &varInfo{Name: v.Name, Decl: v, Env: v.Kind == dockerfile.EnvVar}
-		if prev, ok := s.vars[v.Name]; ok && prev.Env && !info.Env {
-			// ENV always overrides an ARG of the same name.
-			continue
-		}
-		switch {
-		case v.HasValue:
-			info.Value, info.Known = s.expand(doc, rawValue(doc, v)), true
-		default:
-			if globals == nil {
-				globals = globalScope(doc, len(doc.Text)+1)
-			}
-			if g, ok := globals.vars[v.Name]; ok {
-				info.Value, info.Known, info.Auto = g.Value, g.Known, g.Auto
-				info.FromGlobal = g.Decl != nil
-			}
-		}
-		s.set(info)
-	}
-	return s
-}
-
-// context of an offset for variables: the instruction there (or just
-// before) and the scope it sees.
-func scopeAt(doc *dockerfile.Document, offset int) (*scope, *dockerfile.Instruction) {
-	line := doc.Lines.LineOf(offset)
-	in := instructionOnLine(doc, line)
-	before := offset
-	if in != nil {
-		before = in.Span.Start
-	} else if prev := lastInstructionBefore(doc, offset); prev != nil {
-		if prev.Stage >= 0 {
-			return stageScope(doc, doc.Stages[prev.Stage], offset, 0), nil
-		}
-	}
-	if in == nil || in.Stage < 0 || in.Keyword == "FROM" {
-		if in != nil && in.Keyword == "FROM" {
-			before = len(doc.Text) + 1
-		}
-		return globalScope(doc, before), in
-	}
-	return stageScope(doc, doc.Stages[in.Stage], before, 0), in
-}
-
-// lastInstructionBefore is the last instruction starting before offset.
-func lastInstructionBefore(doc *dockerfile.Document, offset int) *dockerfile.Instruction {
-	i := sort.Search(len(doc.Instructions), func(i int) bool { return doc.Instructions[i].Span.Start >= offset })
-	if i == 0 {
-		return nil
-	}
-	return doc.Instructions[i-1]
-}
-
-// --- the index of names: stages and variables, for navigation ---
+// The index of names for definition, references, highlights and rename:
+// where each stage and variable is named, and which names are one symbol.
+// It works on the text as written and holds no values: a reference is to
+// the declaration whose name it repeats, in the scope BuildKit gives it,
+// and an unset ARG is a declaration like any other. Values (hover,
+// completion, the outline) come from the build state instead; a FROM that
+// reaches a stage only through a variable (FROM ${BASE}) is not linked to
+// it here, as renaming the stage would not rename the variable's value.
 
 type symKind int
 
@@ -318,7 +135,7 @@ func buildIndex(doc *dockerfile.Document) *index {
 		}
 		if in.Stage < 0 {
 			if in.Keyword == "ARG" {
-				for _, v := range declaredVars(in) {
+				for _, v := range declared(doc, in) {
 					b, ok := global[v.Name]
 					if !ok {
 						b = binding{sym: ix.newSym(symVar, v.Name, -1), local: true}
@@ -334,9 +151,11 @@ func buildIndex(doc *dockerfile.Document) *index {
 		st := doc.Stages[in.Stage]
 		if in == st.From {
 			sc = map[string]binding{}
-			if p := parentStage(doc, st); p >= 0 {
-				stageRef(doc.Stages[p], st.Base, st.BaseSpan)
-				for name, b := range stageEnv[p] {
+			// Names: a FROM written as a stage's name (one that only
+			// expands to it names a variable, not the stage).
+			if p := doc.FromStage(st.Base, st.Index); p != nil {
+				stageRef(p, st.Base, st.BaseSpan)
+				for name, b := range stageEnv[p.Index] {
 					if b.env {
 						b.local = false
 						sc[name] = b
@@ -361,7 +180,7 @@ func buildIndex(doc *dockerfile.Document) *index {
 		if in.Keyword != "ARG" && in.Keyword != "ENV" {
 			continue
 		}
-		for _, v := range declaredVars(in) {
+		for _, v := range declared(doc, in) {
 			b, ok := sc[v.Name]
 			if !ok || !b.local {
 				b = binding{sym: ix.newSym(symVar, v.Name, in.Stage), local: true}
@@ -390,26 +209,25 @@ func buildIndex(doc *dockerfile.Document) *index {
 	return ix
 }
 
-// declaredVars are the variables an ARG or ENV instruction declares.
-func declaredVars(in *dockerfile.Instruction) []dockerfile.Var {
-	var out []dockerfile.Var
-	if in.Keyword == "ENV" && len(in.Args) > 0 && !strings.Contains(in.Args[0].Value, "=") {
-		first := in.Args[0]
-		return []dockerfile.Var{{Kind: dockerfile.EnvVar, Name: first.Value, HasValue: true, NameSpan: first.Span, Inst: in}}
+// declared are the variables an ARG or ENV declares, as the model reads
+// them (Stage.Vars, Document.GlobalArgs), without the words that cannot
+// name a variable.
+func declared(doc *dockerfile.Document, in *dockerfile.Instruction) []dockerfile.Var {
+	all := doc.GlobalArgs
+	if in.Stage >= 0 && in.Stage < len(doc.Stages) {
+		all = doc.Stages[in.Stage].Vars
 	}
-	for _, w := range in.Args {
-		name, value, has := strings.Cut(w.Value, "=")
-		kind := dockerfile.ArgVar
-		if in.Keyword == "ENV" {
-			kind = dockerfile.EnvVar
-		}
-		if !validName(name) {
-			continue
-		}
-		out = append(out, dockerfile.Var{Kind: kind, Name: name, Value: value, HasValue: has,
-			NameSpan: Span{Start: w.Span.Start, End: w.Span.Start + len(name)}, Inst: in})
+	i := sort.Search(len(all), func(i int) bool { return all[i].NameSpan.Start >= in.Span.Start })
+	j := i
+	for j < len(all) && all[j].Inst == in {
+		j++
 	}
-	return out
+	vars := all[i:j:j]
+	invalid := func(v dockerfile.Var) bool { return !validName(v.Name) }
+	if slices.ContainsFunc(vars, invalid) {
+		vars = slices.DeleteFunc(slices.Clone(vars), invalid)
+	}
+	return vars
 }
 
 // at returns the occurrence at offset (its end included, so that a cursor
