@@ -119,12 +119,13 @@ func cacheDirs(inv pkgmgr.Invocation, env envLookup, u dockerfile.User) []string
 	return append(append([]string{}, inv.Manager.CleanPaths...), dirs...)
 }
 
-// mountOwner is the ",uid=N,gid=M" a cache mount needs for u (its files
-// are root's otherwise, and a non-root user could not write them): ""
-// for root; ok is false when the uid is unknown.
-func mountOwner(u dockerfile.User) (string, bool) {
+// mountOwner is the ",uid=N,gid=M" a cache mount of m needs for u (its
+// files are root's otherwise, and a non-root user could not write them):
+// "" for root, and for a system package manager, which runs as root (with
+// sudo under another USER); ok is false when the uid is unknown.
+func mountOwner(m *pkgmgr.Manager, u dockerfile.User) (string, bool) {
 	switch {
-	case u.Root:
+	case u.Root || m.System:
 		return "", true
 	case u.UID == "":
 		return "", false
@@ -136,11 +137,13 @@ func mountOwner(u dockerfile.User) (string, bool) {
 
 // cacheMounts are the --mount flags that keep the caches between builds,
 // outside the image; ok is false when a target or the owner is unknown,
-// and for a user whose home is unknown even when no cache lies in it:
-// what such a user runs is too little known to change.
-func cacheMounts(locs []cacheLoc, u dockerfile.User) ([]string, bool) {
-	owner, ok := mountOwner(u)
-	if _, all := knownDirs(locs); !ok || !all || len(locs) == 0 || u.Home == "" {
+// for a user whose home is unknown even when no cache lies in it (what
+// such a user runs is too little known to change), and for a system
+// package manager under another user than root: it runs through sudo,
+// and what its mount needs besides (apt's keep-cache setting) would not.
+func cacheMounts(m *pkgmgr.Manager, locs []cacheLoc, u dockerfile.User) ([]string, bool) {
+	owner, ok := mountOwner(m, u)
+	if _, all := knownDirs(locs); !ok || !all || len(locs) == 0 || u.Home == "" || (m.System && !u.Root) {
 		return nil, false
 	}
 	var out []string
@@ -160,7 +163,7 @@ func cacheMounts(locs []cacheLoc, u dockerfile.User) ([]string, bool) {
 // mountExample is the --mount value for the first cache, for messages:
 // what cannot be known is said in angle brackets ("<home of 1001>",
 // "<uid of app>").
-func mountExample(locs []cacheLoc, u dockerfile.User) string {
+func mountExample(m *pkgmgr.Manager, locs []cacheLoc, u dockerfile.User) string {
 	l := locs[0]
 	target := l.dir
 	switch {
@@ -170,7 +173,7 @@ func mountExample(locs []cacheLoc, u dockerfile.User) string {
 	default:
 		target = l.shown
 	}
-	owner, ok := mountOwner(u)
+	owner, ok := mountOwner(m, u)
 	if !ok {
 		owner = ",uid=<uid of " + u.Name + ">"
 	}

@@ -136,7 +136,7 @@ func (k keptCache) message() string {
 	}
 	ways = append(ways, "clean it at the end of the same RUN (`rm -rf "+clean+"` or the manager's own clean command)")
 	if len(k.locs) > 0 {
-		ways = append(ways, "mount a cache: `RUN --mount="+mountExample(k.locs, k.user)+" …`")
+		ways = append(ways, "mount a cache: `RUN --mount="+mountExample(m, k.locs, k.user)+" …`")
 	}
 	return fmt.Sprintf("%s keeps %s's download cache (%s) in this layer: %s.",
 		cmdText(k.inv.Command), m.Name, where, joinOr(ways))

@@ -21,3 +21,9 @@ FROM node:20 AS unknown-home
 USER 1001
 # want "^Every re-run of this step downloads all npm packages again\. A cache mount \(RUN --mount=type=cache,target=<home of 1001>/\.npm,uid=1001\) keeps them"
 RUN npm ci
+
+# A system package manager runs as root (through sudo): its cache is root's.
+FROM node:20 AS system-manager
+USER node
+# want "^Every re-run of this step downloads all apt packages again\. A cache mount \(RUN --mount=type=cache,target=/var/cache/apt\) keeps them"
+RUN sudo apt-get install -y curl
