@@ -228,8 +228,9 @@ func leftOut(inv pkgmgr.Invocation) bool { return inv.Manager == nil || inv.Comm
 // when it is not set, known false when its value is unknown.
 type envLookup func(name string) (value string, found, known bool)
 
-// envAt is the envLookup of an instruction: its ARGs and ENVs.
-func envAt(x dockerfile.InstState) envLookup {
+// scopeLookup is the envLookup of an instruction: the ARGs and ENVs the
+// build state has in scope there.
+func scopeLookup(x dockerfile.InstState) envLookup {
 	return func(name string) (string, bool, bool) {
 		sv, ok := x.Lookup(name)
 		return sv.Value, ok, ok && sv.Known && !sv.Truncated

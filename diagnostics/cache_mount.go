@@ -39,7 +39,7 @@ func checkInstallWithoutCacheMount(p *Pass) {
 				continue
 			}
 			pl := lazy.get()
-			locs := cacheLocations(inv, envAt(pl.x), pl.user)
+			locs := cacheLocations(inv, scopeLookup(pl.x), pl.user)
 			if len(locs) == 0 || coversLocation(targets, locs) {
 				continue
 			}

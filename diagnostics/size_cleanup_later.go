@@ -167,7 +167,7 @@ func commandsCreate(st *dockerfile.BuildState, inst *dockerfile.Instruction) [][
 	pl := placeOf(st, inst)
 	key := createsKey{wd: pl.wd, home: pl.user.Home, root: pl.user.Root, others: run.names}
 	// Usually all empty: then nothing is built.
-	if env := cacheEnv(run.kept, envAt(pl.x)).String(); env != "" {
+	if env := cacheEnv(run.kept, scopeLookup(pl.x)).String(); env != "" {
 		key.others += "\x01" + env
 	}
 	if sc := scratch(st, inst); sc.key != "" {
@@ -180,7 +180,7 @@ func commandsCreate(st *dockerfile.BuildState, inst *dockerfile.Instruction) [][
 
 func computeCreates(st *dockerfile.BuildState, inst *dockerfile.Instruction) [][]created {
 	run, pl := runOf(st, inst), placeOf(st, inst)
-	env, scratched := cacheEnv(run.kept, envAt(pl.x)), scratch(st, inst).targets
+	env, scratched := cacheEnv(run.kept, scopeLookup(pl.x)), scratch(st, inst).targets
 	cs := make([][]created, len(run.cmds))
 	for i, c := range run.cmds {
 		cs[i] = commandCreates(c, pl)

@@ -34,7 +34,7 @@ func checkPackageCacheInLayer(p *Pass) {
 				continue
 			}
 			pl := lazy.get()
-			kept := keptCache{inv: inv, locs: cacheLocations(inv, envAt(pl.x), pl.user), user: pl.user}
+			kept := keptCache{inv: inv, locs: cacheLocations(inv, scopeLookup(pl.x), pl.user), user: pl.user}
 			kept.dirs, kept.known = knownDirs(kept.locs)
 			kept.dirs = append(append([]string{}, m.CleanPaths...), kept.dirs...)
 			if (len(kept.locs) == 0 && len(kept.dirs) == 0) || cacheKeptOut(st, pl, inv, kept.dirs) {
