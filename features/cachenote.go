@@ -12,31 +12,34 @@ import (
 // is one prediction over the stages the step's stage needs.
 const maxProbes = 8
 
-// cacheNote says what makes the step of an instruction re-run: what its
-// cache key holds, read from the build state, then for each input the
-// step reads (a build-context path, a build arg) what `dockerfile-ls
-// cache` prints for the step when that input changes: cache.Predict is
-// asked, so the hover and the command never disagree.
+// cacheNote says what makes the step of an instruction re-run. Which of
+// the inputs it reads (build-context paths, build args) re-run it, and
+// why, is what `dockerfile-ls cache` prints for the step when that input
+// changes: cache.Predict is asked, so the hover and the command never
+// disagree. The rest of the step's key (its command, destination, the
+// stages and URLs it reads) is read from the build state.
 func cacheNote(st *dockerfile.BuildState, in *dockerfile.Instruction) string {
 	if in.Stage < 0 || in.Stage >= len(st.Document().Stages) {
 		return ""
 	}
 	var note string
+	var p predictions
 	switch in.Keyword {
 	case "FROM":
-		note = fromNote(st, in)
+		note, p = fromNote(st, in), predict(st, in)
 	case "RUN", "COPY", "ADD", "WORKDIR":
-		note = "**Re-runs when:** " + strings.Join(keyParts(st.Of(in)), "; ") + "."
+		p = predict(st, in)
+		note = "**Re-runs when:** " + strings.Join(keyParts(st.Of(in), p.rerun()), "; ") + "."
 	default:
 		return ""
 	}
-	switch p := predictions(st, in); {
-	case p == "":
+	switch list := p.String(); {
+	case list == "":
 		return note
 	case note == "":
-		return p
+		return list
 	default:
-		return note + "\n\n" + p
+		return note + "\n\n" + list
 	}
 }
 
@@ -58,38 +61,53 @@ func fromNote(st *dockerfile.BuildState, in *dockerfile.Instruction) string {
 	return fmt.Sprintf("**Cache:** every step of this stage re-runs when `%s` resolves to another image digest (pin it with `@sha256:...` to decide when).", base)
 }
 
-// keyParts are what the step's cache key holds besides the inputs
-// predictions asks about, and how it follows the steps before it.
-func keyParts(x dockerfile.InstState) []string {
+// keyParts are the parts of the step's cache key that re-run it: the
+// inputs the prediction confirmed (rerun), what else the key holds, and
+// how the step follows the steps before it.
+func keyParts(x dockerfile.InstState, rerun []probe) []string {
 	var parts []string
 	earlier := "or whenever an earlier step of this stage re-runs"
 	switch x.Instruction().Keyword {
 	case "RUN":
 		parts = append(parts, "its command or flags change (after variable expansion)")
+		parts = append(parts, argsPart(rerun)...)
+		for _, p := range rerun {
+			if p.kind == bindMounted {
+				parts = append(parts, fmt.Sprintf("files under `%s` in the build context change (bind mount)", p.subject))
+			}
+		}
 		for _, m := range x.Mounts() {
 			if m.Type == "bind" && m.From.Name != "" {
 				parts = append(parts, fmt.Sprintf("`%s` in `%s` changes (bind mount)", orDot(m.Source), m.From.Name))
 			}
 		}
 	case "COPY", "ADD":
-		parts = copyKeyParts(x)
+		parts = copyKeyParts(x, rerun)
 		if x.Copy().Link {
 			earlier = "but not when only earlier steps re-run (`--link`)"
 		}
 	case "WORKDIR":
-		parts = append(parts, "its path changes")
+		parts = append(append(parts, "its path changes"), argsPart(rerun)...)
 	}
 	return append(parts, earlier)
 }
 
-func copyKeyParts(x dockerfile.InstState) []string {
+func copyKeyParts(x dockerfile.InstState, rerun []probe) []string {
 	var parts []string
 	reads := x.Copy()
+	var paths []string
+	for _, p := range rerun {
+		if p.kind == copied {
+			paths = append(paths, "`"+p.subject+"`")
+		}
+	}
 	switch {
 	case reads.From.Stage != nil:
 		parts = append(parts, fmt.Sprintf("the files it copies from stage `%s` change", reads.From.Name))
 	case reads.From.Name != "":
 		parts = append(parts, fmt.Sprintf("the files it copies from `%s` change", reads.From.Name))
+	case len(paths) > 0:
+		parts = append(parts, orList(paths)+" changes in the build context (content or mode)")
 	}
 	for _, u := range reads.Unresolved {
 		parts = append(parts, fmt.Sprintf("the files `%s` selects change (it depends on a value unknown here)", u))
@@ -99,10 +117,32 @@ func copyKeyParts(x dockerfile.InstState) []string {
 			parts = append(parts, fmt.Sprintf("the content at `%s` changes", s.Text))
 		}
 	}
+	parts = append(parts, argsPart(rerun)...)
 	if len(x.Instruction().Heredocs) > 0 {
 		parts = append(parts, "its inline content changes")
 	}
 	return append(parts, "its destination or flags change")
+}
+
+// argsPart names the build args that re-run the step.
+func argsPart(rerun []probe) []string {
+	var args []string
+	for _, p := range rerun {
+		if p.kind == buildArg {
+			args = append(args, "`"+p.subject+"`")
+		}
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	return []string{"build arg " + orList(args) + " changes"}
+}
+
+func orList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
 func orDot(src string) string {
@@ -112,50 +152,101 @@ func orDot(src string) string {
 	return src
 }
 
-// probe is one change to ask the cache engine about, and the `cache`
-// command's flag for it.
+// inputKind is what of a step's input a probe changes.
+type inputKind int
+
+const (
+	copied      inputKind = iota // a context path a COPY or ADD copies
+	bindMounted                  // a context path a RUN bind-mounts
+	buildArg                     // a build arg
+)
+
+// probe is one input of a step, to ask the cache engine about.
 type probe struct {
-	flag   string
-	change cache.Change
+	kind    inputKind
+	subject string // the path, or the build arg's name
 }
 
-// predictions lists what cache.Predict says of the step after each change
-// to an input it reads, building the step's stage (its name as the
-// target; an unnamed stage is built when the last stage needs it).
-func predictions(st *dockerfile.BuildState, in *dockerfile.Instruction) string {
-	probes := probesOf(st, in)
-	if len(probes) == 0 {
-		return ""
+// flag is the `cache` command's flag for a change to the input.
+func (p probe) flag() string {
+	if p.kind == buildArg {
+		return "--build-arg " + p.subject
 	}
+	return "--changed " + p.subject
+}
+
+func (p probe) change() cache.Change {
+	if p.kind == buildArg {
+		return cache.Change{BuildArgs: []string{p.subject}}
+	}
+	return cache.Change{Paths: []string{p.subject}}
+}
+
+// predictions are what cache.Predict says of a step after a change to
+// each of its inputs, as `command` would print it.
+type predictions struct {
+	command  string
+	steps    []predicted // the changes that do not leave it cached
+	notBuilt string      // why the target does not build the step, if so
+}
+
+type predicted struct {
+	probe probe
+	step  cache.Step
+}
+
+// predict asks cache.Predict about each input of the step, building the
+// step's stage (its name as the target; an unnamed stage is built when
+// the last stage needs it).
+func predict(st *dockerfile.BuildState, in *dockerfile.Instruction) predictions {
 	doc := st.Document()
 	stage := doc.Stages[in.Stage]
-	input := cache.Input{Doc: doc, Target: stage.Name, BuildArgs: st.Options().BuildArgs}
-	command := "dockerfile-ls cache"
+	p := predictions{command: "dockerfile-ls cache"}
 	if stage.Name != "" && stage.Index < len(doc.Stages)-1 {
-		command += " --target " + stage.Name
+		p.command += " --target " + stage.Name
 	}
-	var lines []string
-	for _, p := range probes {
-		step, ok := stepOf(cache.Predict(input, p.change), in)
+	input := cache.Input{Doc: doc, Target: stage.Name, BuildArgs: st.Options().BuildArgs}
+	for _, pr := range probesOf(st, in) {
+		step, ok := stepOf(cache.Predict(input, pr.change()), in)
 		switch {
 		case !ok || step.Status == cache.Cached:
-			continue
 		case step.Status == cache.NotBuilt:
-			return fmt.Sprintf("**`%s`:** not built, because %s.", command, step.Reason)
+			return predictions{command: p.command, notBuilt: step.Reason}
+		default:
+			p.steps = append(p.steps, predicted{probe: pr, step: step})
 		}
-		lines = append(lines, fmt.Sprintf("- `%s`: %s, because %s", p.flag, statusText(step.Status), step.Reason))
 	}
-	if len(lines) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("**`%s` predicts:**\n%s", command, strings.Join(lines, "\n"))
+	return p
 }
 
-func statusText(s cache.Status) string {
-	if s == cache.Depends {
-		return "may re-run"
+// rerun are the inputs whose change re-runs the step (or may, when it
+// depends on another stage's output).
+func (p predictions) rerun() []probe {
+	out := make([]probe, 0, len(p.steps))
+	for _, s := range p.steps {
+		out = append(out, s.probe)
 	}
-	return "re-runs"
+	return out
+}
+
+// String is the list of predictions, in the `cache` command's words.
+func (p predictions) String() string {
+	if p.notBuilt != "" {
+		return fmt.Sprintf("**`%s`:** not built, because %s.", p.command, p.notBuilt)
+	}
+	if len(p.steps) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "**`%s` predicts:**", p.command)
+	for _, s := range p.steps {
+		status := "re-runs"
+		if s.step.Status == cache.Depends {
+			status = "may re-run"
+		}
+		fmt.Fprintf(&b, "\n- `%s`: %s, because %s", s.probe.flag(), status, s.step.Reason)
+	}
+	return b.String()
 }
 
 // stepOf is the prediction for in.
@@ -168,29 +259,29 @@ func stepOf(steps []cache.Step, in *dockerfile.Instruction) (cache.Step, bool) {
 	return cache.Step{}, false
 }
 
-// probesOf are the changes to the inputs the step reads: the build-context
-// paths it copies or bind-mounts (as the build state expands them) and
-// the build args it may read (args the cache engine decides about).
+// probesOf are the inputs the step reads: the build-context paths it
+// copies or bind-mounts (as the build state expands them) and the build
+// args it may follow.
 func probesOf(st *dockerfile.BuildState, in *dockerfile.Instruction) []probe {
 	var out []probe
-	seen := map[string]bool{}
-	add := func(flag string, ch cache.Change) {
-		if !seen[flag] && len(out) < maxProbes {
-			seen[flag] = true
-			out = append(out, probe{flag: flag, change: ch})
+	seen := map[probe]bool{}
+	add := func(p probe) {
+		if !seen[p] && len(out) < maxProbes {
+			seen[p] = true
+			out = append(out, p)
 		}
 	}
 	x := st.Of(in)
 	for _, src := range x.Copy().Context {
-		add("--changed "+src, cache.Change{Paths: []string{src}})
+		add(probe{kind: copied, subject: src})
 	}
 	for _, m := range x.Mounts() {
 		if m.Type == "bind" && m.From.Name == "" && m.Known {
-			add("--changed "+orDot(m.Source), cache.Change{Paths: []string{orDot(m.Source)}})
+			add(probe{kind: bindMounted, subject: orDot(m.Source)})
 		}
 	}
 	for _, name := range argsRead(st.Document(), in) {
-		add("--build-arg "+name, cache.Change{BuildArgs: []string{name}})
+		add(probe{kind: buildArg, subject: name})
 	}
 	return out
 }
@@ -198,7 +289,7 @@ func probesOf(st *dockerfile.BuildState, in *dockerfile.Instruction) []probe {
 // argsRead are the build args whose change the step may follow: for a
 // FROM, the global ARGs its line names; for a RUN, every ARG its stage
 // declares before it (all are in its environment); for the others, those
-// of them it names.
+// of them it names. Which of them re-run it is the cache engine's answer.
 func argsRead(doc *dockerfile.Document, in *dockerfile.Instruction) []string {
 	named := map[string]bool{}
 	varRefs(doc, in, func(r varRef) { named[r.Name] = true })
