@@ -43,7 +43,7 @@ type Report struct {
 // Run analyses one document: both phases and Assemble. It fails only when
 // ctx is done before BuildKit's checks end: the report would lack them.
 func Run(ctx context.Context, in Input) (Report, error) {
-	fast, errs := Fast(in.Doc, in.Context)
+	fast, errs := Fast(in.Doc, in.Context, in.Settings)
 	buildkit, err := BuildKit(ctx, in.Doc, BuildKitOptions(in.Settings, in.Context))
 	if err != nil {
 		return Report{}, err
@@ -54,8 +54,8 @@ func Run(ctx context.Context, in Input) (Report, error) {
 // Fast is the first phase: parse errors, instructions BuildKit rejects and
 // every rule of ours (milliseconds, run on every keystroke). The findings
 // are raw: Assemble makes them a report.
-func Fast(doc *dockerfile.Document, bctx *buildcontext.Context) ([]diagnostics.Finding, []error) {
-	return diagnostics.Analyze(doc, bctx)
+func Fast(doc *dockerfile.Document, bctx *buildcontext.Context, st config.Settings) ([]diagnostics.Finding, []error) {
+	return diagnostics.AnalyzeBuild(doc, bctx, st.BuildOptions())
 }
 
 // BuildKit is the second phase: BuildKit's own checks (a conversion of the

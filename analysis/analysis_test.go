@@ -139,7 +139,7 @@ func TestBuildKitOptionsReadContext(t *testing.T) {
 // publish, so Assemble must not write into them.
 func TestAssembleKeepsInputs(t *testing.T) {
 	doc := dockerfile.Parse([]byte(text))
-	fast, _ := Fast(doc, nil)
+	fast, _ := Fast(doc, nil, config.Settings{})
 	fast = slices.Grow(fast, 10)[:len(fast)] // room an append would write into
 	buildkit, err := BuildKit(t.Context(), doc, diagnostics.BuildKitOptions{})
 	if err != nil {
@@ -161,4 +161,18 @@ func TestAssembleKeepsInputs(t *testing.T) {
 
 func sameFinding(a, b diagnostics.Finding) bool {
 	return a.Rule == b.Rule && a.Severity == b.Severity && a.Span == b.Span && a.Message == b.Message
+}
+
+// TestRulesReadBuildArgs: the rules see the settings' build args through
+// the build state, so a command named by an ARG without a default is
+// classified once the build gives it a value.
+func TestRulesReadBuildArgs(t *testing.T) {
+	const text = "FROM python:3.12\nARG PIP\nCOPY . /app\nRUN $PIP install -r /app/requirements.txt\n"
+	if _, ok := find(run(t, config.Settings{}, text), "CopyBeforeInstall"); ok {
+		t.Error("CopyBeforeInstall without a value for PIP: the command is unknown")
+	}
+	withArg := config.Settings{BuildArgs: map[string]string{"PIP": "pip"}}
+	if _, ok := find(run(t, withArg, text), "CopyBeforeInstall"); !ok {
+		t.Error("no CopyBeforeInstall with --build-arg PIP=pip")
+	}
 }

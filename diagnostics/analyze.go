@@ -27,6 +27,12 @@ var (
 // that panics loses its findings, never the others'; the panics come back as
 // errors for the caller to log.
 func Analyze(doc *dockerfile.Document, bctx *buildcontext.Context) ([]Finding, []error) {
+	return AnalyzeBuild(doc, bctx, dockerfile.Options{})
+}
+
+// AnalyzeBuild is Analyze for a build with these options (its
+// --build-arg values), which the rules read through the build state.
+func AnalyzeBuild(doc *dockerfile.Document, bctx *buildcontext.Context, build dockerfile.Options) ([]Finding, []error) {
 	var out []Finding
 	var errs []error
 	if doc.Error != nil {
@@ -41,7 +47,7 @@ func Analyze(doc *dockerfile.Document, bctx *buildcontext.Context) ([]Finding, [
 		if r.Check == nil {
 			continue
 		}
-		if err := run(r, &Pass{Doc: doc, Context: bctx, rule: r, out: &out}); err != nil {
+		if err := run(r, &Pass{Doc: doc, Context: bctx, Build: build, rule: r, out: &out}); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -15,10 +15,10 @@ import (
 // home, its working directory, the variables in scope, what a COPY copies
 // and a RUN mounts. This file holds what they share of it.
 
-// state is the build state the rules read. Pass carries no build options,
-// so it is the state without --build-arg values: an ARG without a default
-// is unknown, and what depends on it goes unsaid.
-func (p *Pass) state() *dockerfile.BuildState { return p.Doc.State(dockerfile.Options{}) }
+// state is the build state the rules read, for the build's options: an
+// ARG without a default or a --build-arg value is unknown, and what
+// depends on it goes unsaid.
+func (p *Pass) state() *dockerfile.BuildState { return p.Doc.State(p.Build) }
 
 // place is where an instruction acts: what its relative and
 // home-relative paths resolve against.

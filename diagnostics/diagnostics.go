@@ -129,7 +129,10 @@ type Pass struct {
 	Doc *dockerfile.Document
 	// Context is the build context, or nil while it is unknown or loading.
 	Context *buildcontext.Context
-	rule    *Rule
+	// Build are the build's options (--build-arg values): the rules read
+	// the document's build state for them.
+	Build dockerfile.Options
+	rule  *Rule
 	out     *[]Finding
 }
 

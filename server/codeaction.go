@@ -109,7 +109,7 @@ func (s *Server) findingsFor(d *document, doc *dockerfile.Document) (int32, []di
 	version, current, buildkit := d.version, d.doc, d.buildkit
 	d.mu.Unlock()
 	st := s.settingsFor(d.path())
-	fast, _ := analysis.Fast(doc, s.buildContext(d, st)) // the worker logs rules' panics
+	fast, _ := analysis.Fast(doc, s.buildContext(d, st), st) // the worker logs rules' panics
 	if current != doc {
 		buildkit = nil
 	}

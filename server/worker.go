@@ -118,7 +118,7 @@ func (s *Server) work(d *document) {
 		if version != published || stale {
 			var errs []error
 			analysisSlots <- struct{}{}
-			fast, errs = analysis.Fast(doc, s.buildContext(d, st))
+			fast, errs = analysis.Fast(doc, s.buildContext(d, st), st)
 			d.forgetInactive(doc)
 			<-analysisSlots
 			for _, err := range errs {
