@@ -133,7 +133,7 @@ type Pass struct {
 	// the document's build state for them.
 	Build dockerfile.Options
 	rule  *Rule
-	out     *[]Finding
+	out   *[]Finding
 }
 
 // Report records a finding of the running rule at span.
