@@ -30,6 +30,17 @@ var completionKinds = map[features.ItemKind]protocol.CompletionItemKind{
 	features.KindSnippet:   protocol.CompletionItemKindSnippet,
 }
 
+// buildState is the build state of doc for the build args its settings
+// give: the one every reader of this version asks for (the document keeps
+// only the last one asked).
+func (s *Server) buildState(u uri.URI, doc *dockerfile.Document) *dockerfile.BuildState {
+	path := ""
+	if u.IsFile() {
+		path = u.FsPath()
+	}
+	return doc.State(s.settingsFor(path).BuildOptions())
+}
+
 func markdown(s string) *protocol.MarkupContent {
 	return &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: s}
 }
@@ -41,7 +52,7 @@ func (s *Server) Completion(ctx context.Context, p *protocol.CompletionParams) (
 		return nil, nil
 	}
 	off, _ := s.toOffset(doc, p.Position)
-	items := features.Complete(doc, off, features.CompletionOptions{Snippets: s.snippets()})
+	items := features.CompleteFor(s.buildState(p.TextDocument.URI, doc), off, features.CompletionOptions{Snippets: s.snippets()})
 	list := &protocol.CompletionList{Items: make([]protocol.CompletionItem, 0, len(items))}
 	for _, it := range items {
 		ci := protocol.CompletionItem{
@@ -77,7 +88,7 @@ func (s *Server) Hover(ctx context.Context, p *protocol.HoverParams) (*protocol.
 		return nil, nil
 	}
 	off, _ := s.toOffset(doc, p.Position)
-	h, ok := features.HoverAt(doc, off)
+	h, ok := features.HoverFor(s.buildState(p.TextDocument.URI, doc), off)
 	if !ok {
 		return nil, nil
 	}
@@ -233,7 +244,7 @@ func (s *Server) DocumentSymbol(ctx context.Context, p *protocol.DocumentSymbolP
 	if doc == nil {
 		return nil, nil
 	}
-	syms := features.Symbols(doc)
+	syms := features.SymbolsFor(s.buildState(p.TextDocument.URI, doc))
 	if !s.hierarchicalSymbols() {
 		out := protocol.SymbolInformationSlice{}
 		var flat func(list []features.Symbol, container string)
@@ -352,7 +363,7 @@ func (s *Server) DocumentLink(ctx context.Context, p *protocol.DocumentLinkParam
 		}
 	}
 	out := []protocol.DocumentLink{}
-	for _, l := range features.Links(doc, opts) {
+	for _, l := range features.LinksFor(s.buildState(p.TextDocument.URI, doc), opts) {
 		var target uri.URI
 		if l.URL != "" {
 			target = uri.URI(l.URL)
