@@ -19,8 +19,19 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/server"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
+// version is set at build time with -ldflags "-X main.version=..." (make
+// build, make dist, the VS Code extension); see resolvedVersion otherwise.
 var version = "dev"
+
+// resolvedVersion is the stamped version, else the module version Go
+// recorded (`go install …@v1.2.3` and pre-commit builds are not stamped),
+// else "dev".
+func resolvedVersion(stamped string, info *debug.BuildInfo, ok bool) string {
+	if stamped != "dev" || !ok || info.Main.Version == "" || info.Main.Version == "(devel)" {
+		return stamped
+	}
+	return info.Main.Version
+}
 
 const usage = `dockerfile-ls: a language server for Dockerfiles
 
@@ -51,6 +62,8 @@ func main() {
 // run is main without the process: it returns the exit code (2 for usage
 // errors).
 func run(args []string, stdin io.Reader, stdout io.WriteCloser, stderr io.Writer) int {
+	info, ok := debug.ReadBuildInfo()
+	version = resolvedVersion(version, info, ok)
 	server.Version = version
 	if len(args) > 0 {
 		switch args[0] {

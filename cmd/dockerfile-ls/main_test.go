@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -130,5 +131,27 @@ func TestCacheCommandProjectSettings(t *testing.T) {
 	}
 	if got := statuses("--target", "dev"); got != "cached re-run re-run re-run" {
 		t.Errorf("with --target dev: %s", got)
+	}
+}
+
+// TestResolvedVersion: a stamped version wins; an unstamped build takes
+// the module version Go recorded (go install …@v1.2.3), never "(devel)".
+func TestResolvedVersion(t *testing.T) {
+	module := func(v string) *debug.BuildInfo { return &debug.BuildInfo{Main: debug.Module{Version: v}} }
+	for _, tc := range []struct {
+		stamped string
+		info    *debug.BuildInfo
+		ok      bool
+		want    string
+	}{
+		{"v0.2.0", module("v0.1.0"), true, "v0.2.0"},
+		{"dev", module("v0.1.0"), true, "v0.1.0"},
+		{"dev", module("(devel)"), true, "dev"},
+		{"dev", module(""), true, "dev"},
+		{"dev", nil, false, "dev"},
+	} {
+		if got := resolvedVersion(tc.stamped, tc.info, tc.ok); got != tc.want {
+			t.Errorf("resolvedVersion(%q, %v) = %q, want %q", tc.stamped, tc.info, got, tc.want)
+		}
 	}
 }
