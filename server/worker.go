@@ -261,12 +261,17 @@ type checksFunc = func(context.Context, *dockerfile.Document, diagnostics.BuildK
 // may be running when a test sets it.
 var checksHook atomic.Pointer[checksFunc]
 
-// buildKitChecks is what a pass runs.
+// buildKitChecks is what a pass runs: the pipeline's second phase. A
+// cancelled pass gives nothing (its caller drops it anyway).
 func buildKitChecks(ctx context.Context, doc *dockerfile.Document, opts diagnostics.BuildKitOptions) []diagnostics.Finding {
 	if hook := checksHook.Load(); hook != nil {
 		return (*hook)(ctx, doc, opts)
 	}
-	return diagnostics.BuildKitChecks(ctx, doc, opts)
+	fs, err := analysis.BuildKit(ctx, doc, opts)
+	if err != nil {
+		return nil
+	}
+	return fs
 }
 
 // runBuildKit runs BuildKit's checks for the document's current version
