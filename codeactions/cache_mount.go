@@ -10,9 +10,6 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
 )
 
-// AddCacheMount is the fix kind of InstallWithoutCacheMount.
-const AddCacheMount = "add-cache-mount"
-
 func init() { register(diagnostics.AddCacheMount, addCacheMount) }
 
 // aptKeepCache is the line Debian-based images need before an apt cache

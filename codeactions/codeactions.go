@@ -50,13 +50,13 @@ type Fixer func(doc *dockerfile.Document, f diagnostics.Finding, bctx *buildcont
 // registers itself in its own file's init, for a kind that a rule declares
 // in its Fixes (a test checks that every declared kind has a fixer and
 // every fixer a rule).
-var fixers = map[string]Fixer{}
+var fixers = map[diagnostics.FixKind]Fixer{}
 
 func register(kind diagnostics.FixKind, f Fixer) {
-	if _, dup := fixers[string(kind)]; dup {
+	if _, dup := fixers[kind]; dup {
 		panic("codeactions: two fixers registered for " + string(kind))
 	}
-	fixers[string(kind)] = f
+	fixers[kind] = f
 }
 
 // extras are actions offered for any finding besides its fix, such as
@@ -65,11 +65,11 @@ var extras []func(*dockerfile.Document, diagnostics.Finding) (Action, bool)
 
 // Kind is the fix kind of a finding: its FixData's kind, or for findings
 // without one (BuildKit's checks) the rule's name.
-func Kind(f diagnostics.Finding) string {
+func Kind(f diagnostics.Finding) diagnostics.FixKind {
 	if f.Fix != nil {
 		return f.Fix.Kind
 	}
-	return f.Rule
+	return diagnostics.FixKind(f.Rule)
 }
 
 // Apply returns text with the edits applied. The edits must not overlap;
@@ -99,7 +99,7 @@ func For(doc *dockerfile.Document, findings []diagnostics.Finding, bctx *buildco
 			if a, ok := safely(fix, doc, f, bctx); ok {
 				a.Finding = f
 				out = append(out, a)
-				if Kind(f) == string(diagnostics.AddCacheMount) {
+				if Kind(f) == diagnostics.AddCacheMount {
 					mounted[doc.InstructionAt(f.Span.Start)] = true
 				}
 			}

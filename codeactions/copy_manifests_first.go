@@ -14,9 +14,6 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
 )
 
-// CopyManifestsFirst is the fix kind of CopyBeforeInstall.
-const CopyManifestsFirst = "copy-manifests-first"
-
 func init() { register(diagnostics.CopyManifestsFirst, copyManifestsFirst) }
 
 // copyManifestsFirst rewrites

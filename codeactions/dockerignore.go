@@ -11,9 +11,6 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
-// Dockerignore is the fix kind of VolatileContext.
-const Dockerignore = "dockerignore"
-
 func init() { register(diagnostics.Dockerignore, dockerignore) }
 
 // dockerignore adds the volatile folders to the ignore file in use, or

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 )
 
 // The context fix changes another file, which the golden files (Dockerfile
@@ -23,7 +24,7 @@ func TestDockerignoreFix(t *testing.T) {
 		doc, fs := analyse([]byte("FROM node:20\nCOPY . /app\n"), bctx)
 		var got *Action
 		for _, a := range For(doc, fs, bctx) {
-			if Kind(a.Finding) == Dockerignore {
+			if Kind(a.Finding) == diagnostics.Dockerignore {
 				got = &a
 			}
 		}

@@ -25,7 +25,7 @@ func analyse(text []byte, bctx *buildcontext.Context) (*dockerfile.Document, []d
 
 // fixRepeatedly applies the first action of kind until none is left (a fix
 // per finding), and reports how many it applied.
-func fixRepeatedly(t *testing.T, text []byte, kind string, bctx *buildcontext.Context) ([]byte, int) {
+func fixRepeatedly(t *testing.T, text []byte, kind diagnostics.FixKind, bctx *buildcontext.Context) ([]byte, int) {
 	t.Helper()
 	n := 0
 	for ; n < 50; n++ {
@@ -56,12 +56,12 @@ func fixRepeatedly(t *testing.T, text []byte, kind string, bctx *buildcontext.Co
 // <case>.context/ folder is its build context.
 func TestGolden(t *testing.T) {
 	inputs, _ := filepath.Glob("testdata/*/*.in.Dockerfile")
-	kinds := map[string]bool{}
+	kinds := map[diagnostics.FixKind]bool{}
 	for _, in := range inputs {
-		kind := filepath.Base(filepath.Dir(in))
+		kind := diagnostics.FixKind(filepath.Base(filepath.Dir(in)))
 		kinds[kind] = true
 		name := strings.TrimSuffix(in, ".in.Dockerfile")
-		t.Run(kind+"/"+filepath.Base(name), func(t *testing.T) {
+		t.Run(string(kind)+"/"+filepath.Base(name), func(t *testing.T) {
 			text, err := os.ReadFile(in)
 			if err != nil {
 				t.Fatal(err)
@@ -92,7 +92,7 @@ func TestGolden(t *testing.T) {
 		})
 	}
 	for kind := range fixers {
-		if !kinds[kind] && kind != Dockerignore { // it edits another file: see dockerignore_test.go
+		if !kinds[kind] && kind != diagnostics.Dockerignore { // it edits another file: see dockerignore_test.go
 			t.Errorf("fix %s has no golden files in testdata/%s/", kind, kind)
 		}
 	}

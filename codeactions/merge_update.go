@@ -12,9 +12,6 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/shell"
 )
 
-// MergeUpdate is the fix kind of StalePackageIndex.
-const MergeUpdate = "merge-update"
-
 func init() { register(diagnostics.MergeUpdate, mergeUpdate) }
 
 // mergeUpdate moves a lone "RUN apt-get update" into the install RUN right

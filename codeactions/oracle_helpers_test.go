@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dockerfile-ls/dockerfile-ls/analysis"
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -234,14 +235,16 @@ func applyFixes(t *testing.T, text []byte, kind diagnostics.FixKind, bctx *build
 	var titles []string
 	for range 20 {
 		doc := dockerfile.Parse(text)
-		findings, errs := diagnostics.Analyze(doc, bctx)
-		for _, err := range errs {
+		report, err := analysis.Run(t.Context(), analysis.Input{Doc: doc, Context: bctx})
+		if err != nil {
+			t.Fatalf("analysis: %v", err)
+		}
+		for _, err := range report.Errors {
 			t.Errorf("analysis: %v", err)
 		}
-		findings = append(findings, diagnostics.BuildKitChecks(t.Context(), doc, diagnostics.BuildKitOptions{})...)
 		var act *Action
-		for _, a := range For(doc, findings, bctx) {
-			if Kind(a.Finding) == string(kind) {
+		for _, a := range For(doc, report.Findings, bctx) {
+			if Kind(a.Finding) == kind {
 				act = &a
 				break
 			}

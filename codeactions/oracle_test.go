@@ -91,7 +91,7 @@ func TestOracleFixersRegistered(t *testing.T) {
 // oracle proof without its fix must not pass.
 func requireFixer(t *testing.T, kind diagnostics.FixKind) {
 	t.Helper()
-	if _, ok := fixers[string(kind)]; !ok {
+	if _, ok := fixers[kind]; !ok {
 		t.Errorf("no fix of kind %q is registered: the oracle has nothing to prove", kind)
 	}
 }

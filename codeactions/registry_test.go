@@ -11,11 +11,11 @@ import (
 // check --fix silently offer nothing; a registered fixer is declared by a
 // rule, or no finding ever reaches it.
 func TestFixersMatchRules(t *testing.T) {
-	declared := map[string]bool{}
+	declared := map[diagnostics.FixKind]bool{}
 	for _, r := range diagnostics.Rules() {
 		for _, kind := range r.Fixes {
-			declared[string(kind)] = true
-			if fixers[string(kind)] == nil {
+			declared[kind] = true
+			if fixers[kind] == nil {
 				t.Errorf("rule %s declares fix %q, which has no registered fixer", r.Name, kind)
 			}
 			// A BuildKit finding carries no FixData: its kind is its rule's name.
@@ -32,7 +32,7 @@ func TestFixersMatchRules(t *testing.T) {
 }
 
 // TestSupersededByMountAreFixes: the size fixes a cache mount supersedes
-// are named by kind strings; each must be a registered fix.
+// are named by their kinds; each must be a registered fix.
 func TestSupersededByMountAreFixes(t *testing.T) {
 	for kind := range supersededByMount {
 		if fixers[kind] == nil {

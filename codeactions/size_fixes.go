@@ -13,22 +13,15 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
 )
 
-// The size fixes. Each takes the offsets its rule computed, so the rule
-// and the fix agree on where the text goes.
-const (
-	AddNoInstallRecommends = "add-no-install-recommends"
-	AddRmAptLists          = "add-rm-apt-lists"
-	AddNoCacheDir          = "add-no-cache-dir"
-	AddCacheClean          = "add-cache-clean"
-	CopyChown              = "copy-chown"
-	SlimBase               = "slim-base"
-)
-
 // supersededByMount are the size fixes a cache mount makes unnecessary:
 // where the mount fix applies, they are not offered, so fixAll settles on
 // the mount.
-var supersededByMount = map[string]bool{AddNoCacheDir: true, AddCacheClean: true, AddRmAptLists: true}
+var supersededByMount = map[diagnostics.FixKind]bool{
+	diagnostics.AddNoCacheDir: true, diagnostics.AddCacheClean: true, diagnostics.AddRmAptLists: true,
+}
 
+// The size fixes. Each takes the offsets its rule computed, so the rule
+// and the fix agree on where the text goes.
 func init() {
 	// --no-install-recommends drops packages the image might use at run
 	// time: offered, not applied by fixAll.

@@ -46,7 +46,7 @@ func checkInstallWithoutCacheMount(p *Pass) {
 			reported[m.Name] = true
 			var fix *FixData
 			if flags, ok := cacheMounts(m, locs, pl.user); ok {
-				fix = &FixData{Kind: "add-cache-mount", Args: map[string]string{"manager": m.Name, "mounts": strings.Join(flags, " ")}}
+				fix = &FixData{Kind: AddCacheMount, Args: map[string]string{"manager": m.Name, "mounts": strings.Join(flags, " ")}}
 			}
 			p.Report(inst.KeywordSpan, fmt.Sprintf(
 				"Every re-run of this step downloads all %s packages again. A cache mount (RUN --mount=%s) keeps them between builds, outside the image.",

@@ -48,7 +48,7 @@ func checkCopyBeforeInstall(p *Pass) {
 			}
 			var fix *FixData
 			if !viaMount && !inv.InstallsProject {
-				fix = &FixData{Kind: "copy-manifests-first", Args: map[string]string{
+				fix = &FixData{Kind: CopyManifestsFirst, Args: map[string]string{
 					"copy": strconv.Itoa(cause.Span.Start), "run": strconv.Itoa(inst.Span.Start)}}
 			}
 			p.Report(inst.Span, copyBeforeInstallMessage(p, st, i, inst, cause, inv, viaMount),

@@ -89,7 +89,7 @@ type Related struct {
 
 // FixData carries a finding's fix parameters from the analysis to the fix.
 type FixData struct {
-	Kind string            `json:"kind"`
+	Kind FixKind           `json:"kind"`
 	Args map[string]string `json:"args,omitempty"`
 }
 

@@ -182,7 +182,7 @@ func (p *Pass) reportLists(st *dockerfile.BuildState, inst *dockerfile.Instructi
 	rm := "rm -rf " + strings.TrimSuffix(m.CleanPaths[0], "/") + "/*"
 	var fix *FixData
 	if last, ok := lastTopCommand(st, inst); ok {
-		fix = &FixData{Kind: "add-rm-apt-lists", Args: map[string]string{
+		fix = &FixData{Kind: AddRmAptLists, Args: map[string]string{
 			"offset": strconv.Itoa(inst.ArgsSpan.Start + last.End),
 			"text":   " && " + rm,
 		}}

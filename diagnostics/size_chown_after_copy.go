@@ -156,7 +156,7 @@ func chownFix(st *dockerfile.BuildState, inst *dockerfile.Instruction, c shell.C
 		offs = append(offs, strconv.Itoa(cp.KeywordSpan.End))
 	}
 	span := cmdSpan(inst, c)
-	return &FixData{Kind: "copy-chown", Args: map[string]string{
+	return &FixData{Kind: CopyChown, Args: map[string]string{
 		"copyOffsets": strings.Join(offs, ","),
 		"flag":        flag,
 		"cmdStart":    strconv.Itoa(span.Start),

@@ -18,7 +18,7 @@ func TestSizeFixArgs(t *testing.T) {
 		"COPY . /app\n" +
 		"RUN chown -R app:app /app\n"
 	doc := dockerfile.Parse([]byte(text))
-	fixes := map[string]map[string]string{}
+	fixes := map[FixKind]map[string]string{}
 	for _, r := range sizeRules {
 		var out []Finding
 		if err := run(r, &Pass{Doc: doc, rule: r, out: &out}); err != nil {
@@ -30,7 +30,7 @@ func TestSizeFixArgs(t *testing.T) {
 			}
 		}
 	}
-	at := func(kind, key string) int {
+	at := func(kind FixKind, key string) int {
 		t.Helper()
 		n, err := strconv.Atoi(fixes[kind][key])
 		if err != nil {
@@ -38,25 +38,25 @@ func TestSizeFixArgs(t *testing.T) {
 		}
 		return n
 	}
-	if o := at("add-no-install-recommends", "offset"); !strings.HasSuffix(text[:o], "apt-get install") || fixes["add-no-install-recommends"]["flag"] != "--no-install-recommends" {
-		t.Errorf("add-no-install-recommends: %v", fixes["add-no-install-recommends"])
+	if o := at(AddNoInstallRecommends, "offset"); !strings.HasSuffix(text[:o], "apt-get install") || fixes[AddNoInstallRecommends]["flag"] != "--no-install-recommends" {
+		t.Errorf("add-no-install-recommends: %v", fixes[AddNoInstallRecommends])
 	}
-	if o := at("add-rm-apt-lists", "offset"); !strings.HasSuffix(text[:o], "install -y curl") || fixes["add-rm-apt-lists"]["text"] != " && rm -rf /var/lib/apt/lists/*" {
-		t.Errorf("add-rm-apt-lists: %v", fixes["add-rm-apt-lists"])
+	if o := at(AddRmAptLists, "offset"); !strings.HasSuffix(text[:o], "install -y curl") || fixes[AddRmAptLists]["text"] != " && rm -rf /var/lib/apt/lists/*" {
+		t.Errorf("add-rm-apt-lists: %v", fixes[AddRmAptLists])
 	}
-	if o := at("add-no-cache-dir", "offset"); !strings.HasSuffix(text[:o], "pip install") || fixes["add-no-cache-dir"]["flag"] != "--no-cache-dir" {
-		t.Errorf("add-no-cache-dir: %v", fixes["add-no-cache-dir"])
+	if o := at(AddNoCacheDir, "offset"); !strings.HasSuffix(text[:o], "pip install") || fixes[AddNoCacheDir]["flag"] != "--no-cache-dir" {
+		t.Errorf("add-no-cache-dir: %v", fixes[AddNoCacheDir])
 	}
-	if o := at("add-cache-clean", "offset"); !strings.HasSuffix(text[:o], "npm ci") || fixes["add-cache-clean"]["text"] != " && rm -rf /root/.npm" {
-		t.Errorf("add-cache-clean: %v", fixes["add-cache-clean"])
+	if o := at(AddCacheClean, "offset"); !strings.HasSuffix(text[:o], "npm ci") || fixes[AddCacheClean]["text"] != " && rm -rf /root/.npm" {
+		t.Errorf("add-cache-clean: %v", fixes[AddCacheClean])
 	}
-	cc := fixes["copy-chown"]
-	if o := at("copy-chown", "copyOffsets"); !strings.HasSuffix(text[:o], "COPY") || cc["flag"] != "--chown=app:app" ||
-		text[at("copy-chown", "cmdStart"):at("copy-chown", "cmdEnd")] != "chown -R app:app /app" ||
-		text[at("copy-chown", "runStart"):at("copy-chown", "runEnd")] != "RUN chown -R app:app /app" || cc["runCommands"] != "1" {
+	cc := fixes[CopyChown]
+	if o := at(CopyChown, "copyOffsets"); !strings.HasSuffix(text[:o], "COPY") || cc["flag"] != "--chown=app:app" ||
+		text[at(CopyChown, "cmdStart"):at(CopyChown, "cmdEnd")] != "chown -R app:app /app" ||
+		text[at(CopyChown, "runStart"):at(CopyChown, "runEnd")] != "RUN chown -R app:app /app" || cc["runCommands"] != "1" {
 		t.Errorf("copy-chown: %v", cc)
 	}
-	if text[at("slim-base", "start"):at("slim-base", "end")] != "python:3.12" || fixes["slim-base"]["image"] != "python:3.12-slim" {
-		t.Errorf("slim-base: %v", fixes["slim-base"])
+	if text[at(SlimBase, "start"):at(SlimBase, "end")] != "python:3.12" || fixes[SlimBase]["image"] != "python:3.12-slim" {
+		t.Errorf("slim-base: %v", fixes[SlimBase])
 	}
 }

@@ -48,7 +48,7 @@ func checkHeavyBaseImage(p *Pass) {
 		}
 		var fix *FixData
 		if ref == root.Base && !strings.Contains(root.Base, "@") {
-			fix = &FixData{Kind: "slim-base", Args: map[string]string{
+			fix = &FixData{Kind: SlimBase, Args: map[string]string{
 				"start": strconv.Itoa(span.Start), "end": strconv.Itoa(span.End), "image": b.Slimmer[0].Ref,
 			}}
 		}

@@ -62,7 +62,7 @@ func checkNoInstallRecommends(p *Pass) {
 			}
 			var fix *FixData
 			if inv.SubEnd >= 0 && inv.Command.Start >= 0 {
-				fix = &FixData{Kind: "add-no-install-recommends", Args: map[string]string{
+				fix = &FixData{Kind: AddNoInstallRecommends, Args: map[string]string{
 					"offset": strconv.Itoa(inst.ArgsSpan.Start + inv.SubEnd),
 					"flag":   flags[0],
 				}}

@@ -159,7 +159,7 @@ func joinOr(ways []string) string {
 func (k keptCache) fix(st *dockerfile.BuildState, inst *dockerfile.Instruction) *FixData {
 	m, inv := k.inv.Manager, k.inv
 	if len(m.NoCacheFlags) > 0 && inv.SubEnd >= 0 && inv.Command.Start >= 0 {
-		return &FixData{Kind: "add-no-cache-dir", Args: map[string]string{
+		return &FixData{Kind: AddNoCacheDir, Args: map[string]string{
 			"offset": strconv.Itoa(inst.ArgsSpan.Start + inv.SubEnd),
 			"flag":   m.NoCacheFlags[0],
 		}}
@@ -168,7 +168,7 @@ func (k keptCache) fix(st *dockerfile.BuildState, inst *dockerfile.Instruction) 
 		return nil
 	}
 	if last, ok := lastTopCommand(st, inst); ok {
-		return &FixData{Kind: "add-cache-clean", Args: map[string]string{
+		return &FixData{Kind: AddCacheClean, Args: map[string]string{
 			"offset": strconv.Itoa(inst.ArgsSpan.Start + last.End),
 			"text":   " && rm -rf " + k.dirs[0],
 		}}

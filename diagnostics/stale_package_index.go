@@ -46,6 +46,6 @@ func checkStalePackageIndex(p *Pass) {
 		if next != nil {
 			related = []Related{{Span: next.KeywordSpan, Message: "the install that should share the update's RUN"}}
 		}
-		p.Report(inst.Span, msg, related, &FixData{Kind: "merge-update"})
+		p.Report(inst.Span, msg, related, &FixData{Kind: MergeUpdate})
 	}
 }

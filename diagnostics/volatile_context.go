@@ -42,7 +42,7 @@ func checkVolatileContext(p *Pass) {
 		p.Report(inst.Span, fmt.Sprintf(
 			"%s sends %d files (%s) that change on every commit or install: %s. Any change there re-runs this step and every step after it. Add them to %s.",
 			cache.OneLine(p.Doc, inst), files, humanBytes(bytes), strings.Join(parts, ", "), ignoreFileName(p)), nil,
-			&FixData{Kind: "dockerignore", Args: map[string]string{"paths": strings.Join(paths, "\n")}})
+			&FixData{Kind: Dockerignore, Args: map[string]string{"paths": strings.Join(paths, "\n")}})
 		return
 	}
 }

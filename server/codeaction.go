@@ -30,11 +30,11 @@ func init() {
 // actionData identifies an action for codeAction/resolve: the document
 // version it was computed for, and which fix of which finding.
 type actionData struct {
-	URI     uri.URI `json:"uri"`
-	Version int32   `json:"version"`
-	Kind    string  `json:"kind"`
-	Start   int     `json:"start"` // the finding's span start
-	Title   string  `json:"title"`
+	URI     uri.URI             `json:"uri"`
+	Version int32               `json:"version"`
+	Kind    diagnostics.FixKind `json:"kind"`
+	Start   int                 `json:"start"` // the finding's span start
+	Title   string              `json:"title"`
 }
 
 // CodeAction implements protocol.Server: the fixes for the findings in the
