@@ -31,8 +31,8 @@ import (
 //     stay, an exec-form CMD has the words sh would have run);
 //   - each skip action (one per rule and file): the same, and the rule is
 //     gone from the whole file;
-//   - fix-all (FixAll, fed the BuildKit findings): the result parses with no
-//     new error, and a second FixAll changes nothing.
+//   - fix-all (Fixing.Run, fed the BuildKit findings): the result parses
+//     with no new error, and a second run changes nothing.
 //
 // Findings are the ones that can be errors: the parse, BuildKit's typed
 // parse of each instruction, and BuildKit's checks.
@@ -218,32 +218,42 @@ func shellWords(cmd string) ([]string, bool) {
 	return out, true
 }
 
-// fixAllPasses runs FixAll with the BuildKit findings only, checks the
-// result, and returns the number of rounds that changed the text. FixAll
-// stops after a round that finds nothing to apply: that round is the
-// "second pass changes nothing" check, made explicit when FixAll ran out of
-// rounds instead.
+// fixAllPasses runs fix-all (Fixing.Run) with the BuildKit findings only,
+// checks the result, and returns the number of rounds that changed the
+// text. Fix-all stops after a round that finds nothing to apply: that round
+// is the "second pass changes nothing" check, made explicit when it ran out
+// of rounds instead.
 func fixAllPasses(t *testing.T, st *corpusStats, path string, doc *dockerfile.Document, fs []diagnostics.Finding, errs map[string]int) int {
 	rounds := 0
 	var last []diagnostics.Finding
 	var lastDoc *dockerfile.Document
-	analyser := func(d *dockerfile.Document) []diagnostics.Finding {
+	analyser := func(_ context.Context, d *dockerfile.Document) ([]diagnostics.Finding, error) {
 		rounds++
 		if rounds == 1 && bytes.Equal(d.Text, doc.Text) {
 			lastDoc, last = doc, fs // analysed already
 		} else {
 			lastDoc, last = errorAnalyse(d.Text)
 		}
-		return slices.DeleteFunc(slices.Clone(last), func(f diagnostics.Finding) bool { return f.Category != diagnostics.BuildKit })
+		return slices.DeleteFunc(slices.Clone(last), func(f diagnostics.Finding) bool { return f.Category != diagnostics.BuildKit }), nil
 	}
-	fixed, n := FixAll(doc.Text, nil, analyser)
-	if n == 0 {
+	fixing := Fixing{Analyse: analyser}
+	fixed, err := fixing.Run(t.Context(), doc.Text)
+	if err != nil {
+		st.fail(t, "%s: %v", path, err)
+		return 0
+	}
+	if fixed.Applied == 0 {
 		return 0
 	}
 	changed := rounds - 1
 	if rounds >= maxRounds {
-		if again, n := FixAll(fixed, nil, analyser); n != 0 {
-			st.fail(t, "%s: fix-all does not converge: a second run applied %d more fixes:\n%s", path, n, MinimalEdit(fixed, again).Text)
+		again, err := fixing.Run(t.Context(), fixed.Doc.Text)
+		if err != nil {
+			st.fail(t, "%s: %v", path, err)
+			return changed
+		}
+		if again.Applied != 0 {
+			st.fail(t, "%s: fix-all does not converge: a second run applied %d more fixes:\n%s", path, again.Applied, MinimalEdit(fixed.Doc.Text, again.Doc.Text).Text)
 			return changed
 		}
 	}

@@ -1,12 +1,14 @@
 package codeactions
 
 import (
-	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
+	"bytes"
+	"context"
 	"os"
 	"testing"
 
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 )
 
 func countRule(fs []diagnostics.Finding, rule string) int {
@@ -34,6 +36,11 @@ func countErrors(fs []diagnostics.Finding) int {
 func fastFindings(doc *dockerfile.Document) []diagnostics.Finding {
 	fs, _ := diagnostics.Analyze(doc, nil)
 	return fs
+}
+
+// fastAnalysis is fastFindings as fix-all's Analysis.
+func fastAnalysis(_ context.Context, doc *dockerfile.Document) ([]diagnostics.Finding, error) {
+	return fastFindings(doc), nil
 }
 
 // TestCorpusFixes: on every real-world Dockerfile, every offered fix (of
@@ -83,10 +90,11 @@ func checkFixes(t *testing.T, file string, text []byte) int {
 			t.Errorf("%s: %s added an error", file, a.Title)
 		}
 	}
-	once, _ := FixAll(text, nil, fastFindings)
-	twice, n := FixAll(once, nil, fastFindings)
-	if n != 0 || string(twice) != string(once) {
-		t.Errorf("%s: fixAll did not settle: a second run applied %d fixes", file, n)
+	fixing := Fixing{Analyse: fastAnalysis}
+	once := fixAll(t, fixing, string(text))
+	twice := fixAll(t, fixing, string(once.Doc.Text))
+	if twice.Applied != 0 || !bytes.Equal(twice.Doc.Text, once.Doc.Text) {
+		t.Errorf("%s: fix-all did not settle: a second run applied %d fixes", file, twice.Applied)
 	}
 	return offered
 }

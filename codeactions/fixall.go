@@ -244,16 +244,6 @@ func touches(a, b dockerfile.Span) bool {
 	return a.Start < b.End && b.Start < a.End
 }
 
-// FixAll is Fixing.Run for an analysis that cannot fail, on the fixes of
-// For: the form the corpus tests use. It returns the new text and how
-// many fixes it applied.
-func FixAll(text []byte, bctx *buildcontext.Context, analyse func(*dockerfile.Document) []diagnostics.Finding) ([]byte, int) {
-	fixed, _ := Fixing{Context: bctx, Analyse: func(_ context.Context, doc *dockerfile.Document) ([]diagnostics.Finding, error) {
-		return analyse(doc), nil
-	}}.Run(context.Background(), text)
-	return fixed.Doc.Text, fixed.Applied
-}
-
 // MinimalEdit is the single edit that turns before into after: the
 // changed middle, so that an editor keeps the cursor and folds elsewhere.
 func MinimalEdit(before, after []byte) dockerfile.Edit {
