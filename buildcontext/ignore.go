@@ -13,6 +13,8 @@ import (
 
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
+
+	"github.com/dockerfile-ls/dockerfile-ls/internal/safefile"
 )
 
 const (
@@ -40,7 +42,9 @@ func FindIgnoreFile(root, dockerfile string) string {
 		filepath.Join(root, containerIgnoreName))
 	for _, c := range candidates {
 		// Stat, not Lstat: BuildKit reads the file through symlinks, and an
-		// empty ignore file still counts as present (it disables the fallback).
+		// empty ignore file still counts as present (it disables the
+		// fallback). One that must not be read (see readPatterns) is
+		// present too: the load fails rather than use another file.
 		if fi, err := os.Stat(c); err == nil && !fi.IsDir() {
 			return c
 		}
@@ -49,14 +53,21 @@ func FindIgnoreFile(root, dockerfile string) string {
 }
 
 // readPatterns parses an ignore file with the same code BuildKit uses, so
-// comments, BOMs, leading slashes and "!" lines behave identically.
-func readPatterns(file string) ([]string, error) {
+// comments, BOMs, leading slashes and "!" lines behave identically. The
+// file is read only when it is a regular file of at most
+// safefile.MaxIgnoreFile bytes that no symlink leads out of the context
+// root (out of the Dockerfile's folder, for a Dockerfile's own ignore file
+// outside the context): a FIFO, a device or /etc/passwd is an error.
+func readPatterns(root, file string) ([]string, error) {
 	if file == "" {
 		return nil, nil
 	}
-	data, err := os.ReadFile(file)
+	if !within(file, root) {
+		root = filepath.Dir(file)
+	}
+	data, err := safefile.Read(root, file, safefile.MaxIgnoreFile)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("ignore file: %w", err)
 	}
 	patterns, err := ignorefile.ReadAll(bytes.NewReader(data))
 	if err != nil {
@@ -155,4 +166,9 @@ func matchChain(pm *patternmatcher.PatternMatcher, rel string) (bool, error) {
 		}
 		i += j + 1
 	}
+}
+
+// within reports whether path is below the folder dir.
+func within(path, dir string) bool {
+	return strings.HasPrefix(path, strings.TrimSuffix(dir, string(filepath.Separator))+string(filepath.Separator))
 }

@@ -27,7 +27,7 @@ func Load(ctx context.Context, root, dockerfilePath string) (*Context, error) {
 		dockerfilePath = filepath.Join(abs, dockerfilePath)
 	}
 	ignore := FindIgnoreFile(abs, dockerfilePath)
-	patterns, err := readPatterns(ignore)
+	patterns, err := readPatterns(abs, ignore)
 	if err != nil {
 		return nil, err
 	}
