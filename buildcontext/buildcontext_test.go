@@ -14,6 +14,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
 )
 
@@ -429,13 +430,15 @@ func BenchmarkLoad100k(b *testing.B) {
 }
 
 // FuzzIgnore feeds random ignore files and paths through the real walk and
-// every query: nothing may panic, and the walk (with BuildKit's directory
-// skipping) must agree with matching each path on its own.
+// every query: nothing may panic, the walk (with BuildKit's directory
+// skipping) must agree with matching each path on its own, and that with
+// patternmatcher.
 func FuzzIgnore(f *testing.F) {
 	f.Add("node_modules\n!node_modules/keep\n**/*.md\n", "node_modules/keep/a\nnode_modules/x\ndocs/a.md\nsrc/b.go", "src/*")
 	f.Add("a\n!a/b\na\n", "a/b\na/c", "**")
 	f.Add("*\n!*/\n[\n", "x/y\n z", "[")
 	f.Add("!\n", "a", "a")
+	f.Add("**/**/x\n**foo\n!a**/b*\n**/*x1*\n**/*x1*\n", "a/x\nb/xfoo\nax/b1\nq/x1.go", "**/x")
 	f.Fuzz(func(t *testing.T, ignore, paths, query string) {
 		patterns, err := ignorefile.ReadAll(strings.NewReader(ignore))
 		if err != nil {
@@ -447,8 +450,15 @@ func FuzzIgnore(f *testing.F) {
 		if err != nil {
 			return // invalid patterns: BuildKit fails the build too
 		}
+		pm, err := patternmatcher.New(patterns)
+		if err != nil {
+			t.Fatalf("build accepted patterns patternmatcher rejects: %v", err)
+		}
 		for p := range mfs {
 			checkConsistent(t, c, p)
+			if want, err := referenceChain(pm, p); err == nil && c.Excluded(p) != want {
+				t.Fatalf("%s: Excluded=%v, patternmatcher says %v", p, c.Excluded(p), want)
+			}
 		}
 		_ = c.Match(query)
 		_ = c.Sent([]string{query, "a"})

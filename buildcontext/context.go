@@ -5,6 +5,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Context is an immutable snapshot of one build context after its ignore
@@ -13,6 +14,10 @@ type Context struct {
 	root       string
 	ignoreFile string
 	patterns   []string
+	// excluders keeps compiled excluders for Excluded: compiling the
+	// patterns of a large ignore file takes milliseconds, and an excluder
+	// serves one call at a time.
+	excluders sync.Pool
 
 	// entries holds every walked path (included or not) sorted by path, so a
 	// subtree is one contiguous range found by binary search. One flat slice
@@ -166,10 +171,13 @@ func (c *Context) Stat(p string) (Entry, bool) {
 // Excluded reports whether the ignore file excludes path, whether or not it
 // exists (paths inside unwalked ignored directories are not in the snapshot).
 func (c *Context) Excluded(p string) bool {
-	// A fresh matcher per call: patternmatcher is not safe for concurrent use.
-	x, err := newExcluder(c.patterns)
-	if err != nil {
-		return false
+	x, ok := c.excluders.Get().(*excluder)
+	if !ok {
+		var err error
+		if x, err = newExcluder(c.patterns); err != nil || x == nil {
+			return false
+		}
 	}
+	defer c.excluders.Put(x)
 	return x.excluded(cleanRel(p))
 }

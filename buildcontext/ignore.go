@@ -76,40 +76,74 @@ func readPatterns(root, file string) ([]string, error) {
 	return patterns, nil
 }
 
-// excluder wraps a patternmatcher with fsutil's rule for when an excluded
-// directory may be skipped without being walked. A PatternMatcher compiles
-// lazily and is not safe for concurrent use, so an excluder belongs to one
-// goroutine (one Load, or one query call).
+// excluder decides what an ignore file excludes exactly as fsutil's walk
+// does with patternmatcher.MatchesUsingParentResults, and with fsutil's
+// rule for when an excluded directory may be skipped without being
+// walked. Patterns compile lazily and are not safe for concurrent use, so
+// an excluder belongs to one goroutine (one Load, or one query call).
 type excluder struct {
-	pm *patternmatcher.PatternMatcher
-	// negPrefixes holds the literal prefixes of "!" patterns; nil with
-	// wildcardNeg set means a negation could re-include anything anywhere.
+	rules []rule
+	// quick holds, by rule, what decides most paths, packed so that
+	// running a path past thousands of rules stays in the CPU's caches.
+	quick []quickRule
+	// lastExclusion is the index of the last "!" rule, -1 when none:
+	// after it, a path that matched stays matched.
+	lastExclusion int
+	// negPrefixes holds the literal prefixes of "!" patterns; wildcardNeg
+	// means a negation could re-include anything anywhere.
 	negPrefixes []string
 	wildcardNeg bool
 }
 
 // newExcluder returns nil when there are no patterns: nothing is excluded.
+//
+// A pattern repeated within a run of patterns of one kind (all "!" or
+// none) is dropped: under MatchesUsingParentResults the repetition never
+// matches anything. When it would, the first one has already decided the
+// path, and a rule that is skipped or answers no for a parent is not
+// recorded as matched for its children either. Repeating one line is
+// the cheapest way to make an ignore file expensive.
 func newExcluder(patterns []string) (*excluder, error) {
-	if len(patterns) == 0 {
-		return nil, nil
-	}
-	pm, err := patternmatcher.New(patterns)
-	if err != nil {
-		return nil, fmt.Errorf("invalid ignore patterns: %w", err)
-	}
-	x := &excluder{pm: pm}
-	for _, p := range pm.Patterns() {
-		if !p.Exclusion() {
+	x := &excluder{lastExclusion: -1}
+	var run map[string]bool // the patterns of the current run
+	for _, p := range patterns {
+		r, ok, err := newRule(p)
+		if err != nil {
+			return nil, fmt.Errorf("invalid ignore patterns: %w", err)
+		}
+		if !ok {
 			continue
 		}
-		prefix := patternWithoutTrailingGlob(p)
-		// Same special characters fsutil checks before trusting a prefix.
-		if strings.ContainsAny(prefix, `*[]?^\`) {
-			x.wildcardNeg = true
+		if n := len(x.rules); n == 0 || x.rules[n-1].exclusion != r.exclusion {
+			run = map[string]bool{}
 		}
-		x.negPrefixes = append(x.negPrefixes, prefix+"/")
+		key := r.alone.Patterns()[0].String()
+		if run[key] {
+			continue
+		}
+		run[key] = true
+		if r.exclusion {
+			x.addNegation(r.alone.Patterns()[0])
+			x.lastExclusion = len(x.rules)
+		}
+		x.rules = append(x.rules, r)
+		x.quick = append(x.quick, quickRule{exclusion: r.exclusion, nameBytes: r.need.nameBytes})
+	}
+	if len(x.rules) == 0 {
+		return nil, nil
 	}
 	return x, nil
+}
+
+// addNegation records what canSkipDir needs of a "!" pattern, p as the
+// ignore file gives it.
+func (x *excluder) addNegation(p *patternmatcher.Pattern) {
+	prefix := patternWithoutTrailingGlob(p)
+	// Same special characters fsutil checks before trusting a prefix.
+	if strings.ContainsAny(prefix, `*[]?^\`) {
+		x.wildcardNeg = true
+	}
+	x.negPrefixes = append(x.negPrefixes, prefix+"/")
 }
 
 // patternWithoutTrailingGlob mirrors fsutil: "dir/**" and "dir/*" re-include
@@ -124,7 +158,7 @@ func patternWithoutTrailingGlob(p *patternmatcher.Pattern) string {
 // only when no negation pattern could re-include something inside it. This is
 // fsutil's filterFS.Walk optimisation, so we skip exactly what BuildKit skips.
 func (x *excluder) canSkipDir(rel string) bool {
-	if !x.pm.Exclusions() {
+	if x.lastExclusion < 0 {
 		return true
 	}
 	if x.wildcardNeg {
@@ -139,6 +173,103 @@ func (x *excluder) canSkipDir(rel string) bool {
 	return true
 }
 
+// quickRule is the part of a rule that the matching loop reads for every
+// path: whether it is a "!" rule, and the bytes the path's last segment
+// must hold (its need's nameBytes).
+type quickRule struct {
+	exclusion bool
+	nameBytes byteSet
+}
+
+// dirMatch is what matching a directory hands down to its entries, so
+// that the work done for a directory is done once, not for every path
+// below it.
+type dirMatch struct {
+	// matched says which rules matched the directory or one of its
+	// parents: patternmatcher's MatchInfo. nil when none did.
+	matched []bool
+	// live lists, in order, the rules that can match below the directory:
+	// those that matched it, and those whose need a path below it may
+	// meet. The others cannot change the answer for any path below.
+	live []int32
+	// slashes is the number of "/" in the directory's entries' paths.
+	slashes int
+}
+
+// top is the dirMatch of the context root.
+func (x *excluder) top() *dirMatch {
+	live := make([]int32, len(x.rules))
+	for i := range live {
+		live[i] = int32(i)
+	}
+	return &dirMatch{live: live}
+}
+
+// match reports whether rel, an entry of the directory parent describes,
+// is excluded, as MatchesUsingParentResults answers with parent's
+// MatchInfo. For a directory (isDir) it also returns what to hand down
+// to its entries.
+func (x *excluder) match(rel string, parent *dirMatch, isDir bool) (bool, *dirMatch, error) {
+	name := rel[strings.LastIndexByte(rel, '/')+1:]
+	nameBytes := bytesOf(name)
+	var matched []bool
+	if isDir {
+		matched = make([]bool, len(x.rules))
+	}
+	excluded := false
+	for _, i := range parent.live {
+		q := &x.quick[i]
+		m := parent.matched != nil && parent.matched[i]
+		if !m {
+			// A rule that cannot change the answer is not evaluated, as in
+			// patternmatcher; nor is one whose need rel does not meet.
+			if q.exclusion != excluded || !q.nameBytes.within(&nameBytes) {
+				continue
+			}
+			r := &x.rules[i]
+			if !r.need.allows(rel, parent.slashes, name) {
+				continue
+			}
+			var err error
+			if m, err = r.matches(rel); err != nil {
+				return false, nil, fmt.Errorf("matching ignore pattern %s against %s: %w", r.alone.Patterns()[0], rel, err)
+			}
+		}
+		if m {
+			excluded = !q.exclusion
+		}
+		if isDir {
+			matched[i] = m
+		} else if excluded && int(i) >= x.lastExclusion {
+			break // no later rule can include rel again
+		}
+	}
+	if !isDir {
+		return excluded, nil, nil
+	}
+	return excluded, x.below(rel, parent, matched), nil
+}
+
+// below is the dirMatch of the directory dir, whose own rule matches are
+// matched.
+func (x *excluder) below(dir string, parent *dirMatch, matched []bool) *dirMatch {
+	d := &dirMatch{slashes: parent.slashes + 1}
+	dirSlash := dir + "/"
+	anyMatched := false
+	for _, i := range parent.live {
+		if matched[i] {
+			anyMatched = true
+		}
+		if matched[i] || x.rules[i].need.allowsBelow(dirSlash, parent.slashes) {
+			d.live = append(d.live, i)
+		}
+	}
+	if anyMatched {
+		d.matched = matched
+	}
+	return d
+}
+
 // excluded answers for one path the way the walk decides it: component by
 // component, carrying parent results (fsutil's MatchesUsingParentResults).
 // MatchesOrParentMatches is not used because it disagrees with BuildKit for
@@ -147,21 +278,21 @@ func (x *excluder) excluded(rel string) bool {
 	if x == nil || rel == "." {
 		return false
 	}
-	m, err := matchChain(x.pm, rel)
+	m, err := x.matchChain(rel)
 	return err == nil && m
 }
 
 // matchChain matches rel and each of its parent directories in turn.
-func matchChain(pm *patternmatcher.PatternMatcher, rel string) (bool, error) {
-	var info patternmatcher.MatchInfo
+func (x *excluder) matchChain(rel string) (bool, error) {
+	d := x.top()
 	for i := 0; ; {
 		j := strings.IndexByte(rel[i:], '/')
 		if j < 0 {
-			m, _, err := pm.MatchesUsingParentResults(rel, info)
+			m, _, err := x.match(rel, d, false)
 			return m, err
 		}
 		var err error
-		if _, info, err = pm.MatchesUsingParentResults(rel[:i+j], info); err != nil {
+		if _, d, err = x.match(rel[:i+j], d, true); err != nil {
 			return false, err
 		}
 		i += j + 1

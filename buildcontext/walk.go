@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 	"syscall"
-
-	"github.com/moby/patternmatcher"
 )
 
 // Load walks the build context at root once and returns its snapshot.
@@ -105,23 +103,31 @@ func build(ctx context.Context, readDir dirReader, patterns []string) (*Context,
 	if err != nil {
 		return nil, err
 	}
-	total, err := w.walkChildren(".", children, patternmatcher.MatchInfo{})
+	var top *dirMatch
+	if ex != nil {
+		top = ex.top()
+	}
+	total, err := w.walkChildren(".", children, top)
 	if err != nil {
 		return nil, err
 	}
 	// The walk emits parents before children in readdir order; lexical order
 	// is what makes subtrees contiguous for binary search.
 	slices.SortFunc(w.entries, func(a, b entry) int { return strings.Compare(a.path, b.path) })
-	return &Context{
+	c := &Context{
 		patterns: patterns,
 		entries:  slices.Clip(w.entries),
 		files:    int(total.files),
 		bytes:    total.bytes,
 		errors:   w.errors,
-	}, nil
+	}
+	if ex != nil {
+		c.excluders.Put(ex) // compiled already: the first Excluded call takes it
+	}
+	return c, nil
 }
 
-func (w *walker) walkChildren(dir string, children []fs.DirEntry, parent patternmatcher.MatchInfo) (agg, error) {
+func (w *walker) walkChildren(dir string, children []fs.DirEntry, parent *dirMatch) (agg, error) {
 	var total agg
 	for _, d := range children {
 		if w.visited++; w.visited%256 == 0 {
@@ -145,8 +151,8 @@ func (w *walker) walkChildren(dir string, children []fs.DirEntry, parent pattern
 // visit records one path and, for a directory that must be walked, its
 // subtree. Parent match results are carried down exactly like fsutil does,
 // so nested negations resolve identically.
-func (w *walker) visit(rel string, d fs.DirEntry, parent patternmatcher.MatchInfo) (agg, error) {
-	excluded, info, err := w.match(rel, parent)
+func (w *walker) visit(rel string, d fs.DirEntry, parent *dirMatch) (agg, error) {
+	excluded, below, err := w.match(rel, parent, d.IsDir())
 	if err != nil {
 		return agg{}, err
 	}
@@ -155,7 +161,7 @@ func (w *walker) visit(rel string, d fs.DirEntry, parent patternmatcher.MatchInf
 		e.flags |= flagExcluded
 	}
 	if d.IsDir() {
-		return w.visitDir(e, info)
+		return w.visitDir(e, below)
 	}
 	fi, err := d.Info()
 	if isVanished(err) {
@@ -177,18 +183,14 @@ func (w *walker) visit(rel string, d fs.DirEntry, parent patternmatcher.MatchInf
 	return agg{files: 1, bytes: e.size, hasIncluded: true}, nil
 }
 
-func (w *walker) match(rel string, parent patternmatcher.MatchInfo) (bool, patternmatcher.MatchInfo, error) {
+func (w *walker) match(rel string, parent *dirMatch, isDir bool) (bool, *dirMatch, error) {
 	if w.ex == nil {
-		return false, patternmatcher.MatchInfo{}, nil
+		return false, nil, nil
 	}
-	m, info, err := w.ex.pm.MatchesUsingParentResults(rel, parent)
-	if err != nil {
-		return false, info, fmt.Errorf("matching ignore patterns against %s: %w", rel, err)
-	}
-	return m, info, nil
+	return w.ex.match(rel, parent, isDir)
 }
 
-func (w *walker) visitDir(e entry, info patternmatcher.MatchInfo) (agg, error) {
+func (w *walker) visitDir(e entry, below *dirMatch) (agg, error) {
 	excluded := e.flags&flagExcluded != 0
 	if excluded && w.ex.canSkipDir(e.path) {
 		// Not walked, as in BuildKit; its size is unknown by design.
@@ -214,7 +216,7 @@ func (w *walker) visitDir(e entry, info patternmatcher.MatchInfo) (agg, error) {
 			w.errors++
 		}
 	}
-	sub, err := w.walkChildren(e.path, children, info)
+	sub, err := w.walkChildren(e.path, children, below)
 	if err != nil {
 		return agg{}, err
 	}
