@@ -42,7 +42,7 @@ func TestRules(t *testing.T) {
 			t.Run(r.Name+"/"+filepath.Base(file), func(t *testing.T) {
 				for _, f := range checkFile(t, r, file) {
 					if f.Fix != nil {
-						offered[FixKind(f.Fix.Kind)] = true
+						offered[f.Fix.Kind] = true
 					}
 				}
 			})
@@ -69,7 +69,7 @@ func checkFile(t *testing.T, r *Rule, file string) []Finding {
 		t.Fatal(err)
 	}
 	for _, f := range out {
-		if f.Fix != nil && !slices.Contains(r.Fixes, FixKind(f.Fix.Kind)) {
+		if f.Fix != nil && !slices.Contains(r.Fixes, f.Fix.Kind) {
 			t.Errorf("%s: fix %q is not in the rule's Fixes %q", file, f.Fix.Kind, r.Fixes)
 		}
 		line := doc.Lines.LineOf(f.Span.Start)
