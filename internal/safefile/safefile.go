@@ -37,7 +37,7 @@ var (
 	ErrTooLarge = errors.New("file too large")
 	// ErrOutsideRoot: the path, or a symlink on the way to it, leads out of
 	// the root it must stay in.
-	ErrOutsideRoot = errors.New("path leaves the folder it must stay in")
+	ErrOutsideRoot = errors.New("leads outside the folder it must stay in")
 )
 
 // Read returns the content of the regular file at path, which must be at
@@ -116,7 +116,7 @@ func open(root, path string) (*os.File, error) {
 func openRoot(root, path string) (*os.Root, string, error) {
 	name, err := filepath.Rel(root, path)
 	if err != nil || !filepath.IsLocal(name) {
-		return nil, "", fmt.Errorf("%s: %w %s", path, ErrOutsideRoot, root)
+		return nil, "", outsideRoot(path, root)
 	}
 	r, err := os.OpenRoot(root)
 	if err != nil {
@@ -129,9 +129,13 @@ func openRoot(root, path string) (*os.Root, string, error) {
 func outside(err error, path, root string) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) && pe.Err.Error() == "path escapes from parent" {
-		return fmt.Errorf("%s: %w %s", path, ErrOutsideRoot, root)
+		return outsideRoot(path, root)
 	}
 	return err
+}
+
+func outsideRoot(path, root string) error {
+	return fmt.Errorf("%s: %w (%s)", path, ErrOutsideRoot, root)
 }
 
 // check refuses what is not a regular file or, when limit >= 0, is larger
