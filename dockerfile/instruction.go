@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
-	"unique"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
@@ -21,9 +20,7 @@ func (d *Document) buildInstruction(n *parser.Node, line, endLine int) *Instruct
 		in.KeywordSpan = l.Span(ks, ke)
 	}
 	words := tokenize(l.Text, ke, byte(d.Escape))
-	// Interned: n.Value is a slice of BuildKit's copy of the whole
-	// instruction, which every open document would otherwise keep.
-	in.Keyword = unique.Make(strings.ToUpper(n.Value)).Value()
+	in.Keyword = internKeyword(n.Value)
 	in.Span = Span{in.KeywordSpan.Start, d.Lines.End(endLine)}
 	words = in.takeFlags(l, words)
 	if len(words) > 0 {
@@ -44,6 +41,29 @@ func (d *Document) buildInstruction(n *parser.Node, line, endLine int) *Instruct
 		in.Heredocs = d.locateHeredocs(n.Heredocs, l)
 	}
 	return in
+}
+
+// keywords are the instructions' keywords, one string each, shared by
+// every document.
+var keywords = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM",
+		"HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"} {
+		m[k] = k
+	}
+	return m
+}()
+
+// internKeyword is the upper-case keyword, never a slice of value: BuildKit's
+// node value is a slice of its copy of the whole instruction, which every
+// open document would otherwise keep. A fixed table, not package unique,
+// whose canonical copy the GC may drop between two parses.
+func internKeyword(value string) string {
+	upper := strings.ToUpper(value)
+	if k, ok := keywords[upper]; ok {
+		return k
+	}
+	return strings.Clone(upper)
 }
 
 // takeFlags moves the leading "--flag" words into in.Flags, as BuildKit

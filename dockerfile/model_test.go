@@ -1,6 +1,7 @@
 package dockerfile
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 	"unsafe"
@@ -239,6 +240,7 @@ func TestForget(t *testing.T) {
 // two documents is one string.
 func TestKeywordsAreInterned(t *testing.T) {
 	a := Parse([]byte("FROM alpine\nRUN echo a\n"))
+	runtime.GC() // the canonical copy must outlive a collection
 	b := Parse([]byte("FROM debian\nRUN echo b\n"))
 	for i := range a.Instructions {
 		ka, kb := a.Instructions[i].Keyword, b.Instructions[i].Keyword
