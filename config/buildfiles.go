@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,15 +37,15 @@ func fromBuildFilesUpTo(dockerfilePath string, stop func(dir string) bool) (s Se
 	for dir := filepath.Dir(abs); ; {
 		for _, name := range ComposeFileNames {
 			p := filepath.Join(dir, name)
-			if data, err := os.ReadFile(p); err == nil {
-				if s, ok := fromCompose(p, data, abs); ok {
+			if data, err := readInRepo(p, stop); err == nil {
+				if s, ok := fromCompose(p, data, abs, stop); ok {
 					return s, p
 				}
 			}
 		}
 		for _, name := range BakeFileNames {
 			p := filepath.Join(dir, name)
-			if data, err := os.ReadFile(p); err == nil {
+			if data, err := readInRepo(p, stop); err == nil {
 				if s, ok := fromBake(p, data, abs); ok {
 					return s, p
 				}
@@ -96,7 +97,7 @@ func buildPaths(base, context, dockerfile string) (ctx, df string, ok bool) {
 
 // fromCompose finds the first service of a Compose file that builds
 // dockerfile.
-func fromCompose(path string, data []byte, dockerfile string) (Settings, bool) {
+func fromCompose(path string, data []byte, dockerfile string, stop func(dir string) bool) (Settings, bool) {
 	var doc yaml.Node
 	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
 		return Settings{}, false
@@ -106,7 +107,7 @@ func fromCompose(path string, data []byte, dockerfile string) (Settings, bool) {
 		return Settings{}, false
 	}
 	base := filepath.Dir(path)
-	env := composeEnv(base)
+	env := composeEnv(base, stop)
 	expand := func(s string) string { return interpolate(s, env) }
 	for i := 1; i < len(services.Content); i += 2 {
 		build := mapValue(resolve(services.Content[i]), "build")
@@ -182,17 +183,18 @@ func composeArgs(n *yaml.Node, expand func(string) string) map[string]string {
 
 // composeEnv is what Compose interpolates a file with: the environment,
 // then the project's .env (in the Compose file's folder) for names the
-// environment does not set. A .env that does not parse is ignored.
-func composeEnv(dir string) template.Mapping {
+// environment does not set. A .env that does not parse, or that is not a
+// regular file inside the repository (see readInRepo), is ignored.
+func composeEnv(dir string, stop func(dir string) bool) template.Mapping {
 	env := map[string]string{}
 	for _, kv := range os.Environ() {
 		if k, v, ok := strings.Cut(kv, "="); ok {
 			env[k] = v
 		}
 	}
-	dotEnv := filepath.Join(dir, ".env")
-	if fi, err := os.Stat(dotEnv); err == nil && fi.Mode().IsRegular() {
-		if vars, err := dotenv.GetEnvFromFile(env, []string{dotEnv}); err == nil {
+	if data, err := readInRepo(filepath.Join(dir, ".env"), stop); err == nil {
+		lookup := func(name string) (string, bool) { v, ok := env[name]; return v, ok }
+		if vars, err := dotenv.ParseWithLookup(bytes.NewReader(data), lookup); err == nil {
 			for k, v := range vars {
 				if _, set := env[k]; !set {
 					env[k] = v

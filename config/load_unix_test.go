@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -185,5 +186,49 @@ func TestReadFileRefusesAFIFO(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("ReadFile blocked on a FIFO")
+	}
+}
+
+// TestBuildFilesAreNeverTrusted: a compose.yaml, docker-bake.hcl or .env
+// that is a FIFO, a device or a symlink out of the repository is skipped
+// at once (its settings are simply not used); a regular one is read.
+func TestBuildFilesAreNeverTrusted(t *testing.T) {
+	const compose = "services:\n  app:\n    build:\n      context: .\n      target: ${TARGET:-fromcompose}\n"
+	// What a file outside the repository would set, were it read.
+	stolen := map[string]string{
+		"compose.yaml":    strings.ReplaceAll(compose, "fromcompose", "stolen"),
+		"docker-bake.hcl": "target \"app\" {\n  dockerfile = \"Dockerfile\"\n  target = \"stolen\"\n}\n",
+		".env":            "TARGET=stolen\n",
+	}
+	for _, file := range []string{"compose.yaml", "docker-bake.hcl", ".env"} {
+		outside := writeFile(t, filepath.Join(t.TempDir(), file), stolen[file])
+		hostile := map[string]func(t *testing.T, file string){
+			"FIFO": func(t *testing.T, file string) {
+				if err := syscall.Mkfifo(file, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			},
+			"symlink to /dev/zero":          symlinkTo("/dev/zero"),
+			"symlink out of the repository": symlinkTo(outside),
+		}
+		for name, create := range hostile {
+			t.Run(name+"/"+file, func(t *testing.T) {
+				repo := t.TempDir()
+				if err := os.Mkdir(filepath.Join(repo, ".git"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				want := ""
+				if file == ".env" {
+					// The compose file is fine; only its .env is hostile.
+					writeFile(t, filepath.Join(repo, "compose.yaml"), compose)
+					want = "fromcompose"
+				}
+				create(t, filepath.Join(repo, file))
+				s, err := loadWithin(t, filepath.Join(repo, "Dockerfile"))
+				if err != nil || s.Target != want {
+					t.Errorf("Load = %+v, %v; want target %q", s, err, want)
+				}
+			})
+		}
 	}
 }
