@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"fmt"
 	"io/fs"
 	"os"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/config"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/safefile"
 )
 
 // skippedDirs are never searched: version control, dependencies.
@@ -212,15 +212,15 @@ func (g *gitIgnores) load(dir string) {
 		return
 	}
 	g.rules[dir] = nil
-	f, err := os.Open(filepath.Join(dir, ".gitignore"))
+	// Through safefile: a FIFO .gitignore would hang check, a device
+	// exhaust its memory, a symlink lead out of the repository.
+	data, err := safefile.Read(g.top, filepath.Join(dir, ".gitignore"), safefile.MaxIgnoreFile)
 	if err != nil {
 		return
 	}
-	defer f.Close()
 	var rules []gitRule
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimRight(sc.Text(), " \r")
+	for line := range strings.Lines(string(data)) {
+		line = strings.TrimRight(line, " \r\n")
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
