@@ -49,13 +49,13 @@ func TestIgnoreFileIsNeverTrusted(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, safefile.ErrTooLarge},
-		{"symlink within the context", "app/Dockerfile.dockerignore", symlinkTo("../shared.dockerignore"), nil},
+		{"symlink within the context", "app/Dockerfile.dockerignore", symlinkTo("../common.dockerignore"), nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			root := t.TempDir()
 			writeTree(t, root, map[string]int{"app/Dockerfile": 10, "app/secret.key": 1})
-			writeFile(t, filepath.Join(root, "shared.dockerignore"), "**/*.key\n")
+			writeFile(t, filepath.Join(root, "common.dockerignore"), "**/*.key\n")
 			c.make(t, filepath.Join(root, c.file))
 			bctx, err := loadWithin(t, root, "app/Dockerfile")
 			if !errors.Is(err, c.wantErr) {

@@ -111,8 +111,8 @@ func TestProjectFileIsNeverTrusted(t *testing.T) {
 			writeFile(t, file, "target: big\n"+string(make([]byte, 10<<20)))
 		}, safefile.ErrTooLarge},
 		{"symlink within the repository", func(t *testing.T, file string) {
-			writeFile(t, filepath.Join(filepath.Dir(file), "..", "shared", "project.yaml"), "target: shared\n")
-			symlinkTo("../shared/project.yaml")(t, file)
+			writeFile(t, filepath.Join(filepath.Dir(file), "..", "common", "project.yaml"), "target: common\n")
+			symlinkTo("../common/project.yaml")(t, file)
 		}, nil},
 	}
 	for _, c := range cases {
@@ -130,7 +130,7 @@ func TestProjectFileIsNeverTrusted(t *testing.T) {
 			if !errors.Is(err, c.wantErr) {
 				t.Fatalf("Load = %+v, %v; want %v", s, err, c.wantErr)
 			}
-			if c.wantErr == nil && s.Target != "shared" {
+			if c.wantErr == nil && s.Target != "common" {
 				t.Errorf("target %q, want the symlinked file's", s.Target)
 			}
 		})
