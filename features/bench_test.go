@@ -50,7 +50,7 @@ func BenchmarkCompletion(b *testing.B) {
 			b.Run(fmt.Sprintf("lines=%d/%s", sz.lines, c.name), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					if len(Complete(doc, len(text), CompletionOptions{Snippets: true})) == 0 {
+					if len(CompleteFor(noArgs(doc), len(text), CompletionOptions{Snippets: true})) == 0 {
 						b.Fatal("no items")
 					}
 				}
@@ -81,13 +81,13 @@ func BenchmarkHover(b *testing.B) {
 			{"copy", "COPY --chown", 1},
 		} {
 			off := strings.LastIndex(text, c.at) + c.into
-			if _, ok := HoverAt(doc, off); !ok {
+			if _, ok := HoverFor(noArgs(doc), off); !ok {
 				b.Fatalf("no hover on %s", c.name)
 			}
 			b.Run(fmt.Sprintf("lines=%d/%s/warm", sz.lines, c.name), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					HoverAt(doc, off)
+					HoverFor(noArgs(doc), off)
 				}
 			})
 			b.Run(fmt.Sprintf("lines=%d/%s/cold", sz.lines, c.name), func(b *testing.B) {
@@ -96,7 +96,7 @@ func BenchmarkHover(b *testing.B) {
 					b.StopTimer()
 					doc.Forget()
 					b.StartTimer()
-					HoverAt(doc, off)
+					HoverFor(noArgs(doc), off)
 				}
 			})
 		}
@@ -111,7 +111,7 @@ func BenchmarkSymbols(b *testing.B) {
 		b.Run(fmt.Sprintf("lines=%d/warm", sz.lines), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				Symbols(doc)
+				SymbolsFor(noArgs(doc))
 			}
 		})
 		b.Run(fmt.Sprintf("lines=%d/cold", sz.lines), func(b *testing.B) {
@@ -120,7 +120,7 @@ func BenchmarkSymbols(b *testing.B) {
 				b.StopTimer()
 				doc.Forget()
 				b.StartTimer()
-				Symbols(doc)
+				SymbolsFor(noArgs(doc))
 			}
 		})
 	}

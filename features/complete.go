@@ -42,11 +42,6 @@ type CompletionOptions struct {
 	Snippets bool // the client supports snippets
 }
 
-// Complete is CompleteFor a build without build args.
-func Complete(doc *dockerfile.Document, offset int, opts CompletionOptions) []CompletionItem {
-	return CompleteFor(doc.State(dockerfile.Options{}), offset, opts)
-}
-
 // CompleteFor returns the proposals at offset in st's document; variables
 // come with their values as st resolves them.
 func CompleteFor(st *dockerfile.BuildState, offset int, opts CompletionOptions) []CompletionItem {

@@ -65,7 +65,7 @@ func TestCompleteLabels(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc, off := withCursor(tc.src)
-			if got := labels(Complete(doc, off, CompletionOptions{})); got != tc.want {
+			if got := labels(CompleteFor(noArgs(doc), off, CompletionOptions{})); got != tc.want {
 				t.Errorf("got  %s\nwant %s", got, tc.want)
 			}
 		})
@@ -106,7 +106,7 @@ func TestCompleteEdits(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc, off := withCursor(tc.src)
-			items := Complete(doc, off, CompletionOptions{Snippets: tc.snippets})
+			items := CompleteFor(noArgs(doc), off, CompletionOptions{Snippets: tc.snippets})
 			for _, it := range items {
 				if it.Label != tc.label {
 					continue
@@ -123,7 +123,7 @@ func TestCompleteEdits(t *testing.T) {
 
 func TestCompleteDocs(t *testing.T) {
 	doc, off := withCursor("FROM a\nMAIN|")
-	for _, it := range Complete(doc, off, CompletionOptions{}) {
+	for _, it := range CompleteFor(noArgs(doc), off, CompletionOptions{}) {
 		if it.Label == "MAINTAINER" && !it.Deprecated {
 			t.Error("MAINTAINER is not marked deprecated")
 		}
@@ -135,7 +135,7 @@ func TestCompleteDocs(t *testing.T) {
 
 func TestCompleteVariableDoc(t *testing.T) {
 	doc, off := withCursor("FROM python:3.12\nENV PATH=\"/opt/venv/bin:$PATH\"\nRUN echo $|")
-	for _, it := range Complete(doc, off, CompletionOptions{}) {
+	for _, it := range CompleteFor(noArgs(doc), off, CompletionOptions{}) {
 		if it.Label == "PATH" {
 			if !strings.HasPrefix(it.Doc, "`PATH` = `/opt/venv/bin:$PATH`") {
 				t.Errorf("PATH's doc is %q", it.Doc)

@@ -112,7 +112,7 @@ func TestCorpus(t *testing.T) {
 		name := filepath.Base(f)
 		doc := dockerfile.Parse(text)
 		checkTokens(t, name, doc)
-		for _, s := range Symbols(doc) {
+		for _, s := range SymbolsFor(noArgs(doc)) {
 			if s.Span.Start > s.Select.Start || s.Select.End > s.Span.End {
 				t.Errorf("%s: symbol %q selection %v outside %v", name, s.Name, s.Select, s.Span)
 			}
@@ -125,12 +125,12 @@ func TestCorpus(t *testing.T) {
 		// Editing requests at the end of each instruction's first line.
 		for _, in := range doc.Instructions {
 			off := doc.Lines.End(in.Line)
-			Complete(doc, off, CompletionOptions{Snippets: true})
-			HoverAt(doc, in.KeywordSpan.Start)
+			CompleteFor(noArgs(doc), off, CompletionOptions{Snippets: true})
+			HoverFor(noArgs(doc), in.KeywordSpan.Start)
 			SignatureHelpAt(doc, off)
 			References(doc, off, true)
 		}
-		Links(doc, LinkOptions{FileExists: func(string) bool { return true }})
+		LinksFor(noArgs(doc), LinkOptions{FileExists: func(string) bool { return true }})
 
 		c, b := checkFormat(t, name, doc)
 		changed += c
@@ -163,13 +163,13 @@ func TestEveryOffset(t *testing.T) {
 			}
 		}
 		for off := 0; off <= len(text); off++ {
-			for _, it := range Complete(doc, off, CompletionOptions{Snippets: true}) {
+			for _, it := range CompleteFor(noArgs(doc), off, CompletionOptions{Snippets: true}) {
 				check("completion", it.Replace)
 				if it.Replace.End != off || doc.Lines.LineOf(it.Replace.Start) != doc.Lines.LineOf(off) {
 					t.Fatalf("completion at %d replaces %v in %q", off, it.Replace, text)
 				}
 			}
-			if h, ok := HoverAt(doc, off); ok {
+			if h, ok := HoverFor(noArgs(doc), off); ok {
 				check("hover", h.Span)
 			}
 			if h, ok := SignatureHelpAt(doc, off); ok && h.Active >= len(h.Signatures) {
@@ -190,7 +190,7 @@ func TestEveryOffset(t *testing.T) {
 			}
 		}
 		checkTokens(t, "text", doc)
-		Symbols(doc)
+		SymbolsFor(noArgs(doc))
 		Folding(doc)
 		apply(t, doc.Text, Format(doc, FormatOptions{}))
 	}

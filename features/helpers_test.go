@@ -17,6 +17,12 @@ func withCursor(src string) (*dockerfile.Document, int) {
 	return dockerfile.Parse([]byte(src[:i] + src[i+1:])), i
 }
 
+// noArgs is doc's build state for a build without build args: what an
+// editor without build settings sees.
+func noArgs(doc *dockerfile.Document) *dockerfile.BuildState {
+	return doc.State(dockerfile.Options{})
+}
+
 // rng shows a span as zero-based line:col-line:col (UTF-8 columns).
 func rng(doc *dockerfile.Document, s Span) string {
 	a, b := doc.Lines.Pos(s.Start, textpos.UTF8), doc.Lines.Pos(s.End, textpos.UTF8)

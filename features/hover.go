@@ -15,11 +15,6 @@ type Hover struct {
 	Span     Span // what the hover is about
 }
 
-// HoverAt is HoverFor a build without build args.
-func HoverAt(doc *dockerfile.Document, offset int) (Hover, bool) {
-	return HoverFor(doc.State(dockerfile.Options{}), offset)
-}
-
 // HoverFor describes what is at offset in st's document: a directive, an
 // instruction (with what makes its step re-run), a flag or mount option, a
 // variable (with its value there, as st resolves it) or a stage name.

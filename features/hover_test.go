@@ -74,7 +74,7 @@ func TestHover(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc, off := withCursor(tc.src)
-			h, ok := HoverAt(doc, off)
+			h, ok := HoverFor(noArgs(doc), off)
 			if !ok {
 				t.Fatal("no hover")
 			}
@@ -91,7 +91,7 @@ func TestHover(t *testing.T) {
 		})
 	}
 	doc, off := withCursor("FROM a\nRUN echo hi |\n")
-	if _, ok := HoverAt(doc, off); ok {
+	if _, ok := HoverFor(noArgs(doc), off); ok {
 		t.Error("hover on plain text")
 	}
 }
@@ -126,7 +126,7 @@ func TestHoverCacheNoteIsPredict(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc, off := withCursor(tc.src)
-			h, ok := HoverAt(doc, off)
+			h, ok := HoverFor(noArgs(doc), off)
 			if !ok {
 				t.Fatal("no hover")
 			}
@@ -160,7 +160,7 @@ func TestHoverCacheNoteIsPredict(t *testing.T) {
 // build, the note says so, as the cache command does.
 func TestHoverCacheNoteNotBuilt(t *testing.T) {
 	doc, off := withCursor("FROM a\nCO|PY x /x\nFROM b\n")
-	h, _ := HoverAt(doc, off)
+	h, _ := HoverFor(noArgs(doc), off)
 	steps := cache.Predict(cache.Input{Doc: doc}, cache.Change{Paths: []string{"x"}})
 	if steps[1].Status != cache.NotBuilt {
 		t.Fatalf("cache predicts %s for the COPY", steps[1].Status)

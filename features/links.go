@@ -24,11 +24,6 @@ type LinkOptions struct {
 	FileExists func(rel string) bool
 }
 
-// Links is LinksFor a build without build args.
-func Links(doc *dockerfile.Document, opts LinkOptions) []Link {
-	return LinksFor(doc.State(dockerfile.Options{}), opts)
-}
-
 // LinksFor returns the links of st's document: base images (and images in
 // COPY --from) to their registry page, COPY and ADD sources (as st expands
 // them) to the files. Stage names, scratch and names with unknown

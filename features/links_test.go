@@ -31,7 +31,7 @@ COPY $SRC/main.go /m
 	doc := dockerfile.Parse([]byte(src))
 	exists := map[string]bool{"package.json": true, "src/main.go": true, "app": true}
 	var got []string
-	for _, l := range Links(doc, LinkOptions{FileExists: func(rel string) bool { return exists[rel] }}) {
+	for _, l := range LinksFor(noArgs(doc), LinkOptions{FileExists: func(rel string) bool { return exists[rel] }}) {
 		target := l.URL
 		if target == "" {
 			target = "file:" + l.Path
@@ -55,7 +55,7 @@ COPY $SRC/main.go /m
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if n := len(Links(doc, LinkOptions{})); n != 9 {
+	if n := len(LinksFor(noArgs(doc), LinkOptions{})); n != 9 {
 		t.Errorf("%d links without file checks, want the 9 images", n)
 	}
 }

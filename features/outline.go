@@ -28,11 +28,6 @@ type Symbol struct {
 	Children   []Symbol
 }
 
-// Symbols is SymbolsFor a build without build args.
-func Symbols(doc *dockerfile.Document) []Symbol {
-	return SymbolsFor(doc.State(dockerfile.Options{}))
-}
-
 // SymbolsFor is the outline of st's document: global ARGs, then each stage
 // (by name, or by base image) with its instructions; ARG and ENV list
 // their variables, with the value each declaration gives as st resolves

@@ -32,7 +32,7 @@ COPY --from=build /app /app
 `
 	doc := dockerfile.Parse([]byte(src))
 	var b strings.Builder
-	showSymbols(doc, Symbols(doc), 0, &b)
+	showSymbols(doc, SymbolsFor(noArgs(doc)), 0, &b)
 	want := `variable GO "ARG = 1.22" 0:4-0:11 sel 0:4-0:6
 variable DEBUG "ARG" 0:12-0:17 sel 0:12-0:17
 stage build "FROM golang:${GO} ($BUILDPLATFORM)" 1:0-4:13 sel 1:47-1:52
@@ -63,7 +63,7 @@ func TestSymbolValues(t *testing.T) {
 			walk(s.Children)
 		}
 	}
-	walk(Symbols(doc))
+	walk(SymbolsFor(noArgs(doc)))
 	want := []string{"BASE ARG = python:3.12", "NODE_ENV ENV = production", "PATH ENV = /opt/venv/bin:$PATH", "A ENV = 1", "B ENV = $A", "TAG ARG", "C ENV = production-1"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

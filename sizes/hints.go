@@ -41,12 +41,6 @@ type Hint struct {
 	Tooltip string // markdown details
 }
 
-// Hints lists the size hints of a document for a build without build
-// args (see HintsFor).
-func Hints(doc *dockerfile.Document, bctx *buildcontext.Context) []Hint {
-	return HintsFor(doc.State(dockerfile.Options{}), bctx)
-}
-
 // HintsFor lists the size hints of a document, in file order, its
 // instructions read through the build state st. bctx may be nil (not
 // loaded yet): then the hints that need the context are left out.
@@ -388,11 +382,6 @@ func largestRows(bctx *buildcontext.Context, srcs []string, n int) string {
 		rows++
 	}
 	return strings.TrimSpace(b.String())
-}
-
-// CopyHover is CopyHoverFor a build without build args.
-func CopyHover(doc *dockerfile.Document, inst *dockerfile.Instruction, bctx *buildcontext.Context) string {
-	return CopyHoverFor(doc.State(dockerfile.Options{}), inst, bctx)
 }
 
 // CopyHoverFor is the markdown a hover on a COPY/ADD shows: what its

@@ -164,7 +164,7 @@ func TestHintsOnGeneratedContext(t *testing.T) {
 	}
 	doc := dockerfile.Parse([]byte(dockerfileText))
 	got := map[int][]Hint{}
-	for _, h := range Hints(doc, bctx) {
+	for _, h := range HintsFor(noArgs(doc), bctx) {
 		line := h.Inst.Line
 		got[line] = append(got[line], h)
 		if h.Offset < h.Inst.Span.Start || h.Offset > h.Inst.Span.End {
@@ -195,13 +195,13 @@ func TestHintsOnGeneratedContext(t *testing.T) {
 	if len(got[0]) == 2 && !strings.Contains(got[0][1].Tooltip, "2,010,000 bytes in 4 files") {
 		t.Errorf("context tooltip lacks the exact size: %s", got[0][1].Tooltip)
 	}
-	hover := CopyHover(doc, doc.Instructions[5], bctx) // COPY . /src
+	hover := CopyHoverFor(noArgs(doc), doc.Instructions[5], bctx) // COPY . /src
 	for _, s := range []string{"2,010,000 bytes", "| `node_modules/` | 2.00 MB | 1 |", "| `app/` | 10.0 kB | 3 |"} {
 		if !strings.Contains(hover, s) {
 			t.Errorf("hover lacks %q:\n%s", s, hover)
 		}
 	}
-	if CopyHover(doc, doc.Instructions[0], bctx) != "" || CopyHover(doc, doc.Instructions[5], nil) != "" {
+	if CopyHoverFor(noArgs(doc), doc.Instructions[0], bctx) != "" || CopyHoverFor(noArgs(doc), doc.Instructions[5], nil) != "" {
 		t.Error("hover on a FROM or without a context must be empty")
 	}
 }
@@ -209,7 +209,7 @@ func TestHintsOnGeneratedContext(t *testing.T) {
 func TestHintsWithoutContext(t *testing.T) {
 	doc := dockerfile.Parse([]byte("FROM golang:1.21 AS build\nCOPY . .\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nFROM mycorp/base\n"))
 	var labels []string
-	for _, h := range Hints(doc, nil) {
+	for _, h := range HintsFor(noArgs(doc), nil) {
 		labels = append(labels, h.Label)
 	}
 	want := "≈ 290 MB compressed (as golang:1.22) | unknown size | 0 B (scratch)"
@@ -227,10 +227,15 @@ func TestHintsCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 		doc := dockerfile.Parse(text)
-		for _, h := range Hints(doc, nil) {
+		for _, h := range HintsFor(noArgs(doc), nil) {
 			if h.Offset < h.Inst.Span.Start || h.Offset > h.Inst.Span.End || h.Offset > len(text) || h.Label == "" {
 				t.Errorf("%s:%d: bad hint %+v", f, h.Inst.Line+1, h)
 			}
 		}
 	}
+}
+
+// noArgs is doc's build state for a build without build args.
+func noArgs(doc *dockerfile.Document) *dockerfile.BuildState {
+	return doc.State(dockerfile.Options{})
 }
