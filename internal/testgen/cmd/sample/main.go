@@ -60,14 +60,15 @@ func main() {
 	total := flag.Int("n", 300, "files in the sample")
 	broken := flag.Int("broken", 15, "of which files BuildKit's parser rejects")
 	minGroup := flag.Int("min-group", 4, "files a base image needs for a group of its own")
+	skip := flag.String("skip", "", "another sample whose github/ files are not chosen again (a disjoint second sample)")
 	flag.Parse()
-	if err := run(*from, *to, *total, *broken, *minGroup); err != nil {
+	if err := run(*from, *to, *skip, *total, *broken, *minGroup); err != nil {
 		fmt.Fprintln(os.Stderr, "sample:", err)
 		os.Exit(1)
 	}
 }
 
-func run(from, to string, total, broken, minGroup int) error {
+func run(from, to, skip string, total, broken, minGroup int) error {
 	whole, err := load(from, keptWhole)
 	if err != nil {
 		return err
@@ -76,10 +77,21 @@ func run(from, to string, total, broken, minGroup int) error {
 	if err != nil {
 		return err
 	}
+	if skip != "" {
+		github = withoutSampled(github, filepath.Join(skip, "github"))
+	}
 	groupRareBases(github, minGroup)
 	chosen := choose(github, total-len(whole), broken)
 	printSummary(github, chosen)
 	return write(from, to, append(whole, chosen...))
+}
+
+// withoutSampled drops the files that dir (another sample's github/) holds.
+func withoutSampled(files []file, dir string) []file {
+	return slices.DeleteFunc(files, func(f file) bool {
+		_, err := os.Stat(filepath.Join(dir, f.name))
+		return err == nil
+	})
 }
 
 // load reads and describes the Dockerfiles of one source folder.

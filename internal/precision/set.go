@@ -1,0 +1,99 @@
+package precision
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dockerfile-ls/dockerfile-ls/analysis"
+	"github.com/dockerfile-ls/dockerfile-ls/config"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+)
+
+// LabelsSuffix names the labels of a Dockerfile: NAME.labels beside NAME.
+const LabelsSuffix = ".labels"
+
+// Files lists the Dockerfiles of a labelled split (dir/<source>/NAME),
+// skipping licences, READMEs and labels.
+func Files(dir string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		name := d.Name()
+		if strings.HasSuffix(name, LabelsSuffix) || strings.HasPrefix(name, "LICENSE") || strings.HasSuffix(name, ".md") {
+			return nil
+		}
+		out = append(out, path)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing the labelled set: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no Dockerfiles under %s", dir)
+	}
+	return out, nil
+}
+
+// Analyse gives the findings a user sees for a Dockerfile opened with no
+// build context on disk and default settings: the same pipeline as check
+// and the editor.
+func Analyse(ctx context.Context, text []byte) ([]Finding, error) {
+	rep, err := analysis.Run(ctx, analysis.Input{Doc: dockerfile.Parse(text), Settings: config.Settings{}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Finding, 0, len(rep.Findings))
+	for _, f := range rep.Findings {
+		out = append(out, Finding{Rule: f.Rule, Line: lineOf(text, f.Span.Start)})
+	}
+	return out, nil
+}
+
+// lineOf is the 1-based line of a byte offset.
+func lineOf(text []byte, off int) int {
+	return strings.Count(string(text[:min(off, len(text))]), "\n") + 1
+}
+
+// ScoreDir analyses and scores every Dockerfile of a split. A Dockerfile
+// without labels is an error: the set is judged whole.
+func ScoreDir(ctx context.Context, dir string) (*Score, error) {
+	files, err := Files(dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Score{}
+	for _, path := range files {
+		if err := scoreFile(ctx, s, dir, path); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func scoreFile(ctx context.Context, s *Score, dir, path string) error {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("reading the labelled set: %w", err)
+	}
+	labelText, err := os.ReadFile(path + LabelsSuffix)
+	if err != nil {
+		return fmt.Errorf("%s has no labels: %w", path, err)
+	}
+	labels, err := ParseLabels(path+LabelsSuffix, labelText)
+	if err != nil {
+		return err
+	}
+	findings, err := Analyse(ctx, text)
+	if err != nil {
+		return fmt.Errorf("analysing %s: %w", path, err)
+	}
+	rel, _ := filepath.Rel(dir, path)
+	s.Add(rel, findings, labels)
+	return nil
+}
