@@ -106,6 +106,22 @@ func (l *Logical) Index(off int) int {
 	return 0
 }
 
+// appendOffsets appends to dst, for each byte of Text in order, its file
+// offset minus base: the offset map the shell parser needs for a joined
+// script, built in one pass.
+func (l *Logical) appendOffsets(dst []int, base int) []int {
+	for k, sg := range l.segs {
+		end := len(l.Text)
+		if k+1 < len(l.segs) {
+			end = l.segs[k+1].at
+		}
+		for i := sg.at; i < end; i++ {
+			dst = append(dst, sg.start+i-sg.at-base)
+		}
+	}
+	return dst
+}
+
 // Continuation reports whether line ends with the escape character (and
 // optional blanks), BuildKit's line-continuation rule, and where the
 // content before it ends. The editing features use it too, so the model

@@ -1,6 +1,8 @@
 package dockerfile
 
 import (
+	"strings"
+
 	"github.com/dockerfile-ls/dockerfile-ls/shell"
 )
 
@@ -26,45 +28,54 @@ func (d *Document) Script(in *Instruction) *shell.Script {
 			}
 			return shell.ParseExec(args)
 		}
-		// The text from the command to the end of the instruction:
-		// continuation lines and heredoc bodies included, as the shell
-		// package expects.
-		s, _ := shell.Parse(d.shellText(in))
+		s, _ := shell.ParseJoined(d.shellSource(in))
 		return s
 	}).(*shell.Script)
 	return script
 }
 
-// shellText is the RUN's text from its command on, written with the
-// shell package's continuation character: with another escape character,
-// each continuation becomes a backslash and a backslash ending a line
-// that does not continue becomes a blank (same length, so offsets hold).
-func (d *Document) shellText(in *Instruction) string {
-	text := d.Slice(Span{Start: in.ArgsSpan.Start, End: in.Span.End})
-	if d.Escape == '\\' {
-		return text
+// shellSource is the text the shell runs for a shell-form RUN, with the
+// offset from in.ArgsSpan.Start of each of its bytes (and a last entry for
+// the end of the instruction). The command's lines are joined as BuildKit
+// joins them (JoinLines, with the document's escape character); after the
+// line break ending the command come the heredoc bodies, verbatim but for
+// the "\r" of a "\r\n", which becomes a blank so that CRLF bodies parse
+// like LF ones.
+//
+// Why the shell does not join the lines itself: BuildKit joins them before
+// the shell sees them, and the rules differ (BuildKit joins inside single
+// quotes, accepts blanks after the escape character and drops comment and
+// empty lines); parsing the raw text would split commands where the build
+// does not.
+func (d *Document) shellSource(in *Instruction) (string, []int) {
+	base, end := in.ArgsSpan.Start, d.Lines.End(in.EndLine)
+	l := JoinLines(d, d.Lines.LineOf(base), base, end)
+	var text strings.Builder
+	text.Grow(end - base + 1)
+	text.Write(l.Text)
+	offs := l.appendOffsets(make([]int, 0, end-base+2), base)
+	if l.Last < in.EndLine && !d.continues(l.Last) {
+		// The command's line break, then the heredoc bodies.
+		nl := d.Lines.Start(l.Last + 1)
+		text.WriteByte('\n')
+		offs = append(offs, nl-1-base)
+		for i := nl; i < end; i++ {
+			c := d.Text[i]
+			if c == '\r' && i+1 < len(d.Text) && d.Text[i+1] == '\n' {
+				c = ' '
+			}
+			text.WriteByte(c)
+			offs = append(offs, i-base)
+		}
 	}
-	b := []byte(text)
-	last := d.Lines.LineOf(max(in.ArgsSpan.End-1, in.ArgsSpan.Start))
-	for line := d.Lines.LineOf(in.ArgsSpan.Start); line <= last; line++ {
-		start, end := max(d.Lines.Start(line), in.ArgsSpan.Start), d.Lines.End(line)
-		if end <= start {
-			continue
-		}
-		t := d.Text[start:end]
-		cut, more := Continuation(t, byte(d.Escape))
-		i := end - 1
-		for i > start && (d.Text[i] == ' ' || d.Text[i] == '\t' || d.Text[i] == '\r') {
-			i--
-		}
-		switch {
-		case more:
-			b[start+cut-in.ArgsSpan.Start] = '\\'
-		case d.Text[i] == '\\':
-			b[i-in.ArgsSpan.Start] = ' '
-		}
-	}
-	return string(b)
+	return text.String(), append(offs, end-base)
+}
+
+// continues reports whether line ends with the escape character, continuing
+// the instruction on the next line.
+func (d *Document) continues(line int) bool {
+	_, more := Continuation(d.Text[d.Lines.Start(line):d.Lines.End(line)], byte(d.Escape))
+	return more
 }
 
 // posixShellAt reports whether the SHELL in force at in (the stage's

@@ -8,28 +8,23 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 	"github.com/dockerfile-ls/dockerfile-ls/shell"
 )
 
 // TestCorpus runs every RUN instruction of the real-world Dockerfiles
-// through shell.Parse (or ParseExec) and Classify: nothing may panic, every
+// through the document model's script and Classify: nothing may panic, every
 // offset must stay inside the text, and the common managers must be found.
 func TestCorpus(t *testing.T) {
 	runs := corpusRuns(t)
 	counts := map[string]int{}
 	parseErrors := 0
 	for _, r := range runs {
-		var s *shell.Script
-		if r.exec != nil {
-			s = shell.ParseExec(r.exec)
-		} else {
-			var err error
-			if s, err = shell.Parse(r.text); err != nil {
-				parseErrors++
-			}
+		if r.script.Err != nil {
+			parseErrors++
 		}
-		for _, c := range s.Commands {
+		for _, c := range r.script.Commands {
 			checkCommand(t, r, c)
 			if inv, ok := Classify(c); ok {
 				counts[inv.Manager.Name+" "+inv.Action]++
@@ -99,13 +94,16 @@ func itoa(n int) string {
 
 type corpusRun struct {
 	file string
-	text string   // shell form: the text after RUN and its flags
+	text string   // shell form: the text after RUN and its flags, heredoc bodies included
 	exec []string // exec form
+	// script is what the document model gives for the RUN: continuation
+	// lines joined as BuildKit joins them, offsets relative to text.
+	script *shell.Script
 }
 
-// corpusRuns extracts RUN instructions crudely, which is fine for a test:
-// a line starting with RUN, the lines its trailing backslashes continue,
-// and the bodies of the heredocs it opens.
+// corpusRuns reads every RUN instruction through the document model, the
+// way the rules read them; RUNs of a stage whose SHELL is not POSIX have no
+// script and are left out.
 func corpusRuns(t *testing.T) []corpusRun {
 	var runs []corpusRun
 	for _, f := range testgen.CorpusFiles(t) {
@@ -113,102 +111,22 @@ func corpusRuns(t *testing.T) []corpusRun {
 		if err != nil {
 			t.Fatal(err)
 		}
-		lines := strings.Split(string(data), "\n")
-		for i := 0; i < len(lines); i++ {
-			rest, ok := cutRun(lines[i])
-			if !ok {
+		doc := dockerfile.Parse(data)
+		for _, in := range doc.Instructions {
+			script := doc.Script(in)
+			if script == nil {
 				continue
 			}
-			text, next := collect(rest, lines, i+1)
-			i = next - 1
-			runs = append(runs, newRun(f, stripFlags(text)))
+			r := corpusRun{file: filepath.Base(f), script: script}
+			if in.JSONForm {
+				for _, a := range in.Args {
+					r.exec = append(r.exec, a.Value)
+				}
+			} else {
+				r.text = doc.Slice(dockerfile.Span{Start: in.ArgsSpan.Start, End: in.Span.End})
+			}
+			runs = append(runs, r)
 		}
 	}
 	return runs
-}
-
-func cutRun(line string) (string, bool) {
-	l := strings.TrimLeft(line, " \t")
-	if len(l) < 4 || !strings.EqualFold(l[:3], "RUN") || (l[3] != ' ' && l[3] != '\t' && l[3] != '[') {
-		return "", false
-	}
-	return strings.TrimLeft(l[3:], " \t"), true
-}
-
-// collect appends continuation lines and heredoc bodies; it returns the
-// text and the index of the first line after the instruction.
-func collect(first string, lines []string, i int) (string, int) {
-	text := first
-	// Like BuildKit, comment and blank lines do not end a continued line.
-	for cont := continues(first); cont && i < len(lines); i++ {
-		text += "\n" + lines[i]
-		if t := strings.TrimSpace(lines[i]); t != "" && !strings.HasPrefix(t, "#") {
-			cont = continues(lines[i])
-		}
-	}
-	for _, delim := range heredocDelims(text) {
-		for i < len(lines) {
-			text += "\n" + lines[i]
-			i++
-			if strings.TrimSpace(lines[i-1]) == delim {
-				break
-			}
-		}
-	}
-	return text, i
-}
-
-func continues(line string) bool {
-	return strings.HasSuffix(strings.TrimRight(line, " \t\r"), `\`)
-}
-
-// heredocDelims finds the words after "<<" (or "<<-"), quotes removed.
-func heredocDelims(text string) []string {
-	var out []string
-	for {
-		k := strings.Index(text, "<<")
-		if k < 0 {
-			return out
-		}
-		text = strings.TrimLeft(text[k+2:], "-")
-		word := strings.TrimLeft(text, `"'`)
-		end := strings.IndexFunc(word, func(r rune) bool {
-			return !(r == '_' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z')
-		})
-		if end < 0 {
-			end = len(word)
-		}
-		if end > 0 && !strings.HasPrefix(text, "<") {
-			out = append(out, word[:end])
-		}
-	}
-}
-
-// stripFlags drops RUN's own flags (--mount=..., --network=...).
-func stripFlags(text string) string {
-	for {
-		t := strings.TrimLeft(text, " \t")
-		for strings.HasPrefix(t, "\\\n") || strings.HasPrefix(t, "\\\r\n") {
-			t = strings.TrimLeft(t[strings.IndexByte(t, '\n')+1:], " \t")
-		}
-		if !strings.HasPrefix(t, "--") {
-			return text
-		}
-		end := strings.IndexAny(t, " \t\n")
-		if end < 0 {
-			return ""
-		}
-		text = t[end:]
-	}
-}
-
-func newRun(file, text string) corpusRun {
-	r := corpusRun{file: filepath.Base(file), text: text}
-	if t := strings.TrimSpace(text); strings.HasPrefix(t, "[") {
-		var args []string
-		if json.Unmarshal([]byte(t), &args) == nil && len(args) > 0 {
-			r.exec = args
-		}
-	}
-	return r
 }

@@ -10,9 +10,9 @@
 // leading VAR=value assignments are moved out of Args, so Args[0] is the
 // program that actually runs.
 //
-// Offsets are byte offsets into the text given to Parse, so a rule can point
-// at a word inside a multi-line RUN even though the shell sees the lines
-// joined (see Parse).
+// Offsets are in the caller's coordinates (see ParseJoined), so a rule can
+// point at a word inside a multi-line RUN even though the shell sees the
+// lines joined.
 package shell
 
 import (
@@ -27,6 +27,9 @@ import (
 // Script is the list of simple commands a RUN script runs, in source order.
 type Script struct {
 	Commands []Command
+	// Err is why the script did not parse: the shell's syntax error (the
+	// Commands are those that could be recovered), or nil.
+	Err error
 }
 
 // Command is one simple command (a program with its arguments).
@@ -83,25 +86,38 @@ func (c Command) Name() string {
 	return path.Base(c.Args[0].Value)
 }
 
-// Parse parses the shell form of a RUN instruction: the text after RUN and its
-// flags exactly as it appears in the file, with the Dockerfile escape
-// character being '\'. Like BuildKit, it joins backslash-newline continuation
-// lines (a backslash followed only by blanks also continues the line, even
-// inside quotes) and drops comment and empty lines inside the continuation;
-// text after the instruction's last line (heredoc bodies) is kept verbatim. A
-// heredoc body alone can be passed too. A RUN that opens heredocs must be
-// passed with its bodies and terminator lines, as in the file; without them
-// the shell reports an unclosed here-document. When the script is only a
-// heredoc with no command (`RUN <<EOF`), its body is the script, as in
-// BuildKit. Offsets in the result are byte offsets into script.
-//
-// On a syntax error Parse returns the error together with the commands it
-// could recover, so a half-typed RUN still gets analysed.
+// Parse parses a plain shell script, such as a command a fix is about to
+// write into a RUN. It does not join Dockerfile continuation lines: the
+// script of a RUN instruction comes from the document model, which joins
+// them as BuildKit does, through ParseJoined. Offsets in the result are byte
+// offsets into script.
 func Parse(script string) (*Script, error) {
-	joined, pos := joinContinuations(script)
-	w := &walker{src: joined, pos: pos}
+	offsets := make([]int, len(script)+1)
+	for i := range offsets {
+		offsets[i] = i
+	}
+	return ParseJoined(script, offsets)
+}
+
+// ParseJoined parses the script a RUN instruction runs, its continuation
+// lines already joined as BuildKit joins them, followed by its heredoc
+// bodies (a RUN that opens heredocs needs them; without them the shell
+// reports an unclosed here-document). offsets[i] is where text[i] is in the
+// caller's coordinates, and offsets[len(text)] where the text ends; the
+// result's offsets are in those coordinates. When the script is only a
+// heredoc with no command (`RUN <<EOF`), its body is the script, as in
+// BuildKit.
+//
+// On a syntax error ParseJoined returns the error together with the
+// commands it could recover, so a half-typed RUN still gets analysed.
+func ParseJoined(text string, offsets []int) (*Script, error) {
+	if len(offsets) != len(text)+1 {
+		err := fmt.Errorf("shell script of %d bytes given %d offsets, want one per byte and one for the end", len(text), len(offsets))
+		return &Script{Err: err}, err
+	}
+	w := &walker{src: text, pos: offsets}
 	err := w.parseIn(ctx{})
-	return &Script{Commands: w.out}, err
+	return &Script{Commands: w.out, Err: err}, err
 }
 
 // ParseExec parses the exec form of RUN (`RUN ["pip", "install", "x"]`): one
