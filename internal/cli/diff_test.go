@@ -10,7 +10,10 @@ import (
 // applyUnifiedDiff applies a one-file unified diff to text.
 func applyUnifiedDiff(t *testing.T, text, diff string) string {
 	t.Helper()
-	old := splitLines([]byte(text))
+	old := strings.SplitAfter(text, "\n")
+	if old[len(old)-1] == "" {
+		old = old[:len(old)-1]
+	}
 	var out []string
 	pos := 0
 	lines := strings.SplitAfter(diff, "\n")
