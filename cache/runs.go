@@ -6,29 +6,10 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/shell"
 )
 
-// Script is what a RUN executes (see dockerfile.Document.Script), nil
-// when the stage's SHELL is not a POSIX shell, and nil in a file with
-// "# escape=`" that declares no POSIX SHELL: such files are written for
-// Windows images, whose default shell is cmd.
+// Script is what a RUN executes: dockerfile.Document.Script, which decides
+// whether the RUN runs in a POSIX shell at all.
 func Script(doc *dockerfile.Document, in *dockerfile.Instruction) *shell.Script {
-	if doc.Escape == '`' && !declaresShell(doc, in) {
-		return nil
-	}
 	return doc.Script(in)
-}
-
-// declaresShell reports whether an exec-form SHELL of in's stage comes
-// before it.
-func declaresShell(doc *dockerfile.Document, in *dockerfile.Instruction) bool {
-	if in.Stage < 0 || in.Stage >= len(doc.Stages) {
-		return false
-	}
-	for _, sh := range doc.Stages[in.Stage].Shells {
-		if sh.Line < in.Line && sh.JSONForm {
-			return true
-		}
-	}
-	return false
 }
 
 // Invocations lists the package-manager commands a RUN executes, with

@@ -11,9 +11,9 @@ type scriptKey struct{}
 
 // Script is what a RUN executes, as the shell parser reads it, with offsets
 // relative to the instruction's ArgsSpan.Start (add it for file offsets);
-// nil for other instructions and when a SHELL of the stage names a shell
-// that is not POSIX (PowerShell, cmd), where nothing should be read into
-// it. Commands recovered from a script with a syntax error are kept. The
+// nil for other instructions and for a RUN that does not run in a POSIX
+// shell (a SHELL naming PowerShell or cmd, a Windows base image: see
+// posixShellAt), where nothing should be read into it. Commands recovered from a script with a syntax error are kept. The
 // escape directive is honoured: with "# escape=`" the backtick continues
 // lines.
 func (d *Document) Script(in *Instruction) *shell.Script {
@@ -78,20 +78,44 @@ func (d *Document) continues(line int) bool {
 	return more
 }
 
-// posixShellAt reports whether the SHELL in force at in (the stage's
-// latest before it) is a POSIX shell; the default, /bin/sh, is.
+// posixShellAt reports whether in runs in a POSIX shell: the one answer
+// every reader of RUN scripts (rules, fixes, the cache engine, sizes)
+// shares. A SHELL in force (declared in the stage or in the stage it is
+// built FROM) decides; without one, the default shell does: /bin/sh, but
+// cmd on a Windows base image. When the base is unknown (a variable
+// without a value, which expands to nothing), "# escape=`", the escape
+// character of Windows Dockerfiles, counts as a Windows base.
 func (d *Document) posixShellAt(in *Instruction) bool {
 	if in.Stage < 0 || in.Stage >= len(d.Stages) {
 		return true
 	}
-	posix := true
-	for _, other := range d.Stages[in.Stage].Shells {
-		if other.Line > in.Line {
-			break
-		}
-		if other.JSONForm {
-			posix = shell.IsPOSIX(shellOf(other))
-		}
+	s := d.stateInUse()
+	if sh, declared := s.Of(in).Shell(); declared {
+		return shell.IsPOSIX(sh)
 	}
-	return posix
+	img, _ := s.StageImage(d.Stages[in.Stage])
+	if !img.Known || img.Truncated || img.Text == "" {
+		return d.Escape != '`'
+	}
+	return !windowsImage(img.Text)
+}
+
+// stateInUse is the build state the document keeps (that of the options
+// last asked for), else the state without build arguments.
+func (d *Document) stateInUse() *BuildState {
+	if s := d.state.Load(); s != nil {
+		return s
+	}
+	return d.State(Options{})
+}
+
+// windowsImage reports whether an image reference names a Windows image,
+// whose default shell is cmd: Microsoft's Windows images
+// (mcr.microsoft.com/windows/servercore), and images named or tagged for
+// a Server Core or Nano Server base (mcr.microsoft.com/powershell:lts-
+// nanoserver-ltsc2022, python:3.12-windowsservercore).
+func windowsImage(ref string) bool {
+	r := strings.ToLower(ref)
+	return strings.HasPrefix(r, "mcr.microsoft.com/windows") ||
+		strings.Contains(r, "servercore") || strings.Contains(r, "nanoserver")
 }

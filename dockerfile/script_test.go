@@ -86,3 +86,40 @@ func values(words []shell.Word) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// TestScriptPOSIX: whether a RUN has a script is decided once, here: by the
+// SHELL in force, else by the base image, else by the escape directive.
+func TestScriptPOSIX(t *testing.T) {
+	tests := []struct {
+		file  string
+		posix bool
+	}{
+		{"FROM alpine\nRUN x", true},
+		{"# escape=`\nFROM python:3.12\nRUN x", true}, // a Linux base: the backtick is only the escape
+		{"FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN x", false},
+		{"# escape=`\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nRUN x", false},
+		{"FROM mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-ltsc2022 AS build\nFROM build\nRUN x", false},
+		{"FROM python:3.12-windowsservercore\nRUN x", false},
+		{"FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"bash\", \"-c\"]\nRUN x", true},
+		{"FROM alpine\nSHELL [\"pwsh\", \"-Command\"]\nRUN x", false},
+		{"FROM alpine AS a\nSHELL [\"pwsh\", \"-Command\"]\nFROM a\nRUN x", false}, // inherited SHELL
+		{"FROM alpine\nRUN x\nSHELL [\"pwsh\", \"-Command\"]", true},              // a later SHELL
+		{"ARG BASE\nFROM $BASE\nRUN x", true},
+		{"# escape=`\nARG BASE\nFROM $BASE\nRUN x", false}, // unknown base, Windows escape
+		{"# escape=`\nARG BASE=python:3.12\nFROM $BASE\nRUN x", true},
+		{"ARG BASE=mcr.microsoft.com/windows/servercore:ltsc2022\nFROM $BASE\nRUN x", false},
+		{"# escape=`\nARG BASE\nFROM $BASE\nSHELL [\"/bin/sh\", \"-c\"]\nRUN x", true},
+	}
+	for _, tt := range tests {
+		d := Parse([]byte(tt.file))
+		var run *Instruction
+		for _, in := range d.Instructions {
+			if in.Keyword == "RUN" {
+				run = in
+			}
+		}
+		if got := d.Script(run) != nil; got != tt.posix {
+			t.Errorf("%q: script %v, want %v", tt.file, got, tt.posix)
+		}
+	}
+}
