@@ -2,9 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
+	"io/fs"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/cli"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/safefile"
 	"github.com/dockerfile-ls/dockerfile-ls/textpos"
 )
 
@@ -242,11 +244,15 @@ func sarifFixOf(r *cli.FileReport, a codeactions.Action, uri, cwd string) (sarif
 		}
 		p := filepath.Join(r.ContextRoot, filepath.FromSlash(fe.Path))
 		region := sarifRegion{StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 1}
-		if data, err := os.ReadFile(p); err == nil {
+		// The file is the repository's: never a FIFO, a device or a link
+		// out of the context.
+		data, err := safefile.Read(r.ContextRoot, p, safefile.MaxIgnoreFile)
+		switch {
+		case err == nil:
 			lines := textpos.NewLines(data)
 			end := lines.Pos(len(data), textpos.UTF32)
 			region = sarifRegion{StartLine: end.Line + 1, StartColumn: end.Col + 1, EndLine: end.Line + 1, EndColumn: end.Col + 1}
-		} else if !fe.Create {
+		case !fe.Create || !errors.Is(err, fs.ErrNotExist):
 			return sarifFix{}, false
 		}
 		shown := p

@@ -7,3 +7,13 @@
 // docs/hostile.md lists these budgets with the measured cost of each
 // hostile case; keep the two in step.
 package budget
+
+// Files the CLI reads (see internal/safefile).
+const (
+	// MaxDockerfile bounds a Dockerfile `check` or `cache` reads, from a
+	// file or standard input. The largest of the ~2,800 real Dockerfiles
+	// of the corpus is 60 KB; 4 MiB leaves room for generated ones, and a
+	// larger file is refused with a clear error before it is read, never
+	// read whole into memory.
+	MaxDockerfile = 4 << 20
+)

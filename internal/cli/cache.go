@@ -28,7 +28,7 @@ type CacheOptions struct {
 // Compose, bake: the context, target and build args the options leave out,
 // as for check) and its build context, and predicts each step.
 func Predict(o CacheOptions) (*dockerfile.Document, []cache.Step, error) {
-	text, err := os.ReadFile(o.Dockerfile)
+	text, _, err := readDockerfile(o.Dockerfile)
 	if err != nil {
 		return nil, nil, err
 	}

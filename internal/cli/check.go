@@ -196,14 +196,14 @@ func (c *Checker) Check(t Target) (*FileReport, error) {
 // read reads the report's file (or standard input) and sets its paths.
 func (c *Checker) read(r *FileReport) (text []byte, err error) {
 	if !r.Stdin {
-		if text, err = os.ReadFile(r.Path); err != nil {
+		if text, _, err = readDockerfile(r.Path); err != nil {
 			return nil, err
 		}
 		r.Abs, err = filepath.Abs(r.Path)
 		return text, err
 	}
-	if text, err = io.ReadAll(c.o.Stdin); err != nil {
-		return nil, fmt.Errorf("reading standard input: %w", err)
+	if text, err = readDockerfileFrom(c.o.Stdin, "standard input"); err != nil {
+		return nil, err
 	}
 	if c.o.StdinName == "" {
 		r.Path, r.Abs = "-", filepath.Join(c.o.Cwd, "-")

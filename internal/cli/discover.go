@@ -152,19 +152,29 @@ func (c *Checker) walk(root string, match func(rel string) bool, add func(string
 		if !match(filepath.ToSlash(rel)) {
 			return nil
 		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
-				return nil
-			}
-		} else if !d.Type().IsRegular() {
-			return nil
-		}
-		if gi.ignored(abs, false) || c.ignored(abs, false) {
+		if gi.ignored(abs, false) || c.ignored(abs, false) || !c.isFile(p, d) {
 			return nil
 		}
 		add(p)
 		return nil
 	})
+}
+
+// isFile reports whether the walk's entry at p is a regular file or a
+// symlink to one; it says why it skips anything else (a FIFO named
+// Dockerfile would block the read, a device never end it).
+func (c *Checker) isFile(p string, d fs.DirEntry) bool {
+	if d.Type().IsRegular() {
+		return true
+	}
+	fi, err := os.Stat(p)
+	if err == nil {
+		err = safefile.Regular(p, fi)
+	}
+	if err != nil {
+		fmt.Fprintf(c.o.Stderr, "dockerfile-ls: warning: skipping %v\n", err)
+	}
+	return err == nil
 }
 
 // ignored reports whether the project file of the path's folder ignores

@@ -33,8 +33,9 @@ var (
 	// ErrNotRegular: the path is a FIFO, a device, a socket or a
 	// directory, which are never opened for reading.
 	ErrNotRegular = errors.New("not a regular file")
-	// ErrTooLarge: the file is larger than the limit it is read with.
-	ErrTooLarge = errors.New("file too large")
+	// ErrTooLarge: the file (or stream) is larger than the limit it is
+	// read with.
+	ErrTooLarge = errors.New("too large")
 	// ErrOutsideRoot: the path, or a symlink on the way to it, leads out of
 	// the root it must stay in.
 	ErrOutsideRoot = errors.New("leads outside the folder it must stay in")
@@ -50,26 +51,41 @@ var (
 // The file is opened with O_NONBLOCK, so a FIFO swapped in after the
 // check still never blocks the open, and checked again once open.
 func Read(root, path string, limit int64) ([]byte, error) {
+	data, _, err := ReadInfo(root, path, limit)
+	return data, err
+}
+
+// ReadInfo is Read that also returns what the open file's Stat said
+// before it was read: a caller that writes the file back compares it with
+// the file then there to tell whether someone changed it meanwhile.
+func ReadInfo(root, path string, limit int64) ([]byte, fs.FileInfo, error) {
 	f, err := open(root, path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := check(path, fi, limit); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	// The file may grow after the check: read one byte past the limit to
-	// tell.
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	data, err := ReadLimited(f, path, limit)
+	return data, fi, err
+}
+
+// ReadLimited reads r to its end, but at most limit bytes: a longer
+// stream (a file that grew after its size was checked, standard input)
+// is refused with ErrTooLarge once limit+1 bytes are in, never read whole.
+// name names r in errors.
+func ReadLimited(r io.Reader, name string, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
 	if int64(len(data)) > limit {
-		return nil, tooLarge(path, limit)
+		return nil, tooLarge(name, limit)
 	}
 	return data, nil
 }
@@ -138,6 +154,12 @@ func outsideRoot(path, root string) error {
 	return fmt.Errorf("%s: %w (%s)", path, ErrOutsideRoot, root)
 }
 
+// Regular returns an error wrapping ErrNotRegular, which names the kind
+// of file, unless fi (path's) is a regular file.
+func Regular(path string, fi fs.FileInfo) error {
+	return check(path, fi, -1)
+}
+
 // check refuses what is not a regular file or, when limit >= 0, is larger
 // than limit.
 func check(path string, fi fs.FileInfo, limit int64) error {
@@ -151,7 +173,18 @@ func check(path string, fi fs.FileInfo, limit int64) error {
 }
 
 func tooLarge(path string, limit int64) error {
-	return fmt.Errorf("%s: %w (more than %d bytes)", path, ErrTooLarge, limit)
+	return fmt.Errorf("%s: %w (more than %s)", path, ErrTooLarge, size(limit))
+}
+
+// size says a byte count as a person reads it: 4 MiB, 64 KiB, 100 bytes.
+func size(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // kind names a file's type for messages.

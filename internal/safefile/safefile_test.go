@@ -91,3 +91,26 @@ func TestReadRefusesDirectories(t *testing.T) {
 		t.Errorf("a directory: %v, want ErrNotRegular", err)
 	}
 }
+
+func TestReadInfoIsTheFileRead(t *testing.T) {
+	root := t.TempDir()
+	p := filepath.Join(root, "Dockerfile")
+	write(t, p, "FROM scratch\n")
+	data, fi, err := ReadInfo("", p, 100)
+	if err != nil || string(data) != "FROM scratch\n" || fi.Size() != int64(len(data)) {
+		t.Fatalf("ReadInfo = %q, %v, %v", data, fi, err)
+	}
+	if now, err := os.Stat(p); err != nil || !os.SameFile(fi, now) {
+		t.Errorf("the info is not the file's: %v", err)
+	}
+}
+
+func TestReadLimited(t *testing.T) {
+	if got, err := ReadLimited(bytes.NewReader(make([]byte, 10)), "input", 10); err != nil || len(got) != 10 {
+		t.Errorf("at the limit: %d bytes, %v", len(got), err)
+	}
+	_, err := ReadLimited(bytes.NewReader(make([]byte, 11<<20)), "standard input", 4<<20)
+	if !errors.Is(err, ErrTooLarge) || err.Error() != "standard input: too large (more than 4 MiB)" {
+		t.Errorf("past the limit: %v", err)
+	}
+}
