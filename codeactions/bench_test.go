@@ -32,7 +32,7 @@ func BenchmarkFixes(b *testing.B) {
 	for b.Loop() {
 		offered = 0
 		for _, f := range files {
-			offered += len(For(f.doc, f.findings, nil))
+			offered += len(For(f.doc.State(dockerfile.Options{}), f.findings, nil))
 		}
 	}
 	if offered == 0 {

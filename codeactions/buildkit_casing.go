@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
@@ -22,7 +21,8 @@ func init() {
 // which BuildKit's message names ("... command majority (uppercase)"). On a
 // FROM it changes the AS keyword too, so that the fix does not trade this
 // finding for a FromAsCasing one.
-func fixInstructionCasing(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
+func fixInstructionCasing(fx FixInput) (Action, bool) {
+	doc, f := fx.Doc, fx.Finding
 	in := findingInstruction(doc, f)
 	if in == nil {
 		return Action{}, false
@@ -55,7 +55,8 @@ func fixInstructionCasing(doc *dockerfile.Document, f diagnostics.Finding, _ *bu
 }
 
 // fixFromAsCasing makes AS match the casing of its FROM keyword.
-func fixFromAsCasing(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
+func fixFromAsCasing(fx FixInput) (Action, bool) {
+	doc, f := fx.Doc, fx.Finding
 	in := findingInstruction(doc, f)
 	if in == nil {
 		return Action{}, false

@@ -87,7 +87,7 @@ func checkCorpusFile(t *testing.T, path string, st *corpusStats) {
 	errs := errorCounts(fs)
 	fixed := map[string]int{}
 
-	for _, a := range For(doc, fs, nil) {
+	for _, a := range For(doc.State(dockerfile.Options{}), fs, nil) {
 		f := a.Finding
 		if f.Category != diagnostics.BuildKit || a.Suppresses {
 			continue // skip actions are checked on their own below
@@ -122,7 +122,7 @@ func checkCorpusFile(t *testing.T, path string, st *corpusStats) {
 	}
 
 	passes := 0
-	if slices.ContainsFunc(For(doc, fs, nil), func(a Action) bool { return a.InFixAll && a.Finding.Category == diagnostics.BuildKit }) {
+	if slices.ContainsFunc(For(doc.State(dockerfile.Options{}), fs, nil), func(a Action) bool { return a.InFixAll && a.Finding.Category == diagnostics.BuildKit }) {
 		passes = fixAllPasses(t, st, path, doc, fs, errs)
 	}
 	st.mu.Lock()

@@ -213,7 +213,7 @@ func TestLegacyKeyValueKeepsValues(t *testing.T) {
 				src := fmt.Sprintf("# escape=%s\nFROM scratch\n%s KEY %s\n", escape, kw, v)
 				doc, fs := analyse([]byte(src), nil)
 				var actions []Action
-				for _, a := range For(doc, fs, nil) {
+				for _, a := range For(doc.State(dockerfile.Options{}), fs, nil) {
 					if a.Finding.Rule == "LegacyKeyValueFormat" && !a.Suppresses {
 						actions = append(actions, a)
 					}

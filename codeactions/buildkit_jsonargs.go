@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
@@ -30,7 +29,8 @@ func init() { register(diagnostics.CmdExecForm, fixJSONArgs) }
 //     turn from "/bin/sh -c '...'" into the words themselves;
 //   - the instruction is an ENTRYPOINT (its exec form would make CMD its
 //     arguments) or spans several lines.
-func fixJSONArgs(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
+func fixJSONArgs(fx FixInput) (Action, bool) {
+	doc, f := fx.Doc, fx.Finding
 	in := findingInstruction(doc, f)
 	if in == nil || in.Keyword != "CMD" || in.JSONForm || len(in.Heredocs) > 0 || in.Stage < 0 {
 		return Action{}, false

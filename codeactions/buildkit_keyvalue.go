@@ -7,7 +7,6 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
-	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
@@ -31,7 +30,8 @@ func init() { register(diagnostics.KeyEqualsValue, fixLegacyKeyValue) }
 //   - else no fix.
 //
 // Each candidate is parsed with BuildKit's own parser before it is offered.
-func fixLegacyKeyValue(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
+func fixLegacyKeyValue(fx FixInput) (Action, bool) {
+	doc, f := fx.Doc, fx.Finding
 	in := findingInstruction(doc, f)
 	if in == nil || (in.Keyword != "ENV" && in.Keyword != "LABEL") {
 		return Action{}, false

@@ -6,7 +6,6 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 
-	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
@@ -25,7 +24,8 @@ const authorsLabel = "org.opencontainers.image.authors"
 //
 // No fix when the file already sets that label somewhere (the new LABEL
 // could override it), or when MAINTAINER spans several lines.
-func fixMaintainer(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
+func fixMaintainer(fx FixInput) (Action, bool) {
+	doc, f := fx.Doc, fx.Finding
 	in := findingInstruction(doc, f)
 	if in == nil || in.Keyword != "MAINTAINER" || !singleLine(doc, in.ArgsSpan) {
 		return Action{}, false

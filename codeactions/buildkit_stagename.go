@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
@@ -28,7 +27,8 @@ func init() { register(diagnostics.LowercaseStageName, fixStageNameCasing) }
 // stage is written in a way we cannot rewrite exactly (quotes, escapes).
 // ONBUILD instructions run in another build, whose stages these are not:
 // they are left alone.
-func fixStageNameCasing(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
+func fixStageNameCasing(fx FixInput) (Action, bool) {
+	doc, f := fx.Doc, fx.Finding
 	in := findingInstruction(doc, f)
 	if in == nil || in.Keyword != "FROM" || in.Stage < 0 {
 		return Action{}, false

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
@@ -23,7 +22,8 @@ const aptKeepCache = `RUN rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::
 // root-owned), and names none when that cannot be known. It also drops
 // what the mount makes pointless: --no-cache-dir and the like, and apt's
 // rm -rf of the lists it now keeps in the mount.
-func addCacheMount(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
+func addCacheMount(fx FixInput) (Action, bool) {
+	doc, f := fx.Doc, fx.Finding
 	run := doc.InstructionAt(f.Span.Start)
 	m := pkgmgr.Lookup(f.Fix.Args["manager"])
 	mounts := strings.Fields(f.Fix.Args["mounts"])

@@ -42,9 +42,24 @@ type Action struct {
 	Suppresses bool
 }
 
+// FixInput is what a fixer reads.
+type FixInput struct {
+	// State is the document's build state for the build options its
+	// findings were computed with (the settings' build args), so that a
+	// fix resolves variables, WORKDIR and USER as its finding did.
+	State   *dockerfile.BuildState
+	Doc     *dockerfile.Document // State's document
+	Finding diagnostics.Finding
+	Context *buildcontext.Context // the build context; nil when unknown
+}
+
 // Fixer computes the fix for a finding of the kind it is registered for;
 // ok is false when the fix would not be safe here.
-type Fixer func(doc *dockerfile.Document, f diagnostics.Finding, bctx *buildcontext.Context) (a Action, ok bool)
+type Fixer func(fx FixInput) (a Action, ok bool)
+
+// Offer lists the fixes for the findings of st's document: For, or a
+// stand-in in tests.
+type Offer func(st *dockerfile.BuildState, findings []diagnostics.Finding, bctx *buildcontext.Context) []Action
 
 // fixers maps a fix kind (as Kind returns it) to its fix; each fix
 // registers itself in its own file's init, for a kind that a rule declares
@@ -89,14 +104,17 @@ func Apply(text []byte, edits []dockerfile.Edit) ([]byte, error) {
 	return append(out, text[at:]...), nil
 }
 
-// For lists the fixes for the findings (findings without a fix, or whose
-// fix is not safe in this document, get none).
-func For(doc *dockerfile.Document, findings []diagnostics.Finding, bctx *buildcontext.Context) []Action {
+// For lists the fixes for the findings of st's document (findings without
+// a fix, or whose fix is not safe in this document, get none). st must be
+// the state the findings were computed with: Document.State with the
+// build's options.
+func For(st *dockerfile.BuildState, findings []diagnostics.Finding, bctx *buildcontext.Context) []Action {
+	doc := st.Document()
 	var out []Action
 	mounted := map[*dockerfile.Instruction]bool{} // instructions the cache-mount fix applies to
 	for _, f := range findings {
 		if fix, ok := fixers[Kind(f)]; ok {
-			if a, ok := safely(fix, doc, f, bctx); ok {
+			if a, ok := safely(fix, FixInput{State: st, Doc: doc, Finding: f, Context: bctx}); ok {
 				a.Finding = f
 				out = append(out, a)
 				if Kind(f) == diagnostics.AddCacheMount {
@@ -122,11 +140,11 @@ func For(doc *dockerfile.Document, findings []diagnostics.Finding, bctx *buildco
 
 // safely runs a fixer; one that panics offers nothing, and the other fixes
 // are still offered (a fix is a convenience, never worth a failed request).
-func safely(fix Fixer, doc *dockerfile.Document, f diagnostics.Finding, bctx *buildcontext.Context) (a Action, ok bool) {
+func safely(fix Fixer, fx FixInput) (a Action, ok bool) {
 	defer func() {
 		if recover() != nil {
 			a, ok = Action{}, false
 		}
 	}()
-	return fix(doc, f, bctx)
+	return fix(fx)
 }

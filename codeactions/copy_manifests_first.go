@@ -32,7 +32,8 @@ func init() { register(diagnostics.CopyManifestsFirst, copyManifestsFirst) }
 // local path dependencies, no install scripts, no project install), nothing
 // between the COPY and the install may change the install's environment,
 // and the later full COPY must not overwrite what the install wrote.
-func copyManifestsFirst(doc *dockerfile.Document, f diagnostics.Finding, bctx *buildcontext.Context) (Action, bool) {
+func copyManifestsFirst(fx FixInput) (Action, bool) {
+	doc, f, bctx := fx.Doc, fx.Finding, fx.Context
 	if bctx == nil {
 		return Action{}, false // which manifests exist is unknown
 	}
@@ -40,7 +41,7 @@ func copyManifestsFirst(doc *dockerfile.Document, f diagnostics.Finding, bctx *b
 	if cp == nil || run == nil || cp.Stage < 0 || cp.Stage != run.Stage || cp.Line >= run.Line || !onlyMetadataBetween(doc, cp, run) {
 		return Action{}, false
 	}
-	m, ok := planManifests(doc, cp, run, bctx)
+	m, ok := planManifests(fx.State, cp, run, bctx)
 	if !ok {
 		return Action{}, false
 	}
@@ -162,12 +163,12 @@ func (m manifests) destText(destDir string, files []string) string {
 }
 
 // planManifests decides which context files the install reads, or refuses.
-func planManifests(doc *dockerfile.Document, cp, run *dockerfile.Instruction, bctx *buildcontext.Context) (manifests, bool) {
+func planManifests(st *dockerfile.BuildState, cp, run *dockerfile.Instruction, bctx *buildcontext.Context) (manifests, bool) {
 	srcs := cache.ContextSources(cp)
 	if len(srcs) != 1 || len(cp.Args) != 2 || strings.ContainsAny(srcs[0], "*?[$") {
 		return manifests{}, false
 	}
-	workdir, known := workdirAt(doc, cp)
+	workdir, known := workdirAt(st, cp)
 	destWord := cp.Args[1].Value
 	if strings.Contains(destWord, "$") {
 		return manifests{}, false
@@ -180,7 +181,7 @@ func planManifests(doc *dockerfile.Document, cp, run *dockerfile.Instruction, bc
 	if !bctx.IsDir(m.srcRoot) {
 		return manifests{}, false
 	}
-	script := cache.Script(doc, run)
+	script := cache.Script(st.Document(), run)
 	if script == nil {
 		return manifests{}, false
 	}
@@ -255,8 +256,7 @@ func (m manifests) contextPath(imagePath string) (string, bool) {
 // whether it is known: its variables are, and a WORKDIR of the file sets
 // an absolute directory first. Otherwise relative paths start from the
 // base image's working directory, unknown offline.
-func workdirAt(doc *dockerfile.Document, in *dockerfile.Instruction) (string, bool) {
-	st := doc.State(dockerfile.Options{})
+func workdirAt(st *dockerfile.BuildState, in *dockerfile.Instruction) (string, bool) {
 	wd := st.Of(in).Workdir()
 	return wd.Text, wd.Known && !wd.Truncated && setsWorkdir(st, in)
 }

@@ -67,7 +67,7 @@ func checkFixes(t *testing.T, file string, text []byte) int {
 	offered := 0
 	doc := dockerfile.Parse(text)
 	before := fastFindings(doc)
-	for _, a := range For(doc, before, nil) {
+	for _, a := range For(doc.State(dockerfile.Options{}), before, nil) {
 		if a.Suppresses {
 			continue
 		}

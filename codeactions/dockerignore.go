@@ -6,9 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
-	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
 func init() { register(diagnostics.Dockerignore, dockerignore) }
@@ -16,7 +14,8 @@ func init() { register(diagnostics.Dockerignore, dockerignore) }
 // dockerignore adds the volatile folders to the ignore file in use, or
 // creates .dockerignore at the context root. Offered, never applied by
 // fixAll: excluding files changes what the build can COPY.
-func dockerignore(_ *dockerfile.Document, f diagnostics.Finding, bctx *buildcontext.Context) (Action, bool) {
+func dockerignore(fx FixInput) (Action, bool) {
+	f, bctx := fx.Finding, fx.Context
 	paths := strings.Fields(f.Fix.Args["paths"])
 	if bctx == nil || len(paths) == 0 {
 		return Action{}, false

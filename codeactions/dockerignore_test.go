@@ -7,6 +7,7 @@ import (
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
 // The context fix changes another file, which the golden files (Dockerfile
@@ -23,7 +24,7 @@ func TestDockerignoreFix(t *testing.T) {
 		must(t, err)
 		doc, fs := analyse([]byte("FROM node:20\nCOPY . /app\n"), bctx)
 		var got *Action
-		for _, a := range For(doc, fs, bctx) {
+		for _, a := range For(doc.State(dockerfile.Options{}), fs, bctx) {
 			if Kind(a.Finding) == diagnostics.Dockerignore {
 				got = &a
 			}

@@ -23,10 +23,14 @@ type Analysis func(ctx context.Context, doc *dockerfile.Document) ([]diagnostics
 // source.fixAll both run, so that they write the same bytes.
 type Fixing struct {
 	Context *buildcontext.Context // the build context the fixes read; may be nil
+	// Options are the build options Analyse computes with (the settings'
+	// BuildOptions): the fixes read the build state for them, so that they
+	// see the variables, WORKDIR and USER the findings saw.
+	Options dockerfile.Options
 	Analyse Analysis
 	// Offer lists the fixes of findings; nil means For (tests offer
 	// others).
-	Offer func(*dockerfile.Document, []diagnostics.Finding, *buildcontext.Context) []Action
+	Offer Offer
 }
 
 // Fixed is what a fix-all leaves.
@@ -86,7 +90,7 @@ func (f Fixing) candidates(doc *dockerfile.Document, findings []diagnostics.Find
 		offer = For
 	}
 	var out []Action
-	for _, a := range offer(doc, findings, f.Context) {
+	for _, a := range offer(doc.State(f.Options), findings, f.Context) {
 		if a.InFixAllRun() && !dropped[a.Finding.Rule] && changes(doc.Text, a.Edits) {
 			out = append(out, a)
 		}

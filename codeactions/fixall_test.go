@@ -32,11 +32,11 @@ func upper(doc *dockerfile.Document, f diagnostics.Finding) Action {
 }
 
 // offering makes an Offer from a function giving each finding its fixes.
-func offering(fixes func(*dockerfile.Document, diagnostics.Finding) []Action) func(*dockerfile.Document, []diagnostics.Finding, *buildcontext.Context) []Action {
-	return func(doc *dockerfile.Document, fs []diagnostics.Finding, _ *buildcontext.Context) []Action {
+func offering(fixes func(*dockerfile.Document, diagnostics.Finding) []Action) Offer {
+	return func(st *dockerfile.BuildState, fs []diagnostics.Finding, _ *buildcontext.Context) []Action {
 		var out []Action
 		for _, f := range fs {
-			out = append(out, fixes(doc, f)...)
+			out = append(out, fixes(st.Document(), f)...)
 		}
 		return out
 	}

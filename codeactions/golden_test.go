@@ -31,7 +31,7 @@ func fixRepeatedly(t *testing.T, text []byte, kind diagnostics.FixKind, bctx *bu
 	for ; n < 50; n++ {
 		doc, fs := analyse(text, bctx)
 		var action *Action
-		for _, a := range For(doc, fs, bctx) {
+		for _, a := range For(doc.State(dockerfile.Options{}), fs, bctx) {
 			if Kind(a.Finding) == kind && !a.Suppresses {
 				action = &a
 				break

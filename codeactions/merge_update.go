@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/cache"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -19,7 +18,8 @@ func init() { register(diagnostics.MergeUpdate, mergeUpdate) }
 // the update RUN is that one command on one line, without flags, parsing
 // as a shell command on its own, and the next instruction installs with
 // the same manager.
-func mergeUpdate(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
+func mergeUpdate(fx FixInput) (Action, bool) {
+	doc, f := fx.Doc, fx.Finding
 	upd := doc.InstructionAt(f.Span.Start)
 	if upd == nil || upd.Keyword != "RUN" || upd.Stage < 0 || upd.JSONForm || len(upd.Flags) > 0 || upd.Line != upd.EndLine {
 		return Action{}, false

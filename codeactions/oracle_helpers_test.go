@@ -243,7 +243,7 @@ func applyFixes(t *testing.T, text []byte, kind diagnostics.FixKind, bctx *build
 			t.Errorf("analysis: %v", err)
 		}
 		var act *Action
-		for _, a := range For(doc, report.Findings, bctx) {
+		for _, a := range For(doc.State(dockerfile.Options{}), report.Findings, bctx) {
 			if Kind(a.Finding) == kind {
 				act = &a
 				break

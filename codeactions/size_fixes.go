@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/cache"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -37,7 +36,8 @@ func init() {
 // insertion builds a fix that inserts Args[key] (after prefix) at
 // Args["offset"].
 func insertion(title, key, prefix string, fixAll bool) Fixer {
-	return func(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
+	return func(fx FixInput) (Action, bool) {
+		doc, f := fx.Doc, fx.Finding
 		off, err := strconv.Atoi(f.Fix.Args["offset"])
 		text := f.Fix.Args[key]
 		if err != nil || off < 0 || off > len(doc.Text) || text == "" {
@@ -53,8 +53,9 @@ func insertion(title, key, prefix string, fixAll bool) Fixer {
 
 // removeAptLists appends "&& rm -rf /var/lib/apt/lists/*", unless a later
 // RUN of the stage installs without updating first: it would find no lists.
-func removeAptLists(doc *dockerfile.Document, f diagnostics.Finding, bctx *buildcontext.Context) (Action, bool) {
-	run := doc.InstructionAt(f.Span.Start)
+func removeAptLists(fx FixInput) (Action, bool) {
+	doc := fx.Doc
+	run := doc.InstructionAt(fx.Finding.Span.Start)
 	if run == nil || run.Stage < 0 {
 		return Action{}, false
 	}
@@ -63,7 +64,7 @@ func removeAptLists(doc *dockerfile.Document, f diagnostics.Finding, bctx *build
 			return Action{}, false
 		}
 	}
-	return insertion("Remove the apt lists in the same RUN (%s)", "text", "", true)(doc, f, bctx)
+	return insertion("Remove the apt lists in the same RUN (%s)", "text", "", true)(fx)
 }
 
 func installsWithoutUpdate(doc *dockerfile.Document, run *dockerfile.Instruction) bool {
@@ -86,7 +87,8 @@ func installsWithoutUpdate(doc *dockerfile.Document, run *dockerfile.Instruction
 
 // copyChown adds --chown (or --chmod) to the COPY and removes the chown
 // command from the RUN (the whole RUN when it was the only command).
-func copyChown(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
+func copyChown(fx FixInput) (Action, bool) {
+	doc, f := fx.Doc, fx.Finding
 	a := f.Fix.Args
 	flag := a["flag"]
 	cmdStart, err1 := strconv.Atoi(a["cmdStart"])
@@ -99,7 +101,7 @@ func copyChown(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.
 	if run == nil || run.Keyword != "RUN" || run.Stage < 0 {
 		return Action{}, false
 	}
-	targets, ok := chownTargets(doc, run, cmdStart, cmdEnd)
+	targets, ok := chownTargets(fx.State, run, cmdStart, cmdEnd)
 	if !ok {
 		return Action{}, false
 	}
@@ -108,7 +110,7 @@ func copyChown(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.
 		off, err := strconv.Atoi(s)
 		cp := doc.InstructionAt(off)
 		if err != nil || cp == nil || cp.Stage < 0 || cp.KeywordSpan.End != off || hasFlagNamed(cp, strings.SplitN(flag[2:], "=", 2)[0]) ||
-			!copyCreates(doc, cp, targets) {
+			!copyCreates(fx.State, cp, targets) {
 			return Action{}, false
 		}
 		edits = append(edits, dockerfile.Edit{Start: off, End: off, Text: " " + flag})
@@ -161,7 +163,8 @@ func commandRemoval(doc *dockerfile.Document, run *dockerfile.Instruction, start
 	return dockerfile.Edit{}, false
 }
 
-func slimBase(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.Context) (Action, bool) {
+func slimBase(fx FixInput) (Action, bool) {
+	doc, f := fx.Doc, fx.Finding
 	start, err1 := strconv.Atoi(f.Fix.Args["start"])
 	end, err2 := strconv.Atoi(f.Fix.Args["end"])
 	image := f.Fix.Args["image"]
@@ -180,9 +183,9 @@ func slimBase(doc *dockerfile.Document, f diagnostics.Finding, _ *buildcontext.C
 var standardDirs = map[string]bool{"/": true}
 
 // chownTargets are the absolute paths a chown/chmod command names.
-func chownTargets(doc *dockerfile.Document, run *dockerfile.Instruction, start, end int) ([]string, bool) {
-	words := strings.Fields(doc.Slice(dockerfile.Span{Start: start, End: end}))
-	dir, known := workdirAt(doc, run)
+func chownTargets(st *dockerfile.BuildState, run *dockerfile.Instruction, start, end int) ([]string, bool) {
+	words := strings.Fields(st.Document().Slice(dockerfile.Span{Start: start, End: end}))
+	dir, known := workdirAt(st, run)
 	var out []string
 	spec := false
 	for _, w := range words[1:] {
@@ -208,11 +211,11 @@ func chownTargets(doc *dockerfile.Document, run *dockerfile.Instruction, start, 
 // COPY's destination is exactly what the chown names, is created by the
 // COPY (not a WORKDIR that exists already), and its parent exists (else
 // the COPY creates the parent with the new owner as well).
-func copyCreates(doc *dockerfile.Document, cp *dockerfile.Instruction, targets []string) bool {
+func copyCreates(st *dockerfile.BuildState, cp *dockerfile.Instruction, targets []string) bool {
 	if len(cp.Args) < 2 {
 		return false
 	}
-	dir, known := workdirAt(doc, cp)
+	dir, known := workdirAt(st, cp)
 	destWord := cp.Args[len(cp.Args)-1].Value
 	if strings.Contains(destWord, "$") || (!path.IsAbs(destWord) && !known) {
 		return false
@@ -222,8 +225,7 @@ func copyCreates(doc *dockerfile.Document, cp *dockerfile.Instruction, targets [
 		return false
 	}
 	existing := map[string]bool{}
-	st := doc.State(dockerfile.Options{})
-	for _, w := range doc.Stages[cp.Stage].Instructions {
+	for _, w := range st.Document().Stages[cp.Stage].Instructions {
 		if w.Line >= cp.Line {
 			break
 		}

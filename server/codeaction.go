@@ -63,7 +63,7 @@ func (s *Server) CodeAction(ctx context.Context, p *protocol.CodeActionParams) (
 	end, _ := s.toOffset(doc, p.Range.End)
 	lazy := s.resolvesEdits()
 	var out []protocol.CommandOrCodeAction
-	for _, a := range codeactions.For(doc, findings, bctx) {
+	for _, a := range codeactions.For(doc.State(st.BuildOptions()), findings, bctx) {
 		if a.Finding.Span.Start > end || a.Finding.Span.End < start {
 			continue
 		}
@@ -88,12 +88,13 @@ func (s *Server) CodeActionResolve(ctx context.Context, ca *protocol.CodeAction)
 	if doc == nil || d == nil {
 		return ca, nil
 	}
-	bctx := s.buildContextWait(ctx, d, s.settingsFor(d.path()))
+	st := s.settingsFor(d.path())
+	bctx := s.buildContextWait(ctx, d, st)
 	version, findings := s.findingsFor(d, doc)
 	if version != data.Version {
 		return ca, nil // stale: the client asks again
 	}
-	for _, a := range codeactions.For(doc, findings, bctx) {
+	for _, a := range codeactions.For(doc.State(st.BuildOptions()), findings, bctx) {
 		if codeactions.Kind(a.Finding) == data.Kind && a.Finding.Span.Start == data.Start && a.Title == data.Title {
 			resolved := s.toCodeAction(d.uri, doc, a)
 			return resolved, nil
@@ -120,7 +121,7 @@ func (s *Server) findingsFor(d *document, doc *dockerfile.Document) (int32, []di
 // fix-all `check --fix` runs, so the two write the same bytes; nil when
 // there is nothing to fix.
 func (s *Server) fixAllAction(ctx context.Context, d *document, doc *dockerfile.Document, st config.Settings, bctx *buildcontext.Context) (*protocol.CodeAction, error) {
-	fixed, err := codeactions.Fixing{Context: bctx, Analyse: analysis.Findings(bctx, st, nil)}.Run(ctx, doc.Text)
+	fixed, err := codeactions.Fixing{Context: bctx, Options: st.BuildOptions(), Analyse: analysis.Findings(bctx, st, nil)}.Run(ctx, doc.Text)
 	if err != nil {
 		// It fails only when the request is cancelled ($/cancelRequest, an
 		// edit the client cancels it for): stop there.

@@ -57,62 +57,79 @@ func applyEdits(t *testing.T, text string, edits []textEdit) string {
 
 // TestHeadlineFix: the reorder requested over stdio, applied by the
 // client, and the re-published diagnostics no longer hold the finding —
-// once with the edit in the response, once resolved lazily.
+// once with the edit in the response, once resolved lazily. With a
+// WORKDIR that only the settings' build args resolve, the fix is there
+// too: the fixes read the build state of the settings (issue 15).
 func TestHeadlineFix(t *testing.T) {
-	for _, lazy := range []bool{false, true} {
-		dir := t.TempDir()
-		for name, content := range map[string]string{"requirements.txt": "flask\n", "app.py": "print(1)\n"} {
-			if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-				t.Fatal(err)
-			}
+	for _, c := range []struct {
+		workdir string
+		options map[string]any
+	}{
+		{"/app", map[string]any{}},
+		{"/$APP", map[string]any{"buildArgs": map[string]any{"APP": "app"}}},
+	} {
+		for _, lazy := range []bool{false, true} {
+			headlineFix(t, c.workdir, c.options, lazy)
 		}
-		docURI := "file://" + filepath.Join(dir, "Dockerfile")
-		text := "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
-		want := "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"
-		c := lsptest.Start(t)
-		caps := map[string]any{}
-		if lazy {
-			caps = map[string]any{"textDocument": map[string]any{"codeAction": map[string]any{"resolveSupport": map[string]any{"properties": []string{"edit"}}}}}
-		}
-		c.Initialize(caps)
-		c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": docURI, "languageId": "dockerfile", "version": 1, "text": text}})
-		c.WaitDiagnostics(docURI, func(d lsptest.Diagnostics) bool { return slices.Contains(d.Codes(), "CopyBeforeInstall") })
-		res := c.Call("textDocument/codeAction", map[string]any{
-			"textDocument": map[string]any{"uri": docURI},
-			"range":        map[string]any{"start": map[string]any{"line": 3, "character": 0}, "end": map[string]any{"line": 3, "character": 0}},
-			"context":      map[string]any{"diagnostics": []any{}},
-		})
-		var actions []codeAction
-		if err := json.Unmarshal(res.Result, &actions); err != nil {
-			t.Fatalf("%s: %v", res.Result, err)
-		}
-		var fix *codeAction
-		for i := range actions {
-			if strings.HasPrefix(actions[i].Title, "Copy requirements.txt first") {
-				fix = &actions[i]
-			}
-		}
-		if fix == nil || !fix.IsPreferred {
-			t.Fatalf("lazy=%v: no preferred reorder fix in %s", lazy, res.Result)
-		}
-		if lazy {
-			if fix.Edit != nil {
-				t.Fatal("lazy client got the edit eagerly")
-			}
-			r := c.Call("codeAction/resolve", fix)
-			if err := json.Unmarshal(r.Result, fix); err != nil || fix.Edit == nil {
-				t.Fatalf("resolve: %s %v", r.Result, err)
-			}
-		}
-		got := applyEdits(t, text, fix.Edit.Changes[docURI])
-		if got != want {
-			t.Fatalf("lazy=%v: fixed text:\n%s\nwant:\n%s", lazy, got, want)
-		}
-		c.Notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": docURI, "version": 2}, "contentChanges": []any{map[string]any{"text": got}}})
-		c.WaitDiagnostics(docURI, func(d lsptest.Diagnostics) bool {
-			return d.Version != nil && *d.Version == 2 && !slices.Contains(d.Codes(), "CopyBeforeInstall")
-		})
 	}
+}
+
+func headlineFix(t *testing.T, workdir string, options map[string]any, lazy bool) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range map[string]string{"requirements.txt": "flask\n", "app.py": "print(1)\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	docURI := "file://" + filepath.Join(dir, "Dockerfile")
+	head := "FROM python:3.12-slim\nARG APP\nWORKDIR " + workdir + "\n"
+	text := head + "COPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
+	want := head + "COPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"
+	c := lsptest.Start(t)
+	caps := map[string]any{}
+	if lazy {
+		caps = map[string]any{"textDocument": map[string]any{"codeAction": map[string]any{"resolveSupport": map[string]any{"properties": []string{"edit"}}}}}
+	}
+	c.Call("initialize", map[string]any{"processId": nil, "rootUri": nil, "capabilities": caps, "initializationOptions": options})
+	c.Notify("initialized", map[string]any{})
+	c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": docURI, "languageId": "dockerfile", "version": 1, "text": text}})
+	c.WaitDiagnostics(docURI, func(d lsptest.Diagnostics) bool { return slices.Contains(d.Codes(), "CopyBeforeInstall") })
+	res := c.Call("textDocument/codeAction", map[string]any{
+		"textDocument": map[string]any{"uri": docURI},
+		"range":        map[string]any{"start": map[string]any{"line": 4, "character": 0}, "end": map[string]any{"line": 4, "character": 0}},
+		"context":      map[string]any{"diagnostics": []any{}},
+	})
+	var actions []codeAction
+	if err := json.Unmarshal(res.Result, &actions); err != nil {
+		t.Fatalf("%s: %v", res.Result, err)
+	}
+	var fix *codeAction
+	for i := range actions {
+		if strings.HasPrefix(actions[i].Title, "Copy requirements.txt first") {
+			fix = &actions[i]
+		}
+	}
+	if fix == nil || !fix.IsPreferred {
+		t.Fatalf("WORKDIR %s, lazy=%v: no preferred reorder fix in %s", workdir, lazy, res.Result)
+	}
+	if lazy {
+		if fix.Edit != nil {
+			t.Fatal("lazy client got the edit eagerly")
+		}
+		r := c.Call("codeAction/resolve", fix)
+		if err := json.Unmarshal(r.Result, fix); err != nil || fix.Edit == nil {
+			t.Fatalf("WORKDIR %s: resolve: %s %v", workdir, r.Result, err)
+		}
+	}
+	got := applyEdits(t, text, fix.Edit.Changes[docURI])
+	if got != want {
+		t.Fatalf("WORKDIR %s, lazy=%v: fixed text:\n%s\nwant:\n%s", workdir, lazy, got, want)
+	}
+	c.Notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": docURI, "version": 2}, "contentChanges": []any{map[string]any{"text": got}}})
+	c.WaitDiagnostics(docURI, func(d lsptest.Diagnostics) bool {
+		return d.Version != nil && *d.Version == 2 && !slices.Contains(d.Codes(), "CopyBeforeInstall")
+	})
 }
 
 // TestFixAllAction: source.fixAll applies BuildKit's fixes and ours in one

@@ -22,7 +22,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // fakeFixes stands in for codeactions.For in the golden tests, so that
 // their output does not change whenever a fix is added: uppercase
 // keywords and AS (in fix-all), MAINTAINER to LABEL (not in fix-all).
-func fakeFixes(doc *dockerfile.Document, findings []diagnostics.Finding, _ *buildcontext.Context) []codeactions.Action {
+func fakeFixes(st *dockerfile.BuildState, findings []diagnostics.Finding, _ *buildcontext.Context) []codeactions.Action {
+	doc := st.Document()
 	var out []codeactions.Action
 	for _, f := range findings {
 		in := doc.InstructionAt(f.Span.Start)
@@ -50,7 +51,7 @@ func fakeFixes(doc *dockerfile.Document, findings []diagnostics.Finding, _ *buil
 }
 
 // withFixes makes the command use fixes for the duration of a test.
-func withFixes(t *testing.T, fixes func(*dockerfile.Document, []diagnostics.Finding, *buildcontext.Context) []codeactions.Action) {
+func withFixes(t *testing.T, fixes codeactions.Offer) {
 	t.Helper()
 	saved := fixesFor
 	fixesFor = fixes

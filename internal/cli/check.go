@@ -43,7 +43,7 @@ type CheckOptions struct {
 	Stderr io.Writer
 	// Offer lists the fixes of findings; nil means codeactions.For
 	// (tests offer others).
-	Offer func(*dockerfile.Document, []diagnostics.Finding, *buildcontext.Context) []codeactions.Action
+	Offer codeactions.Offer
 }
 
 // Target is one file to check.
@@ -173,7 +173,7 @@ func (c *Checker) Check(t Target) (*FileReport, error) {
 	}
 	find := analysis.Findings(bctx, s, func(err error) { fmt.Fprintf(c.o.Stderr, "dockerfile-ls: internal error: %v\n", err) })
 	if c.o.Fix {
-		fixed, err := codeactions.Fixing{Context: bctx, Analyse: find, Offer: c.o.Offer}.Run(context.Background(), text)
+		fixed, err := codeactions.Fixing{Context: bctx, Options: s.BuildOptions(), Analyse: find, Offer: c.o.Offer}.Run(context.Background(), text)
 		if err != nil {
 			return nil, err
 		}
@@ -184,7 +184,7 @@ func (c *Checker) Check(t Target) (*FileReport, error) {
 			return nil, err
 		}
 	}
-	r.Actions = c.o.Offer(r.Doc, r.Findings, bctx)
+	r.Actions = c.o.Offer(r.Doc.State(s.BuildOptions()), r.Findings, bctx)
 	if c.o.Write && !t.Stdin {
 		if err := r.Write(); err != nil {
 			return nil, err
