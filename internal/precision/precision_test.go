@@ -35,7 +35,7 @@ func TestParseLabelsRejects(t *testing.T) {
 
 func TestScore(t *testing.T) {
 	var s Score
-	s.Add("a", []Finding{{"R", 1}, {"R", 2}, {"Q", 5}, {"Q", 9}},
+	s.Add("a", []Finding{{"R", 1, ""}, {"R", 2, ""}, {"Q", 5, ""}, {"Q", 9, "m"}},
 		[]Label{{Verdict: Want, Line: 1, Rule: "R"}, {Verdict: Not, Line: 2, Rule: "R"}, {Verdict: Want, Line: 5, Rule: "Q"},
 			{Verdict: Want, Line: 7, Rule: "Q"}, {Verdict: Want, Line: 3, Rule: NoRule}})
 	r, q := *s.Rules["R"], *s.Rules["Q"]
@@ -45,7 +45,7 @@ func TestScore(t *testing.T) {
 	if q != (RuleScore{Findings: 2, Right: 1, Wanted: 2, Found: 1}) {
 		t.Errorf("Q = %+v", q)
 	}
-	if len(s.Unjudged) != 1 || s.Unjudged[0] != (Unjudged{"a", Finding{"Q", 9}}) {
+	if len(s.Unjudged) != 1 || s.Unjudged[0] != (Unjudged{"a", Finding{"Q", 9, "m"}}) {
 		t.Errorf("unjudged = %+v, want Q at line 9", s.Unjudged)
 	}
 	tot := s.Total()

@@ -8,11 +8,21 @@ import (
 )
 
 // Finding is what the scorer needs of one finding: its rule and the 1-based
-// line where it starts.
+// line where it starts (the key labels match), and its message for the
+// reviewer.
 type Finding struct {
+	Rule    string
+	Line    int
+	Message string
+}
+
+// key is what a label matches: rule and line.
+type key struct {
 	Rule string
 	Line int
 }
+
+func (f Finding) key() key { return key{f.Rule, f.Line} }
 
 // Unjudged is a finding no label judges: the reviewer has not seen it yet.
 type Unjudged struct {
@@ -58,16 +68,16 @@ func (s *Score) Add(file string, findings []Finding, labels []Label) {
 		s.Rules = map[string]*RuleScore{}
 	}
 	s.Files++
-	judged := map[Finding]Verdict{}
+	judged := map[key]Verdict{}
 	for _, l := range labels {
-		judged[Finding{l.Rule, l.Line}] = l.Verdict
+		judged[key{l.Rule, l.Line}] = l.Verdict
 	}
-	reported := map[Finding]bool{}
+	reported := map[key]bool{}
 	for _, f := range findings {
 		r := s.rule(f.Rule)
 		r.Findings++
-		reported[f] = true
-		switch judged[f] {
+		reported[f.key()] = true
+		switch judged[f.key()] {
 		case Want:
 			r.Right++
 		case Not:
@@ -82,7 +92,7 @@ func (s *Score) Add(file string, findings []Finding, labels []Label) {
 		}
 		r := s.rule(l.Rule)
 		r.Wanted++
-		if reported[Finding{l.Rule, l.Line}] {
+		if reported[key{l.Rule, l.Line}] {
 			r.Found++
 		}
 	}

@@ -50,7 +50,7 @@ func Analyse(ctx context.Context, text []byte) ([]Finding, error) {
 	}
 	out := make([]Finding, 0, len(rep.Findings))
 	for _, f := range rep.Findings {
-		out = append(out, Finding{Rule: f.Rule, Line: lineOf(text, f.Span.Start)})
+		out = append(out, Finding{Rule: f.Rule, Line: lineOf(text, f.Span.Start), Message: f.Message})
 	}
 	return out, nil
 }
@@ -60,15 +60,19 @@ func lineOf(text []byte, off int) int {
 	return strings.Count(string(text[:min(off, len(text))]), "\n") + 1
 }
 
-// ScoreDir analyses and scores every Dockerfile of a split. A Dockerfile
-// without labels is an error: the set is judged whole.
-func ScoreDir(ctx context.Context, dir string) (*Score, error) {
+// ScoreDir analyses and scores the Dockerfiles of a split whose path
+// relative to dir contains only (all with ""). A Dockerfile without labels
+// is an error: the set is judged whole.
+func ScoreDir(ctx context.Context, dir, only string) (*Score, error) {
 	files, err := Files(dir)
 	if err != nil {
 		return nil, err
 	}
 	s := &Score{}
 	for _, path := range files {
+		if rel, _ := filepath.Rel(dir, path); !strings.Contains(rel, only) {
+			continue
+		}
 		if err := scoreFile(ctx, s, dir, path); err != nil {
 			return nil, err
 		}

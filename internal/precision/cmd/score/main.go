@@ -19,15 +19,16 @@ func main() {
 	root := flag.String("set", "internal/precision/testdata", "the labelled set")
 	split := flag.String("split", "dev", "dev or holdout")
 	minFindings := flag.Int("min", 10, "judged findings a rule needs for a percentage")
+	only := flag.String("only", "", "score only the files whose path contains this")
 	flag.Parse()
-	s, err := precision.ScoreDir(context.Background(), filepath.Join(*root, *split))
+	s, err := precision.ScoreDir(context.Background(), filepath.Join(*root, *split), *only)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "score:", err)
 		os.Exit(2)
 	}
 	fmt.Printf("%d files, split %s\n\n%s", s.Files, *split, s.Table(*minFindings))
 	for _, u := range s.Unjudged {
-		fmt.Printf("unjudged: %s:%d %s\n", u.File, u.Line, u.Rule)
+		fmt.Printf("unjudged: %s:%d %s: %s\n", u.File, u.Line, u.Rule, u.Message)
 	}
 	if len(s.Unjudged) > 0 {
 		os.Exit(1)
