@@ -181,7 +181,7 @@ func planManifests(st *dockerfile.BuildState, cp, run *dockerfile.Instruction, b
 	if !bctx.IsDir(m.srcRoot) {
 		return manifests{}, false
 	}
-	script := cache.Script(st.Document(), run)
+	script := st.Document().Script(run)
 	if script == nil {
 		return manifests{}, false
 	}

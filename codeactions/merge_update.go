@@ -25,7 +25,7 @@ func mergeUpdate(fx FixInput) (Action, bool) {
 		return Action{}, false
 	}
 	invs := cache.Invocations(doc, upd)
-	if len(invs) != 1 || invs[0].Action != pkgmgr.Update || len(cache.Script(doc, upd).Commands) != 1 {
+	if len(invs) != 1 || invs[0].Action != pkgmgr.Update || len(doc.Script(upd).Commands) != 1 {
 		return Action{}, false
 	}
 	next := nextInstruction(doc, upd)
@@ -34,7 +34,7 @@ func mergeUpdate(fx FixInput) (Action, bool) {
 	}
 	// The command's own span: a shell comment after it on the line must not
 	// swallow the install it is merged into.
-	c := cache.Script(doc, upd).Commands[0]
+	c := doc.Script(upd).Commands[0]
 	if c.Start < 0 {
 		return Action{}, false
 	}

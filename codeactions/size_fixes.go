@@ -140,7 +140,7 @@ func hasFlagNamed(in *dockerfile.Instruction, name string) bool {
 // commandRemoval removes one top-level command of a RUN with its "&&" or
 // ";" joint, or the whole RUN when it is the only command.
 func commandRemoval(doc *dockerfile.Document, run *dockerfile.Instruction, start, end int) (dockerfile.Edit, bool) {
-	script := cache.Script(doc, run)
+	script := doc.Script(run)
 	if script == nil {
 		return dockerfile.Edit{}, false
 	}

@@ -4,7 +4,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/dockerfile-ls/dockerfile-ls/cache"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
@@ -249,7 +248,7 @@ func (t *tokenizer) flagValue(in *dockerfile.Instruction, f dockerfile.Flag) {
 // commands it runs, their options and quoted words, and the operators
 // joining them.
 func (t *tokenizer) shell(in *dockerfile.Instruction, l *dockerfile.Logical) {
-	script := cache.Script(t.doc, in)
+	script := t.doc.Script(in)
 	if script == nil {
 		return
 	}
