@@ -61,7 +61,17 @@ func Fast(doc *dockerfile.Document, bctx *buildcontext.Context, st config.Settin
 // BuildKit is the second phase: BuildKit's own checks (a conversion of the
 // whole file, run in the background by the server). It fails with ctx's
 // error once ctx is done, since the checks then stop early.
+//
+// A document whose expansions go over the build state's budget is not
+// converted: BuildKit would materialise them in full (gigabytes from a
+// file of a few hundred bytes). The fast phase's ExpansionBudget finding
+// says so.
 func BuildKit(ctx context.Context, doc *dockerfile.Document, opts diagnostics.BuildKitOptions) ([]diagnostics.Finding, error) {
+	// The same options as Fast's (config.Settings.BuildOptions), so that
+	// both read one build state.
+	if _, over := diagnostics.OverExpansionBudget(doc.State(dockerfile.Options{BuildArgs: opts.BuildArgs})); over {
+		return nil, nil
+	}
 	fs := diagnostics.BuildKitChecks(ctx, doc, opts)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("BuildKit's checks: %w", err)

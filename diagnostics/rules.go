@@ -19,6 +19,7 @@ var syntaxRules = []*Rule{
 	parseErrorRule.withHadolint("DL1000"),
 	instructionErrorRule.withHadolint("DL1000"),
 	frontendRule,
+	expansionBudgetRule,
 }
 
 // withFixes declares the kinds of fix r's findings can carry.

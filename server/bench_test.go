@@ -21,7 +21,7 @@ type pipeClient struct {
 	out chan map[string]json.RawMessage
 }
 
-func startPipeServer(b *testing.B) *pipeClient {
+func startPipeServer(b testing.TB) *pipeClient {
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	go Run(context.Background(), inR, outW, slog.New(slog.DiscardHandler))
@@ -63,8 +63,9 @@ func (c *pipeClient) send(msg string) {
 }
 
 // waitPublish waits for the first publish of version, or with withBuildKit
-// for the second: the one that carries BuildKit's findings for it.
-func (c *pipeClient) waitPublish(b *testing.B, version int, withBuildKit bool) {
+// for the second: the one that carries BuildKit's findings for it; it
+// returns its params.
+func (c *pipeClient) waitPublish(b testing.TB, version int, withBuildKit bool) json.RawMessage {
 	want := fmt.Sprintf(`"version":%d,`, version)
 	need := 1
 	if withBuildKit {
@@ -73,11 +74,12 @@ func (c *pipeClient) waitPublish(b *testing.B, version int, withBuildKit bool) {
 	for m := range c.out {
 		if string(m["method"]) == `"textDocument/publishDiagnostics"` && strings.Contains(string(m["params"]), want) {
 			if need--; need == 0 {
-				return
+				return m["params"]
 			}
 		}
 	}
 	b.Fatal("server closed")
+	return nil
 }
 
 // benchmarkKeystroke types one character per iteration into a 2,000-line
