@@ -2,11 +2,11 @@ package codeactions
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/safefile"
 )
 
 func init() { register(diagnostics.Dockerignore, dockerignore) }
@@ -27,9 +27,9 @@ func dockerignore(fx FixInput) (Action, bool) {
 		if err != nil {
 			return Action{}, false
 		}
-		text, err := os.ReadFile(existing)
+		text, err := safefile.Read(ignoreRoot(bctx.Root(), existing, rel), existing, safefile.MaxIgnoreFile)
 		if err != nil {
-			return Action{}, false
+			return Action{}, false // not a file to append to
 		}
 		if len(text) > 0 && !strings.HasSuffix(string(text), "\n") {
 			lines = "\n" + lines
@@ -40,4 +40,16 @@ func dockerignore(fx FixInput) (Action, bool) {
 		Title: fmt.Sprintf("Add %s to %s", strings.Join(paths, ", "), filepath.Base(edit.Path)),
 		Files: []FileEdit{edit},
 	}, true
+}
+
+// ignoreRoot is the folder the ignore file in use (rel is its path from
+// the context root) must not lead out of, as when the context was loaded:
+// the context, or the Dockerfile's folder for a Dockerfile's own ignore
+// file beside it outside the context. The file is read again, never
+// trusted: its owner may have swapped in a FIFO or a symlink since.
+func ignoreRoot(root, file, rel string) string {
+	if filepath.IsLocal(rel) {
+		return root
+	}
+	return filepath.Dir(file)
 }

@@ -4,22 +4,29 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/safefile"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
 )
 
+// maxManifest bounds a manifest the fixes read: the lock files of large
+// projects reach a few MB. A larger one is not read, and the fix that
+// needed it is not offered.
+const maxManifest = 16 << 20
+
 // readContextFile reads a context file; only the fixes read contents (the
-// analyses stat only).
+// analyses stat only). The repository is not trusted: only a regular file
+// of at most maxManifest bytes that no symlink leads out of the context is
+// read, never blocking on a FIFO.
 func readContextFile(bctx *buildcontext.Context, p string) ([]byte, bool) {
 	if !bctx.Exists(p) || bctx.IsDir(p) {
 		return nil, false
 	}
-	b, err := os.ReadFile(filepath.Join(bctx.Root(), filepath.FromSlash(p)))
+	b, err := safefile.Read(bctx.Root(), filepath.Join(bctx.Root(), filepath.FromSlash(p)), maxManifest)
 	return b, err == nil
 }
 
@@ -91,8 +98,11 @@ func projectManifests(m *pkgmgr.Manager, dir string, bctx *buildcontext.Context)
 		if !bctx.Exists(p) {
 			continue
 		}
-		if text, ok := readContextFile(bctx, p); ok && check.refuse != nil && check.refuse(name, text) {
-			return nil, false
+		if refuse := check.refuse[name]; refuse != nil {
+			// A manifest that cannot be read may ask for anything.
+			if text, ok := readContextFile(bctx, p); !ok || refuse(text) {
+				return nil, false
+			}
 		}
 		files = append(files, p)
 	}
@@ -103,33 +113,39 @@ func projectManifests(m *pkgmgr.Manager, dir string, bctx *buildcontext.Context)
 }
 
 // manifestCheck says, per manager, which files an install reads (the first
-// is required), which folders it writes into the project, and what in a
-// manifest makes it read more than the manifests.
+// is required), which folders it writes into the project, and, for the
+// manifests whose text is read, what in it makes the install read more
+// than the manifests.
 type manifestCheck struct {
 	files   []string
 	outputs []string
-	refuse  func(name string, text []byte) bool
+	refuse  map[string]func(text []byte) bool
 }
 
 var nodeFiles = []string{"package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", ".npmrc", ".yarnrc", ".yarnrc.yml", ".yarn/releases", ".yarn/plugins", ".yarn/patches"}
 
+var (
+	nodeRefuse = map[string]func([]byte) bool{"package.json": refuseNodeManifest}
+	// Python projects name local paths in any of their manifests.
+	pipenvRefuse = map[string]func([]byte) bool{"Pipfile": refuseLocalPath, "Pipfile.lock": refuseLocalPath}
+	poetryRefuse = map[string]func([]byte) bool{"pyproject.toml": refuseLocalPath, "poetry.lock": refuseLocalPath, "poetry.toml": refuseLocalPath}
+	uvRefuse     = map[string]func([]byte) bool{"pyproject.toml": refuseLocalPath, "uv.lock": refuseLocalPath, ".python-version": refuseLocalPath}
+)
+
 var manifestChecks = map[string]manifestCheck{
-	"npm":     {files: nodeFiles, outputs: []string{"node_modules", "pnpm-workspace.yaml"}, refuse: refuseNodeManifest},
-	"yarn":    {files: nodeFiles, outputs: []string{"node_modules", "pnpm-workspace.yaml"}, refuse: refuseNodeManifest},
-	"pnpm":    {files: nodeFiles, outputs: []string{"node_modules", "pnpm-workspace.yaml"}, refuse: refuseNodeManifest},
-	"go":      {files: []string{"go.mod", "go.sum"}, outputs: []string{"go.work", "vendor"}, refuse: refuseGoMod},
-	"bundler": {files: []string{"Gemfile", "Gemfile.lock"}, outputs: []string{"vendor/bundle", ".bundle"}, refuse: refuseGemfile},
-	"pipenv":  {files: []string{"Pipfile", "Pipfile.lock"}, refuse: refuseLocalPath},
-	"poetry":  {files: []string{"pyproject.toml", "poetry.lock", "poetry.toml"}, outputs: []string{".venv"}, refuse: refuseLocalPath},
-	"uv":      {files: []string{"pyproject.toml", "uv.lock", ".python-version"}, outputs: []string{".venv"}, refuse: refuseLocalPath},
+	"npm":     {files: nodeFiles, outputs: []string{"node_modules", "pnpm-workspace.yaml"}, refuse: nodeRefuse},
+	"yarn":    {files: nodeFiles, outputs: []string{"node_modules", "pnpm-workspace.yaml"}, refuse: nodeRefuse},
+	"pnpm":    {files: nodeFiles, outputs: []string{"node_modules", "pnpm-workspace.yaml"}, refuse: nodeRefuse},
+	"go":      {files: []string{"go.mod", "go.sum"}, outputs: []string{"go.work", "vendor"}, refuse: map[string]func([]byte) bool{"go.mod": refuseGoMod}},
+	"bundler": {files: []string{"Gemfile", "Gemfile.lock"}, outputs: []string{"vendor/bundle", ".bundle"}, refuse: map[string]func([]byte) bool{"Gemfile": refuseGemfile}},
+	"pipenv":  {files: []string{"Pipfile", "Pipfile.lock"}, refuse: pipenvRefuse},
+	"poetry":  {files: []string{"pyproject.toml", "poetry.lock", "poetry.toml"}, outputs: []string{".venv"}, refuse: poetryRefuse},
+	"uv":      {files: []string{"pyproject.toml", "uv.lock", ".python-version"}, outputs: []string{".venv"}, refuse: uvRefuse},
 }
 
 // refuseNodeManifest: install scripts may run project code, workspaces and
 // local dependencies need their folders.
-func refuseNodeManifest(name string, text []byte) bool {
-	if name != "package.json" {
-		return false
-	}
+func refuseNodeManifest(text []byte) bool {
 	var pkg struct {
 		Scripts    map[string]string `json:"scripts"`
 		Workspaces json.RawMessage   `json:"workspaces"`
@@ -159,10 +175,7 @@ func refuseNodeManifest(name string, text []byte) bool {
 }
 
 // refuseGoMod: a replace directive to a local folder needs that folder.
-func refuseGoMod(name string, text []byte) bool {
-	if name != "go.mod" {
-		return false
-	}
+func refuseGoMod(text []byte) bool {
 	for _, line := range strings.Split(string(text), "\n") {
 		if _, target, ok := strings.Cut(line, "=>"); ok {
 			t := strings.TrimSpace(target)
@@ -175,11 +188,11 @@ func refuseGoMod(name string, text []byte) bool {
 }
 
 // refuseGemfile: gemspec and path: gems need the sources.
-func refuseGemfile(name string, text []byte) bool {
-	return name == "Gemfile" && (bytes.Contains(text, []byte("gemspec")) || bytes.Contains(text, []byte("path:")) || bytes.Contains(text, []byte(":path")))
+func refuseGemfile(text []byte) bool {
+	return bytes.Contains(text, []byte("gemspec")) || bytes.Contains(text, []byte("path:")) || bytes.Contains(text, []byte(":path"))
 }
 
 // refuseLocalPath: path dependencies in pyproject.toml or Pipfile.
-func refuseLocalPath(_ string, text []byte) bool {
+func refuseLocalPath(text []byte) bool {
 	return bytes.Contains(text, []byte("path =")) || bytes.Contains(text, []byte("path=")) || bytes.Contains(text, []byte("file:"))
 }
