@@ -1,0 +1,199 @@
+package realbuild
+
+// Tests of the pure parts, which make test runs (no builder needed).
+
+import (
+	"encoding/base64"
+	"fmt"
+	"io/fs"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/oracle"
+)
+
+func TestMapName(t *testing.T) {
+	for key, want := range map[string]string{
+		"debian":                 Bookworm,
+		"debian:bookworm":        Bookworm,
+		"debian:bookworm-slim":   BookwormSlim,
+		"debian@sha256:abc":      Bookworm,
+		"ubuntu:22.04":           BookwormSlim,
+		"node:20-slim":           Node,
+		"python:3.11":            Python,
+		"alpine:3.19":            "",
+		"golang:1.22":            "",
+		"mcr.microsoft.com/node": "",
+	} {
+		got, ok := MapName(key)
+		if got != want || ok != (want != "") {
+			t.Errorf("MapName(%q) = %q, %v; want %q", key, got, ok, want)
+		}
+	}
+}
+
+func TestContextArgsReportsUnmapped(t *testing.T) {
+	im := Images{Node: {Name: Node, Layout: "/l/node", Digest: "sha256:1"}}
+	args, unmapped := im.contextArgs([]string{"alpine", "node:20", "node:22"})
+	want := []string{"--oci-layout", "node=/l/node",
+		"--opt", "context:node:20=oci-layout://node@sha256:1",
+		"--opt", "context:node:22=oci-layout://node@sha256:1"}
+	if !reflect.DeepEqual(args, want) || !reflect.DeepEqual(unmapped, []string{"alpine"}) {
+		t.Errorf("got %q, unmapped %q", args, unmapped)
+	}
+}
+
+func fileAt(p string, mode fs.FileMode, sum string) oracle.FileEntry {
+	return oracle.FileEntry{Path: p, Mode: mode, SHA256: sum}
+}
+
+func TestDiff(t *testing.T) {
+	a := []oracle.FileEntry{fileAt("a", 0o644, "1"), fileAt("b", 0o644, "1"), fileAt("c", 0o644, "1")}
+	b := []oracle.FileEntry{fileAt("b", 0o600, "1"), fileAt("c", 0o644, "1"), fileAt("d", 0o644, "1")}
+	want := []Change{{"a", Missing}, {"b", Modified}, {"d", Added}}
+	if got := Diff(a, b); !reflect.DeepEqual(got, want) {
+		t.Errorf("Diff = %v, want %v", got, want)
+	}
+}
+
+func TestUnexplainedLeavesOutVolatileAndAllowed(t *testing.T) {
+	orig := []oracle.FileEntry{fileAt("root/.npm/_cacache/x", 0o644, "1"), fileAt("usr/bin/jq", 0o755, "1"),
+		fileAt("var/log/dpkg.log", 0o644, "1")}
+	fixed := []oracle.FileEntry{fileAt("var/log/dpkg.log", 0o644, "2")}
+	v := Volatile{"var/log/dpkg.log": true}
+	allow := Allowance{Missing: []string{"root/.npm/**"}}
+	want := []Change{{"usr/bin/jq", Missing}}
+	if got := Unexplained(orig, fixed, v, allow); !reflect.DeepEqual(got, want) {
+		t.Errorf("Unexplained = %v, want %v", got, want)
+	}
+}
+
+func TestMatches(t *testing.T) {
+	for _, c := range []struct {
+		pattern, path string
+		want          bool
+	}{
+		{"**", "usr/bin/x", true},
+		{"var/lib/apt/lists/**", "var/lib/apt/lists/deb_Packages.gz", true},
+		{"var/lib/apt/lists/**", "var/lib/apt/lists", false},
+		{"home/*/.npm/**", "home/node/.npm/_cacache/index", true},
+		{"home/*/.npm/**", "home/node/app/x", false},
+		{"etc/apt/apt.conf.d/keep-cache", "etc/apt/apt.conf.d/keep-cache", true},
+	} {
+		if got := matches(c.pattern, c.path); got != c.want {
+			t.Errorf("matches(%q, %q) = %v", c.pattern, c.path, got)
+		}
+	}
+}
+
+func TestAllowanceForCacheMountNamesItsTargets(t *testing.T) {
+	fixed := []byte("FROM node:20\nRUN --mount=type=cache,target=/root/.npm npm ci\n")
+	a := AllowanceFor([]diagnostics.FixKind{diagnostics.AddCacheMount}, fixed)
+	if !a.allows(Change{"root/.npm/_cacache/index-v5/x", Missing}) {
+		t.Errorf("the mount's target is not allowed to go: %+v", a)
+	}
+	if a.allows(Change{"usr/lib/node_modules/x", Missing}) {
+		t.Errorf("files outside the mount are allowed to go: %+v", a)
+	}
+}
+
+func TestEditInstallLine(t *testing.T) {
+	in := "FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN --mount=type=cache,target=/var/cache/apt apt-get -y install jq\nRUN echo done\n"
+	want := "FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN --mount=type=cache,target=/var/cache/apt true && apt-get -y install jq\nRUN echo done\n"
+	got, ok := EditInstallLine([]byte(in))
+	if !ok || string(got) != want {
+		t.Errorf("EditInstallLine =\n%s\nwant\n%s", got, want)
+	}
+	if _, ok := EditInstallLine([]byte("FROM debian\nRUN echo install\n")); ok {
+		t.Error("a RUN that installs nothing was edited")
+	}
+}
+
+func paths(es []entry) []string {
+	var out []string
+	for _, e := range es {
+		out = append(out, e.path)
+	}
+	return out
+}
+
+func TestPlanContext(t *testing.T) {
+	locks := Lockfiles{"package-lock.json": []byte("{}"), "yarn.lock": []byte("#")}
+	for _, c := range []struct {
+		name, dockerfile string
+		want             []string
+	}{
+		{"whole context with npm", "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n",
+			[]string{"app.txt", "yarn.lock", "package-lock.json", "package.json"}},
+		{"pip requirements from a RUN", "FROM python:3\nCOPY src /app/src\nRUN pip install -r /app/src/requirements/prod.txt\n",
+			[]string{"src/app.txt", "app/src/requirements/prod.txt"}},
+		{"scripts and ARG-expanded sources", "FROM debian\nARG CONF=nginx.conf\nCOPY $CONF /etc/\nCOPY install.sh /\nRUN /install.sh\nCOPY --from=build /out /out\nADD https://example.invalid/x.tgz /\n",
+			[]string{"nginx.conf", "install.sh"}},
+		{"a glob takes the manifests it matches", "FROM debian\nCOPY *.txt /data/\n", []string{"requirements.txt"}},
+		{"a glob of no manifest", "FROM debian\nCOPY conf/*.conf /etc/\n", []string{"conf/app.conf"}},
+	} {
+		got, err := planContext([]byte(c.dockerfile), locks)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if !reflect.DeepEqual(paths(got), c.want) {
+			t.Errorf("%s: planned %q, want %q", c.name, paths(got), c.want)
+		}
+	}
+}
+
+func TestPlanContextMarksTheWholeContextCopyAsTheAppFile(t *testing.T) {
+	got, err := planContext([]byte("FROM debian\nCOPY run.sh /\nCOPY . /app\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(got, func(e entry) bool { return e.app })
+	if i < 0 || got[i].path != "app.txt" {
+		t.Errorf("app file of %q is not app.txt", paths(got))
+	}
+	if j := slices.IndexFunc(got, func(e entry) bool { return e.path == "run.sh" }); j < 0 || !got[j].exec {
+		t.Errorf("run.sh is not an executable script: %+v", got)
+	}
+}
+
+// rawjson is one progress line as buildctl --progress=rawjson prints it.
+func rawjson(digest, name string, cached, completed bool, errMsg, log string) string {
+	v := fmt.Sprintf(`{"digest":%q,"name":%q,"cached":%v`, digest, name, cached)
+	if completed {
+		v += `,"started":"2024-01-01T00:00:00Z","completed":"2024-01-01T00:00:01Z"`
+	}
+	if errMsg != "" {
+		v += fmt.Sprintf(`,"error":%q`, errMsg)
+	}
+	v += "}"
+	logs := ""
+	if log != "" {
+		logs = fmt.Sprintf(`,"logs":[{"vertex":%q,"stream":2,"data":%q}]`, digest, base64.StdEncoding.EncodeToString([]byte(log)))
+	}
+	return `{"vertexes":[` + v + `]` + logs + "}"
+}
+
+func TestParseProgressCountsStepsThatRan(t *testing.T) {
+	stream := strings.Join([]string{
+		rawjson("sha256:1", "[internal] load build definition from Dockerfile", false, true, "", ""),
+		rawjson("sha256:2", "[1/3] RUN apt-get update", true, true, "", ""),
+		rawjson("sha256:3", "[stage-1 2/3] COPY . .", false, true, "", ""),
+		rawjson("sha256:4", "[3/3] RUN apt-get install -y jq", false, false, "", "E: Unable to locate package jq\n"),
+		rawjson("sha256:4", "[3/3] RUN apt-get install -y jq", false, true, "exit code: 100", ""),
+		"buildctl: some message",
+	}, "\n")
+	p, err := parseProgress([]byte(stream))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ran != 2 {
+		t.Errorf("ran = %d, want 2 (the COPY and the failed RUN)", p.ran)
+	}
+	err = p.failure(fmt.Errorf("exit status 1"), stream)
+	if !strings.Contains(err.Error(), "Unable to locate package jq") || !strings.Contains(err.Error(), "RUN apt-get install -y jq") {
+		t.Errorf("failure = %v", err)
+	}
+}
