@@ -20,7 +20,7 @@ const FixAll = "fix-all"
 
 // Variant is a fixed version of a Dockerfile.
 type Variant struct {
-	Name  string                 // FixAll or the one fix kind applied
+	Name  string                // FixAll or the one fix kind applied
 	Kinds []diagnostics.FixKind // the kinds of the fixes it may hold
 	Text  []byte
 }
