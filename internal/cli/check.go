@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -48,7 +49,11 @@ type CheckOptions struct {
 
 // Target is one file to check.
 type Target struct {
-	Path  string // as given or found, relative to the working folder when found under a relative root
+	Path string // as given or found, relative to the working folder when found under a relative root
+	// Root is the path given that Path was found under (a folder, a
+	// glob's folder), which --fix writes no file outside of; "" for a file
+	// given itself, whose folder is its root.
+	Root  string
 	Stdin bool
 }
 
@@ -63,6 +68,9 @@ type FileReport struct {
 	Fixed       int                  // fixes applied
 	ContextRoot string               // "" when the file has no build context
 	Stdin       bool
+
+	root string      // see Target.Root; never ""
+	info fs.FileInfo // the file's when it was read (nil for standard input)
 }
 
 // Checker checks Dockerfiles with one set of options, reading each
@@ -157,7 +165,10 @@ func (c *Checker) buildContext(root, dockerfilePath string, explicit bool) (*bui
 // Check reads, analyses and (with Fix) fixes one file, and with Write
 // saves the fixed file.
 func (c *Checker) Check(t Target) (*FileReport, error) {
-	r := &FileReport{Path: t.Path, Stdin: t.Stdin}
+	r := &FileReport{Path: t.Path, Stdin: t.Stdin, root: t.Root}
+	if r.root == "" {
+		r.root = filepath.Dir(t.Path)
+	}
 	text, err := c.read(r)
 	if err != nil {
 		return nil, err
@@ -196,7 +207,7 @@ func (c *Checker) Check(t Target) (*FileReport, error) {
 // read reads the report's file (or standard input) and sets its paths.
 func (c *Checker) read(r *FileReport) (text []byte, err error) {
 	if !r.Stdin {
-		if text, _, err = readDockerfile(r.Path); err != nil {
+		if text, r.info, err = readDockerfile(r.Path); err != nil {
 			return nil, err
 		}
 		r.Abs, err = filepath.Abs(r.Path)

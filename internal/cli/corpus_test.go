@@ -18,7 +18,7 @@ import (
 // only make a corpus test slow.
 func noSync(t *testing.T) {
 	savedS, savedD := syncTemp, syncDir
-	syncTemp, syncDir = func(*os.File) error { return nil }, func(string) {}
+	syncTemp, syncDir = func(*os.File) error { return nil }, func(*os.Root) {}
 	t.Cleanup(func() { syncTemp, syncDir = savedS, savedD })
 }
 

@@ -38,11 +38,11 @@ func (c *Checker) Collect(paths []string) (targets []Target, failed bool) {
 	}
 	seen := map[string]bool{}
 	found := 0 // files the current path found, even when seen before
-	add := func(p string) {
+	add := func(root, p string) {
 		found++
 		if key := filepath.Clean(p); !seen[key] {
 			seen[key] = true
-			targets = append(targets, Target{Path: key})
+			targets = append(targets, Target{Path: key, Root: root})
 		}
 	}
 	for _, p := range paths {
@@ -66,7 +66,7 @@ func (c *Checker) Collect(paths []string) (targets []Target, failed bool) {
 				fmt.Fprintf(c.o.Stderr, "dockerfile-ls: skipping %s: the project file ignores it\n", p)
 				continue
 			}
-			add(p)
+			add("", p)
 		case config.HasMeta(p):
 			root, pattern := splitGlob(p)
 			c.walk(root, func(rel string) bool { return config.MatchGlob(pattern, rel) }, add)
@@ -119,7 +119,7 @@ func splitGlob(p string) (root, pattern string) {
 // what .gitignore files ignore and what the project files' ignore lists
 // name. Symbolic links to folders are not followed; links to files are
 // files.
-func (c *Checker) walk(root string, match func(rel string) bool, add func(string)) {
+func (c *Checker) walk(root string, match func(rel string) bool, add func(root, path string)) {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		fmt.Fprintf(c.o.Stderr, "dockerfile-ls: %v\n", err)
@@ -155,7 +155,7 @@ func (c *Checker) walk(root string, match func(rel string) bool, add func(string
 		if gi.ignored(abs, false) || c.ignored(abs, false) || !c.isFile(p, d) {
 			return nil
 		}
-		add(p)
+		add(root, p)
 		return nil
 	})
 }

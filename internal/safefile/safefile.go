@@ -63,6 +63,49 @@ func ReadInfo(root, path string, limit int64) ([]byte, fs.FileInfo, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	return readOpen(f, path, limit)
+}
+
+// ReadIn is ReadInfo for the file name inside the open folder r, for a
+// caller that must keep working in one folder even if its path is
+// changed meanwhile (check --fix). Symlinks may not leave r.
+func ReadIn(r *os.Root, name string, limit int64) ([]byte, fs.FileInfo, error) {
+	fi, err := r.Stat(name)
+	if err != nil {
+		return nil, nil, outside(err, name, r.Name())
+	}
+	if err := check(name, fi, -1); err != nil {
+		return nil, nil, err
+	}
+	f, err := r.OpenFile(name, os.O_RDONLY|nonBlocking, 0)
+	if err != nil {
+		return nil, nil, outside(err, name, r.Name())
+	}
+	return readOpen(f, name, limit)
+}
+
+// OpenSame opens the file name inside r for writing in place, without
+// blocking (a FIFO put in its place meanwhile is not waited on) and
+// without truncating it, and only if it is still the file want describes.
+func OpenSame(r *os.Root, name string, want fs.FileInfo) (*os.File, error) {
+	f, err := r.OpenFile(name, os.O_WRONLY|nonBlocking, 0)
+	if err != nil {
+		return nil, outside(err, name, r.Name())
+	}
+	fi, err := f.Stat()
+	if err == nil && !os.SameFile(fi, want) {
+		err = fmt.Errorf("%s: another file took its place", name)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// readOpen reads the open file f, checking again what it is now that it
+// is open, and closes it.
+func readOpen(f *os.File, path string, limit int64) ([]byte, fs.FileInfo, error) {
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {

@@ -81,3 +81,50 @@ func TestReadRefusesDevices(t *testing.T) {
 		}
 	}
 }
+
+// TestInRootNeverBlocks: ReadIn and OpenSame, which check --fix uses on
+// the file it writes, refuse a FIFO put in the file's place without
+// waiting for a writer or a reader.
+func TestInRootNeverBlocks(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "Dockerfile"), "FROM scratch\n")
+	was, err := os.Stat(filepath.Join(dir, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if _, _, err := ReadIn(r, "fifo", MaxIgnoreFile); !errors.Is(err, ErrNotRegular) {
+			t.Errorf("ReadIn(fifo) = %v", err)
+		}
+		if f, err := OpenSame(r, "fifo", was); err == nil {
+			f.Close()
+			t.Error("OpenSame opened a FIFO")
+		}
+		write(t, filepath.Join(dir, "other"), "FROM scratch\n")
+		if f, err := OpenSame(r, "other", was); err == nil {
+			f.Close()
+			t.Error("OpenSame opened another file")
+		}
+		f, err := OpenSame(r, "Dockerfile", was)
+		if err != nil {
+			t.Errorf("OpenSame(the same file) = %v", err)
+			return
+		}
+		f.Close()
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("blocked on a FIFO")
+	}
+}
