@@ -15,6 +15,12 @@ var ErrClosed = errors.New("buildcontext: cache closed")
 // in the background, so editor requests never wait for a walk once a first
 // snapshot exists. Safe for concurrent use.
 type Cache struct {
+	// Allow, when set (before the first Get), is asked about every context
+	// root and Dockerfile before anything is read for them; a root it
+	// returns an error for is not loaded, and Get returns that error (see
+	// Scope.Check).
+	Allow func(root, dockerfile string) error
+
 	ctx    context.Context // lives as long as the cache; cancels loads on Close
 	cancel context.CancelFunc
 	load   func(ctx context.Context, root, dockerfile string) (*Context, error)
@@ -61,10 +67,15 @@ func NewCache() *Cache {
 // result is shared, so one cancelled request must not abort it; a ctx that
 // is already done only prevents starting a new load.
 func (c *Cache) Get(ctx context.Context, root, dockerfile string) (snap *Context, ready <-chan struct{}, err error) {
-	abs, real := rootAliases(root)
 	if dockerfile != "" && !filepath.IsAbs(dockerfile) {
-		dockerfile = filepath.Join(abs, dockerfile)
+		dockerfile = filepath.Join(absClean(root), dockerfile)
 	}
+	if c.Allow != nil {
+		if err := c.Allow(root, dockerfile); err != nil {
+			return nil, nil, err
+		}
+	}
+	abs, real := rootAliases(root)
 	key := cacheKey{real, FindIgnoreFile(real, dockerfile)}
 
 	c.mu.Lock()

@@ -363,6 +363,11 @@ func (s Settings) Validate() []string {
 	if s.Sizes != "" && !slices.Contains(SizeDisplays, s.Sizes) {
 		out = append(out, fmt.Sprintf("sizes: %q is not one of %s", s.Sizes, strings.Join(SizeDisplays, ", ")))
 	}
+	for _, dir := range s.AllowedContexts {
+		if !filepath.IsAbs(dir) {
+			out = append(out, fmt.Sprintf("allowedContexts: %q is not an absolute path; it is ignored", dir))
+		}
+	}
 	return out
 }
 

@@ -135,6 +135,8 @@ func TestParseErrors(t *testing.T) {
 		"args:\n  A: {b: c}\n":                         ".dockerfile-ls.yaml:2: arg A: the value must be a string",
 		"ignore: {a: b}\n":                             ".dockerfile-ls.yaml:1: ignore must be a list of strings",
 		"rules:\n  JSONArgsRecommended: off\n\tx: 1\n": ".dockerfile-ls.yaml:2: found a tab character",
+		// Only the user widens where a context may be, never the repository.
+		"allowedContexts: [/]\n": ".dockerfile-ls.yaml:1: unknown key \"allowedContexts\"",
 	}
 	for text, want := range cases {
 		_, err := Parse(".dockerfile-ls.yaml", []byte(text))
@@ -150,9 +152,11 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	s := Settings{Rules: map[string]string{"JSONArgsRecommended": "loud", "Nope": "off"}, Categories: map[string]bool{"flavour": true}, Sizes: "big"}
+	s := Settings{Rules: map[string]string{"JSONArgsRecommended": "loud", "Nope": "off"}, Categories: map[string]bool{"flavour": true}, Sizes: "big",
+		AllowedContexts: []string{"src/shared"}}
 	got := strings.Join(s.Validate(), "\n")
-	for _, want := range []string{`rule JSONArgsRecommended: severity "loud"`, `unknown rule "Nope"`, `unknown category "flavour"`, `sizes: "big"`} {
+	for _, want := range []string{`rule JSONArgsRecommended: severity "loud"`, `unknown rule "Nope"`, `unknown category "flavour"`, `sizes: "big"`,
+		`allowedContexts: "src/shared" is not an absolute path`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Validate lacks %q:\n%s", want, got)
 		}

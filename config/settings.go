@@ -22,6 +22,12 @@ type Settings struct {
 	// BuildContext is the build context folder, relative to the Dockerfile's
 	// folder (or absolute); "" means the Dockerfile's folder.
 	BuildContext string `json:"buildContext,omitempty" yaml:"context,omitempty"`
+	// AllowedContexts are folders outside the Dockerfile's workspace folder
+	// where its build context may be (see buildcontext.Scope). Only the
+	// editor gives them, from user or machine settings: a file in the
+	// repository cannot widen what the server walks, so the project file
+	// has no such key.
+	AllowedContexts []string `json:"allowedContexts,omitempty" yaml:"-"`
 	// Target is the stage to build; "" means the last one.
 	Target string `json:"target,omitempty" yaml:"target,omitempty"`
 	// BuildArgs are the build args the build passes.
@@ -42,6 +48,9 @@ func (s Settings) Merge(fallback Settings) Settings {
 	out.BuildArgs = mergeMap(fallback.BuildArgs, s.BuildArgs)
 	if out.BuildContext == "" {
 		out.BuildContext = fallback.BuildContext
+	}
+	if out.AllowedContexts == nil {
+		out.AllowedContexts = fallback.AllowedContexts
 	}
 	if out.Target == "" {
 		out.Target = fallback.Target

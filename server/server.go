@@ -84,6 +84,7 @@ func Run(ctx context.Context, in io.Reader, out io.WriteCloser, log *slog.Logger
 		projects: &config.Loader{}, warned: map[string]bool{}, retired: map[uri.URI]chan struct{}{}}
 	s.projects.Warn = s.warnOnce
 	s.projects.Stop = s.stopSearch
+	s.contexts.Allow = s.allowContext
 	defer s.contexts.Close()
 	s.conn = jsonrpc2.NewConn(lspstream.New(in, out, log), jsonrpc2.WithCodec(protocolCodec{}))
 	s.client = protocol.ClientDispatcher(s.conn)
