@@ -86,13 +86,19 @@ func TestCacheChangedContextMoved(t *testing.T) {
 			t.Errorf("in %s: cache %v: %s, want %s", c.cwd, c.args, got, c.want)
 		}
 	}
-	// The same through the project file's context.
+	// The same through the project file's context, from the repository's
+	// root; from build/, a file of the repository may not widen the
+	// context above the current folder: --context must.
 	write(t, dir, ".dockerfile-ls.yaml", "context: .\n")
-	if got := cacheStatuses(t, build, "Dockerfile", "--changed", "../app/requirements.txt"); got != install {
-		t.Errorf("project context, from build/: %s", got)
+	if got := cacheStatuses(t, dir, "build/Dockerfile", "--changed", "app/requirements.txt"); got != install {
+		t.Errorf("project context: %s", got)
 	}
-	if got := cacheStatuses(t, build, "Dockerfile", "--changed", "app/main.py"); got != code {
-		t.Errorf("project context, context-relative: %s", got)
+	if got := cacheStatuses(t, dir, "build/Dockerfile", "--changed", "app/main.py"); got != code {
+		t.Errorf("project context: %s", got)
+	}
+	exit, _, errOut := inDir(t, build, "cache", "Dockerfile", "--changed", "app/main.py")
+	if exit != 2 || !strings.Contains(errOut, "cannot widen the build context above the current folder (give --context "+dir) {
+		t.Errorf("project context above the current folder: exit %d: %s", exit, errOut)
 	}
 }
 

@@ -321,9 +321,16 @@ func TestConfigErrors(t *testing.T) {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
 	// --config names the file; a missing context is an I/O error.
+	cfg := write(t, dir, "cfg.yaml", "context: nowhere\n")
+	code, _, errOut = runCLI(t, "check", "--config", cfg, p)
+	if code != 2 || !strings.Contains(errOut, "build context") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	// A context it names outside the current folder and the Dockerfile's
+	// is not read (only --context widens the context).
 	other := write(t, t.TempDir(), "cfg.yaml", "context: nowhere\n")
 	code, _, errOut = runCLI(t, "check", "--config", other, p)
-	if code != 2 || !strings.Contains(errOut, "build context") {
+	if code != 0 || !strings.Contains(errOut, "cannot widen the build context") {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
 	code, _, _ = runCLI(t, "check", "--config", filepath.Join(dir, "missing.yaml"), p)

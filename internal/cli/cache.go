@@ -36,7 +36,7 @@ func Predict(o CacheOptions) (*dockerfile.Document, []cache.Step, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	st, _, err := config.Load(abs)
+	st, source, err := config.Load(abs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -44,11 +44,8 @@ func Predict(o CacheOptions) (*dockerfile.Document, []cache.Step, error) {
 	if target == "" {
 		target = st.Target
 	}
-	root := st.ContextRoot(abs)
-	if o.ContextDir != "" {
-		root = o.ContextDir
-	}
-	if root, err = filepath.Abs(root); err != nil {
+	root, err := cacheContext(o.ContextDir, st, source, abs)
+	if err != nil {
 		return nil, nil, err
 	}
 	changed, err := contextPaths(root, o.Changed)
@@ -62,6 +59,34 @@ func Predict(o CacheOptions) (*dockerfile.Document, []cache.Step, error) {
 	doc := dockerfile.Parse(text)
 	in := cache.Input{Doc: doc, Context: bctx, Target: target, BuildArgs: st.BuildArgs}
 	return doc, cache.Predict(in, cache.Change{Paths: changed, BuildArgs: o.BuildArgs}), nil
+}
+
+// cacheContext is the build context of the Dockerfile at abs (absolute):
+// --context's, the project's (from source) or the Dockerfile's folder,
+// within the same scope as check's (see Checker.contextOf), but a context
+// out of scope is an error: there is no prediction without one.
+func cacheContext(flag string, st config.Settings, source, abs string) (string, error) {
+	if flag != "" {
+		root, err := filepath.Abs(flag)
+		if err == nil {
+			err = notFSRoot(root)
+		}
+		if err != nil {
+			return "", fmt.Errorf("--context %s: %w", flag, err)
+		}
+		return root, nil
+	}
+	root := st.ContextRoot(abs)
+	if st.BuildContext == "" {
+		if err := notFSRoot(root); err != nil {
+			return "", fmt.Errorf("build context %s: %w (give --context)", root, err)
+		}
+		return root, nil
+	}
+	if err := repoContext(root, abs, workingFolder("")); err != nil {
+		return "", fmt.Errorf("build context %s (from %s): %w", root, source, err)
+	}
+	return root, nil
 }
 
 // contextPaths maps each --changed path into the build context at root

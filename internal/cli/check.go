@@ -115,20 +115,19 @@ func (c *Checker) projectFile(dir string) *config.File {
 	return f
 }
 
-// settingsFor is the command line's settings over the project's.
-func (c *Checker) settingsFor(abs string) (config.Settings, error) {
-	var s config.Settings
+// settingsFor is the command line's settings over the project's; source
+// names the project's files.
+func (c *Checker) settingsFor(abs string) (s config.Settings, source string, err error) {
 	if f := c.o.Config; f != nil {
-		s = f.For(abs)
-		b, _ := config.FromBuildFiles(abs)
-		s = s.Merge(b)
-	} else {
-		var err error
-		if s, _, err = c.loader.Load(abs); err != nil {
-			return s, err
+		b, src := config.FromBuildFiles(abs)
+		s, source = f.For(abs).Merge(b), f.Path
+		if src != "" {
+			source += ", " + src
 		}
+	} else if s, source, err = c.loader.Load(abs); err != nil {
+		return s, "", err
 	}
-	return c.o.Settings.Merge(s), nil
+	return c.o.Settings.Merge(s), source, nil
 }
 
 // buildContext loads (once per root and ignore file) the build context.
@@ -153,13 +152,18 @@ func (c *Checker) buildContext(root, dockerfilePath string, explicit bool) (*bui
 		if explicit {
 			return nil, fmt.Errorf("build context %s: %w", root, r.err)
 		}
-		if !c.contextErrors[root] {
-			c.contextErrors[root] = true
-			fmt.Fprintf(c.o.Stderr, "dockerfile-ls: warning: build context %s: %v (checking without it)\n", root, r.err)
-		}
+		c.warnContext(root, fmt.Errorf("%w (checking without it)", r.err))
 		return nil, nil
 	}
 	return r.ctx, nil
+}
+
+// warnContext says, once per context, why check goes without it.
+func (c *Checker) warnContext(root string, why error) {
+	if !c.contextErrors[root] {
+		c.contextErrors[root] = true
+		fmt.Fprintf(c.o.Stderr, "dockerfile-ls: warning: build context %s: %v\n", root, why)
+	}
 }
 
 // Check reads, analyses and (with Fix) fixes one file, and with Write
@@ -174,11 +178,11 @@ func (c *Checker) Check(t Target) (*FileReport, error) {
 		return nil, err
 	}
 	r.Original = text
-	s, err := c.settingsFor(r.Abs)
+	s, source, err := c.settingsFor(r.Abs)
 	if err != nil {
 		return nil, err
 	}
-	bctx, err := c.contextOf(r, s)
+	bctx, err := c.contextOf(r, s, source)
 	if err != nil {
 		return nil, err
 	}
@@ -225,18 +229,30 @@ func (c *Checker) read(r *FileReport) (text []byte, err error) {
 	return text, err
 }
 
-// contextOf is the report's build context: the settings', the
-// Dockerfile's folder, or none for unnamed standard input.
-func (c *Checker) contextOf(r *FileReport, s config.Settings) (*buildcontext.Context, error) {
-	switch {
-	case s.BuildContext != "":
-		r.ContextRoot = s.ContextRoot(r.Abs)
-		return c.buildContext(r.ContextRoot, r.Abs, true)
-	case r.Stdin && c.o.StdinName == "":
+// contextOf is the report's build context: the settings' (from source,
+// unless --context gave it), the Dockerfile's folder, or none for unnamed
+// standard input. A context out of scope is not read: --context / is an
+// error, a context a repository file gives above the current folder (see
+// repoContext) is left out with a warning, as is a Dockerfile's folder
+// that is the filesystem root.
+func (c *Checker) contextOf(r *FileReport, s config.Settings, source string) (*buildcontext.Context, error) {
+	if s.BuildContext == "" && r.Stdin && c.o.StdinName == "" {
 		return nil, nil
-	default:
-		r.ContextRoot = filepath.Dir(r.Abs)
-		bctx, _ := c.buildContext(r.ContextRoot, r.Abs, false)
-		return bctx, nil
 	}
+	root := s.ContextRoot(r.Abs)
+	fromCLI := c.o.Settings.BuildContext != ""
+	scope, shown := notFSRoot(root), root
+	if s.BuildContext != "" && !fromCLI {
+		scope, shown = repoContext(root, r.Abs, workingFolder(c.o.Cwd)), root+" (from "+source+")"
+	}
+	switch {
+	case scope == nil:
+	case fromCLI:
+		return nil, fmt.Errorf("--context %s: %w", root, scope)
+	default:
+		c.warnContext(shown, fmt.Errorf("%w; checking without it", scope))
+		return nil, nil
+	}
+	r.ContextRoot = root
+	return c.buildContext(root, r.Abs, s.BuildContext != "")
 }

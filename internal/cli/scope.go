@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+var (
+	// errFSRoot: a build context is never the filesystem root, whoever
+	// names it: walking it would list the whole disk.
+	errFSRoot = errors.New("the filesystem root is never a build context")
+	// errWidened: a file of the repository (project file, Compose, bake,
+	// --config) names a context above the current folder. Only the user
+	// widens the context, with --context: a repository just cloned must
+	// not make check walk, and name in findings, the files around it.
+	errWidened = errors.New("a file in the repository cannot widen the build context above the current folder")
+)
+
+// repoContext checks a build context root that a file of the repository
+// gives the Dockerfile at dockerfile: it must not be the filesystem root,
+// and must be inside (as written and with symlinks resolved)
+//   - the current folder cwd, what the user chose to check;
+//   - or the Dockerfile's folder, the default context, so no widening;
+//   - or, for a Dockerfile outside cwd (the user named a file elsewhere),
+//     the repository holding it: the nearest folder above it with a .git.
+func repoContext(root, dockerfile, cwd string) error {
+	if err := notFSRoot(root); err != nil {
+		return err
+	}
+	dir := filepath.Dir(dockerfile)
+	if inside(root, cwd) || inside(root, dir) {
+		return nil
+	}
+	if repo := repository(dir); repo != "" && !inside(dockerfile, cwd) && inside(root, repo) {
+		return nil
+	}
+	return fmt.Errorf("%w (give --context %s to use it)", errWidened, root)
+}
+
+// repository is the nearest folder from dir up with a .git entry, or ""
+// when none.
+func repository(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
+}
+
+// notFSRoot refuses the filesystem root, or a folder that leads to it.
+func notFSRoot(root string) error {
+	if isFSRoot(root) || isFSRoot(resolved(root)) {
+		return errFSRoot
+	}
+	return nil
+}
+
+func isFSRoot(p string) bool {
+	p = filepath.Clean(p)
+	return filepath.Dir(p) == p
+}
+
+// inside reports whether p is dir or below it, as written and once the
+// symlinks of both are resolved (a link inside dir may lead out of it).
+func inside(p, dir string) bool {
+	_, asWritten := relInside(dir, p)
+	_, real := relInside(resolved(dir), resolved(p))
+	return asWritten && real
+}
+
+// resolved is p with its symlinks resolved, or p when it cannot be (it
+// does not exist: loading it fails later, saying so).
+func resolved(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		p = r
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
+}
+
+// workingFolder is cwd, or the process's when cwd is "".
+func workingFolder(cwd string) string {
+	if cwd == "" {
+		cwd, _ = os.Getwd()
+	}
+	return cwd
+}
