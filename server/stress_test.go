@@ -16,7 +16,6 @@ package server
 // "make unit" and "make race"), TestStress runs a short smoke version.
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -41,7 +40,6 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/dockerfile-ls/dockerfile-ls/internal/lspframe"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/lspproc"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/lsptest"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
@@ -91,17 +89,15 @@ func skipBinarySoakInShort(t *testing.T) {
 
 // ---- a JSON-RPC client for the stress and abuse tests -------------------
 
-// stressConn is an LSP client over any pair of streams: it answers the
-// server's requests, matches responses to requests, and keeps the last
-// publishDiagnostics of every document.
+// stressConn is an LSP client over any pair of streams (an lsptest.Conn,
+// which answers the server's requests): it keeps a ledger of the requests
+// not answered yet, the last publishDiagnostics of every document, and
+// every breach of the protocol it sees.
 type stressConn struct {
 	name string
-	w    io.Writer
-	wmu  sync.Mutex
+	conn *lsptest.Conn
 
-	mu         sync.Mutex
-	cond       *sync.Cond
-	nextID     int
+	mu         sync.Locker    // the connection's lock; it guards what follows
 	pending    map[int]string // id → method, not answered yet
 	replies    map[int]json.RawMessage
 	keepReply  map[int]bool
@@ -111,8 +107,6 @@ type stressConn struct {
 	lastPubAt  time.Time
 	publishes  int
 	violations []string
-	readErr    error
-	lastRecv   time.Time
 }
 
 type stressPub struct {
@@ -122,9 +116,9 @@ type stressPub struct {
 }
 
 func newStressConn(name string, r io.Reader, w io.Writer) *stressConn {
-	c := &stressConn{name: name, w: w, pending: map[int]string{}, replies: map[int]json.RawMessage{}, keepReply: map[int]bool{}, last: map[string]stressPub{}}
-	c.cond = sync.NewCond(&c.mu)
-	go c.read(bufio.NewReaderSize(r, 1<<16))
+	c := &stressConn{name: name, pending: map[int]string{}, replies: map[int]json.RawMessage{}, keepReply: map[int]bool{}, last: map[string]stressPub{}}
+	c.conn = lsptest.NewConn(name, r, w, lsptest.ConnOptions{Handle: c.handle, AnswerRequests: true})
+	c.mu = c.conn
 	return c
 }
 
@@ -132,98 +126,57 @@ func (c *stressConn) violate(format string, args ...any) {
 	c.violations = append(c.violations, fmt.Sprintf(format, args...))
 }
 
-func (c *stressConn) read(r *bufio.Reader) {
-	for {
-		body, err := lspframe.Read(r)
-		c.mu.Lock()
-		if err != nil {
-			c.readErr = err
-			c.cond.Broadcast()
-			c.mu.Unlock()
-			return
-		}
-		c.lastRecv = time.Now()
-		c.mu.Unlock()
-		var m struct {
-			ID     json.RawMessage `json:"id"`
-			Method string          `json:"method"`
-			Params json.RawMessage `json:"params"`
-			Result json.RawMessage `json:"result"`
-			Error  *struct {
-				Code    int    `json:"code"`
-				Message string `json:"message"`
-			} `json:"error"`
-		}
-		if err := json.Unmarshal(body, &m); err != nil {
-			c.mu.Lock()
-			c.violate("server sent invalid JSON: %v: %.200q", err, body)
-			c.mu.Unlock()
-			continue
-		}
-		switch {
-		case m.Method != "" && len(m.ID) > 0 && string(m.ID) != "null":
-			c.answerServer(m.ID, m.Method, m.Params)
-		case m.Method == "textDocument/publishDiagnostics":
-			var p struct {
-				URI         string          `json:"uri"`
-				Version     *int32          `json:"version"`
-				Diagnostics json.RawMessage `json:"diagnostics"`
-			}
-			if err := json.Unmarshal(m.Params, &p); err != nil {
-				c.mu.Lock()
-				c.violate("malformed publishDiagnostics: %v", err)
-				c.mu.Unlock()
-				continue
-			}
-			canon, n, err := canonicalDiagnostics(p.Diagnostics)
-			c.mu.Lock()
-			if err != nil {
-				c.violate("malformed diagnostics for %s: %v", p.URI, err)
-			}
-			if prev, ok := c.last[p.URI]; ok && prev.version != nil && p.Version != nil && *p.Version < *prev.version {
-				c.violate("%s: version %d published after version %d", p.URI, *p.Version, *prev.version)
-			}
-			c.last[p.URI] = stressPub{version: p.Version, diags: canon, count: n}
-			c.lastPubAt = time.Now()
-			c.publishes++
-			c.cond.Broadcast()
-			c.mu.Unlock()
-		case m.Method == "":
-			c.mu.Lock()
-			id, err := strconv.Atoi(string(m.ID))
-			if _, ok := c.pending[id]; err != nil || !ok {
-				if string(m.ID) != "null" { // null ids answer unparsable input (abuse tests)
-					c.violate("response to an unknown request id %s", m.ID)
-				}
-			} else {
-				delete(c.pending, id)
-				c.answered++
-				if m.Error != nil && m.Error.Code == -32800 {
-					c.cancelled++
-				}
-				if c.keepReply[id] {
-					c.replies[id] = body
-					delete(c.keepReply, id)
-				}
-			}
-			c.cond.Broadcast()
-			c.mu.Unlock()
-		}
+// handle records what the server sent; it runs with c.mu held.
+func (c *stressConn) handle(m lsptest.Message) {
+	switch {
+	case m.Malformed != nil:
+		c.violate("%v: %.200q", m.Malformed, m.Body)
+	case m.Method == "textDocument/publishDiagnostics":
+		c.published(m.Params)
+	case m.IsResponse():
+		c.answer(m)
 	}
 }
 
-// answerServer answers requests from the server: a list of nulls for
-// workspace/configuration, null for everything else.
-func (c *stressConn) answerServer(id json.RawMessage, method string, params json.RawMessage) {
-	var result any
-	if method == "workspace/configuration" {
-		var p struct {
-			Items []json.RawMessage `json:"items"`
-		}
-		_ = json.Unmarshal(params, &p)
-		result = make([]any, len(p.Items))
+func (c *stressConn) published(params json.RawMessage) {
+	var p struct {
+		URI         string          `json:"uri"`
+		Version     *int32          `json:"version"`
+		Diagnostics json.RawMessage `json:"diagnostics"`
 	}
-	c.send(map[string]any{"jsonrpc": "2.0", "id": id, "result": result})
+	if err := json.Unmarshal(params, &p); err != nil {
+		c.violate("malformed publishDiagnostics: %v", err)
+		return
+	}
+	canon, n, err := canonicalDiagnostics(p.Diagnostics)
+	if err != nil {
+		c.violate("malformed diagnostics for %s: %v", p.URI, err)
+	}
+	if prev, ok := c.last[p.URI]; ok && prev.version != nil && p.Version != nil && *p.Version < *prev.version {
+		c.violate("%s: version %d published after version %d", p.URI, *p.Version, *prev.version)
+	}
+	c.last[p.URI] = stressPub{version: p.Version, diags: canon, count: n}
+	c.lastPubAt = time.Now()
+	c.publishes++
+}
+
+func (c *stressConn) answer(m lsptest.Message) {
+	id, err := strconv.Atoi(string(m.ID))
+	if _, ok := c.pending[id]; err != nil || !ok {
+		if string(m.ID) != "null" { // null ids answer unparsable input (abuse tests)
+			c.violate("response to an unknown request id %s", m.ID)
+		}
+		return
+	}
+	delete(c.pending, id)
+	c.answered++
+	if m.Error != nil && m.Error.Code == -32800 {
+		c.cancelled++
+	}
+	if c.keepReply[id] {
+		c.replies[id] = m.Body
+		delete(c.keepReply, id)
+	}
 }
 
 // canonicalDiagnostics sorts a diagnostics array, each element re-marshalled
@@ -244,47 +197,32 @@ func canonicalDiagnostics(raw json.RawMessage) (string, int, error) {
 	return strings.Join(out, "\n"), len(ds), nil
 }
 
-func (c *stressConn) writeRaw(b []byte) error {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	_, err := c.w.Write(b)
-	return err
-}
+func (c *stressConn) writeRaw(b []byte) error { return c.conn.WriteRaw(b) }
 
-func (c *stressConn) send(v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return c.writeRaw(lspframe.Frame(b))
-}
-
-func (c *stressConn) notify(method string, params any) error {
-	return c.send(map[string]any{"jsonrpc": "2.0", "method": method, "params": params})
-}
+func (c *stressConn) notify(method string, params any) error { return c.conn.Notify(method, params) }
 
 // request sends a request without waiting; keep keeps its response for
 // reply.
 func (c *stressConn) request(method string, params any, keep bool) (int, error) {
-	c.mu.Lock()
-	c.nextID++
-	id := c.nextID
-	c.pending[id] = method
-	if keep {
-		c.keepReply[id] = true
-	}
-	c.mu.Unlock()
-	return id, c.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+	id := c.expect(method, keep)
+	return id, c.conn.SendRequest(id, method, params)
 }
 
 // reserve allocates a request id for a frame written by hand, so that its
 // response is expected.
-func (c *stressConn) reserve(method string) int {
+func (c *stressConn) reserve(method string) int { return c.expect(method, false) }
+
+// expect allocates a request id and enters it in the ledger before the
+// request is sent, so that its response is never unknown.
+func (c *stressConn) expect(method string, keep bool) int {
+	id := c.conn.NextID()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.nextID++
-	c.pending[c.nextID] = method
-	return c.nextID
+	c.pending[id] = method
+	if keep {
+		c.keepReply[id] = true
+	}
+	return id
 }
 
 // call sends a request and returns its whole response message.
@@ -297,11 +235,11 @@ func (c *stressConn) call(method string, params any, timeout time.Duration) (jso
 }
 
 func (c *stressConn) reply(id int, timeout time.Duration) (json.RawMessage, error) {
-	ok := c.waitUntil(timeout, func() bool { _, done := c.replies[id]; return done })
+	ok := c.conn.WaitUntil(timeout, func() bool { _, done := c.replies[id]; return done })
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !ok {
-		return nil, fmt.Errorf("%s: no response to request %d (%s) within %s (read error: %v)", c.name, id, c.pending[id], timeout, c.readErr)
+		return nil, fmt.Errorf("%s: no response to request %d (%s) within %s (read error: %v)", c.name, id, c.pending[id], timeout, c.conn.Err())
 	}
 	r := c.replies[id]
 	delete(c.replies, id)
@@ -310,23 +248,6 @@ func (c *stressConn) reply(id int, timeout time.Duration) (json.RawMessage, erro
 
 func (c *stressConn) cancel(id int) error {
 	return c.notify("$/cancelRequest", map[string]any{"id": id})
-}
-
-// waitUntil waits until cond (called with c.mu held) holds; false on
-// timeout or when the connection ended first.
-func (c *stressConn) waitUntil(timeout time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(timeout)
-	t := time.AfterFunc(timeout, func() { c.mu.Lock(); c.cond.Broadcast(); c.mu.Unlock() })
-	defer t.Stop()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for !cond() {
-		if c.readErr != nil || !time.Now().Before(deadline) {
-			return false
-		}
-		c.cond.Wait()
-	}
-	return true
 }
 
 // inFlight is how many requests are not answered yet.
@@ -383,7 +304,7 @@ func (c *stressConn) quiesce(want map[string]int32, quiet, timeout time.Duration
 				break
 			}
 		}
-		readErr := c.readErr
+		readErr := c.conn.Err()
 		c.mu.Unlock()
 		if ready {
 			return true
@@ -401,9 +322,7 @@ func (c *stressConn) quiesce(want map[string]int32, quiet, timeout time.Duration
 // stack dump instead of hanging it until go test's timeout.
 func (c *stressConn) watchdog(stall time.Duration, onStall func()) (stop func()) {
 	done := make(chan struct{})
-	c.mu.Lock()
-	c.lastRecv = time.Now()
-	c.mu.Unlock()
+	start := time.Now()
 	go func() {
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
@@ -413,7 +332,11 @@ func (c *stressConn) watchdog(stall time.Duration, onStall func()) (stop func())
 				return
 			case <-t.C:
 				c.mu.Lock()
-				stalled := len(c.pending) > 0 && time.Since(c.lastRecv) > stall
+				heard := c.conn.LastReceived()
+				if heard.Before(start) {
+					heard = start
+				}
+				stalled := len(c.pending) > 0 && time.Since(heard) > stall
 				c.mu.Unlock()
 				if stalled {
 					onStall()
@@ -438,30 +361,6 @@ type inProcess struct {
 	cancel context.CancelFunc
 	done   chan int
 	logs   *bytes.Buffer
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-// Write keeps the last 1 to 2 MiB written (a stack dump comes last).
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.b.Len() > 2<<20 {
-		tail := slices.Clone(l.b.Bytes()[l.b.Len()-1<<20:])
-		l.b.Reset()
-		l.b.WriteString("[…]\n")
-		l.b.Write(tail)
-	}
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func startInProcess(name string, logs io.Writer) *inProcess {
@@ -503,13 +402,13 @@ func (p *inProcess) stop(t testing.TB) {
 type binaryServer struct {
 	conn   *stressConn
 	proc   *lspproc.Process
-	stderr *lockedBuffer
+	stderr *lsptest.Tail
 }
 
 func startBinary(t testing.TB, name string, wrap ...string) *binaryServer {
 	t.Helper()
 	args := append(append([]string{}, wrap...), lsptest.Binary(t), "--stdio")
-	b := &binaryServer{stderr: &lockedBuffer{}}
+	b := &binaryServer{stderr: &lsptest.Tail{Max: 1 << 20}}
 	proc, err := lspproc.Start(args, "", b.stderr)
 	if err != nil {
 		t.Fatal(err)
@@ -543,26 +442,8 @@ func (b *binaryServer) stop(t testing.TB) int {
 	return code
 }
 
-// procMemory reads VmRSS and VmHWM (KiB) of a process.
-func procMemory(pid int) (rss, hwm int64) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		f := strings.Fields(line)
-		if len(f) >= 2 {
-			n, _ := strconv.ParseInt(f[1], 10, 64)
-			switch f[0] {
-			case "VmRSS:":
-				rss = n
-			case "VmHWM:":
-				hwm = n
-			}
-		}
-	}
-	return rss, hwm
-}
+// procMemory reads VmRSS and VmHWM (KiB) of a server process.
+func procMemory(pid int) (rss, hwm int64) { return lsptest.Memory(pid) }
 
 // ---- the workload --------------------------------------------------------
 
@@ -835,7 +716,7 @@ func finalVersions(docs []*stressDoc) map[string]int32 {
 // may still be finishing a background pass).
 func checkSettled(t *testing.T, c *stressConn, docs []*stressDoc, fresh func() *stressConn, stopFresh func()) {
 	t.Helper()
-	if !c.waitUntil(2*time.Minute, func() bool { return len(c.pending) == 0 }) {
+	if !c.conn.WaitUntil(2*time.Minute, func() bool { return len(c.pending) == 0 }) {
 		c.mu.Lock()
 		var missing []string
 		for id, m := range c.pending {
@@ -925,7 +806,7 @@ func closeAll(t testing.TB, c *stressConn, docs []*stressDoc) {
 			t.Fatal(err)
 		}
 	}
-	ok := c.waitUntil(time.Minute, func() bool {
+	ok := c.conn.WaitUntil(time.Minute, func() bool {
 		for _, d := range docs {
 			if p := c.last[d.uri]; p.version != nil || p.count != 0 {
 				return false
@@ -1007,7 +888,7 @@ func TestStress(t *testing.T) {
 	dir, docs := stressWorkspace(t, rng, ndocs)
 
 	g0 := settledGoroutines(0, 0)
-	logs := &lockedBuffer{}
+	logs := &lsptest.Tail{Max: 1 << 20}
 	srv := startInProcess("soaked", logs)
 	c := srv.conn
 	stopWatchdog := c.watchdog(stallTimeout, func() {

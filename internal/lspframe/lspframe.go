@@ -1,8 +1,8 @@
 // Package lspframe reads and writes LSP base-protocol frames
-// ("Content-Length: n\r\n\r\n" and n bytes of JSON) for the project's test
-// and benchmark clients. It is strict: a frame the server gets wrong is an
-// error, never skipped. The server's own reader, which must survive any
-// input, is lspstream.
+// ("Content-Length: n\r\n\r\n" and n bytes of JSON) for the project's
+// client, lsptest.Conn, and for tests that write frames by hand. It is
+// strict: a frame the server gets wrong is an error, never skipped. The
+// server's own reader, which must survive any input, is lspstream.
 package lspframe
 
 import (

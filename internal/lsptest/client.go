@@ -1,19 +1,19 @@
-// Package lsptest drives the real dockerfile-ls binary over stdio in tests:
-// it frames messages itself (so tests can also send broken ones), collects
-// notifications, and matches responses to requests.
+// Package lsptest is the project's one LSP client for tests and benchmarks.
+// Conn speaks to any language server over a pair of streams (the soak
+// test's in-process server, the servers lspbench compares); it frames
+// messages itself, so tests can also send broken ones. Client drives the
+// real dockerfile-ls binary for a test: it keeps every message received
+// and matches responses to requests.
 package lsptest
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,29 +22,16 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/internal/lspproc"
 )
 
-// Message is any JSON-RPC message read from the server.
-type Message struct {
-	ID     json.RawMessage `json:"id,omitempty"`
-	Method string          `json:"method,omitempty"`
-	Params json.RawMessage `json:"params,omitempty"`
-	Result json.RawMessage `json:"result,omitempty"`
-	Error  *struct {
-		Code    int    `json:"code"`
-		Message string `json:"message"`
-	} `json:"error,omitempty"`
-}
-
-// Client is a running server process.
+// Client is a running server process, for a test: every message the server
+// sends is kept, so that a test can wait for one received at any time.
 type Client struct {
 	t      testing.TB
 	proc   *lspproc.Process
-	Stderr *strings.Builder
+	conn   *Conn
+	Stderr *Tail
 
-	mu      sync.Mutex
-	cond    *sync.Cond
-	msgs    []Message // everything received, in order
-	nextID  int
-	readErr error
+	msgs      []Message // everything received, in order; guarded by conn's lock
+	malformed error     // the first message that was not JSON
 }
 
 var (
@@ -81,84 +68,54 @@ func Binary(t testing.TB) string {
 
 // Start runs the binary with args and starts reading its output.
 func Start(t testing.TB, args ...string) *Client {
-	c := &Client{t: t, Stderr: &strings.Builder{}}
-	c.cond = sync.NewCond(&c.mu)
-	proc, err := lspproc.Start(append([]string{Binary(t)}, args...), "", &lockedWriter{w: c.Stderr})
+	c := &Client{t: t, Stderr: &Tail{Max: 4 << 20}}
+	proc, err := lspproc.Start(append([]string{Binary(t)}, args...), "", c.Stderr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.proc = proc
-	go c.read(bufio.NewReader(proc.Stdout))
+	c.conn = NewConn("dockerfile-ls", proc.Stdout, proc.Stdin, ConnOptions{Handle: c.keep})
 	t.Cleanup(func() { proc.Close(5 * time.Second) })
 	return c
 }
 
-type lockedWriter struct {
-	mu sync.Mutex
-	w  *strings.Builder
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
-func (c *Client) read(r *bufio.Reader) {
-	for {
-		body, err := lspframe.Read(r)
-		c.mu.Lock()
-		if err != nil {
-			c.readErr = err
-			c.cond.Broadcast()
-			c.mu.Unlock()
-			return
+// keep records m; it runs with the connection's lock held.
+func (c *Client) keep(m Message) {
+	if m.Malformed != nil {
+		if c.malformed == nil {
+			c.malformed = m.Malformed
 		}
-		var m Message
-		if err := json.Unmarshal(body, &m); err != nil {
-			c.readErr = fmt.Errorf("server sent invalid JSON %q: %v", body, err)
-		} else {
-			c.msgs = append(c.msgs, m)
-		}
-		c.cond.Broadcast()
-		c.mu.Unlock()
+		return
 	}
+	c.msgs = append(c.msgs, m)
 }
 
 // WriteRaw sends bytes as they are (for malformed-input tests).
 func (c *Client) WriteRaw(b string) {
 	c.t.Helper()
-	if _, err := io.WriteString(c.proc.Stdin, b); err != nil {
-		c.t.Fatalf("writing to the server: %v", err)
+	if err := c.conn.WriteRaw([]byte(b)); err != nil {
+		c.t.Fatal(err)
 	}
 }
 
 // Frame wraps a body in an LSP header.
 func Frame(body string) string { return string(lspframe.Frame([]byte(body))) }
 
-func (c *Client) send(v any) {
-	c.t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	c.WriteRaw(Frame(string(b)))
-}
-
 // Notify sends a notification.
 func (c *Client) Notify(method string, params any) {
 	c.t.Helper()
-	c.send(map[string]any{"jsonrpc": "2.0", "method": method, "params": params})
+	if err := c.conn.Notify(method, params); err != nil {
+		c.t.Fatal(err)
+	}
 }
 
 // Request sends a request and returns its id without waiting.
 func (c *Client) Request(method string, params any) int {
 	c.t.Helper()
-	c.mu.Lock()
-	c.nextID++
-	id := c.nextID
-	c.mu.Unlock()
-	c.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+	id, err := c.conn.Request(method, params)
+	if err != nil {
+		c.t.Fatal(err)
+	}
 	return id
 }
 
@@ -173,7 +130,7 @@ func (c *Client) Response(id int) Message {
 	c.t.Helper()
 	want := strconv.Itoa(id)
 	return c.Wait(fmt.Sprintf("response to %d", id), func(m Message) bool {
-		return m.Method == "" && string(m.ID) == want
+		return m.IsResponse() && string(m.ID) == want
 	})
 }
 
@@ -182,36 +139,39 @@ func (c *Client) Wait(what string, match func(Message) bool) Message {
 	c.t.Helper()
 	m, ok := c.WaitFor(what, 20*time.Second, match)
 	if !ok {
-		c.t.Fatalf("timed out waiting for %s; stderr:\n%s", what, c.Stderr.String())
+		c.conn.Lock()
+		why := c.malformed
+		if why == nil {
+			why = c.conn.Err()
+		}
+		c.conn.Unlock()
+		c.t.Fatalf("timed out waiting for %s (%v); stderr:\n%s", what, why, c.Stderr.String())
 	}
 	return m
 }
 
 // WaitFor is Wait with a timeout that reports failure instead of failing.
+// A message that is not JSON ends every wait: the server broke the
+// protocol.
 func (c *Client) WaitFor(what string, timeout time.Duration, match func(Message) bool) (Message, bool) {
-	deadline := time.Now().Add(timeout)
-	timer := time.AfterFunc(timeout, func() { c.mu.Lock(); c.cond.Broadcast(); c.mu.Unlock() })
-	defer timer.Stop()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	seen := 0
-	for {
+	var found Message
+	ok, seen := false, 0
+	c.conn.WaitUntil(timeout, func() bool {
 		for ; seen < len(c.msgs); seen++ {
 			if match(c.msgs[seen]) {
-				return c.msgs[seen], true
+				found, ok = c.msgs[seen], true
+				return true
 			}
 		}
-		if c.readErr != nil || time.Now().After(deadline) {
-			return Message{}, false
-		}
-		c.cond.Wait()
-	}
+		return c.malformed != nil
+	})
+	return found, ok
 }
 
 // Messages returns a copy of everything received so far.
 func (c *Client) Messages() []Message {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.conn.Lock()
+	defer c.conn.Unlock()
 	return append([]Message(nil), c.msgs...)
 }
 
