@@ -39,8 +39,9 @@ var allowances = map[diagnostics.FixKind]Allowance{
 
 // AllowanceFor is what a variant holding fixes of the kinds may change:
 // their allowances, and with the cache mount fix whatever lies in the
-// cache mounts of the fixed text (the cache no longer goes into the
-// image).
+// cache mounts of the fixed text: the image keeps there what the layer
+// below had, the original what its RUN left (the cache, apt's partial
+// folders with their owner).
 func AllowanceFor(kinds []diagnostics.FixKind, fixed []byte) Allowance {
 	var out Allowance
 	for _, k := range kinds {
@@ -51,6 +52,8 @@ func AllowanceFor(kinds []diagnostics.FixKind, fixed []byte) Allowance {
 		if k == diagnostics.AddCacheMount {
 			for _, t := range cacheTargets(fixed) {
 				out.Missing = append(out.Missing, t+"/**")
+				out.Added = append(out.Added, t+"/**")
+				out.Modified = append(out.Modified, t+"/**")
 			}
 		}
 	}

@@ -86,11 +86,12 @@ func changeList(cs []Change, n int) string {
 
 // Report is one Dockerfile's proof.
 type Report struct {
-	Name string
+	Name  string
+	Bases []string // the local images it builds on
 	// Skipped says why the file proves nothing (its original does not
 	// build); "" when it was built.
 	Skipped  string
-	Volatile int // paths that differ between two builds of the original
+	Volatile []string // paths that differ between two builds of the original
 	Checks   []Check
 	// NotApplicable lists the situations the original cannot be put in,
 	// with why (no application file, no install RUN, fails on builder B).
@@ -155,7 +156,7 @@ func (p *Prover) baseline(ctx context.Context, r *Report, dir string, text []byt
 		return nil, fmt.Errorf("second build: %w", err)
 	}
 	b := &baseline{files: first.Files, volatile: VolatileOf(first.Files, second.Files), after: map[string]*Result{}}
-	r.Volatile = len(b.volatile)
+	r.Volatile = sortedKeys(b.volatile)
 	b.changes = p.changes(r, dir, c)
 	for _, ch := range b.changes {
 		changed, ctxDir, ok := ch.apply(text)

@@ -3,6 +3,8 @@ package realbuild
 import (
 	"context"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -94,7 +96,7 @@ func logReport(t *testing.T, r *Report) {
 	for _, b := range r.Builds {
 		total += b.Duration
 	}
-	t.Logf("%s: %d builds in %s, volatile set %d paths", r.Name, len(r.Builds), total.Round(time.Second), r.Volatile)
+	t.Logf("%s: %d builds in %s, volatile set %q", r.Name, len(r.Builds), total.Round(time.Second), r.Volatile)
 	for _, na := range r.NotApplicable {
 		t.Logf("  n/a %s", na)
 	}
@@ -104,5 +106,95 @@ func logReport(t *testing.T, r *Report) {
 			status = "BROKEN: " + p
 		}
 		t.Logf("  %-28s %-18s ran %d/%d  %s", c.Variant, c.Situation, c.RanFixed, c.RanOrig, status)
+	}
+}
+
+// The CI sample (testdata/corpus, chosen to build on the oracle and to
+// cover apt, npm, pip, the reorder, the cache mounts and the size fixes):
+// every file's original builds, and what fix-all writes builds in both
+// situations with the original's files.
+func TestCISample(t *testing.T) {
+	p := oracleFor(t)
+	files, err := filepath.Glob("testdata/corpus/*/*.Dockerfile")
+	if err != nil || len(files) < 6 {
+		t.Fatalf("the CI sample needs at least 6 files, found %d (%v)", len(files), err)
+	}
+	ctx := context.Background()
+	locks, err := p.MakeLockfiles(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSummary()
+	for _, f := range files {
+		r := p.ProveFile(ctx, f, locks, func(v Variant) bool { return v.Name == FixAll })
+		logReport(t, r)
+		s.Add(r)
+		if r.Skipped != "" {
+			t.Errorf("%s: the CI sample's files must build: %s", r.Name, r.Skipped)
+		}
+		for _, c := range r.Failed() {
+			t.Errorf("%s: %s, %s: %s", r.Name, c.Variant, c.Situation, c.Problem())
+		}
+	}
+	t.Logf("summary:\n%s", s.Markdown())
+}
+
+// The proof over the corpus (make proof-realbuild): a stratified sample of
+// $DFLS_REALBUILD_SAMPLE files (150) of $DFLS_REALBUILD_CORPUS, fix-all
+// and each fix kind alone until that kind has $DFLS_REALBUILD_PER_KIND
+// (15) built files. The summary goes to $DFLS_REALBUILD_REPORT as well.
+func TestCorpusProof(t *testing.T) {
+	dir := os.Getenv("DFLS_REALBUILD_CORPUS")
+	if dir == "" {
+		t.Skip("set DFLS_REALBUILD_CORPUS to a corpus folder (make proof-realbuild)")
+	}
+	p := oracleFor(t)
+	all, err := filepath.Glob(filepath.Join(dir, "*", "*"))
+	if err != nil || len(all) == 0 {
+		t.Fatalf("no corpus in %s: %v", dir, err)
+	}
+	files, unmapped := StratifiedSample(all, envInt(t, "DFLS_REALBUILD_SAMPLE", 150))
+	quota := envInt(t, "DFLS_REALBUILD_PER_KIND", 15)
+	t.Logf("%d corpus files, %d with unmapped bases; sampled %d", len(all), unmapped, len(files))
+	ctx := context.Background()
+	locks, err := p.MakeLockfiles(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSummary()
+	wanted := func(v Variant) bool { return v.Name == FixAll || s.ByKind[v.Name] == nil || s.ByKind[v.Name].Built < quota }
+	for _, f := range files {
+		r := p.ProveFile(ctx, f, locks, wanted)
+		logReport(t, r)
+		s.Add(r)
+		writeReport(t, s)
+	}
+	t.Logf("summary:\n%s", s.Markdown())
+	for k, c := range s.ByKind {
+		if c.Broken > 0 {
+			t.Errorf("%s broke %d of %d built files", k, c.Broken, c.Built)
+		}
+	}
+}
+
+func envInt(t *testing.T, name string, def int) int {
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return n
+}
+
+// writeReport rewrites $DFLS_REALBUILD_REPORT after every file, so that a
+// long run leaves its figures even when stopped.
+func writeReport(t *testing.T, s *Summary) {
+	if path := os.Getenv("DFLS_REALBUILD_REPORT"); path != "" {
+		if err := os.WriteFile(path, []byte(s.Markdown()), 0o644); err != nil {
+			t.Errorf("writing the report: %v", err)
+		}
 	}
 }

@@ -17,6 +17,7 @@ pack_layout() {
 	local rootfs=$1 dest=$2 name=$3 tmp diffid layer config manifest arch
 	log "packing $name"
 	tmp=$(mktemp -d "$dest.XXXXXX")
+	chmod 0755 "$tmp"
 	mkdir -p "$tmp/blobs/sha256"
 	tar --numeric-owner --xattrs --xattrs-include='*' --sort=name -C "$rootfs" -cf "$tmp/layer.tar" .
 	diffid=sha256:$(sha256sum "$tmp/layer.tar" | cut -d' ' -f1)

@@ -63,7 +63,8 @@ cleanup() {
 		kill "$daemon_pid" 2>/dev/null || true
 		wait "$daemon_pid" 2>/dev/null || true
 	fi
-	rm -rf "$work" 2>/dev/null || true
+	# A daemon just stopped may still be unmounting its snapshots.
+	rm -rf "$work" 2>/dev/null || { sleep 2 && rm -rf "$work"; } || true
 }
 trap cleanup EXIT
 

@@ -1,0 +1,242 @@
+package realbuild
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ProveFile proves the fixes of one corpus Dockerfile: a generated
+// context, every variant (per kind only for the kinds wanted says yes
+// to), both situations. A file whose base has no local image, or with no
+// fix, is skipped without a build.
+func (p *Prover) ProveFile(ctx context.Context, path string, locks Lockfiles, wanted func(Variant) bool) *Report {
+	name := filepath.Base(filepath.Dir(path)) + "/" + filepath.Base(path)
+	r := &Report{Name: name}
+	text, err := os.ReadFile(path)
+	if err != nil {
+		r.Skipped = "unreadable: " + err.Error()
+		return r
+	}
+	if r.Bases, r.Skipped = localBases(text); r.Skipped != "" {
+		return r
+	}
+	dir, err := os.MkdirTemp(p.Work, "file")
+	if err != nil {
+		r.Skipped = "work folder: " + err.Error()
+		return r
+	}
+	defer os.RemoveAll(dir)
+	c, err := GenerateContext(text, filepath.Join(dir, "ctx"), locks)
+	if err != nil {
+		r.Skipped = "no context: " + err.Error()
+		return r
+	}
+	dfPath := filepath.Join(dir, "Dockerfile")
+	if err := os.WriteFile(dfPath, text, 0o644); err != nil {
+		r.Skipped = "work folder: " + err.Error()
+		return r
+	}
+	variants, err := Variants(ctx, text, c.Dir, dfPath, true)
+	if err != nil {
+		r.Skipped = "fixing failed: " + err.Error()
+		return r
+	}
+	variants = slices.DeleteFunc(variants, func(v Variant) bool { return wanted != nil && !wanted(v) })
+	if len(variants) == 0 {
+		r.Skipped = "no fix applies"
+		return r
+	}
+	proved := p.Prove(ctx, name, text, c, variants)
+	proved.Bases = r.Bases
+	return proved
+}
+
+// localBases are the local images a Dockerfile's bases map onto; skipped
+// says why it cannot be built ("unmapped base: alpine, golang:1.22").
+func localBases(text []byte) (bases []string, skipped string) {
+	keys, err := BaseImages(text)
+	if err != nil {
+		return nil, "does not parse: " + firstLine(err)
+	}
+	if len(keys) == 0 {
+		return nil, "no base image"
+	}
+	var unmapped []string
+	for _, k := range keys {
+		if name, ok := MapName(k); ok {
+			if !slices.Contains(bases, name) {
+				bases = append(bases, name)
+			}
+		} else {
+			unmapped = append(unmapped, k)
+		}
+	}
+	if len(unmapped) > 0 {
+		return nil, "unmapped base: " + strings.Join(unmapped, ", ")
+	}
+	slices.Sort(bases)
+	return bases, ""
+}
+
+// KindCount is how a fix kind (or fix-all) fared over the built files.
+type KindCount struct {
+	Built, Broken int
+	Problems      []string // "file: situation: problem"
+}
+
+// Summary adds up reports.
+type Summary struct {
+	Files, Built int
+	Skipped      map[string]int // by reason (the text before the first colon)
+	ByBase       map[string]int // built files per local image
+	ByKind       map[string]*KindCount
+	Builds       int
+	BuildTime    time.Duration
+}
+
+// NewSummary returns an empty summary.
+func NewSummary() *Summary {
+	return &Summary{Skipped: map[string]int{}, ByBase: map[string]int{}, ByKind: map[string]*KindCount{}}
+}
+
+// Add counts one report.
+func (s *Summary) Add(r *Report) {
+	s.Files++
+	for _, b := range r.Builds {
+		s.Builds++
+		s.BuildTime += b.Duration
+	}
+	if r.Skipped != "" {
+		reason, _, _ := strings.Cut(r.Skipped, ":")
+		s.Skipped[reason]++
+		return
+	}
+	s.Built++
+	for _, b := range r.Bases {
+		s.ByBase[b]++
+	}
+	seen := map[string]bool{}
+	for _, c := range r.Checks {
+		k := s.ByKind[c.Variant]
+		if k == nil {
+			k = &KindCount{}
+			s.ByKind[c.Variant] = k
+		}
+		if !seen[c.Variant] {
+			seen[c.Variant] = true
+			k.Built++
+		}
+		if p := c.Problem(); p != "" {
+			if !seen[c.Variant+" broken"] {
+				seen[c.Variant+" broken"] = true
+				k.Broken++
+			}
+			k.Problems = append(k.Problems, fmt.Sprintf("%s: %s: %s", r.Name, c.Situation, firstLineOf(p)))
+		}
+	}
+}
+
+func firstLineOf(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
+// Markdown is the summary as the proofs page shows it.
+func (s *Summary) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d files, %d built (original and fixes), %d builds in %s.\n\n", s.Files, s.Built, s.Builds, s.BuildTime.Round(time.Second))
+	b.WriteString("| base image | built files |\n|---|---|\n")
+	for _, k := range sortedKeys(s.ByBase) {
+		fmt.Fprintf(&b, "| %s | %d |\n", k, s.ByBase[k])
+	}
+	b.WriteString("\n| fix | built files | broken |\n|---|---|---|\n")
+	for _, k := range sortedKeys(s.ByKind) {
+		fmt.Fprintf(&b, "| %s | %d | %d |\n", k, s.ByKind[k].Built, s.ByKind[k].Broken)
+	}
+	b.WriteString("\n| skipped because | files |\n|---|---|\n")
+	for _, k := range sortedKeys(s.Skipped) {
+		fmt.Fprintf(&b, "| %s | %d |\n", k, s.Skipped[k])
+	}
+	for _, k := range sortedKeys(s.ByKind) {
+		if ps := s.ByKind[k].Problems; len(ps) > 0 {
+			fmt.Fprintf(&b, "\n%s broke:\n\n", k)
+			for _, p := range ps {
+				fmt.Fprintf(&b, "- %s\n", p)
+			}
+		}
+	}
+	return b.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// managerWords tell which package managers a Dockerfile installs with,
+// for stratifying the sample.
+var managerWords = []struct{ name, word string }{
+	{"apt", "apt-get"}, {"npm", "npm "}, {"yarn", "yarn"}, {"pip", "pip"},
+}
+
+// Stratum is the group a Dockerfile is sampled from: its local base
+// images and the managers it installs with ("node+npm", "bookworm-slim+apt+pip").
+func Stratum(text []byte) (string, bool) {
+	bases, skipped := localBases(text)
+	if skipped != "" {
+		return "", false
+	}
+	parts := slices.Clone(bases)
+	for _, m := range managerWords {
+		if strings.Contains(string(text), m.word) {
+			parts = append(parts, m.name)
+		}
+	}
+	return strings.Join(parts, "+"), true
+}
+
+// StratifiedSample picks n of the files whose bases map onto local
+// images, taking in turn from each stratum (in name order within one), so
+// that the rare combinations are not drowned by the common ones. It also
+// returns how many files were left out because their bases do not map.
+func StratifiedSample(files []string, n int) (sample []string, unmapped int) {
+	groups := map[string][]string{}
+	for _, f := range files {
+		text, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		s, ok := Stratum(text)
+		if !ok {
+			unmapped++
+			continue
+		}
+		groups[s] = append(groups[s], f)
+	}
+	keys := sortedKeys(groups)
+	for _, k := range keys {
+		slices.Sort(groups[k])
+	}
+	for round := 0; len(sample) < n; round++ {
+		took := false
+		for _, k := range keys {
+			if round < len(groups[k]) && len(sample) < n {
+				sample = append(sample, groups[k][round])
+				took = true
+			}
+		}
+		if !took {
+			break
+		}
+	}
+	return sample, unmapped
+}
