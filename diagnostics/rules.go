@@ -20,6 +20,7 @@ var syntaxRules = []*Rule{
 	instructionErrorRule.withHadolint("DL1000"),
 	frontendRule,
 	expansionBudgetRule,
+	analysisBudgetRule,
 }
 
 // withFixes declares the kinds of fix r's findings can carry.

@@ -23,14 +23,15 @@ import (
 	"strconv"
 
 	"go.lsp.dev/jsonrpc2"
+
+	"github.com/dockerfile-ls/dockerfile-ls/internal/budget"
 )
 
-// MaxContentLength is the largest body accepted. The body is allocated before
-// it is read, so a hostile or corrupted header must not be able to demand an
-// arbitrary allocation (jsonrpc2's own cap is 1 GiB). 64 MiB is far above any
-// real LSP message for a Dockerfile (the largest is didOpen/didChange carrying
-// a whole file as one JSON string) while keeping the worst case harmless.
-const MaxContentLength = 64 << 20
+// MaxContentLength is the largest body accepted (budget.MaxRequest). The
+// body is allocated before it is read, so a hostile or corrupted header
+// must not be able to demand an arbitrary allocation (jsonrpc2's own cap is
+// 1 GiB).
+const MaxContentLength = budget.MaxRequest
 
 // maxHeaderLine bounds a single header line. Real header lines are ~20-50
 // bytes; anything longer is garbage and is handled by resynchronisation

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -89,7 +90,10 @@ func (s *Server) publish(u uri.URI, version *int32, doc *dockerfile.Document, fs
 	for _, f := range fs {
 		p.Diagnostics = append(p.Diagnostics, s.toDiagnostic(u, doc, f))
 	}
-	if err := s.client.PublishDiagnostics(context.Background(), p); err != nil {
+	switch err := s.client.PublishDiagnostics(context.Background(), p); {
+	case errors.Is(err, errTooLarge):
+		s.log.Warn("diagnostics not published", "uri", u, "err", err)
+	case err != nil:
 		s.log.Debug("publishDiagnostics failed", "uri", u, "err", err)
 	}
 }

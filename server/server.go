@@ -20,6 +20,7 @@ import (
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/config"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/budget"
 	"github.com/dockerfile-ls/dockerfile-ls/lspstream"
 	"github.com/dockerfile-ls/dockerfile-ls/textpos"
 )
@@ -112,7 +113,20 @@ func Run(ctx context.Context, in io.Reader, out io.WriteCloser, log *slog.Logger
 // protocol.NewServer does (its codec type is not exported).
 type protocolCodec struct{}
 
-func (protocolCodec) Marshal(v any) ([]byte, error)      { return protocol.Marshal(v) }
+// errTooLarge: a message the server would write is over
+// budget.MaxResponse.
+var errTooLarge = errors.New("message over the response budget")
+
+// Marshal refuses a message over budget.MaxResponse: jsonrpc2 then answers
+// the request with an internal error, and a notification is not sent (its
+// sender logs why). Every message the server writes goes through here.
+func (protocolCodec) Marshal(v any) ([]byte, error) {
+	b, err := protocol.Marshal(v)
+	if err == nil && len(b) > budget.MaxResponse {
+		return nil, fmt.Errorf("%w: %d MiB, over %d MiB", errTooLarge, len(b)>>20, budget.MaxResponse>>20)
+	}
+	return b, err
+}
 func (protocolCodec) Unmarshal(data []byte, v any) error { return protocol.Unmarshal(data, v) }
 
 // handler wraps protocol's dispatcher with what jsonrpc2 leaves to us: the

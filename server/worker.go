@@ -15,6 +15,7 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/config"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/budget"
 )
 
 // document is an open file and the state of its analysis.
@@ -48,6 +49,11 @@ type document struct {
 	// Server.touch). What the analysis derives from the others is let go as
 	// soon as their findings are out.
 	active bool
+	// slow: a BuildKit pass of this document took longer than
+	// buildKitTime. Its conversion cannot be stopped midway, so it is not
+	// run again while the document stays open: the findings of that pass
+	// (with AnalysisBudget's, saying so) are carried forward instead.
+	slow bool
 }
 
 func newDocument(u uri.URI, version int32, doc *dockerfile.Document) *document {
@@ -87,7 +93,7 @@ func (s *Server) work(d *document) {
 		stale := d.stale
 		d.stale = false
 		var pass *buildkitPass
-		if !fresh && d.pass == nil && !closed {
+		if !fresh && d.pass == nil && !closed && !d.slow {
 			pass = d.startPass()
 		}
 		d.mu.Unlock()
@@ -230,6 +236,10 @@ var analysisSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
 // buildKitSlots bounds the BuildKit passes running at once.
 var buildKitSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
 
+// buildKitTime is budget.BuildKitTime, which a pass may take before its
+// document is slow; tests shorten it.
+var buildKitTime = budget.BuildKitTime
+
 // buildkitPass is one run of BuildKit's checks for one version of a
 // document; ctx is cancelled when its findings are no longer wanted.
 type buildkitPass struct {
@@ -280,6 +290,7 @@ func buildKitChecks(ctx context.Context, doc *dockerfile.Document, opts diagnost
 // findings.
 func (s *Server) runBuildKit(pass *buildkitPass, d *document, doc *dockerfile.Document, opts diagnostics.BuildKitOptions) {
 	var res []diagnostics.Finding
+	slow := false
 	func() {
 		defer func() {
 			if v := recover(); v != nil {
@@ -295,11 +306,14 @@ func (s *Server) runBuildKit(pass *buildkitPass, d *document, doc *dockerfile.Do
 			return
 		}
 		if pass.ctx.Err() == nil {
+			start := time.Now()
 			res = buildKitChecks(pass.ctx, doc, opts)
+			slow = time.Since(start) > buildKitTime
 		}
 	}()
 	pass.cancel() // releases the context's resources
 	d.mu.Lock()
+	d.slow = d.slow || slow // even when cancelled: the next pass would take as long
 	current := d.pass == pass
 	if current {
 		d.pass = nil

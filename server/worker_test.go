@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -186,4 +187,32 @@ func TestEditCancelsOutdatedPass(t *testing.T) {
 		t.Fatal("the pass over version 1 was not cancelled by the edit")
 	}
 	publishWith(t, c, 2, "pass over FROM alpine new", "pass over FROM alpine old")
+}
+
+// TestSlowDocumentPassRunsOnce: a BuildKit pass that took longer than
+// buildKitTime is not run again for later versions of its document, whose
+// publishes carry its findings forward.
+func TestSlowDocumentPassRunsOnce(t *testing.T) {
+	defer func(d time.Duration) { buildKitTime = d }(buildKitTime)
+	buildKitTime = time.Millisecond
+	var passes atomic.Int32
+	hook := checksFunc(func(context.Context, *dockerfile.Document, diagnostics.BuildKitOptions) []diagnostics.Finding {
+		n := passes.Add(1)
+		time.Sleep(10 * buildKitTime)
+		return []diagnostics.Finding{{Rule: "ConsistentInstructionCasing", Category: diagnostics.BuildKit,
+			Severity: diagnostics.Warning, Span: dockerfile.Span{Start: 0, End: 4}, Message: fmt.Sprintf("pass %d", n)}}
+	})
+	checksHook.Store(&hook)
+	t.Cleanup(func() { checksHook.Store(nil) })
+
+	c := startSession(t)
+	const docURI = "untitled:Dockerfile"
+	c.send(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"` + docURI + `","languageId":"dockerfile","version":1,"text":"FROM alpine\n"}}}`)
+	publishWith(t, c, 1, "pass 1", "pass 2")
+	c.send(`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"` + docURI + `","version":2},"contentChanges":[{"range":{"start":{"line":1,"character":0},"end":{"line":1,"character":0}},"text":"RUN true\n"}]}}`)
+	publishWith(t, c, 2, "pass 1", "pass 2")
+	time.Sleep(50 * buildKitTime)
+	if n := passes.Load(); n != 1 {
+		t.Errorf("%d BuildKit passes, want the slow one only", n)
+	}
 }
