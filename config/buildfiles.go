@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
@@ -26,29 +27,31 @@ var BakeFileNames = []string{"docker-bake.json", "docker-bake.hcl"}
 // the Dockerfile. Files that do not parse are skipped: they are not ours
 // to report.
 func FromBuildFiles(dockerfilePath string) (s Settings, source string) {
-	return fromBuildFilesUpTo(dockerfilePath, nil)
+	return fromBuildFilesUpTo(dockerfilePath, nil, nil)
 }
 
-func fromBuildFilesUpTo(dockerfilePath string, stop func(dir string) bool) (s Settings, source string) {
+// fromBuildFilesUpTo is FromBuildFiles stopping where stop says (see
+// findUpTo); warn, when set, hears of the files skipped for going past a
+// budget (nesting too deep, inherits too costly), which the user must be
+// told of.
+func fromBuildFilesUpTo(dockerfilePath string, stop func(dir string) bool, warn func(string)) (s Settings, source string) {
 	abs, err := filepath.Abs(dockerfilePath)
 	if err != nil {
 		return Settings{}, ""
 	}
 	for dir := filepath.Dir(abs); ; {
-		for _, name := range ComposeFileNames {
+		for _, name := range buildFileNames {
 			p := filepath.Join(dir, name)
-			if data, err := readInRepo(p, stop); err == nil {
-				if s, ok := fromCompose(p, data, abs, stop); ok {
-					return s, p
-				}
+			data, err := readInRepo(p, stop)
+			if err != nil {
+				continue
 			}
-		}
-		for _, name := range BakeFileNames {
-			p := filepath.Join(dir, name)
-			if data, err := readInRepo(p, stop); err == nil {
-				if s, ok := fromBake(p, data, abs); ok {
-					return s, p
-				}
+			s, ok, err := fromBuildFile(p, data, abs, stop)
+			if err != nil && warn != nil {
+				warn(err.Error())
+			}
+			if ok {
+				return s, p
 			}
 		}
 		parent := filepath.Dir(dir)
@@ -57,6 +60,23 @@ func fromBuildFilesUpTo(dockerfilePath string, stop func(dir string) bool) (s Se
 		}
 		dir = parent
 	}
+}
+
+// buildFileNames are the Compose then the bake files, in the order they
+// are looked for in each folder.
+var buildFileNames = append(slices.Clone(ComposeFileNames), BakeFileNames...)
+
+// fromBuildFile reads the build of dockerfile from the Compose or bake
+// file at path, once its nesting is known to be within budget.
+func fromBuildFile(path string, data []byte, dockerfile string, stop func(dir string) bool) (Settings, bool, error) {
+	if err := checkNesting(path, data); err != nil {
+		return Settings{}, false, err
+	}
+	if slices.Contains(BakeFileNames, filepath.Base(path)) {
+		return fromBake(path, data, dockerfile)
+	}
+	s, ok := fromCompose(path, data, dockerfile, stop)
+	return s, ok, nil
 }
 
 // sameFile reports whether a and b (absolute, cleaned) name the same file.

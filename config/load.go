@@ -189,7 +189,7 @@ func Load(dockerfilePath string) (s Settings, source string, err error) {
 // for that one read.
 type Loader struct {
 	// Warn, when set, receives each project file's warnings, once per
-	// file read.
+	// file read, and why a Compose or bake file past a budget was not read.
 	Warn func(warning string)
 	// Stop, when set, ends the upward search for project and build files
 	// after a folder it returns true for; no file is read through a
@@ -244,7 +244,7 @@ func (l *Loader) load(abs string) (loaded, error) {
 		s = f.For(abs)
 		sources = append(sources, f.Path)
 	}
-	if b, src := fromBuildFilesUpTo(abs, l.Stop); src != "" {
+	if b, src := fromBuildFilesUpTo(abs, l.Stop, l.Warn); src != "" {
 		merged := s.Merge(b)
 		if merged.BuildContext != s.BuildContext || merged.Target != s.Target || !maps.Equal(merged.BuildArgs, s.BuildArgs) {
 			sources = append(sources, src)
@@ -415,6 +415,9 @@ func Parse(path string, data []byte) (*File, error) {
 		return nil, err
 	}
 	p := &fileParser{f: &File{Path: abs}, name: path}
+	if err := checkNesting(path, data); err != nil {
+		return nil, err
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, p.yamlError(err)
