@@ -8,6 +8,8 @@
 // hostile case; keep the two in step.
 package budget
 
+import "time"
+
 // Files the CLI reads (see internal/safefile).
 const (
 	// MaxDockerfile bounds a Dockerfile `check` or `cache` reads, from a
@@ -16,6 +18,43 @@ const (
 	// larger file is refused with a clear error before it is read, never
 	// read whole into memory.
 	MaxDockerfile = 4 << 20
+)
+
+// What the analysis of one document may cost and report (package analysis:
+// the server and `check` alike).
+const (
+	// MaxAnalysedDocument bounds the documents analysed: a larger one is
+	// parsed, and the editing features work on it, but it gets one
+	// AnalysisBudget finding instead of an analysis. A generated
+	// 10,000-line file is 550 KB, analysed in about 1 s and BuildKit's
+	// checks in 4 s; those grow faster than the file (45 s at 2.2 MB).
+	MaxAnalysedDocument = 1 << 20
+	// MaxFindings bounds the findings reported for a document, the most
+	// severe kept first; one more finding says how many were left out. A
+	// 10 MB file had 408,000, and its pull answer was 238 MB.
+	MaxFindings = 1000
+	// MaxFindingMessage bounds a finding's message in bytes, and
+	// MaxRelated its related places: messages quote the file.
+	MaxFindingMessage = 2 << 10
+	MaxRelated        = 100
+	// BuildKitTime is the time BuildKit's checks of a document may take.
+	// Its conversion cannot be stopped midway: past this, a finding says
+	// so, and the server does not run them again on that open document.
+	BuildKitTime = 20 * time.Second
+)
+
+// What the language server reads and writes (packages lspstream, server).
+const (
+	// MaxRequest bounds an LSP message read: its body is allocated before
+	// it is read, so a header must not be able to ask for more. The
+	// largest real message is a didOpen or didChange carrying a whole
+	// file.
+	MaxRequest = 64 << 20
+	// MaxResponse bounds a message written: a request whose answer is
+	// larger gets an error instead, and such a notification is not sent.
+	// Diagnostics stay far below (MaxFindings); this bounds the rest, such
+	// as the semantic tokens of a huge file.
+	MaxResponse = 16 << 20
 )
 
 // Project, Compose and bake files (see config).
