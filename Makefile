@@ -19,7 +19,7 @@ STRESS_DURATION ?= 60s
 PLATFORM ?=
 
 .PHONY: build install vscode vsix dist test test-parts unit race fuzz fuzz-long test-corpus bench bench-lsp lint demo \
-	test-docker test-stress test-vscode test-nvim test-emacs clean
+	test-docker test-realbuild proof-realbuild test-stress test-vscode test-nvim test-emacs clean
 
 # Static, as the VS Code extension ships it: no libc to find at run time,
 # and 2 MiB less resident memory than a cgo build.
@@ -129,6 +129,32 @@ test-docker:
 	@$(TIME) test-docker-cache $(GO) test -count=1 -v ./internal/oracle/ -run .
 	@$(TIME) test-docker-engine $(GO) test -count=1 -run TestAgainstBuildKit ./cache/
 	@$(TIME) test-docker-fixes $(GO) test -count=1 -v -run Oracle ./codeactions/
+
+# The real-build oracle (internal/realbuild): real-world Dockerfiles and
+# what the fixes make of them, built on BuildKit over base images made
+# offline from this machine's Debian archive (scripts/realbuild/setup.sh
+# installs everything, idempotently). test-realbuild is CI's: the issue's
+# apt case and the sample in internal/realbuild/testdata (budget 12 min).
+# proof-realbuild builds a stratified sample of $(CORPUS) and writes its
+# figures to bin/proof-realbuild.md (for docs/proofs.md); hours, not CI.
+REALBUILD_SAMPLE  ?= 150
+REALBUILD_TIMEOUT ?= 10m
+
+test-realbuild:
+	@$(TIME) test-realbuild-setup bash scripts/realbuild/setup.sh
+	@echo "test-realbuild: budget 12 min (setup included)"
+	@$(TIME) test-realbuild env DFLS_REALBUILD=1 DFLS_REALBUILD_TIMEOUT=$(REALBUILD_TIMEOUT) \
+	  $(GO) test -count=1 -timeout 30m -v -run 'TestAptLists|TestCISample' ./internal/realbuild/
+
+proof-realbuild:
+	@if [ ! -d "$(CORPUS)" ]; then \
+	  echo "proof-realbuild: no corpus at $(CORPUS): give CORPUS=dir" >&2; exit 1; fi
+	@$(TIME) proof-realbuild-setup bash scripts/realbuild/setup.sh
+	@mkdir -p bin
+	@$(TIME) proof-realbuild env DFLS_REALBUILD=1 DFLS_REALBUILD_CORPUS=$(abspath $(CORPUS)) \
+	  DFLS_REALBUILD_SAMPLE=$(REALBUILD_SAMPLE) DFLS_REALBUILD_TIMEOUT=$(REALBUILD_TIMEOUT) \
+	  DFLS_REALBUILD_REPORT=$(abspath bin/proof-realbuild.md) \
+	  $(GO) test -count=1 -timeout 48h -v -run TestCorpusProof ./internal/realbuild/
 
 test-vscode: build
 	@$(TIME) test-vscode bash scripts/editors/test-vscode.sh
