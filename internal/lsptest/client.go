@@ -145,7 +145,10 @@ func (c *Client) Wait(what string, match func(Message) bool) Message {
 			why = c.conn.Err()
 		}
 		c.conn.Unlock()
-		c.t.Fatalf("timed out waiting for %s (%v); stderr:\n%s", what, why, c.Stderr.String())
+		if why != nil {
+			c.t.Fatalf("no %s: %v; stderr:\n%s", what, why, c.Stderr.String())
+		}
+		c.t.Fatalf("timed out waiting for %s; stderr:\n%s", what, c.Stderr.String())
 	}
 	return m
 }
