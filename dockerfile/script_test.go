@@ -3,6 +3,7 @@ package dockerfile
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dockerfile-ls/dockerfile-ls/shell"
 )
@@ -103,7 +104,7 @@ func TestScriptPOSIX(t *testing.T) {
 		{"FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"bash\", \"-c\"]\nRUN x", true},
 		{"FROM alpine\nSHELL [\"pwsh\", \"-Command\"]\nRUN x", false},
 		{"FROM alpine AS a\nSHELL [\"pwsh\", \"-Command\"]\nFROM a\nRUN x", false}, // inherited SHELL
-		{"FROM alpine\nRUN x\nSHELL [\"pwsh\", \"-Command\"]", true},              // a later SHELL
+		{"FROM alpine\nRUN x\nSHELL [\"pwsh\", \"-Command\"]", true},               // a later SHELL
 		{"ARG BASE\nFROM $BASE\nRUN x", true},
 		{"# escape=`\nARG BASE\nFROM $BASE\nRUN x", false}, // unknown base, Windows escape
 		{"# escape=`\nARG BASE=python:3.12\nFROM $BASE\nRUN x", true},
@@ -121,5 +122,46 @@ func TestScriptPOSIX(t *testing.T) {
 		if got := d.Script(run) != nil; got != tt.posix {
 			t.Errorf("%q: script %v, want %v", tt.file, got, tt.posix)
 		}
+	}
+}
+
+// TestScriptHostile: RUNs that overflowed the stack in the shell parser or
+// its walker come back at once with no commands, saying they were cut.
+func TestScriptHostile(t *testing.T) {
+	// BuildKit reads lines of at most 64 KB: 300 lines of 1,000 each.
+	params := strings.Repeat(strings.Repeat("${a:-", 1000)+"\n", 300)
+	closers := strings.Repeat(strings.Repeat("}", 1000)+"\n", 300)
+	files := map[string]string{
+		"150,000 ( over continuation lines": "FROM alpine\nRUN " + strings.Repeat("(((((\\\n", 30000) + "a\n",
+		"300,000 ${a:- in a heredoc":        "FROM alpine\nRUN cat <<EOF\n" + params + "EOF\n",
+		"300,000 ${a:- as a heredoc script": "FROM alpine\nRUN <<EOF\necho " + params + closers + "EOF\n",
+	}
+	for name, text := range files {
+		d := Parse([]byte(text))
+		if d.Error != nil || len(d.Instructions) != 2 {
+			t.Fatalf("%s: %d instructions, error %v", name, len(d.Instructions), d.Error)
+		}
+		run := d.Instructions[1]
+		var s *shell.Script
+		timed(t, name, func() { s = d.Script(run) })
+		if s == nil || !s.Cut() || len(s.Commands) != 0 {
+			t.Errorf("%s: script %+v, want cut", name, s)
+		}
+	}
+}
+
+// hostileBound is how long a hostile document may take: about a hundredth
+// of it on an idle machine, room for a loaded 2-core one.
+const hostileBound = 5 * time.Second
+
+// timed runs f and fails the test when it takes longer than hostileBound.
+func timed(t *testing.T, name string, f func()) {
+	t.Helper()
+	start := time.Now()
+	f()
+	took := time.Since(start)
+	t.Logf("%s: %v", name, took)
+	if took > hostileBound {
+		t.Errorf("%s took %v, want under %v", name, took, hostileBound)
 	}
 }

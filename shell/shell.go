@@ -109,7 +109,9 @@ func Parse(script string) (*Script, error) {
 // BuildKit.
 //
 // On a syntax error ParseJoined returns the error together with the
-// commands it could recover, so a half-typed RUN still gets analysed.
+// commands it could recover, so a half-typed RUN still gets analysed. A
+// script that could nest deeper than the parser can safely recurse is not
+// parsed at all: the error is ErrTooDeep and Script.Cut reports it.
 func ParseJoined(text string, offsets []int) (*Script, error) {
 	if len(offsets) != len(text)+1 {
 		err := fmt.Errorf("shell script of %d bytes given %d offsets, want one per byte and one for the end", len(text), len(offsets))

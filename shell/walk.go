@@ -323,8 +323,12 @@ func isNilNode(n syntax.Node) bool {
 	return false
 }
 
-// parseIn parses w.src and walks it with the given context.
+// parseIn parses w.src and walks it with the given context, unless it
+// could nest deeper than the parser and the walker can recurse.
 func (w *walker) parseIn(c ctx) error {
+	if err := checkNesting(w.src); err != nil {
+		return err
+	}
 	f, err := parseFile(w.src)
 	if f != nil {
 		w.stmts(f.Stmts, c)

@@ -72,3 +72,21 @@ const (
 	// files copy a few hundred; 100,000 take about 50 ms.
 	MaxBakeInheritWork = 100_000
 )
+
+// RUN scripts (see shell).
+const (
+	// MaxShellNesting bounds the brackets ("(", "{", "[") of one RUN
+	// script, counted before the shell parser, which recurses on each
+	// level, sees the text: 150,000 overflowed the stack, and 10,000
+	// cost 120 MB and a second. Counting all of them, not only the open
+	// ones, bounds the depth without a parser; the largest RUN of the
+	// ~2,800 corpus files has 48. Past it the script is not read
+	// (shell.Script.Cut).
+	MaxShellNesting = 1000
+	// MaxShellOperators bounds, likewise, the operator bytes and
+	// keywords the parser can recurse on without a bracket (pipes, && and
+	// ||, arithmetic and test operators, if/while/for/case): a million
+	// "!" in $((...)) overflowed the stack, and 20,000 nested cost 50 MB.
+	// The largest corpus RUN has 1,004.
+	MaxShellOperators = 10000
+)
