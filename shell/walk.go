@@ -206,6 +206,7 @@ func (w *walker) emitCall(words, env []argWord, start, end int, c ctx) *argWord 
 		Sub:     c.sub,
 	})
 	if s, ok := scriptArg(rest); ok {
+		s = w.unquoted(s)
 		if w.pos == nil {
 			w.subScript(s, c.inner()) // exec form: no caller to defer to
 			return nil
@@ -256,7 +257,7 @@ func (w *walker) heredocScript(s *syntax.Stmt, c ctx) bool {
 		return false
 	}
 	bs, be := w.span(r.Hdoc)
-	body := heredocBody(w.slice(bs, be), w.word(r.Word).lit)
+	body := heredocBody(w.slice(bs, be), w.unquoted(w.word(r.Word)).lit)
 	if strings.HasPrefix(body, "#!") {
 		line, _, _ := strings.Cut(body[2:], "\n")
 		if !IsPOSIX(strings.Fields(line)) {

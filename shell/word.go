@@ -8,11 +8,15 @@ import (
 
 // argWord is a Word plus what parsing it again as a script (`sh -c WORD`)
 // needs: its text with quotes removed but expansions kept as written, and
-// where each byte of that text is in the walker's source.
+// where each byte of that text is in the walker's source. For a dynamic
+// word that text is built only when asked for (walker.unquoted): copying
+// the source of every $(...) at every level of nesting made 40,000 nested
+// substitutions quadratic.
 type argWord struct {
 	Word
 	lit  string
-	offs []int // offs[i] is the offset of lit[i] in walker.src; nil if unknown
+	offs []int        // offs[i] is the offset of lit[i] in walker.src; nil if unknown
+	node *syntax.Word // a dynamic word whose lit is not built yet
 }
 
 // from returns the word's text from byte k on, for option values glued to
@@ -26,14 +30,58 @@ func (a argWord) from(k int) argWord {
 	return b
 }
 
-// word converts a parsed word.
+// word converts a parsed word; the unquoted text of a dynamic word is left
+// for unquoted to build.
 func (w *walker) word(n *syntax.Word) argWord {
+	s, e := w.span(n)
+	if dynamicWord(n) {
+		return argWord{Word: Word{Raw: w.slice(s, e), Start: w.start(s), End: w.end(e), Dynamic: true}, node: n}
+	}
+	return w.argWord(w.unquote(n), s, e)
+}
+
+// unquoted returns a with its unquoted text built, for a word about to be
+// parsed as a script.
+func (w *walker) unquoted(a argWord) argWord {
+	if a.node != nil {
+		u := w.unquote(a.node)
+		a.lit, a.offs, a.node = string(u.buf), u.offs, nil
+	}
+	return a
+}
+
+func (w *walker) unquote(n *syntax.Word) unquoter {
 	u := unquoter{w: w}
 	for _, p := range n.Parts {
 		u.part(p, false)
 	}
-	s, e := w.span(n)
-	return w.argWord(u, s, e)
+	return u
+}
+
+// dynamicWord reports whether a word holds an expansion ($VAR, $(cmd),
+// $((x)), <(cmd)), looking only at its own parts, not inside them.
+func dynamicWord(n *syntax.Word) bool {
+	for _, p := range n.Parts {
+		if dynamicPart(p) {
+			return true
+		}
+	}
+	return false
+}
+
+func dynamicPart(p syntax.WordPart) bool {
+	switch x := p.(type) {
+	case *syntax.Lit, *syntax.SglQuoted, *syntax.ExtGlob:
+		return false
+	case *syntax.DblQuoted:
+		for _, q := range x.Parts {
+			if dynamicPart(q) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }
 
 // argWord builds the Word for source text src[s:e] from its unquoted form.
@@ -63,6 +111,8 @@ func (w *walker) assignWord(a *syntax.Assign) (argWord, bool) {
 	switch {
 	case a.Array != nil || a.Index != nil:
 		u.dynamic = true // arrays and a[i]=x: not a plain environment value
+	case a.Value != nil && dynamicWord(a.Value):
+		u.dynamic = true // its text is never used: not built
 	case a.Value != nil:
 		for _, p := range a.Value.Parts {
 			u.part(p, false)
