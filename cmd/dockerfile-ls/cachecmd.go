@@ -28,7 +28,9 @@ Flags:
   --build-arg NAME      a build arg whose value changed (repeatable)
   --target STAGE        the stage to build (default: the project's, else the last)
   --context DIR         the build context (default: from the project, Compose or
-                        bake file, else the Dockerfile's folder)
+                        bake file, else the Dockerfile's folder; a file of the
+                        repository cannot place it above the current folder;
+                        never the filesystem root)
   --format text|json    output format (default text)
 
 The text output has a line per step: its line in DOCKERFILE, its status, its
@@ -36,7 +38,8 @@ stage (the stage's name, or stage-N when unnamed, N counting stages from 0, as
 docker build shows it) and the instruction; under it, why it re-runs.
 
 Exit status: 0 done, 2 usage or I/O error (a --changed path that is not in the
-build context).
+build context, a Dockerfile that is not a regular text file of at most 4 MiB,
+a build context out of scope).
 `
 
 // repeated is a flag that may be given several times.

@@ -27,11 +27,18 @@ Flags:
   --fix                 apply the safe fixes in place (source.fixAll's)
   --diff                print the fixes --fix would apply as a unified diff, writing nothing
   --config FILE         use this project file instead of looking for .dockerfile-ls.yaml
-  --context DIR         the build context (default: from the project, Compose or bake file, else the Dockerfile's folder)
+  --context DIR         the build context (default: from the project, Compose or bake file, else the Dockerfile's folder;
+                        a file of the repository cannot place it above the current folder; never the filesystem root)
   --target STAGE        the stage to build
   --build-arg NAME=VALUE  a build arg (repeatable)
   --stdin-filename PATH the path standard input stands for (config, context, output)
   --color auto|always|never  colour text output (default auto: on a terminal, unless NO_COLOR is set)
+
+--fix leaves a file alone, as an error, when it is read-only, changed while
+check ran, or is a symlink to a file outside the paths given; it keeps the
+file's mode, owner, group and hard links. A Dockerfile that is not a regular
+text file of at most 4 MiB is an error; one found in a folder that is a FIFO
+or a device is skipped with a warning.
 
 Exit status: 0 clean, 1 findings at or above --fail-level (after --fix), 2 usage or I/O error.
 `
