@@ -75,10 +75,17 @@ func (l *Logical) Offset(i int) int {
 	if i >= len(l.Text) {
 		return l.End
 	}
-	k := len(l.segs) - 1
-	for k > 0 && l.segs[k].at > i {
-		k--
+	// The last segment that starts at or before Text[i]: a binary search,
+	// since a hostile instruction has 100,000 continuation lines.
+	lo, hi := 0, len(l.segs)
+	for lo < hi {
+		if m := int(uint(lo+hi) >> 1); l.segs[m].at <= i {
+			lo = m + 1
+		} else {
+			hi = m
+		}
 	}
+	k := max(0, lo-1)
 	return l.segs[k].start + max(0, i-l.segs[k].at)
 }
 
@@ -93,17 +100,24 @@ func (l *Logical) Span(i, j int) Span {
 
 // Index is the first logical index whose file offset is at or after off.
 func (l *Logical) Index(off int) int {
-	for k := len(l.segs) - 1; k >= 0; k-- {
-		sg := l.segs[k]
-		if off >= sg.start {
-			next := len(l.Text)
-			if k+1 < len(l.segs) {
-				next = l.segs[k+1].at
-			}
-			return min(sg.at+off-sg.start, next)
+	// The last segment that starts at or before off, as in Offset.
+	lo, hi := 0, len(l.segs)
+	for lo < hi {
+		if m := int(uint(lo+hi) >> 1); l.segs[m].start <= off {
+			lo = m + 1
+		} else {
+			hi = m
 		}
 	}
-	return 0
+	k := lo - 1
+	if k < 0 {
+		return 0
+	}
+	next := len(l.Text)
+	if k+1 < len(l.segs) {
+		next = l.segs[k+1].at
+	}
+	return min(l.segs[k].at+off-l.segs[k].start, next)
 }
 
 // appendOffsets appends to dst, for each byte of Text in order, its file
