@@ -95,6 +95,10 @@ type Instruction struct {
 	// Stage is the index in Document.Stages of the stage holding the
 	// instruction; -1 before the first FROM.
 	Stage int
+	// index and stagePos are its places in Document.Instructions and in
+	// its stage's Instructions (0 before the first FROM), for the build
+	// state's lookups: every rule asks for each instruction.
+	index, stagePos int32
 
 	// err is BuildKit's verdict on the instruction (see Err), kept instead
 	// of its AST: every open document holds its instructions.
@@ -210,8 +214,8 @@ func (d *Document) FromStage(base string, before int) *Stage {
 // is a stage before index before; nil when it is an image. As in BuildKit,
 // a number is a stage index and anything else a stage name.
 func (d *Document) StageRef(ref string, before int) *Stage {
-	n, err := strconv.Atoi(ref)
-	if err != nil {
+	n, ok := stageIndex(ref)
+	if !ok {
 		return d.FromStage(ref, before)
 	}
 	if n < 0 || n >= min(before, len(d.Stages)) {
@@ -225,8 +229,19 @@ func (d *Document) StageRef(ref string, before int) *Stage {
 // index (an error when out of range), and a name is a stage's if any
 // stage has it.
 func (d *Document) RefIsImage(ref string) bool {
-	_, err := strconv.Atoi(ref)
-	return err != nil && d.StageByName(ref) == nil
+	_, index := stageIndex(ref)
+	return !index && d.StageByName(ref) == nil
+}
+
+// stageIndex reads ref as a stage index, as BuildKit does (strconv.Atoi).
+// A name that cannot be a number is turned away first: the rules ask on
+// every keystroke, and Atoi's error is an allocation each time.
+func stageIndex(ref string) (int, bool) {
+	if ref == "" || !strings.ContainsRune("+-0123456789", rune(ref[0])) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(ref)
+	return n, err == nil
 }
 
 // Slice returns the text of s.
@@ -236,10 +251,13 @@ func (d *Document) Slice(s Span) string { return string(d.Text[s.Start:s.End]) }
 // most once and shared with the shifted copies an edit elsewhere makes, so
 // that a keystroke does not redo it for the whole file.
 type memo struct {
-	mu sync.Mutex
-	// derived: a handful of values per instruction, so a list: scanning it
-	// is cheaper than hashing the key, and it is asked on every keystroke.
-	derived []derivedValue
+	mu sync.Mutex // held by writers only
+	// derived: a handful of values per instruction, so a list: scanning
+	// it is cheaper than hashing the key. Readers scan it without the
+	// lock (the rules ask thousands of times a keystroke); a writer
+	// publishes a copy with its value added, of exactly the size needed:
+	// every open document keeps these.
+	derived atomic.Pointer[[]derivedValue]
 }
 
 type derivedValue struct{ key, value any }
@@ -250,7 +268,7 @@ type derivedValue struct{ key, value any }
 // in what it returns must be relative to the instruction (for example to
 // ArgsSpan.Start), since the instruction may move.
 func (in *Instruction) Derive(key any, compute func() any) any {
-	if v, ok := in.memo.lookup(key); ok {
+	if v, ok := in.memo.find(key); ok {
 		return v
 	}
 	v := compute()
@@ -259,19 +277,22 @@ func (in *Instruction) Derive(key any, compute func() any) any {
 	if first, ok := in.memo.find(key); ok {
 		return first // computed meanwhile by another caller: keep one
 	}
-	in.memo.derived = append(in.memo.derived, derivedValue{key, v})
+	var old []derivedValue
+	if p := in.memo.derived.Load(); p != nil {
+		old = *p
+	}
+	added := append(make([]derivedValue, 0, len(old)+1), old...)
+	added = append(added, derivedValue{key, v})
+	in.memo.derived.Store(&added)
 	return v
 }
 
-func (m *memo) lookup(key any) (any, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.find(key)
-}
-
-// find is lookup with m.mu held.
 func (m *memo) find(key any) (any, bool) {
-	for _, d := range m.derived {
+	p := m.derived.Load()
+	if p == nil {
+		return nil, false
+	}
+	for _, d := range *p {
 		if d.key == key {
 			return d.value, true
 		}
@@ -335,7 +356,7 @@ func (d *Document) Forget() {
 	d.state.Store(nil)
 	for _, in := range d.Instructions {
 		in.memo.mu.Lock()
-		in.memo.derived = nil
+		in.memo.derived.Store(nil)
 		in.memo.mu.Unlock()
 	}
 }

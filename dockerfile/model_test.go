@@ -271,6 +271,7 @@ func TestStageReferences(t *testing.T) {
 		{"--from by a negative index", stage(doc.StageRef("-1", 3)), -1},
 		{"--from by an index past the end", stage(doc.StageRef("7", 9)), -1},
 		{"--from an image", stage(doc.StageRef("alpine", 3)), -1},
+		{"--from by a signed index, as strconv.Atoi reads it", stage(doc.StageRef("+1", 3)), 1},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s: stage %d, want %d", c.name, c.got, c.want)
@@ -280,6 +281,10 @@ func TestStageReferences(t *testing.T) {
 		if got := doc.RefIsImage(ref); got != image {
 			t.Errorf("RefIsImage(%q) = %v, want %v", ref, got, image)
 		}
+	}
+	// The rules resolve every COPY --from on every keystroke.
+	if n := testing.AllocsPerRun(100, func() { doc.StageRef("alpine", 3) }); n != 0 {
+		t.Errorf("resolving an image name allocates %v times", n)
 	}
 }
 

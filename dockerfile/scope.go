@@ -1,7 +1,10 @@
 package dockerfile
 
 import (
+	"cmp"
+	"iter"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -44,15 +47,47 @@ var proxyArgs = []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy
 // scope is the bindings of one scope (the global one or a stage's) in
 // declaration order; an instruction sees a prefix of it.
 type scope struct {
-	vars   []ScopeVar
+	vars []ScopeVar
+	// byName indexes vars by name once there are more than scanMax of
+	// them; a stage has a handful, which a scan finds sooner than a map
+	// would, and a map per stage is most of what a stage costs to build.
 	byName map[string][]int32 // positions in vars, ascending
 }
 
-func newScope() *scope { return &scope{byName: map[string][]int32{}} }
+// scanMax is the most bindings a scope looks through without an index.
+const scanMax = 16
 
 func (sc *scope) add(v ScopeVar) {
-	sc.byName[v.Name] = append(sc.byName[v.Name], int32(len(sc.vars)))
 	sc.vars = append(sc.vars, v)
+	switch {
+	case sc.byName != nil:
+		sc.byName[v.Name] = append(sc.byName[v.Name], int32(len(sc.vars)-1))
+	case len(sc.vars) > scanMax:
+		sc.byName = make(map[string][]int32, 2*len(sc.vars))
+		for i := range sc.vars {
+			sc.byName[sc.vars[i].Name] = append(sc.byName[sc.vars[i].Name], int32(i))
+		}
+	}
+}
+
+// last is the last binding of name among the first n, set or not when
+// set is false; nil when there is none.
+func (sc *scope) last(name string, n int, set bool) *ScopeVar {
+	if sc.byName == nil {
+		for i := n - 1; i >= 0; i-- {
+			if sv := &sc.vars[i]; sv.Name == name && (sv.Set || !set) {
+				return sv
+			}
+		}
+		return nil
+	}
+	pos := sc.byName[name]
+	for i := len(pos) - 1; i >= 0; i-- {
+		if sv := &sc.vars[pos[i]]; int(pos[i]) < n && (sv.Set || !set) {
+			return sv
+		}
+	}
+	return nil
 }
 
 // view is what one instruction sees: the first n bindings of a scope,
@@ -72,15 +107,12 @@ func (v view) find(name string) (*ScopeVar, bool) {
 	if v.sc == nil {
 		return nil, false
 	}
-	pos := v.sc.byName[name]
-	for i := len(pos) - 1; i >= 0; i-- {
-		if int(pos[i]) < v.n && v.sc.vars[pos[i]].Set {
-			return &v.sc.vars[pos[i]], true
-		}
+	if sv := v.sc.last(name, v.n, true); sv != nil {
+		return sv, true
 	}
 	if p := v.predefined; p != nil {
-		if pos := p.byName[name]; len(pos) > 0 {
-			return &p.vars[pos[0]], true
+		if sv := p.last(name, len(p.vars), true); sv != nil {
+			return sv, true
 		}
 	}
 	return nil, false
@@ -111,13 +143,7 @@ func (v view) list() []ScopeVar {
 			out = append(out, *cur)
 			continue
 		}
-		last := v.sc.byName[sv.Name]
-		for i := len(last) - 1; i >= 0; i-- {
-			if int(last[i]) < v.n {
-				out = append(out, v.sc.vars[last[i]])
-				break
-			}
-		}
+		out = append(out, *v.sc.last(sv.Name, v.n, false))
 	}
 	return out
 }
@@ -126,7 +152,7 @@ func (v view) list() []ScopeVar {
 // platform ARGs, then each global ARG. It records in s.globalAt how many
 // bindings each instruction before the first FROM sees.
 func (s *BuildState) globalScope() *scope {
-	sc := newScope()
+	sc := &scope{}
 	for _, a := range s.automaticArgs() {
 		sc.add(a)
 	}
@@ -138,7 +164,7 @@ func (s *BuildState) globalScope() *scope {
 		if in.Keyword != "ARG" {
 			continue
 		}
-		for _, d := range s.declarations(in) {
+		for _, d := range s.declarations(in, nil) {
 			// Each pair sees the ones before it, as in BuildKit.
 			sc.add(s.argBinding(d, view{sc: sc, n: len(sc.vars), closed: true}, nil))
 		}
@@ -210,14 +236,13 @@ type rawDecl struct {
 // rawDeclsKey memoises an ARG or ENV's declarations on the instruction.
 type rawDeclsKey struct{}
 
-// declarations are the NAME[=value] pairs of an ARG or ENV, linked to the
-// model's Vars. BuildKit's typed command gives the values as written
-// (legacy `ENV NAME value with spaces` included); when it rejects the
-// instruction, the model's values stand in.
-func (s *BuildState) declarations(in *Instruction) []declaration {
+// declarations appends to out the NAME[=value] pairs of an ARG or ENV,
+// linked to the model's Vars. BuildKit's typed command gives the values
+// as written (legacy `ENV NAME value with spaces` included); when it
+// rejects the instruction, the model's values stand in.
+func (s *BuildState) declarations(in *Instruction, out []declaration) []declaration {
 	raws := in.Derive(rawDeclsKey{}, func() any { return s.doc.rawDecls(in) }).([]rawDecl)
 	vars := s.varsOf(in)
-	out := make([]declaration, 0, len(raws))
 	for _, r := range raws {
 		d := declaration{name: r.name, raw: r.raw, hasValue: r.hasValue}
 		for i := range vars {
@@ -232,26 +257,19 @@ func (s *BuildState) declarations(in *Instruction) []declaration {
 	return out
 }
 
-// varsOf is the model's Vars declared by in.
+// varsOf is the model's Vars declared by in: a run of its scope's Vars,
+// which are in file order.
 func (s *BuildState) varsOf(in *Instruction) []Var {
 	all := s.doc.GlobalArgs
 	if in.Stage >= 0 && in.Stage < len(s.doc.Stages) {
 		all = s.doc.Stages[in.Stage].Vars
 	}
-	lo := -1
-	for i := range all {
-		if all[i].Inst == in {
-			if lo < 0 {
-				lo = i
-			}
-		} else if lo >= 0 {
-			return all[lo:i]
-		}
+	lo, _ := slices.BinarySearchFunc(all, in.Span.Start, func(v Var, start int) int { return cmp.Compare(v.Inst.Span.Start, start) })
+	hi := lo
+	for hi < len(all) && all[hi].Inst == in {
+		hi++
 	}
-	if lo < 0 {
-		return nil
-	}
-	return all[lo:]
+	return all[lo:hi]
 }
 
 // rawDecls reads an ARG or ENV's pairs with their values as written
@@ -332,14 +350,14 @@ type stageState struct {
 	stage  *Stage
 	parent *stageState // the stage it is built FROM; nil for an image
 	closed bool        // built on scratch: no image ENV
-	scope  *scope
+	scope  scope
 	at     []instSlot // by position in stage.Instructions
 
 	workdirs []Expansion
 	shells   [][]string // nil: the default shell
 
 	usersOnce sync.Once
-	users     *userTable // see users.go
+	users     userTable // see users.go
 }
 
 // instSlot is an instruction's place in its stage's tables.
@@ -355,7 +373,7 @@ func (s *BuildState) stage(i int) *stageState {
 }
 
 func (s *BuildState) buildStage(st *Stage) *stageState {
-	ss := &stageState{stage: st, scope: newScope(), at: make([]instSlot, len(st.Instructions))}
+	ss := &stageState{stage: st, at: make([]instSlot, len(st.Instructions))}
 	links := s.links()
 	if p := links.parents[st.Index]; p >= 0 {
 		ss.parent = s.stage(int(p))
@@ -364,6 +382,8 @@ func (s *BuildState) buildStage(st *Stage) *stageState {
 	ss.closed = root.Known && isScratch(root.Text)
 	s.inherit(ss)
 	global := s.globalView()
+	var room [8]declaration
+	decls := room[:0] // reused by each ARG and ENV
 	for k, in := range st.Instructions {
 		ss.at[k] = instSlot{vars: int32(len(ss.scope.vars)), workdir: int32(len(ss.workdirs) - 1), shell: int32(len(ss.shells) - 1)}
 		if k == 0 {
@@ -371,7 +391,8 @@ func (s *BuildState) buildStage(st *Stage) *stageState {
 		}
 		switch in.Keyword {
 		case "ARG", "ENV":
-			s.declare(ss, in, global)
+			decls = s.declarations(in, decls[:0])
+			s.declare(ss, in.Keyword == "ENV", decls, global)
 		case "WORKDIR":
 			ss.workdirs = append(ss.workdirs, s.workdir(ss, k, in))
 			ss.at[k].workdir = int32(len(ss.workdirs) - 1)
@@ -384,7 +405,7 @@ func (s *BuildState) buildStage(st *Stage) *stageState {
 
 // predefinedArgs are the proxy ARGs every stage sees.
 func (s *BuildState) predefinedArgs() *scope {
-	sc := newScope()
+	sc := &scope{vars: make([]ScopeVar, 0, len(proxyArgs))}
 	for _, name := range proxyArgs {
 		v, known := s.opts.BuildArgs[name]
 		sc.add(ScopeVar{Name: name, Kind: ArgVar, Origin: Predefined, Set: true, Value: v, Known: known})
@@ -393,32 +414,61 @@ func (s *BuildState) predefinedArgs() *scope {
 }
 
 // inherit starts a stage with what its parent stage ends with: its ENV,
-// WORKDIR and SHELL.
+// WORKDIR and SHELL. The stage's tables are made the size they will be:
+// every open document keeps them.
 func (s *BuildState) inherit(ss *stageState) {
 	wd, sh := Expansion{Text: "/", Known: true}, []string(nil)
+	envs := 0
 	if p := ss.parent; p != nil {
-		end := view{sc: p.scope, n: len(p.scope.vars)}
-		for i := range p.scope.vars {
-			sv := &p.scope.vars[i]
-			if cur, _ := end.find(sv.Name); cur == sv && sv.Kind == EnvVar {
-				c := *sv
-				c.Origin = Inherited
-				ss.scope.add(c)
-			}
+		for range p.scope.envAtEnd() {
+			envs++
 		}
 		wd, sh = p.workdirs[len(p.workdirs)-1], p.shells[len(p.shells)-1]
 	}
-	ss.workdirs, ss.shells = []Expansion{wd}, [][]string{sh}
+	ss.scope.vars = make([]ScopeVar, 0, envs+len(ss.stage.Vars))
+	if p := ss.parent; p != nil {
+		for sv := range p.scope.envAtEnd() {
+			c := *sv
+			c.Origin = Inherited
+			ss.scope.add(c)
+		}
+	}
+	ss.workdirs = append(make([]Expansion, 0, 1+countKeyword(ss.stage, "WORKDIR")), wd)
+	ss.shells = append(make([][]string, 0, 1+len(ss.stage.Shells)), sh)
 }
 
-// declare adds an ARG or ENV's bindings, as BuildKit does: all pairs of
-// one ENV are expanded with the scope before it, each pair of an ARG with
-// the pairs before it too; an ENV always wins over an ARG of the same
-// name.
-func (s *BuildState) declare(ss *stageState, in *Instruction, global view) {
+// countKeyword is the number of the stage's instructions with keyword.
+func countKeyword(st *Stage, keyword string) int {
+	n := 0
+	for _, in := range st.Instructions {
+		if in.Keyword == keyword {
+			n++
+		}
+	}
+	return n
+}
+
+// envAtEnd are the ENVs in force at the end of the scope: what a stage
+// built FROM its stage starts with.
+func (sc *scope) envAtEnd() iter.Seq[*ScopeVar] {
+	return func(yield func(*ScopeVar) bool) {
+		for i := range sc.vars {
+			sv := &sc.vars[i]
+			if sv.Kind == EnvVar && sc.last(sv.Name, len(sc.vars), true) == sv && !yield(sv) {
+				return
+			}
+		}
+	}
+}
+
+// declare adds the bindings of an ARG or ENV's declarations, as BuildKit
+// does: all pairs of one ENV are expanded with the scope before it, each
+// pair of an ARG with the pairs before it too; an ENV always wins over an
+// ARG of the same name.
+func (s *BuildState) declare(ss *stageState, env bool, decls []declaration, global view) {
 	envBefore := s.stageView(ss, len(ss.scope.vars))
-	for _, d := range s.declarations(in) {
-		if in.Keyword == "ENV" {
+	for _, d := range decls {
+		if env {
 			sv := ScopeVar{Name: d.name, Kind: EnvVar, Origin: Declared, Decl: d.decl}
 			ss.scope.add(s.valued(sv, envBefore, d.raw))
 			continue
@@ -464,18 +514,22 @@ func shellOf(in *Instruction) []string {
 type stageLinks struct {
 	bases   []Expansion
 	parents []int32 // -1: built on an image
+	// roots are the first stage of each one's FROM chain: the one built
+	// on an image (asked for every RUN, and chains can be long).
+	roots []int32
 }
 
 // links is the FROM chain of every stage, built on first use.
 func (s *BuildState) links() *stageLinks {
 	s.linksOnce.Do(func() {
 		n := len(s.doc.Stages)
-		l := &stageLinks{bases: make([]Expansion, n), parents: make([]int32, n)}
+		l := &stageLinks{bases: make([]Expansion, n), parents: make([]int32, n), roots: make([]int32, n)}
 		for i, st := range s.doc.Stages {
 			l.bases[i] = s.expand(s.globalView(), st.Base)
-			l.parents[i] = -1
+			l.parents[i], l.roots[i] = -1, int32(i)
+			// Parents come earlier in the file: their roots are known.
 			if p := s.doc.FromStage(l.bases[i].Text, i); p != nil && l.bases[i].Known {
-				l.parents[i] = int32(p.Index)
+				l.parents[i], l.roots[i] = int32(p.Index), l.roots[p.Index]
 			}
 		}
 		s.stageLinks = l
@@ -484,35 +538,19 @@ func (s *BuildState) links() *stageLinks {
 }
 
 // root is the first stage of i's FROM chain: the one built on an image.
-// Parents come earlier in the file, so the chain ends.
-func (l *stageLinks) root(i int) int {
-	for l.parents[i] >= 0 {
-		i = int(l.parents[i])
-	}
-	return i
-}
+func (l *stageLinks) root(i int) int { return int(l.roots[i]) }
 
 // position is in's index in the stage's instructions, or 0.
 func (ss *stageState) position(in *Instruction) int {
-	list := ss.stage.Instructions
-	lo, hi := 0, len(list)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if list[m].Span.Start < in.Span.Start {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo < len(list) && list[lo] == in {
-		return lo
+	if k := int(in.stagePos); k < len(ss.stage.Instructions) && ss.stage.Instructions[k] == in {
+		return k
 	}
 	return 0
 }
 
 // stageView is what an instruction of a stage sees: the first n bindings.
 func (s *BuildState) stageView(ss *stageState, n int) view {
-	return view{sc: ss.scope, n: n, closed: ss.closed, predefined: s.predefined}
+	return view{sc: &ss.scope, n: n, closed: ss.closed, predefined: s.predefined}
 }
 
 // globalView is the whole global scope: what every FROM line sees.

@@ -7,7 +7,8 @@ import "strings"
 func (d *Document) buildStages() {
 	d.Stages, d.GlobalArgs = nil, nil
 	var cur *Stage
-	for _, in := range d.Instructions {
+	for i, in := range d.Instructions {
+		in.index, in.stagePos = int32(i), 0
 		if in.Keyword == "FROM" {
 			cur = newStage(len(d.Stages), in)
 			d.Stages = append(d.Stages, cur)
@@ -21,6 +22,7 @@ func (d *Document) buildStages() {
 		}
 		in.Stage = cur.Index
 		if in.Keyword != "FROM" {
+			in.stagePos = int32(len(cur.Instructions))
 			cur.Instructions = append(cur.Instructions, in)
 		}
 		switch in.Keyword {

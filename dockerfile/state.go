@@ -49,7 +49,6 @@ package dockerfile
 
 import (
 	"maps"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -192,9 +191,7 @@ func (s *BuildState) Of(in *Instruction) InstState {
 
 // indexOf is in's index in the document's instructions, or -1.
 func (s *BuildState) indexOf(in *Instruction) int {
-	list := s.doc.Instructions
-	i := sort.Search(len(list), func(i int) bool { return list[i].Span.Start >= in.Span.Start })
-	if i < len(list) && list[i] == in {
+	if i := int(in.index); i < len(s.doc.Instructions) && s.doc.Instructions[i] == in {
 		return i
 	}
 	return -1

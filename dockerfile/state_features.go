@@ -21,7 +21,7 @@ func (x InstState) Declared() []ScopeVar {
 		return nil
 	}
 	made := before.sc.vars[before.n:after]
-	decls := x.s.declarations(x.in)
+	decls := x.s.declarations(x.in, nil)
 	out := make([]ScopeVar, 0, len(decls))
 	for _, d := range decls {
 		if len(made) > 0 && made[0].Name == d.name {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"maps"
 	"path"
 	"strings"
 	"sync"
@@ -65,38 +66,41 @@ type userTable struct {
 func (t *userTable) at(pos int) User { return t.users[t.byPos[pos]] }
 
 func (ss *stageState) userTable(s *BuildState) *userTable {
-	ss.usersOnce.Do(func() { ss.users = s.buildUsers(ss) })
-	return ss.users
+	ss.usersOnce.Do(func() { s.buildUsers(ss, &ss.users) })
+	return &ss.users
 }
 
-// accounts are the users and groups created by earlier RUNs.
+// accounts are the users and groups created by earlier RUNs. A stage
+// shares its parent's maps until one of its RUNs creates an account
+// (see own): most create none.
 type accounts struct {
 	users  map[string]account // by name
 	groups map[string]string  // group name → gid ("" when not given)
+	owned  bool
 }
 
 type account struct{ uid, gid, home string }
 
-func (a accounts) clone() accounts {
-	c := accounts{users: map[string]account{}, groups: map[string]string{}}
-	for k, v := range a.users {
-		c.users[k] = v
+// own gives a maps of its own, copies of the ones it shares.
+func (a *accounts) own() {
+	if a.owned {
+		return
 	}
-	for k, v := range a.groups {
-		c.groups[k] = v
-	}
-	return c
+	users, groups := make(map[string]account, len(a.users)+1), make(map[string]string, len(a.groups)+1)
+	maps.Copy(users, a.users)
+	maps.Copy(groups, a.groups)
+	*a = accounts{users: users, groups: groups, owned: true}
 }
 
-func (s *BuildState) buildUsers(ss *stageState) *userTable {
-	t := &userTable{byPos: make([]int32, len(ss.stage.Instructions))}
+// buildUsers fills t, the table of the stage ss.
+func (s *BuildState) buildUsers(ss *stageState, t *userTable) {
+	t.byPos = make([]int32, len(ss.stage.Instructions))
 	cur := rootUser()
-	t.known = accounts{users: map[string]account{}, groups: map[string]string{}}
 	if p := ss.parent; p != nil {
 		pt := p.userTable(s)
-		cur, t.known = pt.users[pt.endIdx], pt.known.clone()
+		cur, t.known = pt.users[pt.endIdx], accounts{users: pt.known.users, groups: pt.known.groups}
 	}
-	t.users = append(t.users, cur)
+	t.users = append(make([]User, 0, 1+countKeyword(ss.stage, "USER")), cur)
 	for k, in := range ss.stage.Instructions {
 		x := InstState{s: s, in: in, idx: -1, st: ss, pos: k}
 		switch in.Keyword {
@@ -108,7 +112,6 @@ func (s *BuildState) buildUsers(ss *stageState) *userTable {
 		t.byPos[k] = int32(len(t.users) - 1)
 	}
 	t.endIdx = len(t.users) - 1
-	return t
 }
 
 // imageOf is the image a stage's FROM chain starts from.
@@ -164,7 +167,7 @@ func (a accounts) byUID(uid string) (account, bool) {
 }
 
 // learn records the users and groups a RUN creates.
-func (a accounts) learn(x InstState) {
+func (a *accounts) learn(x InstState) {
 	script := x.s.doc.Script(x.in)
 	if script == nil {
 		return
@@ -179,6 +182,7 @@ func (a accounts) learn(x InstState) {
 			words = append(words, x.shellWord(w))
 		}
 		o := getopt(words, valued)
+		a.own()
 		switch c.Name() {
 		case "useradd":
 			a.useradd(o)
