@@ -109,3 +109,16 @@ func BenchmarkKeystrokeFastPublish(b *testing.B) { benchmarkKeystroke(b, false) 
 // BenchmarkKeystrokeFullPublish: didChange to the publish that includes
 // BuildKit's checks for that version.
 func BenchmarkKeystrokeFullPublish(b *testing.B) { benchmarkKeystroke(b, true) }
+
+// answer waits for the answer to request id, skipping other messages.
+func (c *pipeClient) answer(t testing.TB, id int) map[string]json.RawMessage {
+	t.Helper()
+	want := strconv.Itoa(id)
+	for m := range c.out {
+		if string(m["id"]) == want && m["method"] == nil {
+			return m
+		}
+	}
+	t.Fatal("server closed")
+	return nil
+}

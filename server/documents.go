@@ -7,7 +7,6 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
-	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
@@ -18,7 +17,7 @@ func (s *Server) DidOpen(_ context.Context, p *protocol.DidOpenTextDocumentParam
 	// would keep the whole request, text included, for as long as the
 	// document stays open.
 	item.URI = uri.URI(strings.Clone(string(item.URI)))
-	d := newDocument(item.URI, item.Version, dockerfile.Parse([]byte(item.Text)))
+	d := s.openDocument(item.URI, item.Version, []byte(item.Text))
 	s.mu.Lock()
 	if old := s.docs[item.URI]; old != nil {
 		s.dropActive(old)
@@ -42,9 +41,10 @@ func (s *Server) DidOpen(_ context.Context, p *protocol.DidOpenTextDocumentParam
 	return nil
 }
 
-// DidChange implements protocol.Server: the edits are applied at once, on
-// the read loop, so that they stay in order; the analysis runs on the
-// document's worker.
+// DidChange implements protocol.Server: the changes are recorded in
+// order, on the read loop, as the document's newest version; they are
+// applied off it, by the first request that reads that version or by the
+// document's worker (see docVersion).
 func (s *Server) DidChange(_ context.Context, p *protocol.DidChangeTextDocumentParams) error {
 	d := s.lookup(p.TextDocument.URI)
 	if d == nil {
@@ -54,29 +54,11 @@ func (s *Server) DidChange(_ context.Context, p *protocol.DidChangeTextDocumentP
 	s.touch(d)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if p.TextDocument.Version <= d.version {
-		s.log.Warn("didChange with an old version; ignored", "uri", d.uri, "version", p.TextDocument.Version, "have", d.version)
+	if have := d.latest.version; p.TextDocument.Version <= have {
+		s.log.Warn("didChange with an old version; ignored", "uri", d.uri, "version", p.TextDocument.Version, "have", have)
 		return nil
 	}
-	doc, buildkit := d.doc, d.buildkit
-	for _, ch := range p.ContentChanges {
-		switch c := ch.(type) {
-		case *protocol.TextDocumentContentChangeWholeDocument:
-			doc, buildkit = dockerfile.Parse([]byte(c.Text)), nil
-		case *protocol.TextDocumentContentChangePartial:
-			e, clamped := s.toEdit(doc, c)
-			if clamped {
-				s.log.Warn("didChange range past the end of the document; clamped to the end", "uri", d.uri, "range", c.Range)
-			}
-			next, err := doc.Apply(e)
-			if err != nil {
-				s.log.Warn("didChange edit rejected", "uri", d.uri, "err", err)
-				continue
-			}
-			doc, buildkit = next, diagnostics.Shift(buildkit, e)
-		}
-	}
-	d.doc, d.buildkit, d.version = doc, buildkit, p.TextDocument.Version
+	d.latest = &docVersion{d: d, version: p.TextDocument.Version, prev: d.latest, changes: p.ContentChanges}
 	d.buildkitFresh = false
 	d.cancelPass() // its findings would be for the old text
 	d.poke()
@@ -121,7 +103,7 @@ func (s *Server) closeAll() {
 // snapshotKey carries the documents as they were when a request arrived.
 type snapshotKey struct{}
 
-type snapshot map[uri.URI]*dockerfile.Document
+type snapshot map[uri.URI]*docVersion
 
 func (s *Server) snapshot() snapshot {
 	s.mu.Lock()
@@ -129,7 +111,7 @@ func (s *Server) snapshot() snapshot {
 	snap := make(snapshot, len(s.docs))
 	for u, d := range s.docs {
 		d.mu.Lock()
-		snap[u] = d.doc
+		snap[u] = d.latest
 		d.mu.Unlock()
 	}
 	return snap
@@ -140,8 +122,12 @@ func withSnapshot(ctx context.Context, snap snapshot) context.Context {
 }
 
 // docAt returns the document a request refers to, as it was when the
-// request arrived, or nil when it is not open.
+// request arrived, or nil when it is not open. It parses that version if
+// nothing has yet: requests call it off the read loop.
 func docAt(ctx context.Context, u uri.URI) *dockerfile.Document {
 	snap, _ := ctx.Value(snapshotKey{}).(snapshot)
-	return snap[u]
+	if v := snap[u]; v != nil {
+		return v.doc()
+	}
+	return nil
 }

@@ -127,6 +127,7 @@ func (protocolCodec) Marshal(v any) ([]byte, error) {
 	}
 	return b, err
 }
+
 func (protocolCodec) Unmarshal(data []byte, v any) error { return protocol.Unmarshal(data, v) }
 
 // handler wraps protocol's dispatcher with what jsonrpc2 leaves to us: the
@@ -141,18 +142,19 @@ func (s *Server) handler() jsonrpc2.Handler {
 			return nil, nil
 		}
 		if !req.IsCall() {
-			return s.guard(ctx, req, dispatch)
+			return s.guard(ctx, ctx, req, dispatch)
 		}
 		// The request context jsonrpc2 passes is pooled and reused once the
-		// handler returns, so derive cancellation from a context that does
-		// not watch it (jsonrpc2.CancelHandler's WithCancel would).
-		ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		// handler returns, and a request's work may outlive its answer (see
+		// answer): it runs on a context of its own, which $/cancelRequest
+		// cancels.
+		work, cancel := context.WithCancel(context.Background())
 		s.inFlight.Store(req.ID(), cancel)
 		defer func() {
 			s.inFlight.Delete(req.ID())
 			cancel()
 		}()
-		return s.guard(ctx, req, dispatch)
+		return s.guard(ctx, work, req, dispatch)
 	}
 }
 
@@ -176,12 +178,13 @@ func (s *Server) cancelRequest(req *jsonrpc2.Request) {
 	}
 }
 
-func (s *Server) guard(ctx context.Context, req *jsonrpc2.Request, dispatch jsonrpc2.Handler) (result any, err error) {
+// guard dispatches req: ctx is jsonrpc2's for it, work the context the
+// handler runs on (the same for a notification).
+func (s *Server) guard(ctx, work context.Context, req *jsonrpc2.Request, dispatch jsonrpc2.Handler) (result any, err error) {
 	method := req.Method()
 	defer func() {
 		if v := recover(); v != nil {
-			s.log.Error("handler panicked", "method", method, "panic", v, "stack", string(debug.Stack()))
-			result, err = nil, jsonrpc2.Errorf(jsonrpc2.InternalError, "internal error in %s: %v", method, v)
+			result, err = nil, s.panicked(method, v)
 		}
 		if !req.IsCall() {
 			switch {
@@ -199,17 +202,54 @@ func (s *Server) guard(ctx context.Context, req *jsonrpc2.Request, dispatch json
 	if req.IsCall() && method != protocol.MethodInitialize && method != protocol.MethodShutdown {
 		// Answer requests off the read loop so that a later $/cancelRequest
 		// can reach them; they see the documents as they were on arrival.
-		ctx = withSnapshot(ctx, s.snapshot())
+		work = withSnapshot(work, s.snapshot())
 		jsonrpc2.Async(ctx)
+		result, err = s.answer(work, req.Clone(), dispatch)
+	} else {
+		result, err = dispatch(work, req)
 	}
-	result, err = dispatch(ctx, req)
 	if errors.Is(err, jsonrpc2.ErrParse) {
 		err = jsonrpc2.Errorf(jsonrpc2.InvalidParams, "invalid params for %s: %v", method, err)
 	}
-	if err == nil && ctx.Err() != nil && req.IsCall() {
+	if err == nil && work.Err() != nil && req.IsCall() {
 		err = protocol.ErrRequestCancelled
 	}
 	return result, err
+}
+
+// answer runs a request's handler and returns what it returns, or
+// RequestCancelled as soon as ctx is cancelled: a long request (the
+// analysis of a large file, its parse) then ends in the background, and
+// what it finds is dropped. req must be the handler's own (Clone): it is
+// read after jsonrpc2 recycles the original.
+func (s *Server) answer(ctx context.Context, req *jsonrpc2.Request, dispatch jsonrpc2.Handler) (any, error) {
+	type answered struct {
+		result any
+		err    error
+	}
+	done := make(chan answered, 1)
+	go func() {
+		var a answered
+		defer func() {
+			if v := recover(); v != nil {
+				a = answered{err: s.panicked(req.Method(), v)}
+			}
+			done <- a
+		}()
+		a.result, a.err = dispatch(ctx, req)
+	}()
+	select {
+	case a := <-done:
+		return a.result, a.err
+	case <-ctx.Done():
+		return nil, protocol.ErrRequestCancelled
+	}
+}
+
+// panicked logs a handler's panic and is the error it answers with.
+func (s *Server) panicked(method string, v any) error {
+	s.log.Error("handler panicked", "method", method, "panic", v, "stack", string(debug.Stack()))
+	return jsonrpc2.Errorf(jsonrpc2.InternalError, "internal error in %s: %v", method, v)
 }
 
 // admit applies the lifecycle: nothing but initialize before it, nothing

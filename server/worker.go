@@ -24,7 +24,13 @@ type document struct {
 	wake chan struct{} // capacity 1: pokes coalesce, so only the newest version is analysed
 	done chan struct{} // closed when the worker has stopped publishing
 
-	mu       sync.Mutex
+	s *Server // its session: parse logs and converts positions with it
+
+	mu sync.Mutex
+	// latest is the newest version the client sent, parsed or not (see
+	// docVersion); version and doc are the newest parsed (nil before the
+	// first parse), which the analysis and buildkit are of.
+	latest   *docVersion
 	version  int32
 	doc      *dockerfile.Document
 	closed   bool
@@ -49,6 +55,8 @@ type document struct {
 	// Server.touch). What the analysis derives from the others is let go as
 	// soon as their findings are out.
 	active bool
+	// parseMu makes one goroutine at a time parse the versions, in order.
+	parseMu sync.Mutex
 	// slow: a BuildKit pass of this document took longer than
 	// buildKitTime. Its conversion cannot be stopped midway, so it is not
 	// run again while the document stays open: the findings of that pass
@@ -57,7 +65,17 @@ type document struct {
 }
 
 func newDocument(u uri.URI, version int32, doc *dockerfile.Document) *document {
-	return &document{uri: u, version: version, doc: doc, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	d := &document{uri: u, version: version, doc: doc, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	d.latest = parsedVersion(d, version, doc)
+	return d
+}
+
+// openDocument is a document the client opened with text, parsed when
+// first needed.
+func (s *Server) openDocument(u uri.URI, version int32, text []byte) *document {
+	d := &document{s: s, uri: u, version: version, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	d.latest = &docVersion{d: d, version: version, text: text}
+	return d
 }
 
 // poke asks the worker to look at the document again.
@@ -88,8 +106,13 @@ func (s *Server) work(d *document) {
 	published, publishedFresh := int32(-1<<31), false
 	var fast []diagnostics.Finding // the fast findings published for version published
 	for range d.wake {
+		latest := d.parseLatest()
 		d.mu.Lock()
 		closed, doc, version, buildkit, fresh := d.closed, d.doc, d.version, d.buildkit, d.buildkitFresh
+		if d.latest != latest && !closed {
+			d.mu.Unlock()
+			continue // a newer version came meanwhile, and poked again
+		}
 		stale := d.stale
 		d.stale = false
 		var pass *buildkitPass
@@ -142,6 +165,18 @@ func (s *Server) work(d *document) {
 	}
 }
 
+// parseLatest parses the newest version (unless the document is closed)
+// and returns it.
+func (d *document) parseLatest() *docVersion {
+	d.mu.Lock()
+	latest, closed := d.latest, d.closed
+	d.mu.Unlock()
+	if !closed {
+		latest.doc()
+	}
+	return latest
+}
+
 // activeDocuments is how many of the most recently opened or edited
 // documents keep what their analysis derived for the next keystroke (an
 // editor shows a few files at once). The rest, most of what an editor has
@@ -182,7 +217,9 @@ func (d *document) setActive(active bool) {
 	defer d.mu.Unlock()
 	d.active = active
 	if !active {
-		d.doc.Forget()
+		if d.doc != nil {
+			d.doc.Forget()
+		}
 		d.semantic = semanticResult{}
 	}
 }
