@@ -37,7 +37,7 @@ func addCacheMount(fx FixInput) (Action, bool) {
 	}
 	edits := []dockerfile.Edit{{Start: run.ArgsSpan.Start, End: run.ArgsSpan.Start, Text: strings.Join(mounts, " ") + " "}}
 	edits = append(edits, dropPointless(doc, run, m)...)
-	if m.Name == "apt" && !keepsAptCache(doc, run) {
+	if m.Name == "apt" && !fx.stages.keepsAptCache(run) {
 		at := doc.Lines.Start(run.Line)
 		indent := doc.Slice(dockerfile.Span{Start: at, End: run.KeywordSpan.Start})
 		edits = append(edits, dockerfile.Edit{Start: at, End: at, Text: indent + aptKeepCache + lineEnding(doc, run.Line)})
@@ -86,16 +86,6 @@ func removeWord(doc *dockerfile.Document, start, end int) dockerfile.Edit {
 		start--
 	}
 	return dockerfile.Edit{Start: start, End: end}
-}
-
-// keepsAptCache reports whether the stage already disables docker-clean.
-func keepsAptCache(doc *dockerfile.Document, run *dockerfile.Instruction) bool {
-	for _, in := range doc.Stages[run.Stage].Instructions {
-		if in.Line < run.Line && strings.Contains(doc.Slice(in.Span), "docker-clean") {
-			return true
-		}
-	}
-	return false
 }
 
 func targetsOf(mounts []string) string {

@@ -51,6 +51,7 @@ type FixInput struct {
 	Doc     *dockerfile.Document // State's document
 	Finding diagnostics.Finding
 	Context *buildcontext.Context // the build context; nil when unknown
+	stages  *stageFacts           // shared by the fixes of one For call
 }
 
 // Fixer computes the fix for a finding of the kind it is registered for;
@@ -110,11 +111,12 @@ func Apply(text []byte, edits []dockerfile.Edit) ([]byte, error) {
 // build's options.
 func For(st *dockerfile.BuildState, findings []diagnostics.Finding, bctx *buildcontext.Context) []Action {
 	doc := st.Document()
+	stages := newStageFacts(doc)
 	var out []Action
 	mounted := map[*dockerfile.Instruction]bool{} // instructions the cache-mount fix applies to
 	for _, f := range findings {
 		if fix, ok := fixers[Kind(f)]; ok {
-			if a, ok := safely(fix, FixInput{State: st, Doc: doc, Finding: f, Context: bctx}); ok {
+			if a, ok := safely(fix, FixInput{State: st, Doc: doc, Finding: f, Context: bctx, stages: stages}); ok {
 				a.Finding = f
 				out = append(out, a)
 				if Kind(f) == diagnostics.AddCacheMount {
@@ -136,6 +138,28 @@ func For(st *dockerfile.BuildState, findings []diagnostics.Finding, bctx *buildc
 		}
 	}
 	return kept
+}
+
+// Touching returns the findings a code-action request for span needs: those
+// whose span touches it, and the other findings of their instructions (For
+// lets a cache-mount fix supersede the size fixes of its RUN, so it must
+// see them together). A request then costs what its range holds, not what
+// the file does.
+func Touching(doc *dockerfile.Document, findings []diagnostics.Finding, span dockerfile.Span) []diagnostics.Finding {
+	touching := func(f diagnostics.Finding) bool { return f.Span.Start <= span.End && f.Span.End >= span.Start }
+	insts := map[*dockerfile.Instruction]bool{}
+	for _, f := range findings {
+		if in := doc.InstructionAt(f.Span.Start); in != nil && touching(f) {
+			insts[in] = true
+		}
+	}
+	var out []diagnostics.Finding
+	for _, f := range findings {
+		if touching(f) || insts[doc.InstructionAt(f.Span.Start)] {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // safely runs a fixer; one that panics offers nothing, and the other fixes

@@ -51,24 +51,31 @@ func (a Action) InFixAllRun() bool { return a.InFixAll && len(a.Files) == 0 }
 // left out (the others are kept, one by one), and when a fix's finding is
 // still there after it (a fix that re-introduces what it fixed would apply
 // in every round) the round is undone and that rule's fixes are dropped.
-// It fails only when ctx is done.
+// It fails only when ctx is done, which it checks between its steps: an
+// editor cancels a fix-all of a large file it no longer waits for.
 func (f Fixing) Run(ctx context.Context, text []byte) (Fixed, error) {
 	doc := dockerfile.Parse(text)
-	findings, err := f.Analyse(ctx, doc)
+	findings, err := f.analyse(ctx, doc)
 	if err != nil {
-		return Fixed{}, fmt.Errorf("fix all: %w", err)
+		return Fixed{}, err
 	}
 	applied := 0
 	dropped := map[string]bool{} // rules whose fixes re-introduce their findings
 	for range maxRounds {
+		if err := ctx.Err(); err != nil {
+			return Fixed{}, fmt.Errorf("fix all: %w", err)
+		}
 		chosen := chooseFixes(f.candidates(doc, findings, dropped))
-		next, kept := keepParsing(doc, chosen)
+		next, kept, err := keepParsing(ctx, doc, chosen)
+		if err != nil {
+			return Fixed{}, fmt.Errorf("fix all: %w", err)
+		}
 		if len(kept) == 0 {
 			break
 		}
-		nextFindings, err := f.Analyse(ctx, next)
+		nextFindings, err := f.analyse(ctx, next)
 		if err != nil {
-			return Fixed{}, fmt.Errorf("fix all: %w", err)
+			return Fixed{}, err
 		}
 		if back := reintroduced(kept, nextFindings); len(back) > 0 {
 			for _, rule := range back {
@@ -79,6 +86,19 @@ func (f Fixing) Run(ctx context.Context, text []byte) (Fixed, error) {
 		doc, findings, applied = next, nextFindings, applied+len(kept)
 	}
 	return Fixed{Doc: doc, Findings: findings, Applied: applied}, nil
+}
+
+// analyse runs Analyse, and fails when ctx is done after it even if the
+// analysis itself did not look.
+func (f Fixing) analyse(ctx context.Context, doc *dockerfile.Document) ([]diagnostics.Finding, error) {
+	findings, err := f.Analyse(ctx, doc)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fix all: %w", err)
+	}
+	return findings, nil
 }
 
 // candidates are the fixes of findings that fix-all may apply and that
@@ -143,25 +163,31 @@ func overlapsAny(have, add []dockerfile.Edit) bool {
 }
 
 // keepParsing applies the chosen fixes to doc's text. If together they
-// make it parse worse (see parsesWorse), it keeps them one by one, in
-// order, as long as the text still parses as well. It returns the new
+// make it parse worse (see applyParsing), it keeps them one by one, in
+// order, as long as the text still parses as well: a parse of the whole
+// text per fix, so it stops as soon as ctx is done. It returns the new
 // document and the fixes it holds (none: nil document).
-func keepParsing(doc *dockerfile.Document, chosen []Action) (*dockerfile.Document, []Action) {
+func keepParsing(ctx context.Context, doc *dockerfile.Document, chosen []Action) (*dockerfile.Document, []Action, error) {
 	if len(chosen) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if next, ok := applyParsing(doc, chosen); ok {
-		return next, chosen
+		return next, chosen, nil
 	}
 	var kept []Action
 	var last *dockerfile.Document
 	for _, a := range chosen {
-		try := append(slices.Clone(kept), a)
-		if next, ok := applyParsing(doc, try); ok {
-			kept, last = try, next
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		kept = append(kept, a)
+		if next, ok := applyParsing(doc, kept); ok {
+			last = next
+		} else {
+			kept = kept[:len(kept)-1]
 		}
 	}
-	return last, kept
+	return last, kept, nil
 }
 
 // applyParsing applies the fixes to doc's text and parses the result; ok

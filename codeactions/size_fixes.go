@@ -54,15 +54,9 @@ func insertion(title, key, prefix string, fixAll bool) Fixer {
 // removeAptLists appends "&& rm -rf /var/lib/apt/lists/*", unless a later
 // RUN of the stage installs without updating first: it would find no lists.
 func removeAptLists(fx FixInput) (Action, bool) {
-	doc := fx.Doc
-	run := doc.InstructionAt(fx.Finding.Span.Start)
-	if run == nil || run.Stage < 0 {
+	run := fx.Doc.InstructionAt(fx.Finding.Span.Start)
+	if run == nil || run.Stage < 0 || fx.stages.installsWithoutUpdateAfter(run) {
 		return Action{}, false
-	}
-	for _, later := range doc.Stages[run.Stage].Instructions {
-		if later.Line > run.Line && later.Keyword == "RUN" && installsWithoutUpdate(doc, later) {
-			return Action{}, false
-		}
 	}
 	return insertion("Remove the apt lists in the same RUN (%s)", "text", "", true)(fx)
 }

@@ -59,8 +59,14 @@ func (s *Server) CodeAction(ctx context.Context, p *protocol.CodeActionParams) (
 		return nil, nil
 	}
 	version, findings := s.findingsFor(d, doc)
+	if ctx.Err() != nil {
+		return nil, protocol.ErrRequestCancelled // cancelled while the rules ran
+	}
+	// Fixes are computed for the findings of the range only: a request
+	// for one line of a long file costs what that line holds.
 	start, _ := s.toOffset(doc, p.Range.Start)
 	end, _ := s.toOffset(doc, p.Range.End)
+	findings = codeactions.Touching(doc, findings, dockerfile.Span{Start: start, End: end})
 	lazy := s.resolvesEdits()
 	var out []protocol.CommandOrCodeAction
 	for _, a := range codeactions.For(doc.State(st.BuildOptions()), findings, bctx) {
@@ -91,9 +97,13 @@ func (s *Server) CodeActionResolve(ctx context.Context, ca *protocol.CodeAction)
 	st := s.settingsFor(d.path())
 	bctx := s.buildContextWait(ctx, d, st)
 	version, findings := s.findingsFor(d, doc)
+	if ctx.Err() != nil {
+		return nil, protocol.ErrRequestCancelled
+	}
 	if version != data.Version {
 		return ca, nil // stale: the client asks again
 	}
+	findings = codeactions.Touching(doc, findings, dockerfile.Span{Start: data.Start, End: data.Start})
 	for _, a := range codeactions.For(doc.State(st.BuildOptions()), findings, bctx) {
 		if codeactions.Kind(a.Finding) == data.Kind && a.Finding.Span.Start == data.Start && a.Title == data.Title {
 			resolved := s.toCodeAction(d.uri, doc, a)

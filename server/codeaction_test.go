@@ -2,12 +2,14 @@ package server_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dockerfile-ls/dockerfile-ls/internal/lsptest"
 )
@@ -165,5 +167,50 @@ func TestFixAllAction(t *testing.T) {
 		if got := applyEdits(t, text, actions[0].Edit.Changes[docURI]); got != c.want {
 			t.Errorf("%v: fixed text:\n%s\nwant:\n%s", c.options, got, c.want)
 		}
+	}
+}
+
+// TestCodeActionOnLongFile: on an 8,000-line file, a code-action request
+// for one line computes the fixes of that line only (the whole file's took
+// 20 s), and a request cancelled at once is answered RequestCancelled
+// without waiting for the fixes of the whole file.
+func TestCodeActionOnLongFile(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("FROM debian:12\n")
+	for i := range 8000 {
+		fmt.Fprintf(&b, "RUN apt-get update && apt-get install -y curl%d\n", i)
+	}
+	docURI := "file://" + filepath.Join(t.TempDir(), "Dockerfile")
+	c := lsptest.Start(t)
+	c.Initialize(nil)
+	c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": docURI, "languageId": "dockerfile", "version": 1, "text": b.String()}})
+	c.WaitDiagnostics(docURI, func(d lsptest.Diagnostics) bool { return len(d.Diagnostics) > 0 })
+	request := func(from, to int) int {
+		return c.Request("textDocument/codeAction", map[string]any{
+			"textDocument": map[string]any{"uri": docURI},
+			"range":        map[string]any{"start": map[string]any{"line": from, "character": 0}, "end": map[string]any{"line": to, "character": 0}},
+			"context":      map[string]any{"diagnostics": []any{}, "only": []string{"quickfix"}},
+		})
+	}
+	start := time.Now()
+	res := c.Response(request(100, 101))
+	var actions []codeAction
+	if err := json.Unmarshal(res.Result, &actions); err != nil || len(actions) == 0 {
+		t.Fatalf("line 100: %s %v", res.Result, err)
+	}
+	t.Logf("one line: %d actions in %v", len(actions), time.Since(start))
+	if elapsed := time.Since(start); elapsed > 8*time.Second {
+		t.Errorf("one line's code actions took %v", elapsed)
+	}
+	start = time.Now()
+	id := request(0, 8001)
+	c.Notify("$/cancelRequest", map[string]any{"id": id})
+	res = c.Response(id)
+	t.Logf("cancelled: %v", time.Since(start))
+	if res.Error == nil || res.Error.Code != -32800 {
+		t.Errorf("cancelled request: %s, error %+v; want RequestCancelled", res.Result, res.Error)
+	}
+	if elapsed := time.Since(start); elapsed > 8*time.Second {
+		t.Errorf("the cancelled request was answered after %v", elapsed)
 	}
 }
