@@ -3,19 +3,12 @@ package cache
 import (
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
-	"github.com/dockerfile-ls/dockerfile-ls/shell"
 )
-
-// Script is what a RUN executes: dockerfile.Document.Script, which decides
-// whether the RUN runs in a POSIX shell at all.
-func Script(doc *dockerfile.Document, in *dockerfile.Instruction) *shell.Script {
-	return doc.Script(in)
-}
 
 // Invocations lists the package-manager commands a RUN executes, with
 // offsets relative to in.ArgsSpan.Start.
 func Invocations(doc *dockerfile.Document, in *dockerfile.Instruction) []pkgmgr.Invocation {
-	script := Script(doc, in)
+	script := doc.Script(in)
 	if script == nil {
 		return nil
 	}
