@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -54,6 +55,34 @@ func (p *Prover) ProveFile(ctx context.Context, path string, locks Lockfiles, wa
 	proved := p.Prove(ctx, name, text, c, variants)
 	proved.Bases = r.Bases
 	return proved
+}
+
+// ProveFiles proves the files, jobs at a time (builds wait on the
+// archive and the registry as much as on the CPU). done sees each report
+// as it comes; wanted (nil: every variant) is asked one call at a time
+// with done, so that it may read what done counted.
+func (p *Prover) ProveFiles(ctx context.Context, files []string, locks Lockfiles, jobs int, wanted func(Variant) bool, done func(*Report)) {
+	var mu sync.Mutex
+	guarded := func(v Variant) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return wanted == nil || wanted(v)
+	}
+	sem := make(chan struct{}, max(jobs, 1))
+	var wg sync.WaitGroup
+	for _, f := range files {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := p.ProveFile(ctx, f, locks, guarded)
+			<-sem
+			mu.Lock()
+			defer mu.Unlock()
+			done(r)
+		}()
+	}
+	wg.Wait()
 }
 
 // localBases are the local images a Dockerfile's bases map onto; skipped

@@ -112,7 +112,8 @@ func logReport(t *testing.T, r *Report) {
 // The CI sample (testdata/corpus, chosen to build on the oracle and to
 // cover apt, npm, pip, the reorder, the cache mounts and the size fixes):
 // every file's original builds, and what fix-all writes builds in both
-// situations with the original's files.
+// situations with the original's files ($DFLS_REALBUILD_JOBS files at a
+// time, 2).
 func TestCISample(t *testing.T) {
 	p := oracleFor(t)
 	files, err := filepath.Glob("testdata/corpus/*/*.Dockerfile")
@@ -125,8 +126,8 @@ func TestCISample(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := NewSummary()
-	for _, f := range files {
-		r := p.ProveFile(ctx, f, locks, func(v Variant) bool { return v.Name == FixAll })
+	fixAll := func(v Variant) bool { return v.Name == FixAll }
+	p.ProveFiles(ctx, files, locks, envInt(t, "DFLS_REALBUILD_JOBS", 2), fixAll, func(r *Report) {
 		logReport(t, r)
 		s.Add(r)
 		if r.Skipped != "" {
@@ -135,14 +136,15 @@ func TestCISample(t *testing.T) {
 		for _, c := range r.Failed() {
 			t.Errorf("%s: %s, %s: %s", r.Name, c.Variant, c.Situation, c.Problem())
 		}
-	}
+	})
 	t.Logf("summary:\n%s", s.Markdown())
 }
 
 // The proof over the corpus (make proof-realbuild): a stratified sample of
 // $DFLS_REALBUILD_SAMPLE files (150) of $DFLS_REALBUILD_CORPUS, fix-all
 // and each fix kind alone until that kind has $DFLS_REALBUILD_PER_KIND
-// (15) built files. The summary goes to $DFLS_REALBUILD_REPORT as well.
+// (15) built files, $DFLS_REALBUILD_JOBS (2) files at a time. The summary
+// goes to $DFLS_REALBUILD_REPORT as well.
 func TestCorpusProof(t *testing.T) {
 	dir := os.Getenv("DFLS_REALBUILD_CORPUS")
 	if dir == "" {
@@ -162,13 +164,18 @@ func TestCorpusProof(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := NewSummary()
-	wanted := func(v Variant) bool { return v.Name == FixAll || s.ByKind[v.Name] == nil || s.ByKind[v.Name].Built < quota }
-	for _, f := range files {
-		r := p.ProveFile(ctx, f, locks, wanted)
+	wanted := func(v Variant) bool {
+		built := 0
+		if k := s.ByKind[v.Name]; k != nil {
+			built = k.Built
+		}
+		return v.Name == FixAll || built < quota
+	}
+	p.ProveFiles(ctx, files, locks, envInt(t, "DFLS_REALBUILD_JOBS", 2), wanted, func(r *Report) {
 		logReport(t, r)
 		s.Add(r)
 		writeReport(t, s)
-	}
+	})
 	t.Logf("summary:\n%s", s.Markdown())
 	for k, c := range s.ByKind {
 		if c.Broken > 0 {

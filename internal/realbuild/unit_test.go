@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -195,5 +197,45 @@ func TestParseProgressCountsStepsThatRan(t *testing.T) {
 	err = p.failure(fmt.Errorf("exit status 1"), stream)
 	if !strings.Contains(err.Error(), "Unable to locate package jq") || !strings.Contains(err.Error(), "RUN apt-get install -y jq") {
 		t.Errorf("failure = %v", err)
+	}
+}
+
+func TestStratifiedSampleTakesFromEveryStratumInTurn(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	files := []string{
+		write("a1", "FROM debian\nRUN apt-get install -y curl\n"),
+		write("a2", "FROM debian\nRUN apt-get install -y jq\n"),
+		write("a3", "FROM ubuntu\nRUN apt-get install -y jq\n"),
+		write("n1", "FROM node:20\nRUN npm ci\n"),
+		write("x1", "FROM alpine\nRUN apk add curl\n"),
+	}
+	got, unmapped := StratifiedSample(files, 3)
+	want := []string{files[0], files[2], files[3]} // bookworm+apt, bookworm-slim+apt, node+npm
+	if !reflect.DeepEqual(got, want) || unmapped != 1 {
+		t.Errorf("sample %q (unmapped %d), want %q (1)", got, unmapped, want)
+	}
+}
+
+func TestSummaryCountsBrokenVariantsOncePerFile(t *testing.T) {
+	s := NewSummary()
+	s.Add(&Report{Name: "f", Bases: []string{Node}, Checks: []Check{
+		{Variant: FixAll, Situation: Fresh},
+		{Variant: FixAll, Situation: CIInstallChange, Err: fmt.Errorf("E: Unable to locate package jq")},
+		{Variant: FixAll, Situation: CIAppChange, Unexplained: []Change{{"usr/bin/jq", Missing}}},
+	}})
+	s.Add(&Report{Name: "g", Skipped: "unmapped base: alpine"})
+	k := s.ByKind[FixAll]
+	if s.Built != 1 || k.Built != 1 || k.Broken != 1 || len(k.Problems) != 2 || s.Skipped["unmapped base"] != 1 || s.ByBase[Node] != 1 {
+		t.Errorf("summary %+v, fix-all %+v", s, k)
+	}
+	if md := s.Markdown(); !strings.Contains(md, "| fix-all | 1 | 1 |") || !strings.Contains(md, "| unmapped base | 1 |") {
+		t.Errorf("markdown:\n%s", md)
 	}
 }
