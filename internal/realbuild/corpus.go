@@ -57,18 +57,18 @@ func (p *Prover) ProveFile(ctx context.Context, path string, locks Lockfiles, wa
 	return proved
 }
 
-// ProveFiles proves the files, jobs at a time (builds wait on the
-// archive and the registry as much as on the CPU). done sees each report
+// ProveFiles proves the files, as many at a time as the prover's Jobs
+// (their builds share the prover's slots). done sees each report
 // as it comes; wanted (nil: every variant) is asked one call at a time
 // with done, so that it may read what done counted.
-func (p *Prover) ProveFiles(ctx context.Context, files []string, locks Lockfiles, jobs int, wanted func(Variant) bool, done func(*Report)) {
+func (p *Prover) ProveFiles(ctx context.Context, files []string, locks Lockfiles, wanted func(Variant) bool, done func(*Report)) {
 	var mu sync.Mutex
 	guarded := func(v Variant) bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return wanted == nil || wanted(v)
 	}
-	sem := make(chan struct{}, max(jobs, 1))
+	sem := make(chan struct{}, max(p.Jobs, 1))
 	var wg sync.WaitGroup
 	for _, f := range files {
 		sem <- struct{}{}

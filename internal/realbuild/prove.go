@@ -1,6 +1,7 @@
 package realbuild
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,10 +10,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
-	"github.com/dockerfile-ls/dockerfile-ls/internal/oracle"
 )
 
 // The situations a fixed Dockerfile must build in wherever its original
@@ -29,7 +30,20 @@ type Prover struct {
 	Images  Images
 	Work    string        // folder for builders, caches and Dockerfiles
 	Timeout time.Duration // per build; 0: DefaultTimeout
-	Logf    func(format string, args ...any)
+	// Jobs is how many builds run at a time (0: one): they wait on the
+	// archive and the registry as much as on the CPU.
+	Jobs int
+	Logf func(format string, args ...any)
+
+	slotsOnce sync.Once
+	slots     chan struct{}
+}
+
+// acquire waits for a build slot and returns its release.
+func (p *Prover) acquire() func() {
+	p.slotsOnce.Do(func() { p.slots = make(chan struct{}, max(p.Jobs, 1)) })
+	p.slots <- struct{}{}
+	return func() { <-p.slots }
 }
 
 // BuildTime is one build's duration and outcome.
@@ -97,6 +111,7 @@ type Report struct {
 	// with why (no application file, no install RUN, fails on builder B).
 	NotApplicable []string
 	Builds        []BuildTime
+	mu            sync.Mutex // Builds, appended to by builds side by side
 }
 
 // Failed lists the checks with a problem.
@@ -116,16 +131,20 @@ type change struct {
 	apply     func(text []byte) (out []byte, ctxDir string, ok bool)
 }
 
-// baseline is what the original left.
-type baseline struct {
-	files    []oracle.FileEntry
-	volatile Volatile
-	after    map[string]*Result // by situation: the original on builder B
-	changes  []change
+// job is one build of a proof.
+type job struct {
+	what   string
+	text   []byte
+	ctxDir string
+	spec   Spec
+	res    *Result
+	err    error
 }
 
-// Prove builds the original text on the context c, then each variant,
-// fresh and as builder B of the CI runner after each change.
+// Prove builds the original text on the context c and each variant: on
+// fresh builders A (the original twice, for the volatile set), then, after
+// each change, on fresh builders B that import A's layer cache. The builds
+// of a phase run side by side, as many at a time as the prover's Jobs.
 func (p *Prover) Prove(ctx context.Context, name string, text []byte, c *Context, variants []Variant) *Report {
 	r := &Report{Name: name}
 	dir, err := os.MkdirTemp(p.Work, "case")
@@ -134,91 +153,105 @@ func (p *Prover) Prove(ctx context.Context, name string, text []byte, c *Context
 		return r
 	}
 	defer os.RemoveAll(dir)
-	base, err := p.baseline(ctx, r, dir, text, c)
-	if err != nil {
+	origCache := filepath.Join(dir, "cache-orig")
+	origA := &job{what: "original, fresh (A)", text: text, ctxDir: c.Dir, spec: Spec{Files: true, ExportCache: origCache}}
+	again := &job{what: "original again, for the volatile set", text: text, ctxDir: c.Dir, spec: Spec{Files: true}}
+	varA := make([]*job, len(variants))
+	for i, v := range variants {
+		varA[i] = &job{what: v.Name + ", fresh (A)", text: v.Text, ctxDir: c.Dir,
+			spec: Spec{Files: true, ExportCache: filepath.Join(dir, fmt.Sprint("cache-", i))}}
+	}
+	p.runAll(ctx, r, dir, append([]*job{origA, again}, varA...))
+	if err := cmp.Or(origA.err, again.err); err != nil {
 		r.Skipped = "original does not build: " + err.Error()
 		return r
 	}
+	volatile := VolatileOf(origA.res.Files, again.res.Files)
+	r.Volatile = sortedKeys(volatile)
+	changes := p.changes(r, dir, text, c)
+	origB, varB := p.phaseB(ctx, r, dir, origCache, changes, text, variants, varA)
 	for i, v := range variants {
-		p.check(ctx, r, filepath.Join(dir, fmt.Sprint("v", i)), v, c, base)
+		allow := AllowanceFor(v.Kinds, v.Text)
+		fresh := Check{Variant: v.Name, Kinds: v.Kinds, Situation: Fresh, Err: varA[i].err}
+		if fresh.Err == nil {
+			fresh.Unexplained = Unexplained(origA.res.Files, varA[i].res.Files, volatile, allow)
+		}
+		r.Checks = append(r.Checks, fresh)
+		for k, ch := range changes {
+			o, f := origB[k], varB[[2]int{i, k}]
+			if o == nil || o.err != nil || f == nil {
+				continue
+			}
+			chk := Check{Variant: v.Name, Kinds: v.Kinds, Situation: ch.situation, RanOrig: o.res.Ran, Err: f.err}
+			if f.err == nil {
+				chk.Unexplained = Unexplained(o.res.Files, f.res.Files, volatile, allow)
+				chk.RanFixed = f.res.Ran
+			}
+			r.Checks = append(r.Checks, chk)
+		}
 	}
 	return r
 }
 
-func (p *Prover) baseline(ctx context.Context, r *Report, dir string, text []byte, c *Context) (*baseline, error) {
-	cache := filepath.Join(dir, "cache-orig")
-	first, err := p.build(ctx, r, "original, fresh (A)", dir, text, c.Dir, Spec{Files: true, ExportCache: cache})
-	if err != nil {
-		return nil, err
-	}
-	second, err := p.build(ctx, r, "original again, for the volatile set", dir, text, c.Dir, Spec{Files: true})
-	if err != nil {
-		return nil, fmt.Errorf("second build: %w", err)
-	}
-	b := &baseline{files: first.Files, volatile: VolatileOf(first.Files, second.Files), after: map[string]*Result{}}
-	r.Volatile = sortedKeys(b.volatile)
-	b.changes = p.changes(r, dir, c)
-	for _, ch := range b.changes {
-		changed, ctxDir, ok := ch.apply(text)
-		if !ok {
-			continue
+// phaseB builds, after each change, the original and every variant that
+// built on A, each on a fresh builder B importing its A's layer cache.
+// The results are by change index, and by variant and change index.
+func (p *Prover) phaseB(ctx context.Context, r *Report, dir, origCache string, changes []change, text []byte, variants []Variant, varA []*job) (map[int]*job, map[[2]int]*job) {
+	origB, varB := map[int]*job{}, map[[2]int]*job{}
+	var all []*job
+	for k, ch := range changes {
+		changed, ctxDir, _ := ch.apply(text)
+		origB[k] = &job{what: "original, " + ch.situation + " (B)", text: changed, ctxDir: ctxDir,
+			spec: Spec{Files: true, ImportCache: origCache}}
+		all = append(all, origB[k])
+		for i, v := range variants {
+			if changedV, ctxDir, ok := ch.apply(v.Text); ok && varA[i].err == nil {
+				varB[[2]int{i, k}] = &job{what: v.Name + ", " + ch.situation + " (B)", text: changedV, ctxDir: ctxDir,
+					spec: Spec{Files: true, ImportCache: varA[i].spec.ExportCache}}
+				all = append(all, varB[[2]int{i, k}])
+			}
 		}
-		res, err := p.build(ctx, r, "original, "+ch.situation+" (B)", dir, changed, ctxDir, Spec{Files: true, ImportCache: cache})
-		if err != nil {
+	}
+	p.runAll(ctx, r, dir, all)
+	for k, ch := range changes {
+		if err := origB[k].err; err != nil {
 			r.NotApplicable = append(r.NotApplicable, ch.situation+": the original fails on B: "+firstLine(err))
-			continue
 		}
-		b.after[ch.situation] = res
 	}
-	return b, nil
+	return origB, varB
 }
 
-// changes are the CI runner's changes the context c allows.
-func (p *Prover) changes(r *Report, dir string, c *Context) []change {
+// changes are the CI runner's changes that apply to the original text on
+// the context c; the others are noted as not applicable.
+func (p *Prover) changes(r *Report, dir string, text []byte, c *Context) []change {
 	var out []change
 	if c.AppFile == "" {
 		r.NotApplicable = append(r.NotApplicable, CIAppChange+": no application file is copied")
 	} else if appCtx := filepath.Join(dir, "ctx-app"); EditAppFile(c, appCtx) == nil {
 		out = append(out, change{CIAppChange, func(t []byte) ([]byte, string, bool) { return t, appCtx, true }})
 	}
-	edit := func(t []byte) ([]byte, string, bool) {
-		out, ok := EditInstallLine(t)
-		return out, c.Dir, ok
+	if _, ok := EditInstallLine(text); !ok {
+		r.NotApplicable = append(r.NotApplicable, CIInstallChange+": no RUN installs packages")
+	} else {
+		out = append(out, change{CIInstallChange, func(t []byte) ([]byte, string, bool) {
+			edited, ok := EditInstallLine(t)
+			return edited, c.Dir, ok
+		}})
 	}
-	out = append(out, change{CIInstallChange, edit})
 	return out
 }
 
-func (p *Prover) check(ctx context.Context, r *Report, dir string, v Variant, c *Context, base *baseline) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		r.Checks = append(r.Checks, Check{Variant: v.Name, Kinds: v.Kinds, Situation: Fresh, Err: err})
-		return
+// runAll runs the jobs side by side and waits for them.
+func (p *Prover) runAll(ctx context.Context, r *Report, dir string, jobs []*job) {
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			j.res, j.err = p.build(ctx, r, j.what, dir, j.text, j.ctxDir, j.spec)
+		}()
 	}
-	allow := AllowanceFor(v.Kinds, v.Text)
-	cache := filepath.Join(dir, "cache")
-	fresh := Check{Variant: v.Name, Kinds: v.Kinds, Situation: Fresh}
-	res, err := p.build(ctx, r, v.Name+", fresh (A)", dir, v.Text, c.Dir, Spec{Files: true, ExportCache: cache})
-	if fresh.Err = err; err == nil {
-		fresh.Unexplained = Unexplained(base.files, res.Files, base.volatile, allow)
-	}
-	r.Checks = append(r.Checks, fresh)
-	if err != nil {
-		return // builder B has no cache to import
-	}
-	for _, ch := range base.changes {
-		orig := base.after[ch.situation]
-		changed, ctxDir, ok := ch.apply(v.Text)
-		if orig == nil || !ok {
-			continue
-		}
-		k := Check{Variant: v.Name, Kinds: v.Kinds, Situation: ch.situation, RanOrig: orig.Ran}
-		res, err := p.build(ctx, r, v.Name+", "+ch.situation+" (B)", dir, changed, ctxDir, Spec{Files: true, ImportCache: cache})
-		if k.Err = err; err == nil {
-			k.Unexplained = Unexplained(orig.Files, res.Files, base.volatile, allow)
-			k.RanFixed = res.Ran
-		}
-		r.Checks = append(r.Checks, k)
-	}
+	wg.Wait()
 }
 
 // build builds text (written to a Dockerfile outside the context, so that
@@ -232,6 +265,8 @@ func (p *Prover) build(ctx context.Context, r *Report, what, dir string, text []
 	if err := os.WriteFile(s.Dockerfile, text, 0o644); err != nil {
 		return nil, err
 	}
+	release := p.acquire()
+	defer release()
 	b, err := StartBuilder(ctx, p.Work, p.Images)
 	if err != nil {
 		return nil, err
@@ -244,7 +279,9 @@ func (p *Prover) build(ctx context.Context, r *Report, what, dir string, text []
 	if res != nil {
 		d = res.Duration
 	}
+	r.mu.Lock()
 	r.Builds = append(r.Builds, BuildTime{What: what, Duration: d, Failed: err != nil})
+	r.mu.Unlock()
 	p.logf("%s: %s: %s%s", r.Name, what, d.Round(time.Second), failedSuffix(err))
 	return res, err
 }

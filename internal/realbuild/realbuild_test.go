@@ -16,7 +16,8 @@ import (
 // proof-realbuild set it.
 const EnvRun = "DFLS_REALBUILD"
 
-// oracleFor returns a Prover whose work folder goes with the test. Without
+// oracleFor returns a Prover whose work folder goes with the test, running
+// $DFLS_REALBUILD_JOBS builds at a time (3). Without
 // DFLS_REALBUILD=1 the test skips; with it, missing images fail the test,
 // so that the target can never pass without building.
 func oracleFor(t *testing.T) *Prover {
@@ -33,7 +34,7 @@ func oracleFor(t *testing.T) *Prover {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(work) })
-	return &Prover{Images: images, Work: work, Timeout: buildTimeout(t), Logf: t.Logf}
+	return &Prover{Images: images, Work: work, Timeout: buildTimeout(t), Jobs: envInt(t, "DFLS_REALBUILD_JOBS", 3), Logf: t.Logf}
 }
 
 // buildTimeout is $DFLS_REALBUILD_TIMEOUT (a Go duration), else
@@ -112,8 +113,7 @@ func logReport(t *testing.T, r *Report) {
 // The CI sample (testdata/corpus, chosen to build on the oracle and to
 // cover apt, npm, pip, the reorder, the cache mounts and the size fixes):
 // every file's original builds, and what fix-all writes builds in both
-// situations with the original's files ($DFLS_REALBUILD_JOBS files at a
-// time, 2).
+// situations with the original's files.
 func TestCISample(t *testing.T) {
 	p := oracleFor(t)
 	files, err := filepath.Glob("testdata/corpus/*/*.Dockerfile")
@@ -127,7 +127,7 @@ func TestCISample(t *testing.T) {
 	}
 	s := NewSummary()
 	fixAll := func(v Variant) bool { return v.Name == FixAll }
-	p.ProveFiles(ctx, files, locks, envInt(t, "DFLS_REALBUILD_JOBS", 2), fixAll, func(r *Report) {
+	p.ProveFiles(ctx, files, locks, fixAll, func(r *Report) {
 		logReport(t, r)
 		s.Add(r)
 		if r.Skipped != "" {
@@ -143,8 +143,7 @@ func TestCISample(t *testing.T) {
 // The proof over the corpus (make proof-realbuild): a stratified sample of
 // $DFLS_REALBUILD_SAMPLE files (150) of $DFLS_REALBUILD_CORPUS, fix-all
 // and each fix kind alone until that kind has $DFLS_REALBUILD_PER_KIND
-// (15) built files, $DFLS_REALBUILD_JOBS (2) files at a time. The summary
-// goes to $DFLS_REALBUILD_REPORT as well.
+// (15) built files. The summary goes to $DFLS_REALBUILD_REPORT as well.
 func TestCorpusProof(t *testing.T) {
 	dir := os.Getenv("DFLS_REALBUILD_CORPUS")
 	if dir == "" {
@@ -171,7 +170,7 @@ func TestCorpusProof(t *testing.T) {
 		}
 		return v.Name == FixAll || built < quota
 	}
-	p.ProveFiles(ctx, files, locks, envInt(t, "DFLS_REALBUILD_JOBS", 2), wanted, func(r *Report) {
+	p.ProveFiles(ctx, files, locks, wanted, func(r *Report) {
 		logReport(t, r)
 		s.Add(r)
 		writeReport(t, s)
