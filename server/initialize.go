@@ -43,7 +43,7 @@ func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (
 func (s *Server) Initialized(context.Context, *protocol.InitializedParams) error {
 	go s.registerWatchers()
 	if s.clientSupports(answersConfiguration) {
-		go s.pullSettings()
+		s.pullSettings()
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strconv"
+	"time"
 
 	"go.lsp.dev/protocol"
 )
@@ -72,10 +73,19 @@ func (s *Server) deliver(publish func(), buildkitArrived bool) {
 	if buildkitArrived && s.clientSupports(func(c protocol.ClientCapabilities) bool {
 		return c.Workspace != nil && c.Workspace.Diagnostics != nil && c.Workspace.Diagnostics.RefreshSupport != nil && *c.Workspace.Diagnostics.RefreshSupport
 	}) {
-		go func() {
-			if err := s.client.DiagnosticRefresh(context.Background()); err != nil {
-				s.log.Debug("workspace/diagnostic/refresh failed", "err", err)
-			}
-		}()
+		s.diagnosticsRefresh.ask()
+	}
+}
+
+// refreshTimeout bounds a refresh request: a client that does not answer
+// is asked again on the next occasion.
+const refreshTimeout = 10 * time.Second
+
+// refreshDiagnostics asks the client to pull diagnostics again.
+func (s *Server) refreshDiagnostics() {
+	ctx, cancel := context.WithTimeout(context.Background(), refreshTimeout)
+	defer cancel()
+	if err := s.client.DiagnosticRefresh(ctx); err != nil {
+		s.log.Debug("workspace/diagnostic/refresh failed", "err", err)
 	}
 }

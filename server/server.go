@@ -75,6 +75,10 @@ type Server struct {
 	exitCode int
 	exited   chan struct{}
 	exitOnce sync.Once
+	// The requests to the client that may go unanswered, one at a time
+	// each: workspace/configuration, and the refreshes of size hints and
+	// of pulled diagnostics.
+	pulls, sizeHintsRefresh, diagnosticsRefresh coalesced
 }
 
 // Run serves LSP on in/out until the client sends exit, closes the input,
@@ -83,6 +87,7 @@ type Server struct {
 func Run(ctx context.Context, in io.Reader, out io.WriteCloser, log *slog.Logger) int {
 	s := &Server{log: log, docs: map[uri.URI]*document{}, exitCode: 1, exited: make(chan struct{}), contexts: buildcontext.NewCache(), watchers: map[string]io.Closer{},
 		projects: &config.Loader{}, warned: map[string]bool{}, retired: map[uri.URI]chan struct{}{}}
+	s.pulls.do, s.sizeHintsRefresh.do, s.diagnosticsRefresh.do = s.pullOnce, s.refreshSizes, s.refreshDiagnostics
 	s.projects.Warn = s.warnOnce
 	s.projects.Stop = s.stopSearch
 	s.contexts.Allow = s.allowContext

@@ -110,9 +110,6 @@ type editorSources struct {
 	answeredOnce bool
 	// merged is what the analysis uses, before the project file.
 	merged config.Settings
-	// pulling: a workspace/configuration request is running; pullAgain:
-	// the client said the settings changed since it was sent.
-	pulling, pullAgain bool
 }
 
 // set records what src says now and merges again: defaults, then
@@ -165,7 +162,7 @@ func (s *Server) setEditorSettings(src settingsSource, st config.Settings) {
 	for _, d := range docs {
 		d.inputsChanged(true)
 	}
-	go s.refreshSizes()
+	s.sizeHintsRefresh.ask()
 }
 
 // settingsJSON is st as the editor would write it, for the log.
@@ -195,16 +192,26 @@ func (s *Server) settingsFor(path string) config.Settings {
 	return file.Merge(editor)
 }
 
-// warnOnce logs a problem and shows it to the user, once per message.
+// maxWarnings bounds the distinct problems warnOnce remembers and shows:
+// settings a client sends can differ every time.
+const maxWarnings = 100
+
+// warnOnce logs a problem and shows it to the user, once per message, and
+// no more than maxWarnings messages a session; past that, it only logs.
 func (s *Server) warnOnce(msg string) {
 	s.mu.Lock()
-	seen := s.warned[msg]
-	s.warned[msg] = true
+	seen, full := s.warned[msg], len(s.warned) >= maxWarnings
+	if !full {
+		s.warned[msg] = true
+	}
 	s.mu.Unlock()
 	if seen {
 		return
 	}
 	s.log.Warn(msg)
+	if full {
+		return
+	}
 	go func() {
 		_ = s.client.ShowMessage(context.Background(), &protocol.ShowMessageParams{Type: protocol.MessageTypeWarning, Message: "dockerfile-ls: " + msg})
 	}()
@@ -233,34 +240,8 @@ func answersConfiguration(c protocol.ClientCapabilities) bool {
 var pullTimeout = 5 * time.Second
 
 // pullSettings asks the client for the section, off the read loop (the
-// answer comes through it). One request runs at a time: asked meanwhile,
-// it asks once more when that one ends, however often it was asked, so a
-// client that never answers gets neither a pile of requests nor of
-// goroutines.
-func (s *Server) pullSettings() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.editor.pulling {
-		s.editor.pullAgain = true
-		return
-	}
-	s.editor.pulling = true
-	go s.pullUntilCurrent()
-}
-
-// pullUntilCurrent pulls until no change was notified during the last pull.
-func (s *Server) pullUntilCurrent() {
-	for {
-		s.pullOnce()
-		s.mu.Lock()
-		again := s.editor.pullAgain
-		s.editor.pulling, s.editor.pullAgain = again, false
-		s.mu.Unlock()
-		if !again {
-			return
-		}
-	}
-}
+// answer comes through it), one request at a time (see coalesced).
+func (s *Server) pullSettings() { s.pulls.ask() }
 
 // pullOnce asks for the section and records the answer. An error, a
 // timeout or a malformed answer leave the last answer in place: they say

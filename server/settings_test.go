@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"reflect"
+	"runtime"
 	"testing"
 	"time"
 
@@ -154,5 +156,37 @@ func TestSettingsPullTimesOut(t *testing.T) {
 	}
 	if !hoverAnswered {
 		t.Error("the server stopped answering while its pulls went unanswered")
+	}
+}
+
+// TestUnansweredRequestsBounded: a client that answers none of the
+// server's requests (workspace/configuration, the refreshes of size hints
+// and pulled diagnostics) and changes its settings 20,000 times, each
+// naming a rule that does not exist, leaves a bounded number of goroutines
+// and warnings: one request of each kind at a time (there was one
+// goroutine per change; 200,000 changes held 1 GB).
+func TestUnansweredRequestsBounded(t *testing.T) {
+	c := startSessionWith(t, `{"workspace":{"configuration":true,"inlayHint":{"refreshSupport":true},"codeLens":{"refreshSupport":true},"diagnostics":{"refreshSupport":true}},"textDocument":{"diagnostic":{}}}`)
+	c.send(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"untitled:Dockerfile","languageId":"dockerfile","version":1,"text":"FROM alpine:3.19\n"}}}`)
+	c.send(`{"jsonrpc":"2.0","id":2,"method":"textDocument/hover","params":{"textDocument":{"uri":"untitled:Dockerfile"},"position":{"line":0,"character":0}}}`)
+	c.answer(t, 2)
+	before := runtime.NumGoroutine()
+	for i := range 20000 {
+		c.send(fmt.Sprintf(`{"jsonrpc":"2.0","method":"workspace/didChangeConfiguration","params":{"settings":{"rules":{"NoSuchRule%d":"off"}}}}`, i))
+	}
+	c.send(`{"jsonrpc":"2.0","id":3,"method":"textDocument/hover","params":{"textDocument":{"uri":"untitled:Dockerfile"},"position":{"line":0,"character":0}}}`)
+	c.answer(t, 3) // every change was read
+	if after := runtime.NumGoroutine(); after > before+50 {
+		t.Errorf("%d goroutines after 20,000 unanswered settings changes, %d before", after, before)
+	}
+	c.send(`{"jsonrpc":"2.0","method":"exit"}`)
+	warnings := 0
+	for m := range c.out {
+		if string(m["method"]) == `"window/showMessage"` {
+			warnings++
+		}
+	}
+	if warnings > maxWarnings {
+		t.Errorf("%d warnings shown, want at most %d", warnings, maxWarnings)
 	}
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"strings"
-	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -80,7 +79,7 @@ func (s *Server) sizesContext(ctx context.Context, path string, st config.Settin
 		s.log.Debug("build context unavailable for size hints", "path", path, "err", err)
 	}
 	if ready != nil {
-		s.contexts.AfterLoad(sizesRefresh{root}, ready, s.refreshSizes)
+		s.contexts.AfterLoad(sizesRefresh{root}, ready, s.sizeHintsRefresh.ask)
 	}
 	return snap
 }
@@ -150,7 +149,7 @@ func (s *Server) refreshSizes() {
 	lens := s.clientSupports(func(c protocol.ClientCapabilities) bool {
 		return c.Workspace != nil && c.Workspace.CodeLens != nil && c.Workspace.CodeLens.RefreshSupport != nil && *c.Workspace.CodeLens.RefreshSupport
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), refreshTimeout)
 	defer cancel()
 	if inlay {
 		if err := s.client.InlayHintRefresh(ctx); err != nil {

@@ -102,7 +102,11 @@ func TestActiveDocuments(t *testing.T) {
 
 // startSession runs a session on pipes, initialized, and ends it when
 // the test does.
-func startSession(t *testing.T) *pipeClient {
+func startSession(t *testing.T) *pipeClient { return startSessionWith(t, "{}") }
+
+// startSessionWith is startSession for a client with these capabilities
+// (JSON).
+func startSessionWith(t *testing.T, caps string) *pipeClient {
 	t.Helper()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
@@ -118,7 +122,7 @@ func startSession(t *testing.T) *pipeClient {
 		_ = inW.Close()
 		<-ended
 	})
-	c.send(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}`)
+	c.send(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":` + caps + `}}`)
 	c.send(`{"jsonrpc":"2.0","method":"initialized","params":{}}`)
 	return c
 }
