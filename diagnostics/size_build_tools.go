@@ -65,7 +65,7 @@ func checkBuildToolsInFinalImage(p *Pass) {
 		if !final[st.Index] {
 			continue
 		}
-		base := stageBaseImage(p.Doc, st)
+		base := stageBaseImage(p.state(), st)
 		for i, inst := range st.Instructions {
 			if inst.Keyword != "RUN" {
 				continue
@@ -86,13 +86,14 @@ func checkBuildToolsInFinalImage(p *Pass) {
 	}
 }
 
-// stageBaseImage is the table's view of the image a stage starts from.
-func stageBaseImage(doc *dockerfile.Document, st *dockerfile.Stage) imgsize.BaseImage {
-	ref, _, ok := imgsize.StageBase(doc, st)
-	if !ok {
+// stageBaseImage is the table's view of the image a stage starts from,
+// with the build's args.
+func stageBaseImage(bs *dockerfile.BuildState, st *dockerfile.Stage) imgsize.BaseImage {
+	img, _ := bs.StageImage(st)
+	if !img.Known {
 		return imgsize.BaseImage{}
 	}
-	return imgsize.Base(ref)
+	return imgsize.Base(img.Text)
 }
 
 // buildPackagesKept are the build packages a RUN installs with a system

@@ -20,8 +20,9 @@ func checkHeavyBaseImage(p *Pass) {
 	if len(p.Doc.Stages) == 0 {
 		return
 	}
-	ref, root, ok := imgsize.StageBase(p.Doc, p.Doc.Stages[len(p.Doc.Stages)-1])
-	if !ok || root == nil || root.From == nil {
+	img, root := p.state().StageImage(p.Doc.Stages[len(p.Doc.Stages)-1])
+	ref := img.Text
+	if !img.Known || root == nil || root.From == nil {
 		return
 	}
 	b := imgsize.Base(ref)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/distribution/reference"
 
-	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
 //go:embed baseimages.json
@@ -275,18 +274,6 @@ func (p tagParts) format(f string) string {
 	}
 	s := strings.NewReplacer("{v}", p.version, "{c}", p.codename, "{-c}", dash).Replace(f)
 	return strings.Trim(strings.ReplaceAll(s, "--", "-"), "-")
-}
-
-// StageBase is the external image a stage ships on: its FROM chain
-// followed to the first stage built on an image, with the global ARGs
-// expanded as the build state has them without build args. ok is false
-// when the image depends on an unknown value.
-//
-// Deprecated: use dockerfile.BuildState.StageImage with the build's
-// options.
-func StageBase(doc *dockerfile.Document, st *dockerfile.Stage) (ref string, root *dockerfile.Stage, ok bool) {
-	img, root := doc.State(dockerfile.Options{}).StageImage(st)
-	return img.Text, root, img.Known
 }
 
 // MBText writes a table figure: "≈ 45 MB", "≈ 3.4 MB", "< 1 MB".

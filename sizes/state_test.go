@@ -23,8 +23,8 @@ func TestStageBaseExpansion(t *testing.T) {
 	}
 	for from, want := range cases {
 		doc := dockerfile.Parse([]byte("ARG V=3.12\nARG EMPTY=\nARG NODEF\nFROM " + from + " AS a\nFROM a\n"))
-		if got, root, ok := StageBase(doc, doc.Stages[1]); !ok || got != want || root != doc.Stages[0] {
-			t.Errorf("FROM %s: %q, %v, root %v; want %q", from, got, ok, root, want)
+		if img, root := doc.State(dockerfile.Options{}).StageImage(doc.Stages[1]); !img.Known || img.Text != want || root != doc.Stages[0] {
+			t.Errorf("FROM %s: %q, %v, root %v; want %q", from, img.Text, img.Known, root, want)
 		}
 	}
 }
