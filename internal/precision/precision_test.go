@@ -3,6 +3,8 @@ package precision
 import (
 	"strings"
 	"testing"
+
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
 func TestParseLabels(t *testing.T) {
@@ -57,5 +59,21 @@ func TestScore(t *testing.T) {
 	}
 	if !strings.Contains(s.Table(10), "| Q | 2 | 1 | 0 | (few) |") {
 		t.Errorf("table:\n%s", s.Table(10))
+	}
+}
+
+// TestByInstruction: a label on any line of an instruction is the
+// instruction's; repeats collapse, a want and a not for one finding clash.
+func TestByInstruction(t *testing.T) {
+	doc := dockerfile.Parse([]byte("FROM debian\nRUN apt-get update && \\\n    apt-get install -y curl\nCMD x\n"))
+	got, err := byInstruction(doc, "l", []Label{{Want, 3, "R", ""}, {Want, 2, "R", ""}, {Not, 4, "Q", ""}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Line != 2 || got[1].Line != 4 {
+		t.Errorf("labels = %+v, want R at 2 once and Q at 4", got)
+	}
+	if _, err := byInstruction(doc, "l", []Label{{Want, 3, "R", ""}, {Not, 2, "R", ""}}); err == nil {
+		t.Error("a want and a not for one finding: no error")
 	}
 }

@@ -42,22 +42,51 @@ func Files(dir string) ([]string, error) {
 
 // Analyse gives the findings a user sees for a Dockerfile opened with no
 // build context on disk and default settings: the same pipeline as check
-// and the editor.
-func Analyse(ctx context.Context, text []byte) ([]Finding, error) {
-	rep, err := analysis.Run(ctx, analysis.Input{Doc: dockerfile.Parse(text), Settings: config.Settings{}})
+// and the editor. A finding's line is that of the instruction it is in.
+func Analyse(ctx context.Context, doc *dockerfile.Document) ([]Finding, error) {
+	rep, err := analysis.Run(ctx, analysis.Input{Doc: doc, Settings: config.Settings{}})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Finding, 0, len(rep.Findings))
 	for _, f := range rep.Findings {
-		out = append(out, Finding{Rule: f.Rule, Line: lineOf(text, f.Span.Start), Message: f.Message})
+		line := doc.Lines.LineOf(min(f.Span.Start, len(doc.Text))) + 1
+		out = append(out, Finding{Rule: f.Rule, Line: instructionLine(doc, line), Message: f.Message})
 	}
 	return out, nil
 }
 
-// lineOf is the 1-based line of a byte offset.
-func lineOf(text []byte, off int) int {
-	return strings.Count(string(text[:min(off, len(text))]), "\n") + 1
+// instructionLine is the 1-based first line of the instruction that holds
+// a 1-based line, or the line itself outside instructions. Findings and
+// labels both count by instruction: a rule may point at the command inside
+// a long RUN where the reviewer labels the RUN.
+func instructionLine(doc *dockerfile.Document, line int) int {
+	for _, in := range doc.Instructions {
+		if in.Line <= line-1 && line-1 <= in.EndLine {
+			return in.Line + 1
+		}
+	}
+	return line
+}
+
+// byInstruction moves each label to its instruction's first line and drops
+// the repeats that makes; a want and a not for the same finding is an error.
+func byInstruction(doc *dockerfile.Document, name string, labels []Label) ([]Label, error) {
+	seen := map[key]Verdict{}
+	var out []Label
+	for _, l := range labels {
+		l.Line = instructionLine(doc, l.Line)
+		k := key{l.Rule, l.Line}
+		if v, ok := seen[k]; ok {
+			if v != l.Verdict {
+				return nil, fmt.Errorf("%s: both want and not for %s at the instruction of line %d", name, l.Rule, l.Line)
+			}
+			continue
+		}
+		seen[k] = l.Verdict
+		out = append(out, l)
+	}
+	return out, nil
 }
 
 // ScoreDir analyses and scores the Dockerfiles of a split whose path
@@ -93,7 +122,11 @@ func scoreFile(ctx context.Context, s *Score, dir, path string) error {
 	if err != nil {
 		return err
 	}
-	findings, err := Analyse(ctx, text)
+	doc := dockerfile.Parse(text)
+	if labels, err = byInstruction(doc, path+LabelsSuffix, labels); err != nil {
+		return err
+	}
+	findings, err := Analyse(ctx, doc)
 	if err != nil {
 		return fmt.Errorf("analysing %s: %w", path, err)
 	}
