@@ -42,13 +42,23 @@ func (s *Server) toOffset(doc *dockerfile.Document, p protocol.Position) (offset
 	return off, false
 }
 
-func (s *Server) toEdit(doc *dockerfile.Document, c *protocol.TextDocumentContentChangePartial) (dockerfile.Edit, bool) {
-	start, c1 := s.toOffset(doc, c.Range.Start)
-	end, c2 := s.toOffset(doc, c.Range.End)
+// toEdit converts a change to a text of size bytes with these lines; a
+// position past the end is clamped to the end (clamped reports it).
+func (s *Server) toEdit(lines *textpos.Lines, size int, c *protocol.TextDocumentContentChangePartial) (e dockerfile.Edit, clamped bool) {
+	enc := s.enc()
+	offset := func(p protocol.Position) int {
+		off, err := lines.Offset(textpos.Pos{Line: int(p.Line), Col: int(p.Character)}, enc)
+		if err != nil {
+			clamped = true
+			return size
+		}
+		return off
+	}
+	start, end := offset(c.Range.Start), offset(c.Range.End)
 	if end < start {
 		start, end = end, start
 	}
-	return dockerfile.Edit{Start: start, End: end, Text: c.Text}, c1 || c2
+	return dockerfile.Edit{Start: start, End: end, Text: c.Text}, clamped
 }
 
 var severities = map[diagnostics.Severity]protocol.DiagnosticSeverity{

@@ -125,9 +125,14 @@ func withSnapshot(ctx context.Context, snap snapshot) context.Context {
 // request arrived, or nil when it is not open. It parses that version if
 // nothing has yet: requests call it off the read loop.
 func docAt(ctx context.Context, u uri.URI) *dockerfile.Document {
-	snap, _ := ctx.Value(snapshotKey{}).(snapshot)
-	if v := snap[u]; v != nil {
+	if v := versionAt(ctx, u); v != nil {
 		return v.doc()
 	}
 	return nil
+}
+
+// versionAt is the version of u a request sees, or nil.
+func versionAt(ctx context.Context, u uri.URI) *docVersion {
+	snap, _ := ctx.Value(snapshotKey{}).(snapshot)
+	return snap[u]
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 )
 
 func init() {
@@ -35,7 +37,12 @@ func (s *Server) Diagnostic(ctx context.Context, p *protocol.DocumentDiagnosticP
 	if doc == nil || d == nil {
 		return &protocol.RelatedFullDocumentDiagnosticReport{FullDocumentDiagnosticReport: protocol.FullDocumentDiagnosticReport{Kind: "full", Items: []protocol.Diagnostic{}}}, nil
 	}
-	_, findings := s.findingsFor(d, doc)
+	var findings []diagnostics.Finding
+	if raw := versionAt(ctx, p.TextDocument.URI).raw; raw != nil {
+		findings = []diagnostics.Finding{tooLargeToRead(raw)}
+	} else {
+		_, findings = s.findingsFor(d, doc)
+	}
 	items := []protocol.Diagnostic{}
 	for _, f := range findings {
 		items = append(items, s.toDiagnostic(d.uri, doc, f))

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"slices"
 	"sync/atomic"
 
@@ -8,6 +9,8 @@ import (
 
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/budget"
+	"github.com/dockerfile-ls/dockerfile-ls/textpos"
 )
 
 // docVersion is one version of an open document as the client sent it:
@@ -26,6 +29,9 @@ type docVersion struct {
 	text    []byte
 	prev    *docVersion
 	changes []protocol.TextDocumentContentChangeEvent
+	// raw is the text when it is too large to parse (see docText), set
+	// before parsed.
+	raw []byte
 }
 
 // parsedVersion is a version whose document is already parsed.
@@ -58,32 +64,32 @@ func (v *docVersion) doc() *dockerfile.Document {
 // makes it the document's current text: BuildKit's findings move with its
 // edits, as the previous version's, or go with a whole new text.
 func (d *document) parse(x *docVersion) {
-	var doc *dockerfile.Document
+	var t docText
 	var edits []dockerfile.Edit // since the last whole new text
 	replaced := x.text != nil
 	if replaced {
-		doc = dockerfile.Parse(x.text)
+		t = textOf(x.text)
 	} else {
-		doc = x.prev.parsed.Load()
+		t = docText{doc: x.prev.parsed.Load(), raw: x.prev.raw}
 	}
 	for _, ch := range x.changes {
 		switch c := ch.(type) {
 		case *protocol.TextDocumentContentChangeWholeDocument:
-			doc, edits, replaced = dockerfile.Parse([]byte(c.Text)), nil, true
+			t, edits, replaced = textOf([]byte(c.Text)), nil, true
 		case *protocol.TextDocumentContentChangePartial:
-			e, clamped := d.s.toEdit(doc, c)
-			if clamped {
-				d.s.log.Warn("didChange range past the end of the document; clamped to the end", "uri", d.uri, "range", c.Range)
-			}
-			next, err := doc.Apply(e)
-			if err != nil {
+			next, e, err := d.apply(t, c)
+			switch {
+			case err != nil:
 				d.s.log.Warn("didChange edit rejected", "uri", d.uri, "err", err)
-				continue
+			case e == nil:
+				t, edits, replaced = next, nil, true
+			default:
+				t, edits = next, append(edits, *e)
 			}
-			doc, edits = next, append(edits, e)
 		}
 	}
-	x.parsed.Store(doc)
+	x.raw = t.raw
+	x.parsed.Store(t.doc)
 	x.text, x.prev, x.changes = nil, nil, nil
 
 	d.mu.Lock()
@@ -94,5 +100,49 @@ func (d *document) parse(x *docVersion) {
 	for _, e := range edits {
 		d.buildkit = diagnostics.Shift(d.buildkit, e)
 	}
-	d.doc, d.version = doc, x.version
+	d.doc, d.version = t.doc, x.version
+}
+
+// docText is a version's text: parsed, or, past budget.MaxDockerfile,
+// kept as it came (raw), an empty document standing for it. A 25 MB file
+// took 40 s and 1.4 GB to parse; `check` refuses to read such a file.
+type docText struct {
+	doc *dockerfile.Document
+	raw []byte // the text when it is too large to parse; nil otherwise
+}
+
+func textOf(text []byte) docText {
+	if len(text) > budget.MaxDockerfile {
+		return docText{doc: dockerfile.Parse(nil), raw: text}
+	}
+	return docText{doc: dockerfile.Parse(text)}
+}
+
+// apply applies one change to t. The edit is given back when it was
+// applied to the parsed text in place (BuildKit's findings move with it);
+// nil when the text was parsed anew or is, or was, too large.
+func (d *document) apply(t docText, c *protocol.TextDocumentContentChangePartial) (docText, *dockerfile.Edit, error) {
+	text, lines := t.doc.Text, t.doc.Lines
+	if t.raw != nil {
+		text, lines = t.raw, textpos.NewLines(t.raw)
+	}
+	e, clamped := d.s.toEdit(lines, len(text), c)
+	if clamped {
+		d.s.log.Warn("didChange range past the end of the document; clamped to the end", "uri", d.uri, "range", c.Range)
+	}
+	if t.raw == nil && len(text)-(e.End-e.Start)+len(e.Text) <= budget.MaxDockerfile {
+		next, err := t.doc.Apply(e)
+		if err != nil {
+			return t, nil, fmt.Errorf("applying an edit: %w", err)
+		}
+		return docText{doc: next}, &e, nil
+	}
+	return textOf(slices.Concat(text[:e.Start], []byte(e.Text), text[e.End:])), nil, nil
+}
+
+// tooLargeToRead is the one finding of a text too large to parse.
+func tooLargeToRead(raw []byte) diagnostics.Finding {
+	return diagnostics.OverBudget(dockerfile.Span{}, fmt.Sprintf(
+		"this file is %.1f MiB, over the %d MiB that dockerfile-ls reads: it is neither parsed nor analysed, and editing features are off for it",
+		float64(len(raw))/(1<<20), budget.MaxDockerfile>>20))
 }

@@ -116,7 +116,7 @@ func (s *Server) work(d *document) {
 		stale := d.stale
 		d.stale = false
 		var pass *buildkitPass
-		if !fresh && d.pass == nil && !closed && !d.slow {
+		if !fresh && d.pass == nil && !closed && !d.slow && latest.raw == nil {
 			pass = d.startPass()
 		}
 		d.mu.Unlock()
@@ -145,14 +145,7 @@ func (s *Server) work(d *document) {
 		// Only BuildKit's findings are new when the same version comes
 		// round again without going stale: the fast ones still hold.
 		if version != published || stale {
-			var errs []error
-			analysisSlots <- struct{}{}
-			fast, errs = analysis.Fast(doc, s.buildContext(d, st), st)
-			d.forgetInactive(doc)
-			<-analysisSlots
-			for _, err := range errs {
-				s.log.Error("analysis failed", "uri", d.uri, "err", err)
-			}
+			fast = s.fast(d, latest, st)
 		}
 		s.deliver(func() {
 			s.publish(d.uri, &version, doc, analysis.Assemble(doc, st, fast, buildkit))
@@ -163,6 +156,23 @@ func (s *Server) work(d *document) {
 			d.forgetWhenIdle(doc)
 		}
 	}
+}
+
+// fast is the first phase's findings for d's parsed version v; a text too
+// large to parse has one.
+func (s *Server) fast(d *document, v *docVersion, st config.Settings) []diagnostics.Finding {
+	if v.raw != nil {
+		return []diagnostics.Finding{tooLargeToRead(v.raw)}
+	}
+	doc := v.parsed.Load()
+	analysisSlots <- struct{}{}
+	defer func() { <-analysisSlots }()
+	fast, errs := analysis.Fast(doc, s.buildContext(d, st), st)
+	d.forgetInactive(doc)
+	for _, err := range errs {
+		s.log.Error("analysis failed", "uri", d.uri, "err", err)
+	}
+	return fast
 }
 
 // parseLatest parses the newest version (unless the document is closed)
