@@ -14,6 +14,7 @@ import (
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
 
+	"github.com/dockerfile-ls/dockerfile-ls/internal/budget"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/safefile"
 )
 
@@ -86,14 +87,40 @@ type excluder struct {
 	// quick holds, by rule, what decides most paths, packed so that
 	// running a path past thousands of rules stays in the CPU's caches.
 	quick []quickRule
-	// lastExclusion is the index of the last "!" rule, -1 when none:
-	// after it, a path that matched stays matched.
+	// lastExclusion is the index of the last "!" rule, -1 when none.
 	lastExclusion int
 	// negPrefixes holds the literal prefixes of "!" patterns; wildcardNeg
 	// means a negation could re-include anything anywhere.
 	negPrefixes []string
 	wildcardNeg bool
+	// textID numbers the rules by pattern text ("!" aside): rules of one
+	// text give one answer for a path, worked out once (memo, by text),
+	// so repeating a line in alternation with its "!" costs nothing.
+	textID []int32
+	memo   []memoEntry
+	// inOrder: a pattern does not compile, so files are matched in
+	// patternmatcher's order too (see matchFile), for the error to come
+	// exactly where it would.
+	inOrder bool
+	// path numbers the paths matched, for memo; spent counts the pattern
+	// evaluations since top, less budget.IgnoreMatchesPerPath for each
+	// path matched, against budget.MaxIgnoreMatches.
+	path  uint32
+	spent int
 }
+
+// memoEntry is one pattern text's answer for the path numbered path.
+type memoEntry struct {
+	path    uint32
+	matched bool
+}
+
+// ErrIgnoreTooCostly: applying the ignore file to the context takes more
+// pattern evaluations than budget.MaxIgnoreMatches allows. The needs, the
+// memo and the order of evaluation leave real ignore files far below it;
+// a 65 KB file of patterns written to defeat them all would take minutes.
+var ErrIgnoreTooCostly = fmt.Errorf("applying the ignore file takes more than %d pattern matches (and %d per path): the build context is not loaded",
+	budget.MaxIgnoreMatches, budget.IgnoreMatchesPerPath)
 
 // newExcluder returns nil when there are no patterns: nothing is excluded.
 //
@@ -105,6 +132,7 @@ type excluder struct {
 // the cheapest way to make an ignore file expensive.
 func newExcluder(patterns []string) (*excluder, error) {
 	x := &excluder{lastExclusion: -1}
+	ids := map[string]int32{}
 	var run map[string]bool // the patterns of the current run
 	for _, p := range patterns {
 		r, ok, err := newRule(p)
@@ -128,6 +156,20 @@ func newExcluder(patterns []string) (*excluder, error) {
 		}
 		x.rules = append(x.rules, r)
 		x.quick = append(x.quick, quickRule{exclusion: r.exclusion, nameBytes: r.need.nameBytes})
+		id, seen := ids[key]
+		if !seen {
+			id = int32(len(ids))
+			ids[key] = id
+		}
+		x.textID = append(x.textID, id)
+	}
+	x.memo = make([]memoEntry, len(ids))
+	for i := range x.rules {
+		// A rule whose need is known is made of text that always compiles.
+		if r := &x.rules[i]; !r.need.known {
+			_, err := r.matches("")
+			x.inOrder = x.inOrder || err != nil
+		}
 	}
 	if len(x.rules) == 0 {
 		return nil, nil
@@ -196,8 +238,10 @@ type dirMatch struct {
 	slashes int
 }
 
-// top is the dirMatch of the context root.
+// top is the dirMatch of the context root, where a walk (or one path's
+// chain of folders) starts: the evaluation budget starts afresh.
 func (x *excluder) top() *dirMatch {
+	x.spent = 0
 	live := make([]int32, len(x.rules))
 	for i := range live {
 		live[i] = int32(i)
@@ -210,44 +254,113 @@ func (x *excluder) top() *dirMatch {
 // MatchInfo. For a directory (isDir) it also returns what to hand down
 // to its entries.
 func (x *excluder) match(rel string, parent *dirMatch, isDir bool) (bool, *dirMatch, error) {
-	name := rel[strings.LastIndexByte(rel, '/')+1:]
-	nameBytes := bytesOf(name)
-	var matched []bool
+	x.path++
+	x.spent -= budget.IgnoreMatchesPerPath
+	c := candidate{rel: rel, name: rel[strings.LastIndexByte(rel, '/')+1:], parent: parent}
+	c.nameBytes = bytesOf(c.name)
+	if !isDir && !x.inOrder {
+		excluded, err := x.matchFile(&c)
+		return excluded, nil, err
+	}
+	excluded, matched, err := x.matchInOrder(&c, isDir)
+	if err != nil || !isDir {
+		return excluded, nil, err
+	}
+	return excluded, x.below(rel, parent, matched), nil
+}
+
+// matchInOrder is match as patternmatcher goes, rule after rule, which
+// records for a directory (isDir) which rules matched it.
+func (x *excluder) matchInOrder(c *candidate, isDir bool) (excluded bool, matched []bool, err error) {
 	if isDir {
 		matched = make([]bool, len(x.rules))
 	}
-	excluded := false
-	for _, i := range parent.live {
-		q := &x.quick[i]
-		m := parent.matched != nil && parent.matched[i]
-		if !m {
-			// A rule that cannot change the answer is not evaluated, as in
-			// patternmatcher; nor is one whose need rel does not meet.
-			if q.exclusion != excluded || !q.nameBytes.within(&nameBytes) {
-				continue
-			}
-			r := &x.rules[i]
-			if !r.need.allows(rel, parent.slashes, name) {
-				continue
-			}
-			var err error
-			if m, err = r.matches(rel); err != nil {
-				return false, nil, fmt.Errorf("matching ignore pattern %s against %s: %w", r.alone.Patterns()[0], rel, err)
+	for _, i := range c.parent.live {
+		m := c.parent.matched != nil && c.parent.matched[i]
+		// A rule that cannot change the answer is not evaluated, as in
+		// patternmatcher; nor is one whose need rel does not meet.
+		if !m && x.quick[i].exclusion == excluded && x.mayMatch(i, c) {
+			if m, err = x.evaluate(i, c.rel); err != nil {
+				return false, nil, err
 			}
 		}
 		if m {
-			excluded = !q.exclusion
+			excluded = !x.quick[i].exclusion
 		}
 		if isDir {
 			matched[i] = m
-		} else if excluded && int(i) >= x.lastExclusion {
-			break // no later rule can include rel again
 		}
 	}
-	if !isDir {
-		return excluded, nil, nil
+	return excluded, matched, nil
+}
+
+// candidate is a path being matched, with what the rules' needs look at.
+type candidate struct {
+	rel, name string
+	nameBytes byteSet
+	parent    *dirMatch
+}
+
+// matchFile is match for a file, whose answer is all there is to find:
+// the kind of the last rule that matches it (MatchesUsingParentResults
+// skips only rules that could not change its answer), so the rules are
+// tried from the last, and the first match ends the search. A "!" rule
+// before the first rule that may exclude the path cannot change the
+// answer either, and is not tried.
+func (x *excluder) matchFile(c *candidate) (bool, error) {
+	live := c.parent.live
+	first := len(live)
+	for k, i := range live {
+		if !x.quick[i].exclusion && x.mayMatch(i, c) {
+			first = k
+			break
+		}
 	}
-	return excluded, x.below(rel, parent, matched), nil
+	for k := len(live) - 1; k >= first; k-- {
+		i := live[k]
+		if !x.mayMatch(i, c) {
+			continue
+		}
+		m := c.parent.matched != nil && c.parent.matched[i]
+		if !m {
+			var err error
+			if m, err = x.evaluate(i, c.rel); err != nil {
+				return false, err
+			}
+		}
+		if m {
+			return !x.quick[i].exclusion, nil
+		}
+	}
+	return false, nil
+}
+
+// mayMatch reports whether rule i may match the candidate: its parent
+// matched the rule, or the path meets the rule's need.
+func (x *excluder) mayMatch(i int32, c *candidate) bool {
+	if c.parent.matched != nil && c.parent.matched[i] {
+		return true
+	}
+	return x.quick[i].nameBytes.within(&c.nameBytes) && x.rules[i].need.allows(c.rel, c.parent.slashes, c.name)
+}
+
+// evaluate runs rule i's pattern on rel (once per path for each pattern
+// text), within the budget of evaluations.
+func (x *excluder) evaluate(i int32, rel string) (bool, error) {
+	e := &x.memo[x.textID[i]]
+	if e.path == x.path {
+		return e.matched, nil
+	}
+	if x.spent++; x.spent > budget.MaxIgnoreMatches {
+		return false, ErrIgnoreTooCostly
+	}
+	r := &x.rules[i]
+	m, err := r.matches(rel)
+	if err != nil {
+		return false, fmt.Errorf("matching ignore pattern %s against %s: %w", r.alone.Patterns()[0], rel, err)
+	}
+	*e = memoEntry{path: x.path, matched: m}
+	return m, nil
 }
 
 // below is the dirMatch of the directory dir, whose own rule matches are

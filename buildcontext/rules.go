@@ -193,18 +193,22 @@ const (
 )
 
 // needOf works out the need of a cleaned, slash-separated pattern. Only
-// patterns made of literals, "/", "*", "?" and "**" are understood:
-// brackets, backslashes and "^" go into patternmatcher's regular
-// expression as they are, and text/scanner alters NUL, BOM and invalid
-// UTF-8, so for those nothing is known. The needs hold for the regular
-// expression and for the one shape patternmatcher matches otherwise,
-// "**" then literals with no "/" right after it, matched as a plain suffix
-// ("**foo" matches "xfoo"): no prefix, and no name (see lastName).
+// patterns made of literals, "/", "*", "?", "**" and simple brackets are
+// understood: other brackets, backslashes and "^" go into patternmatcher's
+// regular expression as they are, and text/scanner alters NUL, BOM and
+// invalid UTF-8, so for those nothing is known. The needs hold for the
+// regular expression and for the one shape patternmatcher matches
+// otherwise, "**" then literals with no "/" right after it, matched as a
+// plain suffix ("**foo" matches "xfoo"): no prefix, and no name (see
+// lastName).
 func needOf(p string) need {
-	if !utf8.ValidString(p) || strings.ContainsAny(p, "[]\\^\x00\ufeff\ufffd") {
+	if !utf8.ValidString(p) || strings.ContainsAny(p, "\\^\x00\ufeff\ufffd") {
 		return need{}
 	}
-	toks := tokenize(p)
+	toks, ok := tokenize(p)
+	if !ok {
+		return need{}
+	}
 	n := need{known: true, exactSlashes: true}
 	prefixDone := false
 	var prefix strings.Builder
@@ -232,13 +236,22 @@ func needOf(p string) need {
 	return n
 }
 
-// tokenize splits a pattern as patternmatcher's compile reads it.
-func tokenize(p string) []token {
-	var toks []token
+// tokenize splits a pattern as patternmatcher's compile reads it; ok is
+// false for a bracket that is not simple (see simpleClass).
+func tokenize(p string) (toks []token, ok bool) {
 	for i := 0; i < len(p); {
 		r, w := utf8.DecodeRuneInString(p[i:])
 		i += w
 		switch {
+		case r == '[':
+			end := strings.IndexByte(p[i:], ']')
+			if end < 0 || !simpleClass(p[i:i+end]) {
+				return nil, false
+			}
+			i += end + 1
+			toks = append(toks, token{kind: question}) // one character, never "/"
+		case r == ']':
+			return nil, false
 		case r == '*' && i < len(p) && p[i] == '*':
 			i++
 			ateSlash := i < len(p) && p[i] == '/'
@@ -263,7 +276,33 @@ func tokenize(p string) []token {
 			toks = append(toks, token{kind: literal, r: r})
 		}
 	}
-	return toks
+	return toks, true
+}
+
+// simpleClass reports whether the text between "[" and "]" is a class
+// that matches exactly one character and never "/" in the regular
+// expression patternmatcher makes of it: ASCII letters, digits, "." and
+// "_", and ranges of them in order ("a-z"); no "^", no other character,
+// nothing Go's regexp would reject.
+func simpleClass(class string) bool {
+	plain := func(c byte) bool {
+		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_'
+	}
+	if class == "" {
+		return false
+	}
+	for i := 0; i < len(class); i++ {
+		if !plain(class[i]) {
+			return false
+		}
+		if i+2 < len(class) && class[i+1] == '-' {
+			if !plain(class[i+2]) || class[i+2] < class[i] {
+				return false
+			}
+			i += 2
+		}
+	}
+	return true
 }
 
 // nameParts splits a glob of literals, "*" and "?" into its literal runs,

@@ -2,6 +2,7 @@ package buildcontext
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -49,17 +50,22 @@ func ruleChain(x *excluder, rel string, asDir bool) (bool, error) {
 // cannot match, so every answer, error included, is patternmatcher's.
 func TestRulesAgreeWithPatternmatcher(t *testing.T) {
 	rng := rand.New(rand.NewPCG(18, 2))
-	pieces := []string{"**", "*", "?", "a", "b", "ab", "a*", "*b", "**a", "a**", "[ab]", `\a`, "^a", "é", ".", "..", "!", " "}
+	pieces := []string{"**", "*", "?", "a", "b", "ab", "a*", "*b", "**a", "a**", "[ab]", "[a-b]b", "[b-a]", "[^a]", "[.]", `\a`, "^a", "é", ".", "..", "!", " "}
 	names := []string{"a", "b", "ab", "ba", "aab", "é", "!a", "a b"}
 	for n := range 10000 {
 		var patterns []string
-		for range 1 + rng.IntN(4) {
+		for range 1 + rng.IntN(8) {
 			var segs []string
 			for range 1 + rng.IntN(4) {
 				segs = append(segs, pieces[rng.IntN(len(pieces))])
 			}
 			p := strings.Join(segs, "/")
-			if rng.IntN(4) == 0 {
+			if len(patterns) > 0 && rng.IntN(3) == 0 {
+				// Again, as it is or with "!" switched: rules of one text
+				// share their answer for a path.
+				p = strings.TrimPrefix(patterns[rng.IntN(len(patterns))], "!")
+			}
+			if rng.IntN(3) == 0 {
 				p = "!" + p
 			}
 			patterns = append(patterns, p)
@@ -102,9 +108,14 @@ func TestNeedOf(t *testing.T) {
 		{"src/**", need{known: true, prefix: "src/", minSlashes: 1}},
 		{"a**b", need{known: true, prefix: "a"}},
 		{"**foo", need{known: true}}, // matched as a plain suffix: no name
-		{"[ab]/c", need{}},           // a bracket is regular-expression text
-		{"a/^b", need{}},             // so is "^"
-		{`a/\*`, need{}},             // and a backslash
+		{"[ab]/c", need{known: true, minSlashes: 1, exactSlashes: true, name: "c", nameParts: []string{"c"}, nameBytes: bytesOf("c")}},
+		{"**/[Dd]ocker*", need{known: true, name: "?ocker*", nameParts: []string{"", "ocker", ""}, nameBytes: bytesOf("ocker")}},
+		{"a/[^b]", need{}},  // a bracket beyond letters, digits and ranges is regular-expression text
+		{"a/[b-a]", need{}}, // and so is one Go's regexp rejects
+		{"a/[b/]c", need{}},
+		{"a/b]", need{}},
+		{"a/^b", need{}}, // so is "^"
+		{`a/\*`, need{}}, // and a backslash
 		{"a/?/c", need{known: true, prefix: "a/", minSlashes: 2, exactSlashes: true, name: "c", nameParts: []string{"c"}, nameBytes: bytesOf("c")}},
 	}
 	for _, c := range cases {
@@ -147,9 +158,18 @@ func (m memInfo) ModTime() time.Time { return time.Time{} }
 func (m memInfo) IsDir() bool        { return m.mode.IsDir() }
 func (m memInfo) Sys() any           { return nil }
 
-// hostileIgnoreFiles are 65 KB ignore files of "**/" patterns that match
-// nothing in hostileTree: every path goes through every pattern.
-func hostileIgnoreFiles() map[string][]string {
+// hostileIgnoreFile is a 65 KB ignore file, and the error its load
+// must end with (nil: the load succeeds and includes every file).
+type hostileIgnoreFile struct {
+	patterns []string
+	wantErr  error
+}
+
+// hostileIgnoreFiles are 65 KB ignore files of "**/" patterns over
+// hostileTree: most match nothing, so that every path goes through every
+// pattern; some alternate with "!" so that every pattern changes the
+// answer; the last defeats every shortcut and must hit the budget.
+func hostileIgnoreFiles() map[string]hostileIgnoreFile {
 	const size = 65 << 10
 	fill := func(line func(i int) string) []string {
 		var out []string
@@ -160,21 +180,40 @@ func hostileIgnoreFiles() map[string][]string {
 		}
 		return out
 	}
-	return map[string][]string{
-		"distinct **/x<n>*":  fill(func(i int) string { return fmt.Sprintf("**/x%d*", i) }),
-		"**/a/**/b/**/c*":    fill(func(int) string { return "**/a/**/b/**/c*" }),
-		"**/ x 2,000 then x": {strings.Repeat("**/", 2000) + "x"},
-		"**/*x<n>*":          fill(func(i int) string { return fmt.Sprintf("**/*x%d*", i) }),
+	// alternate ends on a "!" line: every file is included again.
+	alternate := func(line func(i int) string) []string {
+		out := fill(func(i int) string {
+			if i%2 == 1 {
+				return "!" + line(i)
+			}
+			return line(i)
+		})
+		if len(out)%2 == 1 {
+			out = append(out, "!"+line(len(out)))
+		}
+		return out
+	}
+	return map[string]hostileIgnoreFile{
+		"distinct **/x<n>*":          {fill(func(i int) string { return fmt.Sprintf("**/x%d*", i) }), nil},
+		"**/a/**/b/**/c*":            {fill(func(int) string { return "**/a/**/b/**/c*" }), nil},
+		"**/ x 2,000 then x":         {[]string{strings.Repeat("**/", 2000) + "x"}, nil},
+		"**/*x<n>*":                  {fill(func(i int) string { return fmt.Sprintf("**/*x%d*", i) }), nil},
+		"**/[x]<n>*":                 {fill(func(i int) string { return fmt.Sprintf("**/[x]%d*", i) }), nil},
+		"!**/x<n>* only":             {fill(func(i int) string { return fmt.Sprintf("!**/x%d*", i) }), nil},
+		"**/*.go, !**/*.go, …":       {alternate(func(int) string { return "**/*.go" }), nil},
+		"**/*[g<n>]o, !…":            {alternate(func(i int) string { return fmt.Sprintf("**/*[g%d]o", i) }), nil},
+		"**/d0*, !**/d0*, **/d1*, …": {alternate(func(i int) string { return fmt.Sprintf("**/d%d*", i/2%2) }), nil},
+		"**/[^f]x<n>*":               {fill(func(i int) string { return fmt.Sprintf("**/[^f]x%d*", i) }), ErrIgnoreTooCostly},
 	}
 }
 
 // BenchmarkHostileIgnoreFile measures one load per shape.
 func BenchmarkHostileIgnoreFile(b *testing.B) {
 	readDir := hostileTree(20000)
-	for name, patterns := range hostileIgnoreFiles() {
+	for name, f := range hostileIgnoreFiles() {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := build(context.Background(), readDir, patterns); err != nil {
+				if _, err := build(context.Background(), readDir, f.patterns); !errors.Is(err, f.wantErr) {
 					b.Fatal(err)
 				}
 			}

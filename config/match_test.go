@@ -1,6 +1,7 @@
 package config
 
 import (
+	"math"
 	"math/rand/v2"
 	"path"
 	"strings"
@@ -28,18 +29,25 @@ func TestMatchIsPolynomial(t *testing.T) {
 	}
 	for _, c := range checks {
 		done := make(chan bool, 1)
-		start := time.Now()
 		go func() { done <- c.run() }()
 		select {
 		case got := <-done:
-			if elapsed := time.Since(start); elapsed > deadline {
-				t.Errorf("%s took %v, more than %v", c.name, elapsed, deadline)
-			}
 			if got != c.want {
 				t.Errorf("%s = %v, want %v", c.name, got, c.want)
 			}
 		case <-time.After(10 * time.Second):
 			t.Fatalf("%s did not finish in 10 s", c.name)
+		}
+		// The best of a few runs: one run on a busy machine may wait for
+		// a core longer than the matching takes.
+		best := time.Duration(math.MaxInt64)
+		for range 5 {
+			start := time.Now()
+			c.run()
+			best = min(best, time.Since(start))
+		}
+		if best > deadline {
+			t.Errorf("%s took %v, more than %v", c.name, best, deadline)
 		}
 	}
 }
