@@ -251,12 +251,17 @@ func (p *planner) entries() []entry {
 func (p *planner) rootManifests() []string {
 	runs := p.runs.String()
 	var out []string
-	if strings.Contains(runs, "npm ") || strings.Contains(runs, "yarn") {
+	npm, yarn := strings.Contains(runs, "npm "), strings.Contains(runs, "yarn")
+	if npm || yarn {
 		out = append(out, "package.json")
-		for name := range p.locks {
-			out = append(out, name)
-		}
-		slices.Sort(out[1:])
+	}
+	// Only the lock file of the manager used: npm install rewrites a
+	// yarn.lock it finds, which no real project has beside its own.
+	if npm && p.locks["package-lock.json"] != nil {
+		out = append(out, "package-lock.json")
+	}
+	if yarn && p.locks["yarn.lock"] != nil {
+		out = append(out, "yarn.lock")
 	}
 	if strings.Contains(runs, "pip") {
 		out = append(out, "requirements.txt")

@@ -105,7 +105,7 @@ type Report struct {
 	// Skipped says why the file proves nothing (its original does not
 	// build); "" when it was built.
 	Skipped  string
-	Volatile []string // paths that differ between two builds of the original
+	Volatile []string // what differs between two builds of the original (Volatile.List)
 	Checks   []Check
 	// NotApplicable lists the situations the original cannot be put in,
 	// with why (no application file, no install RUN, fails on builder B).
@@ -167,7 +167,7 @@ func (p *Prover) Prove(ctx context.Context, name string, text []byte, c *Context
 		return r
 	}
 	volatile := VolatileOf(origA.res.Files, again.res.Files)
-	r.Volatile = sortedKeys(volatile)
+	r.Volatile = volatile.List()
 	changes := p.changes(r, dir, text, c)
 	origB, varB := p.phaseB(ctx, r, dir, origCache, changes, text, variants, varA)
 	for i, v := range variants {

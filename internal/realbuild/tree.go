@@ -2,6 +2,7 @@ package realbuild
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/internal/oracle"
@@ -47,22 +48,57 @@ func Diff(a, b []oracle.FileEntry) []Change {
 	return out
 }
 
-// Volatile is the set of paths that differ between two builds of the same
-// Dockerfile (logs, caches of ldconfig and debconf): computed, not listed.
-type Volatile map[string]bool
+// Volatile is what differs between two builds of the same Dockerfile
+// (logs, caches of ldconfig and debconf): computed, not listed. A file
+// whose content differs is volatile; a file only one build has is named
+// at random (npm's timestamped logs, yarn's temporary folders), so
+// everything in its folder is.
+type Volatile struct {
+	paths   map[string]bool
+	folders []string
+}
 
 // VolatileOf is the volatile set of two builds of one Dockerfile.
 func VolatileOf(a, b []oracle.FileEntry) Volatile {
-	v := Volatile{}
+	v := Volatile{paths: map[string]bool{}}
 	for _, c := range Diff(a, b) {
-		v[c.Path] = true
+		dir := path.Dir(c.Path)
+		if c.Kind == Modified || dir == "." {
+			v.paths[c.Path] = true
+		} else if !slices.Contains(v.folders, dir) {
+			v.folders = append(v.folders, dir)
+		}
 	}
 	return v
 }
 
+// Has reports whether p is volatile.
+func (v Volatile) Has(p string) bool {
+	if v.paths[p] {
+		return true
+	}
+	for _, d := range v.folders {
+		if strings.HasPrefix(p, d+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// List is the volatile set as the report shows it: paths, and folders
+// as "folder/**".
+func (v Volatile) List() []string {
+	out := sortedKeys(v.paths)
+	for _, d := range v.folders {
+		out = append(out, d+"/**")
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Allowance names the changes a fix exists to make, as patterns: "**"
-// matches every path, a pattern ending in "/**" everything below the
-// folders its first part matches, others match as path.Match does.
+// matches every path, a pattern ending in "/**" the folders its first
+// part matches and everything in them, others match as path.Match does.
 // Paths have no leading slash.
 type Allowance struct {
 	Missing, Added, Modified []string
@@ -93,7 +129,7 @@ func matches(pattern, p string) bool {
 	if dir, ok := strings.CutSuffix(pattern, "/**"); ok {
 		parts := strings.Split(p, "/")
 		n := strings.Count(dir, "/") + 1
-		if len(parts) <= n {
+		if len(parts) < n {
 			return false
 		}
 		ok, _ := path.Match(dir, strings.Join(parts[:n], "/"))
@@ -108,7 +144,7 @@ func matches(pattern, p string) bool {
 func Unexplained(orig, fixed []oracle.FileEntry, v Volatile, allow Allowance) []Change {
 	var out []Change
 	for _, c := range Diff(orig, fixed) {
-		if !v[c.Path] && !allow.allows(c) {
+		if !v.Has(c.Path) && !allow.allows(c) {
 			out = append(out, c)
 		}
 	}

@@ -65,11 +65,31 @@ func TestUnexplainedLeavesOutVolatileAndAllowed(t *testing.T) {
 	orig := []oracle.FileEntry{fileAt("root/.npm/_cacache/x", 0o644, "1"), fileAt("usr/bin/jq", 0o755, "1"),
 		fileAt("var/log/dpkg.log", 0o644, "1")}
 	fixed := []oracle.FileEntry{fileAt("var/log/dpkg.log", 0o644, "2")}
-	v := Volatile{"var/log/dpkg.log": true}
+	v := Volatile{paths: map[string]bool{"var/log/dpkg.log": true}}
 	allow := Allowance{Missing: []string{"root/.npm/**"}}
 	want := []Change{{"usr/bin/jq", Missing}}
 	if got := Unexplained(orig, fixed, v, allow); !reflect.DeepEqual(got, want) {
 		t.Errorf("Unexplained = %v, want %v", got, want)
+	}
+}
+
+func TestVolatileOfTakesRandomNamesFolderWide(t *testing.T) {
+	a := []oracle.FileEntry{fileAt("root/.npm/_logs/2026-01-01-debug-0.log", 0o644, "1"), fileAt("var/log/dpkg.log", 0o644, "1"), fileAt("x", 0o644, "1")}
+	b := []oracle.FileEntry{fileAt("root/.npm/_logs/2026-01-02-debug-0.log", 0o644, "1"), fileAt("var/log/dpkg.log", 0o644, "2")}
+	v := VolatileOf(a, b)
+	for p, want := range map[string]bool{
+		"root/.npm/_logs/2026-01-03-debug-0.log": true, // another random name
+		"var/log/dpkg.log":                       true,
+		"var/log/apt/history.log":                false, // only the file that differed
+		"x":                                      true,
+		"y":                                      false, // never the whole root
+	} {
+		if v.Has(p) != want {
+			t.Errorf("Has(%q) = %v, want %v", p, !want, want)
+		}
+	}
+	if got := v.List(); !reflect.DeepEqual(got, []string{"root/.npm/_logs/**", "var/log/dpkg.log", "x"}) {
+		t.Errorf("List = %q", got)
 	}
 }
 
@@ -80,7 +100,9 @@ func TestMatches(t *testing.T) {
 	}{
 		{"**", "usr/bin/x", true},
 		{"var/lib/apt/lists/**", "var/lib/apt/lists/deb_Packages.gz", true},
-		{"var/lib/apt/lists/**", "var/lib/apt/lists", false},
+		{"var/lib/apt/lists/**", "var/lib/apt/lists", true},
+		{"var/lib/apt/lists/**", "var/lib/apt", false},
+		{"var/lib/apt/lists/**", "var/lib/apt/listsx", false},
 		{"home/*/.npm/**", "home/node/.npm/_cacache/index", true},
 		{"home/*/.npm/**", "home/node/app/x", false},
 		{"etc/apt/apt.conf.d/keep-cache", "etc/apt/apt.conf.d/keep-cache", true},
@@ -129,7 +151,7 @@ func TestPlanContext(t *testing.T) {
 		want             []string
 	}{
 		{"whole context with npm", "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n",
-			[]string{"app.txt", "yarn.lock", "package-lock.json", "package.json"}},
+			[]string{"app.txt", "package-lock.json", "package.json"}},
 		{"pip requirements from a RUN", "FROM python:3\nCOPY src /app/src\nRUN pip install -r /app/src/requirements/prod.txt\n",
 			[]string{"src/app.txt", "app/src/requirements/prod.txt"}},
 		{"scripts and ARG-expanded sources", "FROM debian\nARG CONF=nginx.conf\nCOPY $CONF /etc/\nCOPY install.sh /\nRUN /install.sh\nCOPY --from=build /out /out\nADD https://example.invalid/x.tgz /\n",
