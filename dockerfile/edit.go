@@ -91,7 +91,7 @@ func (d *Document) splice(e Edit, text []byte) *Document {
 	lineDelta := nd.Lines.Count() - d.Lines.Count()
 	var mid []*Instruction
 	if res != nil {
-		mid = nd.buildInstructions(res.AST.Children, lineBase)
+		mid = nd.regionInstructions(res.AST.Children, lineBase, d, d.Instructions[a:last+1])
 	}
 	nd.Instructions = make([]*Instruction, 0, len(d.Instructions)+len(mid)-(last+1-a))
 	for _, in := range d.Instructions[:a] {
@@ -107,6 +107,42 @@ func (d *Document) splice(e Edit, text []byte) *Document {
 	nd.Warnings = d.spliceWarnings(nd, res, regionStart, oldEnd, delta, lineBase)
 	nd.finish()
 	return nd
+}
+
+// regionInstructions builds the instructions of the re-parsed region from
+// BuildKit's nodes. One whose text the edit left as it was (the region
+// takes in the instructions on either side of the edit) is its old
+// instruction in d moved, as those outside the region are: it keeps what
+// was derived from it, and is not checked by BuildKit again. old are the
+// region's instructions in d.
+func (nd *Document) regionInstructions(nodes []*parser.Node, lineBase int, d *Document, old []*Instruction) []*Instruction {
+	out := make([]*Instruction, 0, len(nodes))
+	for k, n := range nodes {
+		line, endLine := nd.clampLine(lineBase+n.StartLine-1), nd.clampLine(lineBase+n.EndLine-1)
+		start, end := nd.lineTextStart(line), nd.Lines.End(endLine)
+		// The same instruction, counted from the region's start or end.
+		if o := sameText(d, nd.Text[start:end], endLine-line, old, k, len(old)-len(nodes)+k); o != nil {
+			out = append(out, o.shifted(start-o.Span.Start, line-o.Line))
+			continue
+		}
+		out = append(out, nd.buildInstruction(n, line, endLine))
+	}
+	return out
+}
+
+// sameText is the first of old[i] and old[j] whose text in d is text,
+// over the same number of lines (BuildKit may end an instruction on a
+// line after its text), or nil.
+func sameText(d *Document, text []byte, lines int, old []*Instruction, i, j int) *Instruction {
+	for _, k := range [2]int{i, j} {
+		if k < 0 || k >= len(old) {
+			continue
+		}
+		if o := old[k]; o.EndLine-o.Line == lines && bytes.Equal(d.Text[o.Span.Start:o.Span.End], text) {
+			return o
+		}
+	}
+	return nil
 }
 
 // lastStartingAtOrBefore is the index of the last instruction whose first

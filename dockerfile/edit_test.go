@@ -82,6 +82,32 @@ func TestSpliceMatchesFullParse(t *testing.T) {
 	}
 }
 
+// TestSpliceKeepsUnchangedNeighbours: the instructions the splice parses
+// again only because they are next to the edit keep what was derived
+// from them; the edited one does not.
+func TestSpliceKeepsUnchangedNeighbours(t *testing.T) {
+	d := Parse([]byte("FROM alpine\nENV A=1\nRUN echo x\nCOPY . /app\n"))
+	computed := 0
+	derive := func(in *Instruction) any {
+		return in.Derive("probe", func() any { computed++; return in.Keyword })
+	}
+	for _, in := range d.Instructions {
+		derive(in)
+	}
+	at := strings.Index(string(d.Text), "echo x") + len("echo x")
+	next, err := d.Apply(Edit{Start: at, End: at, Text: "y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := computed
+	for _, in := range next.Instructions {
+		derive(in)
+	}
+	if got := computed - before; got != 1 {
+		t.Errorf("after typing in the RUN, %d instructions derived again, want 1 (the RUN)", got)
+	}
+}
+
 func TestApplyRejectsOutOfRange(t *testing.T) {
 	d := Parse([]byte("FROM a\n"))
 	for _, e := range []Edit{{Start: -1, End: 0}, {Start: 3, End: 2}, {Start: 0, End: 100}} {
