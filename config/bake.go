@@ -4,14 +4,11 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
-	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/convert"
 
 	"github.com/dockerfile-ls/dockerfile-ls/internal/budget"
 )
@@ -36,8 +33,8 @@ var targetSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 }}
 
 // fromBake finds the first target of a bake file that builds dockerfile.
-// err says why a file that parses was not read after all (its inherits
-// take more than their budget to resolve).
+// err says why a file that parses was not read after all (its inherits or
+// its values take more than their budget).
 func fromBake(path string, data []byte, dockerfile string) (Settings, bool, error) {
 	targets, order, ok := readBake(path, data)
 	if !ok {
@@ -46,6 +43,9 @@ func fromBake(path string, data []byte, dockerfile string) (Settings, bool, erro
 	base := filepath.Dir(path)
 	for _, name := range order {
 		t, _, err := targets.resolve(name, 0)
+		if err == nil {
+			err = targets.eval.err
+		}
 		if err != nil {
 			return Settings{}, false, fmt.Errorf("%s: %w", path, err)
 		}
@@ -83,14 +83,12 @@ func readBake(path string, data []byte) (targets *bakeTargets, order []string, o
 	if diags.HasErrors() {
 		return nil, nil, false
 	}
-	targets = &bakeTargets{ctx: &hcl.EvalContext{Variables: map[string]cty.Value{}}, attrs: map[string]hcl.Attributes{},
+	targets = &bakeTargets{eval: newBakeEval(data), attrs: map[string]hcl.Attributes{},
 		done: map[string]*bakeTarget{}, busy: map[string]int{}}
 	for _, b := range content.Blocks {
 		switch b.Type {
 		case "variable":
-			if v, ok := variableValue(b, targets.ctx); ok {
-				targets.ctx.Variables[b.Labels[0]] = v
-			}
+			targets.eval.declare(b)
 		case "target":
 			attrs, _, diags := b.Body.PartialContent(targetSchema)
 			if !diags.HasErrors() {
@@ -102,27 +100,13 @@ func readBake(path string, data []byte) (targets *bakeTargets, order []string, o
 	return targets, order, true
 }
 
-// variableValue is a variable's value: from the environment when set there,
-// else its default (which may use the variables declared before it).
-func variableValue(b *hcl.Block, ctx *hcl.EvalContext) (cty.Value, bool) {
-	if v, ok := os.LookupEnv(b.Labels[0]); ok {
-		return cty.StringVal(v), true
-	}
-	content, _, diags := b.Body.PartialContent(variableSchema)
-	if diags.HasErrors() || content.Attributes["default"] == nil {
-		return cty.NilVal, false
-	}
-	v, diags := content.Attributes["default"].Expr.Value(ctx)
-	return v, !diags.HasErrors() && v.IsWhollyKnown()
-}
-
 // bakeTargets resolves the targets of one bake file: a target is its
 // parents applied in order, each with its own parents first, then its own
 // attributes. A resolved target is kept and serves every target that
 // inherits it, however many paths lead to it: walking each path instead
 // takes exponential time on a fan-out of inherits.
 type bakeTargets struct {
-	ctx   *hcl.EvalContext
+	eval  *bakeEval
 	attrs map[string]hcl.Attributes
 	done  map[string]*bakeTarget
 	// busy are the targets being resolved, by depth: a parent that leads
@@ -168,7 +152,7 @@ func (b *bakeTargets) resolve(name string, depth int) (t *bakeTarget, cut int, e
 	defer delete(b.busy, name)
 	t, cut = &bakeTarget{str: map[string]string{}, unknown: map[string]bool{}, args: map[string]string{}}, math.MaxInt
 	if a := attrs["inherits"]; a != nil {
-		for _, parent := range stringList(a.Expr, b.ctx) {
+		for _, parent := range b.eval.list(a.Expr) {
 			p, pcut, err := b.resolve(parent, depth+1)
 			if err != nil {
 				return nil, 0, err
@@ -180,7 +164,7 @@ func (b *bakeTargets) resolve(name string, depth int) (t *bakeTarget, cut int, e
 			cut = min(cut, pcut)
 		}
 	}
-	t.apply(attrs, b.ctx)
+	t.apply(attrs, b.eval)
 	if cut >= depth {
 		b.done[name] = t // no cycle through a target resolving it
 	}
@@ -196,10 +180,10 @@ func (t *bakeTarget) inherit(p *bakeTarget) {
 }
 
 // apply applies the target's own attributes over what its parents gave.
-func (t *bakeTarget) apply(attrs hcl.Attributes, ctx *hcl.EvalContext) {
+func (t *bakeTarget) apply(attrs hcl.Attributes, e *bakeEval) {
 	for _, key := range []string{"context", "dockerfile", "target"} {
 		if a := attrs[key]; a != nil {
-			v, ok := evalString(a.Expr, ctx)
+			v, ok := e.str(a.Expr)
 			t.str[key], t.unknown[key] = v, !ok
 		}
 	}
@@ -210,48 +194,11 @@ func (t *bakeTarget) apply(attrs hcl.Attributes, ctx *hcl.EvalContext) {
 			return
 		}
 		for _, kv := range pairs {
-			k, kok := evalKey(kv.Key, ctx)
-			v, vok := evalString(kv.Value, ctx)
+			k, kok := e.key(kv.Key)
+			v, vok := e.str(kv.Value)
 			if kok && vok {
 				t.args[k] = v
 			}
 		}
 	}
-}
-
-// evalString evaluates expr to a string (numbers and bools as bake prints
-// them); false when it cannot.
-func evalString(expr hcl.Expression, ctx *hcl.EvalContext) (string, bool) {
-	v, diags := expr.Value(ctx)
-	if diags.HasErrors() || !v.IsWhollyKnown() || v.IsNull() {
-		return "", false
-	}
-	s, err := convert.Convert(v, cty.String)
-	if err != nil {
-		return "", false
-	}
-	return s.AsString(), true
-}
-
-// evalKey is an object key: a bare word (MODE = …) or an expression ("MODE").
-func evalKey(expr hcl.Expression, ctx *hcl.EvalContext) (string, bool) {
-	if k := hcl.ExprAsKeyword(expr); k != "" {
-		return k, true
-	}
-	return evalString(expr, ctx)
-}
-
-// stringList evaluates a list of strings, keeping the elements it can.
-func stringList(expr hcl.Expression, ctx *hcl.EvalContext) []string {
-	elems, diags := hcl.ExprList(expr)
-	if diags.HasErrors() {
-		return nil
-	}
-	var out []string
-	for _, e := range elems {
-		if s, ok := evalString(e, ctx); ok {
-			out = append(out, s)
-		}
-	}
-	return out
 }

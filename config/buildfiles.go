@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
-	"github.com/compose-spec/compose-go/v2/template"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -127,8 +126,7 @@ func fromCompose(path string, data []byte, dockerfile string, stop func(dir stri
 		return Settings{}, false
 	}
 	base := filepath.Dir(path)
-	env := composeEnv(base, stop)
-	expand := func(s string) string { return interpolate(s, env) }
+	expand := composeEnv(base, stop).expand
 	for i := 1; i < len(services.Content); i += 2 {
 		build := mapValue(resolve(services.Content[i]), "build")
 		if build == nil {
@@ -203,38 +201,27 @@ func composeArgs(n *yaml.Node, expand func(string) string) map[string]string {
 
 // composeEnv is what Compose interpolates a file with: the environment,
 // then the project's .env (in the Compose file's folder) for names the
-// environment does not set. A .env that does not parse, or that is not a
+// environment does not set. A .env that does not parse, that would expand
+// past budget.MaxBuildFileValues (see dotenvFits), or that is not a
 // regular file inside the repository (see readInRepo), is ignored.
-func composeEnv(dir string, stop func(dir string) bool) template.Mapping {
+func composeEnv(dir string, stop func(dir string) bool) *composeVars {
 	env := map[string]string{}
 	for _, kv := range os.Environ() {
 		if k, v, ok := strings.Cut(kv, "="); ok {
 			env[k] = v
 		}
 	}
-	if data, err := readInRepo(filepath.Join(dir, ".env"), stop); err == nil {
-		lookup := func(name string) (string, bool) { v, ok := env[name]; return v, ok }
-		if vars, err := dotenv.ParseWithLookup(bytes.NewReader(data), lookup); err == nil {
-			for k, v := range vars {
-				if _, set := env[k]; !set {
-					env[k] = v
-				}
+	data, err := readInRepo(filepath.Join(dir, ".env"), stop)
+	if err != nil || !dotenvFits(string(data), env) {
+		return &composeVars{env: env}
+	}
+	lookup := func(name string) (string, bool) { v, ok := env[name]; return v, ok }
+	if vars, err := dotenv.ParseWithLookup(bytes.NewReader(data), lookup); err == nil {
+		for k, v := range vars {
+			if _, set := env[k]; !set {
+				env[k] = v
 			}
 		}
 	}
-	return func(name string) (string, bool) {
-		v, ok := env[name]
-		return v, ok
-	}
-}
-
-// interpolate expands ${VAR}, ${VAR:-default}, $$ and the rest as Compose
-// does (with its own template package); text it cannot expand (a
-// required variable that is unset) is kept as written.
-func interpolate(s string, env template.Mapping) string {
-	out, err := template.Substitute(s, env)
-	if err != nil {
-		return s
-	}
-	return out
+	return &composeVars{env: env}
 }

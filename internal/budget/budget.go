@@ -71,6 +71,12 @@ const (
 	// 10 × 10 levels pinned a core when every path was walked). Real
 	// files copy a few hundred; 100,000 take about 50 ms.
 	MaxBakeInheritWork = 100_000
+	// MaxBuildFileValues bounds the bytes the values of one Compose or
+	// bake file evaluate or expand to (bake's variables, contexts and
+	// args; Compose's interpolations and its .env), each bounded before
+	// it is evaluated: 30 bake variables, or .env lines, each doubling the
+	// one before made 10 GB out of 1.5 KB. Real files come to a few KB.
+	MaxBuildFileValues = 4 << 20
 )
 
 // RUN scripts (see shell).
