@@ -126,6 +126,9 @@ function serverSettings(scope?: vscode.Uri): Record<string, unknown> {
     buildContext,
     target: cfg.get<string>('target', ''),
     buildArgs: cfg.get<Record<string, string>>('buildArgs', {}),
+    // Machine-scoped (a workspace cannot set it), and never in an untrusted
+    // workspace: it widens what the server may read.
+    allowedContexts: vscode.workspace.isTrusted ? cfg.get<string[]>('allowedContexts', []) : [],
     sizes: cfg.get<string>('sizes.display', 'inlayHints'),
     formatMultiline: cfg.get<boolean>('formatMultiline', true),
   };
