@@ -28,37 +28,64 @@ type CacheOptions struct {
 // Compose, bake: the context, target and build args the options leave out,
 // as for check) and its build context, and predicts each step.
 func Predict(o CacheOptions) (*dockerfile.Document, []cache.Step, error) {
-	text, _, err := readDockerfile(o.Dockerfile)
+	b, err := resolveBuild(o)
 	if err != nil {
 		return nil, nil, err
+	}
+	changed, err := contextPaths(b.root, o.Changed)
+	if err != nil {
+		return nil, nil, err
+	}
+	in, _, err := b.input()
+	if err != nil {
+		return nil, nil, err
+	}
+	return in.Doc, cache.Predict(in, cache.Change{Paths: changed, BuildArgs: o.BuildArgs}), nil
+}
+
+// cacheBuild is the build `cache` predicts: the Dockerfile read, and its
+// settings with the options over them.
+type cacheBuild struct {
+	text   []byte
+	abs    string // the Dockerfile
+	root   string // the build context
+	target string
+	st     config.Settings
+}
+
+// resolveBuild reads the Dockerfile and finds its settings and context.
+func resolveBuild(o CacheOptions) (*cacheBuild, error) {
+	text, _, err := readDockerfile(o.Dockerfile)
+	if err != nil {
+		return nil, err
 	}
 	abs, err := filepath.Abs(o.Dockerfile)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	st, source, err := config.Load(abs)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	target := o.Target
-	if target == "" {
-		target = st.Target
+	b := &cacheBuild{text: text, abs: abs, target: o.Target, st: st}
+	if b.target == "" {
+		b.target = st.Target
 	}
-	root, err := cacheContext(o.ContextDir, st, source, abs)
+	if b.root, err = cacheContext(o.ContextDir, st, source, abs); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// input reads the build context and parses the Dockerfile: what the cache
+// engine predicts with.
+func (b *cacheBuild) input() (cache.Input, *buildcontext.Context, error) {
+	bctx, err := buildcontext.Load(context.Background(), b.root, b.abs)
 	if err != nil {
-		return nil, nil, err
+		return cache.Input{}, nil, fmt.Errorf("reading the build context %s: %w", b.root, err)
 	}
-	changed, err := contextPaths(root, o.Changed)
-	if err != nil {
-		return nil, nil, err
-	}
-	bctx, err := buildcontext.Load(context.Background(), root, abs)
-	if err != nil {
-		return nil, nil, fmt.Errorf("reading the build context %s: %w", root, err)
-	}
-	doc := dockerfile.Parse(text)
-	in := cache.Input{Doc: doc, Context: bctx, Target: target, BuildArgs: st.BuildArgs}
-	return doc, cache.Predict(in, cache.Change{Paths: changed, BuildArgs: o.BuildArgs}), nil
+	doc := dockerfile.Parse(b.text)
+	return cache.Input{Doc: doc, Context: bctx, Target: b.target, BuildArgs: b.st.BuildArgs}, bctx, nil
 }
 
 // cacheContext is the build context of the Dockerfile at abs (absolute):

@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/dockerfile-ls/dockerfile-ls/cachehistory"
+	"github.com/dockerfile-ls/dockerfile-ls/config"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+)
+
+// DefaultHistory is how many commits `cache --history` replays when
+// neither a range nor -n says.
+const DefaultHistory = 100
+
+// HistoryOptions are what `cache --history` is asked.
+type HistoryOptions struct {
+	// CacheOptions give the Dockerfile, --target and --context; Changed
+	// and BuildArgs are not for a history.
+	CacheOptions
+	// Range is "" (HEAD), REV or A..B; Max the commits to keep, 0 for all
+	// (see cachehistory.Query).
+	Range string
+	Max   int
+	// AsBuilt replays each commit against its own Dockerfile; WithFixes
+	// replays today's a second time, after the safe fixes.
+	AsBuilt, WithFixes bool
+	// Stderr receives the fix-all's warnings.
+	Stderr io.Writer
+}
+
+// HistoryReport is a replayed history.
+type HistoryReport struct {
+	Repo    *cachehistory.Repo
+	Layout  cachehistory.Layout
+	History *cachehistory.History
+	AsBuilt bool
+	// Before is the history against the Dockerfile (today's, or each
+	// commit's with AsBuilt); After against today's after the safe fixes
+	// (nil without WithFixes), Fixed of which were applied.
+	Before, After *cachehistory.Result
+	Fixed         int
+}
+
+// History replays the Dockerfile's history: the Dockerfile, its settings
+// and build context read as `cache` reads them, so that a commit's steps
+// are what `cache --changed` predicts for the files it changed.
+func History(o HistoryOptions) (*HistoryReport, error) {
+	if len(o.Changed) > 0 || len(o.BuildArgs) > 0 {
+		return nil, errors.New("--changed and --build-arg are not for a history: each commit gives its changes")
+	}
+	if o.AsBuilt && o.WithFixes {
+		return nil, errors.New("--with-fixes fixes today's Dockerfile: it does not go with --as-built")
+	}
+	b, err := resolveBuild(o.CacheOptions)
+	if err != nil {
+		return nil, err
+	}
+	in, bctx, err := b.input()
+	if err != nil {
+		return nil, err
+	}
+	repo, err := cachehistory.Open(b.root)
+	if err != nil {
+		return nil, fmt.Errorf("the build context %s: %w", b.root, err)
+	}
+	layout, err := repoLayout(repo, b)
+	if err != nil {
+		repo.Close()
+		return nil, err
+	}
+	rp := &cachehistory.Replayer{Repo: repo, Layout: layout, Today: cachehistory.Build{Input: in, Ignore: bctx}, AsBuilt: o.AsBuilt}
+	r := &HistoryReport{Repo: repo, Layout: layout, AsBuilt: o.AsBuilt}
+	if err := r.replay(rp, o, b); err != nil {
+		repo.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// replay walks the history and replays it, twice with WithFixes.
+func (r *HistoryReport) replay(rp *cachehistory.Replayer, o HistoryOptions, b *cacheBuild) error {
+	var err error
+	if r.History, err = rp.History(cachehistory.Query{Range: o.Range, Max: o.Max}); err != nil {
+		return err
+	}
+	if r.Before, err = rp.Replay(r.History, rp.Today); err != nil || !o.WithFixes {
+		return err
+	}
+	fixed := rp.Today
+	if fixed.Input.Doc, r.Fixed, err = fixedDockerfile(o, b); err != nil {
+		return err
+	}
+	r.After, err = rp.Replay(r.History, fixed)
+	return err
+}
+
+// fixedDockerfile is the Dockerfile after `check --fix`'s fixes, in
+// memory: the same Checker, with the same settings, writing nothing.
+func fixedDockerfile(o HistoryOptions, b *cacheBuild) (doc *dockerfile.Document, applied int, err error) {
+	stderr := o.Stderr
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	s := config.Settings{BuildContext: b.root, Target: o.Target}
+	rep, err := NewChecker(CheckOptions{Settings: s, Fix: true, Stderr: stderr}).Check(Target{Path: o.Dockerfile})
+	if err != nil {
+		return nil, 0, fmt.Errorf("fixing %s in memory: %w", o.Dockerfile, err)
+	}
+	return rep.Doc, rep.Fixed, nil
+}
+
+// repoLayout places the build context and the Dockerfile in the
+// repository. A Dockerfile outside it has no versions there: fine for
+// today's, not for --as-built (History says so).
+func repoLayout(repo *cachehistory.Repo, b *cacheBuild) (cachehistory.Layout, error) {
+	if repo.WorkTree == "" {
+		return cachehistory.Layout{}, fmt.Errorf("%s is in a bare repository: there are no files to replay against", b.root)
+	}
+	ctx, ok := within(repo.WorkTree, b.root)
+	if !ok {
+		return cachehistory.Layout{}, fmt.Errorf("the build context %s is not in the repository %s", b.root, repo.WorkTree)
+	}
+	l := cachehistory.Layout{Context: ctx}
+	if l.Context == "." {
+		l.Context = ""
+	}
+	if df, ok := within(repo.WorkTree, b.abs); ok && !filepath.IsAbs(df) {
+		l.Dockerfile = df
+	}
+	return l, nil
+}
