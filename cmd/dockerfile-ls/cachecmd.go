@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 )
 
 const cacheUsage = `Usage: dockerfile-ls cache [flags] DOCKERFILE
+       dockerfile-ls cache --history [REV-RANGE] [-n N] [flags] DOCKERFILE
 
 Predicts, without building, which steps of DOCKERFILE re-run after a change
 to files of the build context or to build args, from BuildKit's cache rules.
@@ -33,13 +35,30 @@ Flags:
                         never the filesystem root)
   --format text|json    output format (default text)
 
+History (reads the repository holding the build context with go-git: no git
+process, not the repository's configuration):
+  --history             replay the commits that change the build context: for
+                        each, the files it changed (after the ignore file)
+                        and the steps that re-run, as --changed predicts them;
+                        then how often each step re-ran, with an estimated cost
+  REV-RANGE             the commits to replay: REV (all it reaches) or A..B
+                        (default HEAD)
+  -n N                  the newest N commits that change the build context
+                        (default 100 without REV-RANGE, else all)
+  --as-built            replay each commit against its own Dockerfile and
+                        ignore file (default: today's)
+  --with-fixes          replay again against the Dockerfile after check --fix's
+                        safe fixes (in memory) and print the saving
+Times are estimates from a model (docs/history.md), never measured.
+
 The text output has a line per step: its line in DOCKERFILE, its status, its
 stage (the stage's name, or stage-N when unnamed, N counting stages from 0, as
 docker build shows it) and the instruction; under it, why it re-runs.
 
 Exit status: 0 done, 2 usage or I/O error (a --changed path that is not in the
 build context, a Dockerfile that is not a regular text file of at most 4 MiB,
-a build context out of scope).
+a build context out of scope; with --history, a build context in no git
+repository or an unknown revision).
 `
 
 // repeated is a flag that may be given several times.
@@ -61,7 +80,8 @@ type jsonStep struct {
 // cacheOptions is the cache command's command line.
 type cacheOptions struct {
 	cli.CacheOptions
-	format string
+	format  string
+	history *cli.HistoryOptions // nil without --history
 }
 
 // runCache prints, for each step, whether a change makes it re-run.
@@ -69,6 +89,9 @@ func runCache(args []string, stdout, stderr io.Writer) int {
 	o, err := parseCacheArgs(args)
 	if err != nil {
 		return commandUsageError(stdout, stderr, "cache", cacheUsage, err)
+	}
+	if o.history != nil {
+		return runHistory(o, stdout, stderr)
 	}
 	doc, steps, err := cli.Predict(o.CacheOptions)
 	if err != nil {
@@ -83,9 +106,36 @@ func runCache(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// runHistory prints a replayed history.
+func runHistory(o *cacheOptions, stdout, stderr io.Writer) int {
+	o.history.CacheOptions, o.history.Stderr = o.CacheOptions, stderr
+	r, err := cli.History(*o.history)
+	if err != nil {
+		fmt.Fprintf(stderr, "dockerfile-ls cache: %v\n", err)
+		return 2
+	}
+	defer r.Repo.Close()
+	if o.format == "json" {
+		err = cli.WriteHistoryJSON(stdout, r)
+	} else {
+		cli.WriteHistoryText(stdout, r)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "dockerfile-ls cache: %v\n", err)
+		return 2
+	}
+	return 0
+}
+
 func parseCacheArgs(args []string) (*cacheOptions, error) {
 	o := &cacheOptions{}
+	h := cli.HistoryOptions{}
+	var history bool
 	fs := flag.NewFlagSet("cache", flag.ContinueOnError)
+	fs.BoolVar(&history, "history", false, "")
+	fs.IntVar(&h.Max, "n", -1, "")
+	fs.BoolVar(&h.AsBuilt, "as-built", false, "")
+	fs.BoolVar(&h.WithFixes, "with-fixes", false, "")
 	fs.SetOutput(io.Discard)
 	fs.Var((*repeated)(&o.Changed), "changed", "")
 	fs.Var((*repeated)(&o.BuildArgs), "build-arg", "")
@@ -96,13 +146,40 @@ func parseCacheArgs(args []string) (*cacheOptions, error) {
 	switch {
 	case err != nil:
 		return nil, err
-	case len(paths) != 1:
-		return nil, fmt.Errorf("want one Dockerfile, got %d", len(paths))
 	case o.format != "text" && o.format != "json":
 		return nil, fmt.Errorf("unknown --format %q (text or json)", o.format)
+	case history:
+		return o, o.historyArgs(h, paths)
+	case h.Max >= 0 || h.AsBuilt || h.WithFixes:
+		return nil, errors.New("-n, --as-built and --with-fixes go with --history")
+	case len(paths) != 1:
+		return nil, fmt.Errorf("want one Dockerfile, got %d", len(paths))
 	}
 	o.Dockerfile = paths[0]
 	return o, nil
+}
+
+// historyArgs reads --history's arguments: [REV-RANGE] DOCKERFILE.
+func (o *cacheOptions) historyArgs(h cli.HistoryOptions, paths []string) error {
+	switch len(paths) {
+	case 1:
+	case 2:
+		h.Range = paths[0]
+	default:
+		return fmt.Errorf("want [REV-RANGE] DOCKERFILE, got %d arguments", len(paths))
+	}
+	switch {
+	case len(o.Changed) > 0 || len(o.BuildArgs) > 0:
+		return errors.New("--changed and --build-arg do not go with --history: each commit gives its changes")
+	case h.Max < 0 && h.Range == "":
+		h.Max = cli.DefaultHistory
+	case h.Max < 0:
+		h.Max = 0
+	case h.Max == 0:
+		return errors.New("-n wants at least 1 commit")
+	}
+	o.Dockerfile, o.history = paths[len(paths)-1], &h
+	return nil
 }
 
 func writeCacheJSON(w io.Writer, doc *dockerfile.Document, steps []cache.Step) {
