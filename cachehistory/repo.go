@@ -39,7 +39,11 @@ type Repo struct {
 	WorkTree string
 	// shallow holds the commits a shallow clone has without their parents.
 	shallow map[plumbing.Hash]bool
+	storage *filesystem.Storage
 }
+
+// Close closes the packfiles the repository keeps open.
+func (r *Repo) Close() error { return r.storage.Close() }
 
 // ErrNoRepository is returned when no folder from the given one up holds a
 // repository.
@@ -144,15 +148,20 @@ func OpenGitDir(gitDir, workTree string) (*Repo, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	s := filesystem.NewStorageWithOptions(fs, gitcache.NewObjectLRUDefault(), filesystem.Options{})
+	// Packfiles stay open and their indexes read once: a walk reads
+	// thousands of objects, and reopening the pack for each costs more
+	// than the rest of the walk.
+	s := filesystem.NewStorageWithOptions(fs, gitcache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true, ExclusiveAccess: true})
 	// git.Open would read the configuration; the history needs objects
 	// and references only, which the Storer alone serves.
-	r := &Repo{git: &git.Repository{Storer: s}, WorkTree: workTree, shallow: map[plumbing.Hash]bool{}}
+	r := &Repo{git: &git.Repository{Storer: s}, WorkTree: workTree, shallow: map[plumbing.Hash]bool{}, storage: s}
 	if _, err := s.Reference(plumbing.HEAD); err != nil {
+		s.Close()
 		return nil, fmt.Errorf("%s: %w (%w)", gitDir, ErrNoRepository, err)
 	}
 	shallow, err := s.Shallow()
 	if err != nil {
+		s.Close()
 		return nil, fmt.Errorf("reading %s's shallow list: %w", gitDir, err)
 	}
 	for _, h := range shallow {

@@ -43,8 +43,8 @@ func (l Layout) contextPath(p string) string {
 	return strings.TrimPrefix(p, l.Context+"/")
 }
 
-// repoPath is a path of the build context as a repository path.
-func (l Layout) repoPath(p string) string { return path.Join(l.Context, p) }
+// RepoPath is a path of the build context as a repository path.
+func (l Layout) RepoPath(p string) string { return path.Join(l.Context, p) }
 
 // Query chooses the commits to replay.
 type Query struct {
@@ -330,10 +330,10 @@ func (w *walker) diff(before, now *object.Tree) ([]Change, error) {
 	for _, ch := range changes {
 		var c Change
 		if ch.From.Name != "" {
-			c.From = w.l.repoPath(ch.From.Name)
+			c.From = w.l.RepoPath(ch.From.Name)
 		}
 		if ch.To.Name != "" {
-			c.To = w.l.repoPath(ch.To.Name)
+			c.To = w.l.RepoPath(ch.To.Name)
 		}
 		out = append(out, c)
 	}
