@@ -59,25 +59,33 @@ var compiledEcosystems = map[string]bool{"go": true, "rust": true, "java": true,
 var compilers = map[string]bool{"gcc": true, "g++": true, "cc": true, "c++": true, "clang": true, "clang++": true, "make": true, "cmake": true, "ninja": true, "javac": true, "rustc": true}
 
 func checkBuildToolsInFinalImage(p *Pass) {
+	if len(p.Doc.Stages) == 0 {
+		return
+	}
 	bs := p.state()
 	final := finalStages(p.Doc)
+	base := stageBaseImage(bs, p.Doc.Stages[len(p.Doc.Stages)-1])
+	purpose := purposeOf(bs, p.Doc.Stages[len(p.Doc.Stages)-1], base)
+	if purpose.builds {
+		return // running the image builds or tests: the tools are for that
+	}
 	for _, st := range p.Doc.Stages {
 		if !final[st.Index] {
 			continue
 		}
-		base := stageBaseImage(p.state(), st)
 		for i, inst := range st.Instructions {
 			if inst.Keyword != "RUN" {
 				continue
 			}
-			if tools, at, ok := buildPackagesKept(bs, inst); ok {
+			k := keptTools{bs: bs, final: final, inst: inst, base: base, runs: purpose.runs}
+			if tools, at, ok := k.find(); ok {
 				p.Report(at, fmt.Sprintf(
 					"%s %s only for building, and this stage ships: %s in the final image. Install %s in a build stage and copy only %s into this one, or remove %s in this same RUN.",
-					listNames(tools), plural(len(tools), "is needed", "are needed"), plural(len(tools), "it stays", "they stay"),
-					plural(len(tools), "it", "them"), artefacts(bs, st.Instructions[i:]), plural(len(tools), "it", "them")), nil, nil)
+					capital(listNames(tools)), plural(len(tools), "is needed", "are needed"), plural(len(tools), "it stays", "they stay"),
+					plural(len(tools), "it", "them"), artefacts(bs, base, st.Instructions[i:]), plural(len(tools), "it", "them")), nil, nil)
 				continue
 			}
-			if base.Toolchain {
+			if base.Toolchain && purpose.runs {
 				if c, ok := firstBuild(bs, inst); ok {
 					p.Report(cmdSpan(inst, c), toolchainMessage(base, c, bs, st.Instructions[i:]), nil, nil)
 				}
@@ -96,27 +104,54 @@ func stageBaseImage(bs *dockerfile.BuildState, st *dockerfile.Stage) imgsize.Bas
 	return imgsize.Base(img.Text)
 }
 
-// buildPackagesKept are the build packages a RUN installs with a system
-// manager and does not remove again in the same RUN.
-func buildPackagesKept(bs *dockerfile.BuildState, inst *dockerfile.Instruction) ([]string, dockerfile.Span, bool) {
-	invs := invocations(bs, inst)
+// keptTools finds the build packages a RUN of a shipped stage installs
+// with a system manager and leaves in the image, for nothing but a build.
+type keptTools struct {
+	bs    *dockerfile.BuildState
+	final map[int]bool
+	inst  *dockerfile.Instruction
+	base  imgsize.BaseImage
+	runs  bool // the image declares what it runs (imagePurpose.runs)
+}
+
+// find lists them, with the span of the first install that has one. A
+// package is left out when the base image already has it (moving it saves
+// nothing), when no later build in the file uses it (it may be what the
+// image is for), when the RUN removes it again (by name, by virtual group,
+// or apt-mark auto with an autoremove), and, in an image that declares no
+// command, unless a later RUN removes it (the file shows it is build-only).
+func (k keptTools) find() ([]string, dockerfile.Span, bool) {
+	invs := invocations(k.bs, k.inst)
+	cmds := commands(k.bs, k.inst)
 	var tools []string
 	var at dockerfile.Span
-	for k, inv := range invs {
+	for i, inv := range invs {
 		if !inv.Manager.System || inv.Action != pkgmgr.Install {
 			continue
 		}
-		removed := removedLater(invs[k+1:], inv)
-		if removed["*"] {
+		removed := removedLater(invs[i+1:], inv)
+		if removed["*"] || purgesAutoInstalled(cmdsFrom(cmds, inv.Command.End)) {
 			continue
 		}
+		later := laterCommands(k.bs, k.final, k.inst, inv.Command.End)
+		buildDep := len(inv.Sub) > 0 && (inv.Sub[0] == "build-dep" || inv.Sub[0] == "builddep")
 		for _, pkg := range inv.Packages {
-			if isBuildPackage(pkg) && !removed[packageName(pkg)] && !slices.Contains(tools, packageName(pkg)) {
-				if len(tools) == 0 {
-					at = cmdSpan(inst, inv.Command)
-				}
-				tools = append(tools, packageName(pkg))
+			name := packageName(pkg)
+			if !buildDep && (!isBuildPackage(pkg) || removed[name] || k.base.Packages[name]) ||
+				!usedLater(later, useOf(pkg)) || !k.runs && !removedByLaterRun(k.bs, k.final, k.inst, inv, pkg) {
+				continue
 			}
+			shown := "`" + path.Base(name) + "`"
+			if buildDep {
+				shown = "the build dependencies of " + shown
+			}
+			if slices.Contains(tools, shown) {
+				continue
+			}
+			if len(tools) == 0 {
+				at = cmdSpan(k.inst, inv.Command)
+			}
+			tools = append(tools, shown)
 		}
 	}
 	return tools, at, len(tools) > 0
@@ -177,28 +212,51 @@ func toolchainMessage(base imgsize.BaseImage, c shell.Command, bs *dockerfile.Bu
 		ship = " in a stage FROM " + strings.Join(names, " or ")
 	}
 	return fmt.Sprintf("The final stage compiles with %s on %s%s: the whole toolchain ships with the result. Build in a separate stage and copy only %s%s.",
-		cmdText(c), base.Ref, size, artefacts(bs, rest), ship)
+		cmdText(c), base.Ref, size, artefacts(bs, base, rest), ship)
 }
 
 // artefacts names what a build in these instructions produces, for the
 // COPY --from that should replace the toolchain: "the binary /out/app",
-// "target/*.jar", or a description.
-func artefacts(bs *dockerfile.BuildState, insts []*dockerfile.Instruction) string {
+// "target/*.jar", or, when no build or several different ones are seen,
+// a description.
+func artefacts(bs *dockerfile.BuildState, base imgsize.BaseImage, insts []*dockerfile.Instruction) string {
+	const unsure = "what the build produces"
+	found := ""
 	for _, in := range insts {
 		if in.Keyword != "RUN" {
 			continue
 		}
 		pl := placeOf(bs, in)
 		for _, c := range commands(bs, in) {
-			if a := artefactOf(c, pl); a != "" {
-				return a
+			a := artefactOf(c, pl, base)
+			if a == "" && otherBuild(c) {
+				a = unsure
+			}
+			switch {
+			case a == "" || a == found:
+			case found != "":
+				return unsure
+			default:
+				found = a
 			}
 		}
 	}
-	return "what the build produces"
+	if found == "" {
+		return unsure
+	}
+	return found
 }
 
-func artefactOf(c shell.Command, pl place) string {
+// otherBuild: a build whose output the rule cannot name (a script, mix
+// release), not a step of a configure && make && make install.
+func otherBuild(c shell.Command) bool {
+	name := path.Base(c.Name())
+	return !compilers[name] && !makeSteps[name] && uses(c, anyBuild)
+}
+
+var makeSteps = map[string]bool{"configure": true, "autoreconf": true, "autogen.sh": true, "meson": true, "scons": true}
+
+func artefactOf(c shell.Command, pl place, base imgsize.BaseImage) string {
 	// An output path as the build writes it, else as written.
 	abs := func(p string) string {
 		if a, ok := pl.abs(p); ok {
@@ -243,7 +301,7 @@ func artefactOf(c shell.Command, pl place) string {
 	case ok && inv.Manager != nil && inv.Manager.Ecosystem == "node" && inv.Action == pkgmgr.Install:
 		return "`node_modules` (installed with the build tools in the build stage)"
 	case ok && inv.Manager != nil && inv.Manager.Ecosystem == "ruby" && inv.Action == pkgmgr.Install:
-		return "the installed gems (`/usr/local/bundle`)"
+		return gemsArtefact(pl, base)
 	case name == "gcc" || name == "g++" || name == "cc" || name == "c++" || name == "clang" || name == "clang++":
 		if o := outFlag("-o"); o != "" {
 			return "the binary `" + abs(o) + "`"
@@ -254,11 +312,21 @@ func artefactOf(c shell.Command, pl place) string {
 	return ""
 }
 
-func listNames(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = "`" + path.Base(n) + "`"
+// gemsArtefact names where gems go: GEM_HOME when the file sets it, the
+// official ruby image's /usr/local/bundle, else no path (a distribution's
+// ruby installs them elsewhere).
+func gemsArtefact(pl place, base imgsize.BaseImage) string {
+	if v, ok := pl.x.Lookup("GEM_HOME"); ok && v.Known && v.Value != "" {
+		return "the installed gems (`" + v.Value + "`)"
 	}
+	if base.Repo == "ruby" {
+		return "the installed gems (`/usr/local/bundle`)"
+	}
+	return "the installed gems"
+}
+
+func listNames(names []string) string {
+	q := slices.Clone(names)
 	if len(q) > 4 {
 		q = append(q[:4], fmt.Sprintf("%d more", len(names)-4))
 	}
@@ -266,6 +334,14 @@ func listNames(names []string) string {
 		return q[0]
 	}
 	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
+
+// capital starts a sentence with s.
+func capital(s string) string {
+	if rest, ok := strings.CutPrefix(s, "the "); ok {
+		return "The " + rest
+	}
+	return s
 }
 
 func plural(n int, one, many string) string {

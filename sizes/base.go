@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/distribution/reference"
-
 )
 
 //go:embed baseimages.json
@@ -27,6 +26,10 @@ type Figure struct {
 	// Toolchain overrides the repository's toolchain flag for this
 	// variant (buildpack-deps:curl is not a build image).
 	Toolchain *bool `json:"toolchain"`
+	// Sets names the table's packageSets the variant already contains.
+	Sets []string `json:"packages"`
+	// Service: the variant's own CMD runs a server (nginx, php:fpm).
+	Service bool `json:"service"`
 }
 
 // slimmer is how a smaller variant's tag is written from the current one.
@@ -47,7 +50,9 @@ type entry struct {
 
 type table struct {
 	Sources map[string]string `json:"sources"`
-	Images  []entry           `json:"images"`
+	// PackageSets are lists of OS packages some variants already contain.
+	PackageSets map[string][]string `json:"packageSets"`
+	Images      []entry             `json:"images"`
 }
 
 var loadTable = sync.OnceValue(func() *table {
@@ -90,6 +95,13 @@ type BaseImage struct {
 	Slimmer []Alternative
 	// Ship are images to ship instead, for toolchains.
 	Ship []Alternative
+	// Packages are OS packages the variant already contains (the
+	// compilers and headers of python:3.12, PHPIZE_DEPS of php:8.3-fpm):
+	// installing one again adds nothing. Empty when unknown.
+	Packages map[string]bool
+	// Service: the image's own CMD runs a server, so a Dockerfile FROM it
+	// that sets no CMD still ships one.
+	Service bool
 }
 
 // Scratch reports whether ref is the empty image.
@@ -142,6 +154,7 @@ func lookupBase(ref string) BaseImage {
 		if f.Toolchain != nil {
 			out.Toolchain = *f.Toolchain
 		}
+		out.Packages, out.Service = packagesOf(f), f.Service
 	}
 	for _, s := range e.Slimmer[out.Figure.Variant] {
 		f, ok := e.variant(s.Variant)
@@ -155,6 +168,33 @@ func lookupBase(ref string) BaseImage {
 	}
 	return out
 }
+
+// packagesOf are the packages of a variant's sets, shared by every
+// reference to it.
+func packagesOf(f Figure) map[string]bool {
+	if len(f.Sets) == 0 {
+		return nil
+	}
+	sets := loadPackageSets()
+	out := map[string]bool{}
+	for _, name := range f.Sets {
+		for p := range sets[name] {
+			out[p] = true
+		}
+	}
+	return out
+}
+
+var loadPackageSets = sync.OnceValue(func() map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for name, pkgs := range loadTable().PackageSets {
+		out[name] = map[string]bool{}
+		for _, p := range pkgs {
+			out[name][p] = true
+		}
+	}
+	return out
+})
 
 func lookup(repo string) *entry {
 	t := loadTable()
@@ -217,8 +257,8 @@ func displayRepo(ref, repo string) string {
 
 // codenames of Debian and Ubuntu releases, which tags carry.
 var codenames = map[string]bool{
-	"jessie": true, "stretch": true, "buster": true, "bullseye": true, "bookworm": true, "trixie": true, "sid": true,
-	"xenial": true, "bionic": true, "focal": true, "jammy": true, "noble": true,
+	"squeeze": true, "wheezy": true, "jessie": true, "stretch": true, "buster": true, "bullseye": true, "bookworm": true, "trixie": true, "sid": true,
+	"precise": true, "trusty": true, "xenial": true, "bionic": true, "focal": true, "jammy": true, "noble": true,
 }
 
 var versionTok = regexp.MustCompile(`^v?[0-9][0-9a-z.+_]*$|^(latest|lts|current|stable|oldstable|testing|unstable|mainline|edge|rolling)$`)

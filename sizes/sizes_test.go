@@ -27,6 +27,11 @@ func TestTable(t *testing.T) {
 			if f.MB <= 0 || f.Tag == "" || f.AsOf == "" || tab.Sources[f.Source] == "" {
 				t.Errorf("%s %s: a figure needs mb, tag, asOf and a known source: %+v", e.Repo, f.Variant, f)
 			}
+			for _, set := range f.Sets {
+				if len(tab.PackageSets[set]) == 0 {
+					t.Errorf("%s %s: unknown package set %q", e.Repo, f.Variant, set)
+				}
+			}
 			if got := parseTag(f.Tag, e.LatestAs).variant; got != f.Variant && !contains(f.Aliases, got) {
 				t.Errorf("%s: tag %q reads as variant %q, listed as %q", e.Repo, f.Tag, got, f.Variant)
 			}
@@ -98,6 +103,32 @@ func TestBase(t *testing.T) {
 		if b.Figure.Variant != c.variant || b.Figure.MB != c.mb || b.Toolchain != c.toolchain || strings.Join(slim, ",") != strings.Join(c.slimmer, ",") {
 			t.Errorf("Base(%q) = variant %q, %v MB, toolchain %v, slimmer %v; want %q, %v, %v, %v",
 				c.ref, b.Figure.Variant, b.Figure.MB, b.Toolchain, slim, c.variant, c.mb, c.toolchain, c.slimmer)
+		}
+	}
+}
+
+// TestBasePackages: what a variant already contains and whether its own
+// CMD serves, for the rules that must not advise moving what the base has.
+func TestBasePackages(t *testing.T) {
+	cases := []struct {
+		ref      string
+		pkg      string
+		has, srv bool
+	}{
+		{"ruby:2.3.3", "libpq-dev", true, false},
+		{"node:8-wheezy", "build-essential", true, false},
+		{"python:3.12-slim", "gcc", false, false},
+		{"golang:1.22", "gcc", true, false},
+		{"golang:1.22", "libpq-dev", false, false},
+		{"php:apache", "gcc", true, true},
+		{"php:8.3-fpm-alpine", "gcc", false, true},
+		{"nginx:1.25", "gcc", false, true},
+		{"ubuntu:22.04", "gcc", false, false},
+	}
+	for _, c := range cases {
+		b := Base(c.ref)
+		if b.Packages[c.pkg] != c.has || b.Service != c.srv {
+			t.Errorf("Base(%q): has %s %v, service %v; want %v, %v", c.ref, c.pkg, b.Packages[c.pkg], b.Service, c.has, c.srv)
 		}
 	}
 }

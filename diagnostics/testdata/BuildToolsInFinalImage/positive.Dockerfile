@@ -3,4 +3,5 @@ FROM python:3.12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir psycopg2
 # want "^`build-base` is needed only for building.*it stays in the final image"
-RUN apk add --no-cache --virtual .build-deps build-base && apk del curl
+RUN apk add --no-cache --virtual .build-deps build-base && apk del curl && make -C /src
+CMD ["python", "-m", "app"]
