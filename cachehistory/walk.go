@@ -170,6 +170,9 @@ func (r *Repo) Walk(q Query, l Layout, keep func(*Commit) (bool, error)) (Stats,
 		if err != nil {
 			return st, err
 		}
+		// Its children came first (newest first): what they needed of it is
+		// read, and a late one reads it again.
+		delete(w.snaps, c.Hash)
 		ok := commit != nil
 		if ok {
 			if ok, err = keep(commit); err != nil {
