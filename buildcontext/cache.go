@@ -229,6 +229,26 @@ func (c *Cache) refresh(root string) {
 	}
 }
 
+// Retain drops the contexts whose root is none of roots (as given to Get,
+// resolved or not), so that a context no open document uses stops holding
+// its snapshot: a large folder's listing is tens of megabytes. A load still
+// running for a dropped context ends and is thrown away; a later Get loads
+// it again.
+func (c *Cache) Retain(roots []string) {
+	keep := map[string]bool{}
+	for _, r := range roots {
+		abs, real := rootAliases(r)
+		keep[abs], keep[real] = true, true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for key := range c.entries {
+		if !keep[key.root] {
+			delete(c.entries, key)
+		}
+	}
+}
+
 // snapshots returns the loaded snapshots for a resolved root.
 func (c *Cache) snapshots(root string) []*Context {
 	c.mu.Lock()

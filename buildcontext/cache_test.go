@@ -4,9 +4,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
+	"weak"
 )
 
 // getFresh waits until the cache has a snapshot with no load pending.
@@ -350,5 +352,27 @@ func TestCacheAfterLoad(t *testing.T) {
 	case <-done:
 		t.Error("AfterLoad called after Close")
 	case <-time.After(50 * time.Millisecond):
+	}
+}
+
+// TestCacheRetain: a context no open document uses lets its snapshot go
+// (issue 18: a million-file folder kept 68 MB live after its last close);
+// the ones still used stay.
+func TestCacheRetain(t *testing.T) {
+	used, dropped := t.TempDir(), t.TempDir()
+	writeTree(t, used, map[string]int{"a": 1})
+	writeTree(t, dropped, map[string]int{"b": 1})
+	c := NewCache()
+	defer c.Close()
+	keep := getFresh(t, c, used, "")
+	gone := weak.Make(getFresh(t, c, dropped, ""))
+	c.Retain([]string{used})
+	runtime.GC()
+	runtime.GC()
+	if gone.Value() != nil {
+		t.Error("the snapshot of a context no document uses is still live")
+	}
+	if again := getFresh(t, c, used, ""); again != keep {
+		t.Error("the context still used was dropped and loaded again")
 	}
 }

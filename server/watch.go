@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"maps"
 	"path"
+	"slices"
 
 	"go.lsp.dev/protocol"
 )
@@ -137,7 +139,7 @@ type nopCloser struct{}
 func (nopCloser) Close() error { return nil }
 
 // closeUnusedWatchers stops our own watchers of build contexts no open
-// document uses any more.
+// document uses any more, and lets their snapshots go.
 func (s *Server) closeUnusedWatchers() {
 	s.mu.Lock()
 	docs := make([]*document, 0, len(s.docs))
@@ -150,6 +152,9 @@ func (s *Server) closeUnusedWatchers() {
 		if p := d.path(); p != "" {
 			used[s.settingsFor(p).ContextRoot(p)] = true
 		}
+	}
+	if s.contexts != nil {
+		s.contexts.Retain(slices.Collect(maps.Keys(used)))
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
