@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
 // goService is a multi-stage build: a builder, a test stage the final
@@ -131,5 +133,35 @@ func TestAsBuiltNewDockerfile(t *testing.T) {
 	}
 	if h.NoDockerfile != 1 || len(res.Commits) != 1 || statuses(res.Commits[0]) != "re-run re-run" {
 		t.Errorf("no Dockerfile %d, %d commits: want 1, and the new Dockerfile all re-run", h.NoDockerfile, len(res.Commits))
+	}
+}
+
+// TestDockerfileChangeKeys: what a change to the Dockerfile re-runs, by
+// BuildKit's keys: a COPY --link stays cached behind a changed step; a
+// global ARG's new default reaches the RUNs after its declaration in a
+// stage; the same steps moved down by a new line are still cached.
+func TestDockerfileChangeKeys(t *testing.T) {
+	for _, c := range []struct{ name, before, after, want string }{
+		{"link", "FROM alpine\nRUN a\nCOPY --link x /x\nRUN b\n", "FROM alpine\nRUN a2\nCOPY --link x /x\nRUN b\n",
+			"cached re-run cached re-run"},
+		{"global arg", "ARG V=1\nFROM alpine\nARG V\nCOPY x /x\nRUN make\n", "ARG V=2\nFROM alpine\nARG V\nCOPY x /x\nRUN make\n",
+			"cached cached cached re-run"},
+		{"moved down", "FROM alpine\nRUN a\n", "FROM alpine\n\n# why\n\nRUN a\n", "cached cached"},
+		{"stage renamed", "FROM alpine AS one\nRUN a\nFROM one\nRUN b\n", "FROM alpine AS two\nRUN a\nFROM two\nRUN b\n",
+			"cached cached cached cached"},
+		{"base stage changed", "FROM alpine AS one\nRUN a\nFROM one\nRUN b\n", "FROM alpine AS one\nRUN a2\nFROM one\nRUN b\n",
+			"cached re-run re-run re-run"},
+	} {
+		before, after := dockerfile.Parse([]byte(c.before)), dockerfile.Parse([]byte(c.after))
+		got := dockerfileChange(before, after, dockerfile.Options{})
+		var statuses []string
+		for _, st := range after.Stages {
+			for _, inst := range st.Instructions {
+				statuses = append(statuses, string(got[inst].status))
+			}
+		}
+		if s := strings.Join(statuses, " "); s != c.want {
+			t.Errorf("%s: %s, want %s", c.name, s, c.want)
+		}
 	}
 }

@@ -99,6 +99,7 @@ func (r *testRepo) open() *Repo {
 	if err != nil {
 		r.t.Fatal(err)
 	}
+	r.t.Cleanup(func() { repo.Close() })
 	return repo
 }
 

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 
 	"github.com/dockerfile-ls/dockerfile-ls/cachehistory"
 	"github.com/dockerfile-ls/dockerfile-ls/config"
@@ -127,7 +126,7 @@ func repoLayout(repo *cachehistory.Repo, b *cacheBuild) (cachehistory.Layout, er
 	if l.Context == "." {
 		l.Context = ""
 	}
-	if df, ok := within(repo.WorkTree, b.abs); ok && !filepath.IsAbs(df) {
+	if df, ok := within(repo.WorkTree, b.abs); ok {
 		l.Dockerfile = df
 	}
 	return l, nil
