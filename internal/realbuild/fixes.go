@@ -37,32 +37,47 @@ func Variants(ctx context.Context, text []byte, ctxDir, dockerfilePath string, p
 	}
 	var internal []error
 	find := analysis.Findings(bctx, config.Settings{}, func(err error) { internal = append(internal, err) })
-	findings, err := find(ctx, dockerfile.Parse(text))
-	if err != nil {
-		return nil, fmt.Errorf("realbuild: analysis: %w", err)
+	seen := map[diagnostics.FixKind]bool{}
+	all, err := fixWith(ctx, text, bctx, recording(find, seen))
+	if err != nil || all == nil {
+		return nil, errors.Join(append(internal, err)...)
 	}
-	var out []Variant
-	var applied []diagnostics.FixKind
-	for _, k := range kindsOf(findings) {
-		v, err := fixWith(ctx, text, bctx, only(find, k))
-		if err != nil {
-			return nil, err
-		}
-		if v != nil {
-			applied = append(applied, k)
-			if perKind {
-				out = append(out, Variant{Name: string(k), Kinds: []diagnostics.FixKind{k}, Text: v})
-			}
-		}
-	}
-	all, err := fixWith(ctx, text, bctx, find)
+	applied, err := appliedKinds(ctx, text, all, bctx, find, seen)
 	if err != nil {
 		return nil, err
 	}
-	if all != nil {
-		out = append([]Variant{{Name: FixAll, Kinds: applied, Text: all}}, out...)
+	out := []Variant{{Name: FixAll, Kinds: applied, Text: all}}
+	for _, k := range applied {
+		if !perKind {
+			break
+		}
+		alone, err := fixWith(ctx, text, bctx, only(find, k, true))
+		if err != nil {
+			return nil, err
+		}
+		if alone != nil {
+			out = append(out, Variant{Name: string(k), Kinds: []diagnostics.FixKind{k}, Text: alone})
+		}
 	}
 	return out, errors.Join(internal...)
+}
+
+// appliedKinds are the kinds of the fixes in what fix-all wrote: those
+// without whose findings fix-all writes something else. (The kinds of the
+// original's findings would not do: a fix can make room for another, as
+// merging apt-get update into the install lets the cache mount in.)
+func appliedKinds(ctx context.Context, text, all []byte, bctx *buildcontext.Context, find codeactions.Analysis, seen map[diagnostics.FixKind]bool) ([]diagnostics.FixKind, error) {
+	var out []diagnostics.FixKind
+	for _, k := range sortedKinds(seen) {
+		without, err := fixWith(ctx, text, bctx, only(find, k, false))
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.Equal(without, all) {
+			out = append(out, k)
+		}
+	}
+	return out, nil
 }
 
 // fixWith is what fix-all writes with those findings; nil when it
@@ -78,22 +93,31 @@ func fixWith(ctx context.Context, text []byte, bctx *buildcontext.Context, find 
 	return fixed.Doc.Text, nil
 }
 
-// kindsOf are the fix kinds of the findings, sorted.
-func kindsOf(findings []diagnostics.Finding) []diagnostics.FixKind {
-	var kinds []diagnostics.FixKind
-	for _, f := range findings {
-		if k := codeactions.Kind(f); !slices.Contains(kinds, k) {
-			kinds = append(kinds, k)
-		}
-	}
-	slices.Sort(kinds)
-	return kinds
-}
-
-// only is the analysis restricted to the findings of one fix kind.
-func only(find codeactions.Analysis, kind diagnostics.FixKind) codeactions.Analysis {
+// recording is the analysis, noting the fix kinds of what it finds.
+func recording(find codeactions.Analysis, seen map[diagnostics.FixKind]bool) codeactions.Analysis {
 	return func(ctx context.Context, doc *dockerfile.Document) ([]diagnostics.Finding, error) {
 		fs, err := find(ctx, doc)
-		return slices.DeleteFunc(fs, func(f diagnostics.Finding) bool { return codeactions.Kind(f) != kind }), err
+		for _, f := range fs {
+			seen[codeactions.Kind(f)] = true
+		}
+		return fs, err
+	}
+}
+
+func sortedKinds(set map[diagnostics.FixKind]bool) []diagnostics.FixKind {
+	out := make([]diagnostics.FixKind, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// only is the analysis restricted to the findings of one fix kind (keep),
+// or to all the others.
+func only(find codeactions.Analysis, kind diagnostics.FixKind, keep bool) codeactions.Analysis {
+	return func(ctx context.Context, doc *dockerfile.Document) ([]diagnostics.Finding, error) {
+		fs, err := find(ctx, doc)
+		return slices.DeleteFunc(fs, func(f diagnostics.Finding) bool { return (codeactions.Kind(f) == kind) != keep }), err
 	}
 }

@@ -3,6 +3,7 @@ package realbuild
 // Tests of the pure parts, which make test runs (no builder needed).
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"io/fs"
@@ -259,5 +260,30 @@ func TestSummaryCountsBrokenVariantsOncePerFile(t *testing.T) {
 	}
 	if md := s.Markdown(); !strings.Contains(md, "| fix-all | 1 | 1 |") || !strings.Contains(md, "| unmapped base | 1 |") {
 		t.Errorf("markdown:\n%s", md)
+	}
+}
+
+func TestVariantsNameTheKindsFixAllApplied(t *testing.T) {
+	dir := t.TempDir()
+	text := []byte("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\n")
+	c, err := GenerateContext(text, filepath.Join(dir, "ctx"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	df := filepath.Join(dir, "Dockerfile")
+	if err := os.WriteFile(df, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := Variants(context.Background(), text, c.Dir, df, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) == 0 || vs[0].Name != FixAll || !slices.Contains(vs[0].Kinds, diagnostics.CopyManifestsFirst) {
+		t.Fatalf("fix-all does not name the reorder: %+v", vs)
+	}
+	for _, v := range vs[1:] {
+		if !slices.Contains(vs[0].Kinds, v.Kinds[0]) || string(v.Text) == string(text) {
+			t.Errorf("variant %s: not among fix-all's kinds %v, or unchanged", v.Name, vs[0].Kinds)
+		}
 	}
 }
