@@ -106,6 +106,7 @@ func (d *Document) splice(e Edit, text []byte) *Document {
 	}
 	nd.Warnings = d.spliceWarnings(nd, res, regionStart, oldEnd, delta, lineBase)
 	nd.finish()
+	nd.setPrior(d)
 	return nd
 }
 

@@ -52,7 +52,9 @@ type Document struct {
 	stageNamesOnce sync.Once
 	stageNames     map[string]*Stage // lower-case name → first stage of that name
 
-	state atomic.Pointer[BuildState] // the last State asked for (see state.go)
+	state    atomic.Pointer[BuildState] // the last State asked for (see state.go)
+	previous atomic.Pointer[BuildState] // the one before, for other options
+	prior    atomic.Pointer[priorStates]
 }
 
 // ParseError is a parse error located in the text.
@@ -354,6 +356,8 @@ func (in *Instruction) Err() error { return in.err }
 // which then holds only its model. Safe to call while others read d.
 func (d *Document) Forget() {
 	d.state.Store(nil)
+	d.previous.Store(nil)
+	d.prior.Store(nil)
 	for _, in := range d.Instructions {
 		in.memo.mu.Lock()
 		in.memo.derived.Store(nil)

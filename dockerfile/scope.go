@@ -6,7 +6,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -38,6 +37,34 @@ type ScopeVar struct {
 	Known     bool
 	Truncated bool // the value went over the expansion budget
 	Decl      *Var // the declaration in the document; nil for Automatic and Predefined
+	// decl locates Decl among the document's Vars: the state keeps this
+	// and sets Decl when it hands a binding out, since it shares its
+	// tables with later versions of the document, whose Vars are others.
+	decl varRef
+}
+
+// withDecls sets Decl in each binding of vars.
+func (s *BuildState) withDecls(vars []ScopeVar) []ScopeVar {
+	for i := range vars {
+		vars[i] = s.withDecl(vars[i])
+	}
+	return vars
+}
+
+// varRef is a Var of a document by place: the stage (-1: the global
+// ARGs) and its index in that stage's Vars, plus one (0: none).
+type varRef struct{ stage, index int32 }
+
+// withDecl is sv with Decl set from the document's Vars.
+func (s *BuildState) withDecl(sv ScopeVar) ScopeVar {
+	vars := s.doc.GlobalArgs
+	if st := int(sv.decl.stage); st >= 0 && st < len(s.doc.Stages) {
+		vars = s.doc.Stages[st].Vars
+	}
+	if i := int(sv.decl.index) - 1; i >= 0 && i < len(vars) {
+		sv.Decl = &vars[i]
+	}
+	return sv
 }
 
 // proxyArgs are BuildKit's predefined ARGs: usable without a declaration,
@@ -100,6 +127,9 @@ type view struct {
 	// (the global scope, a stage built on scratch); otherwise the base
 	// image's ENV may, and its value is unknown.
 	closed bool
+	// charge is the table whose building expands words in this view, if
+	// any: it records their cost (see BuildState.keep).
+	charge *charge
 }
 
 // find is the binding of name in force: the latest set one.
@@ -119,7 +149,8 @@ func (v view) find(name string) (*ScopeVar, bool) {
 }
 
 // list is every name in scope, in first-declaration order, with the
-// binding in force (or the last unset declaration).
+// binding in force (or the last unset declaration), without Decl (see
+// BuildState.withDecl).
 func (v view) list() []ScopeVar {
 	if v.sc == nil {
 		return nil
@@ -192,7 +223,7 @@ func (s *BuildState) automaticArgs() []ScopeVar {
 // dispatchArg gives it: the build arg, else (without a default) the
 // global value, else the default expanded.
 func (s *BuildState) argBinding(d declaration, before view, global *view) ScopeVar {
-	sv := ScopeVar{Name: d.name, Kind: ArgVar, Origin: Declared, Decl: d.decl}
+	sv := ScopeVar{Name: d.name, Kind: ArgVar, Origin: Declared, decl: d.decl}
 	if v, ok := s.opts.BuildArgs[d.name]; ok {
 		sv.Origin, sv.Set, sv.Value, sv.Known = FromBuildArg, true, v, true
 		return sv
@@ -224,7 +255,7 @@ func (s *BuildState) valued(sv ScopeVar, before view, raw string) ScopeVar {
 type declaration struct {
 	name, raw string
 	hasValue  bool
-	decl      *Var
+	decl      varRef
 }
 
 // rawDecl is a declaration as BuildKit's parser gives it.
@@ -242,13 +273,17 @@ type rawDeclsKey struct{}
 // rejects the instruction, the model's values stand in.
 func (s *BuildState) declarations(in *Instruction, out []declaration) []declaration {
 	raws := in.Derive(rawDeclsKey{}, func() any { return s.doc.rawDecls(in) }).([]rawDecl)
-	vars := s.varsOf(in)
+	all, stage := s.doc.GlobalArgs, int32(-1)
+	if in.Stage >= 0 && in.Stage < len(s.doc.Stages) {
+		all, stage = s.doc.Stages[in.Stage].Vars, int32(in.Stage)
+	}
+	lo, hi := varsOf(all, in)
 	for _, r := range raws {
 		d := declaration{name: r.name, raw: r.raw, hasValue: r.hasValue}
-		for i := range vars {
-			if vars[i].Name == r.name {
-				d.decl = &vars[i]
-				vars = vars[i+1:]
+		for i := lo; i < hi; i++ {
+			if all[i].Name == r.name {
+				d.decl = varRef{stage: stage, index: int32(i) + 1}
+				lo = i + 1
 				break
 			}
 		}
@@ -257,19 +292,15 @@ func (s *BuildState) declarations(in *Instruction, out []declaration) []declarat
 	return out
 }
 
-// varsOf is the model's Vars declared by in: a run of its scope's Vars,
-// which are in file order.
-func (s *BuildState) varsOf(in *Instruction) []Var {
-	all := s.doc.GlobalArgs
-	if in.Stage >= 0 && in.Stage < len(s.doc.Stages) {
-		all = s.doc.Stages[in.Stage].Vars
-	}
-	lo, _ := slices.BinarySearchFunc(all, in.Span.Start, func(v Var, start int) int { return cmp.Compare(v.Inst.Span.Start, start) })
-	hi := lo
-	for hi < len(all) && all[hi].Inst == in {
+// varsOf are the bounds of the Vars in declared (a scope's, in file
+// order) that in declares.
+func varsOf(declared []Var, in *Instruction) (lo, hi int) {
+	lo, _ = slices.BinarySearchFunc(declared, in.Span.Start, func(v Var, start int) int { return cmp.Compare(v.Inst.Span.Start, start) })
+	hi = lo
+	for hi < len(declared) && declared[hi].Inst == in {
 		hi++
 	}
-	return all[lo:hi]
+	return lo, hi
 }
 
 // rawDecls reads an ARG or ENV's pairs with their values as written
@@ -345,9 +376,10 @@ func (d *Document) rawDeclsFromCommand(in *Instruction) []rawDecl {
 }
 
 // stageState is what a stage's instructions see, built the first time one
-// of them is asked about.
+// of them is asked about. It holds nothing of one document version (see
+// BuildState.carry): the stage is known by its index.
 type stageState struct {
-	stage  *Stage
+	index  int
 	parent *stageState // the stage it is built FROM; nil for an image
 	closed bool        // built on scratch: no image ENV
 	scope  scope
@@ -355,9 +387,7 @@ type stageState struct {
 
 	workdirs []Expansion
 	shells   [][]string // nil: the default shell
-
-	usersOnce sync.Once
-	users     userTable // see users.go
+	charge   charge     // what building it cost of the expansion budget
 }
 
 // instSlot is an instruction's place in its stage's tables.
@@ -368,12 +398,15 @@ type instSlot struct {
 // stage is the state of stage i, built on first use (parents first:
 // a stage is only built FROM an earlier one).
 func (s *BuildState) stage(i int) *stageState {
-	s.stageOnce[i].Do(func() { s.stages[i] = s.buildStage(s.doc.Stages[i]) })
-	return s.stages[i]
+	if ss := s.stages[i].Load(); ss != nil {
+		return ss // built, or taken over (carry)
+	}
+	s.stageOnce[i].Do(func() { s.stages[i].Store(s.buildStage(s.doc.Stages[i])) })
+	return s.stages[i].Load()
 }
 
 func (s *BuildState) buildStage(st *Stage) *stageState {
-	ss := &stageState{stage: st, at: make([]instSlot, len(st.Instructions))}
+	ss := &stageState{index: st.Index, at: make([]instSlot, len(st.Instructions))}
 	links := s.links()
 	if p := links.parents[st.Index]; p >= 0 {
 		ss.parent = s.stage(int(p))
@@ -425,7 +458,8 @@ func (s *BuildState) inherit(ss *stageState) {
 		}
 		wd, sh = p.workdirs[len(p.workdirs)-1], p.shells[len(p.shells)-1]
 	}
-	ss.scope.vars = make([]ScopeVar, 0, envs+len(ss.stage.Vars))
+	st := s.doc.Stages[ss.index]
+	ss.scope.vars = make([]ScopeVar, 0, envs+len(st.Vars))
 	if p := ss.parent; p != nil {
 		for sv := range p.scope.envAtEnd() {
 			c := *sv
@@ -433,8 +467,8 @@ func (s *BuildState) inherit(ss *stageState) {
 			ss.scope.add(c)
 		}
 	}
-	ss.workdirs = append(make([]Expansion, 0, 1+countKeyword(ss.stage, "WORKDIR")), wd)
-	ss.shells = append(make([][]string, 0, 1+len(ss.stage.Shells)), sh)
+	ss.workdirs = append(make([]Expansion, 0, 1+countKeyword(st, "WORKDIR")), wd)
+	ss.shells = append(make([][]string, 0, 1+len(st.Shells)), sh)
 }
 
 // countKeyword is the number of the stage's instructions with keyword.
@@ -466,14 +500,14 @@ func (sc *scope) envAtEnd() iter.Seq[*ScopeVar] {
 // pair of an ARG with the pairs before it too; an ENV always wins over an
 // ARG of the same name.
 func (s *BuildState) declare(ss *stageState, env bool, decls []declaration, global view) {
-	envBefore := s.stageView(ss, len(ss.scope.vars))
+	envBefore := s.buildView(ss, len(ss.scope.vars))
 	for _, d := range decls {
 		if env {
-			sv := ScopeVar{Name: d.name, Kind: EnvVar, Origin: Declared, Decl: d.decl}
+			sv := ScopeVar{Name: d.name, Kind: EnvVar, Origin: Declared, decl: d.decl}
 			ss.scope.add(s.valued(sv, envBefore, d.raw))
 			continue
 		}
-		before := s.stageView(ss, len(ss.scope.vars))
+		before := s.buildView(ss, len(ss.scope.vars))
 		if cur, ok := before.find(d.name); ok && cur.Kind == EnvVar {
 			continue
 		}
@@ -488,7 +522,7 @@ func (s *BuildState) workdir(ss *stageState, k int, in *Instruction) Expansion {
 		return cur
 	}
 	x := InstState{s: s, in: in, idx: -1, st: ss, pos: k}
-	e := x.Expand(x.rawWord(in.Args[0]))
+	e := s.expand(s.buildView(ss, int(ss.at[k].vars)), x.rawWord(in.Args[0]))
 	if e.Truncated {
 		return e
 	}
@@ -516,33 +550,40 @@ type stageLinks struct {
 	parents []int32 // -1: built on an image
 	// roots are the first stage of each one's FROM chain: the one built
 	// on an image (asked for every RUN, and chains can be long).
-	roots []int32
+	roots  []int32
+	charge charge
 }
 
 // links is the FROM chain of every stage, built on first use.
 func (s *BuildState) links() *stageLinks {
+	if l := s.linked.Load(); l != nil {
+		return l
+	}
 	s.linksOnce.Do(func() {
 		n := len(s.doc.Stages)
 		l := &stageLinks{bases: make([]Expansion, n), parents: make([]int32, n), roots: make([]int32, n)}
+		global := s.globalView()
+		global.charge = &l.charge
 		for i, st := range s.doc.Stages {
-			l.bases[i] = s.expand(s.globalView(), st.Base)
+			l.bases[i] = s.expand(global, st.Base)
 			l.parents[i], l.roots[i] = -1, int32(i)
 			// Parents come earlier in the file: their roots are known.
 			if p := s.doc.FromStage(l.bases[i].Text, i); p != nil && l.bases[i].Known {
 				l.parents[i], l.roots[i] = int32(p.Index), l.roots[p.Index]
 			}
 		}
-		s.stageLinks = l
+		s.linked.Store(l)
 	})
-	return s.stageLinks
+	return s.linked.Load()
 }
 
 // root is the first stage of i's FROM chain: the one built on an image.
 func (l *stageLinks) root(i int) int { return int(l.roots[i]) }
 
-// position is in's index in the stage's instructions, or 0.
-func (ss *stageState) position(in *Instruction) int {
-	if k := int(in.stagePos); k < len(ss.stage.Instructions) && ss.stage.Instructions[k] == in {
+// position is in's index in its stage's instructions, or 0.
+func (s *BuildState) position(in *Instruction) int {
+	list := s.doc.Stages[in.Stage].Instructions
+	if k := int(in.stagePos); k < len(list) && list[k] == in {
 		return k
 	}
 	return 0
@@ -551,6 +592,14 @@ func (ss *stageState) position(in *Instruction) int {
 // stageView is what an instruction of a stage sees: the first n bindings.
 func (s *BuildState) stageView(ss *stageState, n int) view {
 	return view{sc: &ss.scope, n: n, closed: ss.closed, predefined: s.predefined}
+}
+
+// buildView is stageView while the stage is built: what it expands is
+// charged to it.
+func (s *BuildState) buildView(ss *stageState, n int) view {
+	v := s.stageView(ss, n)
+	v.charge = &ss.charge
+	return v
 }
 
 // globalView is the whole global scope: what every FROM line sees.

@@ -30,9 +30,9 @@ package dockerfile
 //	doc.CommandText(inst)          // the command joined as BuildKit joins it
 //
 // Ask with the build's options (the settings' build args): the document
-// keeps the state of the last options asked, so consumers of one analysis
-// should share them; NewState computes a what-if state without replacing
-// it.
+// keeps the states of the last two sets of options asked, so consumers of
+// one analysis should share them; NewState computes a what-if state
+// without replacing them.
 //
 // Nothing here guesses: a value that depends on something a build could
 // set differently (an unknown --build-arg, the base image's ENV, an
@@ -42,14 +42,15 @@ package dockerfile
 // never built, it is reported as Truncated.
 //
 // The state is computed lazily and once per document version and options
-// (Document.State keeps the last one; Forget drops it); each stage's scope
-// is built the first time one of its instructions is asked about, and an
-// instruction's words when they are first asked for. A BuildState is safe
-// for concurrent use.
+// (Document.State keeps it; Forget drops it); each stage's scope is built
+// the first time one of its instructions is asked about, and an
+// instruction's words when they are first asked for. What an edit did not
+// change is taken over from the state of the version before (see carry):
+// typing in a RUN or a COPY costs the state that instruction, not the
+// document. A BuildState is safe for concurrent use.
 
 import (
 	"maps"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -102,43 +103,150 @@ type BuildState struct {
 	// predefined are the proxy ARGs, under every stage's scope.
 	predefined *scope
 
-	linksOnce  sync.Once
-	stageLinks *stageLinks
-	stageOnce  []sync.Once
-	stages     []*stageState
-	factsOnce  sync.Once
-	facts      []atomic.Pointer[instFacts] // by index in doc.Instructions; made when first needed
+	linksOnce sync.Once
+	linked    atomic.Pointer[stageLinks]
+	stageOnce []sync.Once
+	stages    []atomic.Pointer[stageState]
+	facts     []atomic.Pointer[instFacts] // by index in doc.Instructions
+	usersOnce []sync.Once
+	users     []atomic.Pointer[userTable] // by stage
+	// usersTaken: the prior state's user tables, if any, were taken over
+	// or refused (see takeUsers), and priorUsers let go.
+	usersTaken sync.Once
+	priorUsers *priorUsers
 
 	used atomic.Int64 // bytes of expansions materialised
 	cut  atomic.Bool
 }
 
 // State returns the build state of the document for opts, computed on
-// first use and kept for the last options asked.
+// first use and kept for the last two options asked (the analysis reads
+// the build's arguments, some code actions none: neither evicts the
+// other).
 func (d *Document) State(opts Options) *BuildState {
-	if s := d.state.Load(); s != nil && s.opts.equal(opts) {
-		return s
+	for _, kept := range [...]*atomic.Pointer[BuildState]{&d.state, &d.previous} {
+		if s := kept.Load(); s != nil && s.opts.equal(opts) {
+			return s
+		}
 	}
-	s := newBuildState(d, opts)
-	d.state.Store(s)
+	s := newBuildState(d, opts, d.takePrior(opts))
+	if last := d.state.Swap(s); last != nil {
+		d.previous.Store(last)
+	}
 	return s
 }
 
 // NewState computes a build state that the document does not keep: for a
 // what-if beside the state in use (the previous build's arguments, say),
 // which State would otherwise replace.
-func NewState(d *Document, opts Options) *BuildState { return newBuildState(d, opts) }
+func NewState(d *Document, opts Options) *BuildState { return newBuildState(d, opts, nil) }
 
-func newBuildState(d *Document, opts Options) *BuildState {
+func newBuildState(d *Document, opts Options, prior *BuildState) *BuildState {
 	opts.BuildArgs = maps.Clone(opts.BuildArgs)
 	s := &BuildState{
 		doc: d, opts: opts,
 		stageOnce: make([]sync.Once, len(d.Stages)),
-		stages:    make([]*stageState, len(d.Stages)),
+		stages:    make([]atomic.Pointer[stageState], len(d.Stages)),
+		facts:     make([]atomic.Pointer[instFacts], len(d.Instructions)),
+		usersOnce: make([]sync.Once, len(d.Stages)),
+		users:     make([]atomic.Pointer[userTable], len(d.Stages)),
 	}
 	s.global = s.globalScope()
 	s.predefined = s.predefinedArgs()
+	if prior != nil {
+		s.carry(prior)
+	}
 	return s
+}
+
+// priorStates are the states of the version a document was edited from
+// (see Document.Apply), which its own first state takes tables over from.
+type priorStates [2]*BuildState
+
+// setPrior records, for nd made by editing d, the states d has (or the
+// ones it had from its own edit, if it has none yet).
+func (nd *Document) setPrior(d *Document) {
+	p := &priorStates{d.state.Load(), d.previous.Load()}
+	if p[0] == nil && p[1] == nil {
+		p = d.prior.Load()
+	}
+	nd.prior.Store(p)
+}
+
+// takePrior is the prior state for opts, if any. The first state made
+// lets go of all of them: they hold the earlier version in memory.
+func (d *Document) takePrior(opts Options) *BuildState {
+	p := d.prior.Swap(nil)
+	if p == nil {
+		return nil
+	}
+	for _, s := range p {
+		if s != nil && s.opts.equal(opts) && s.doc.Escape == d.Escape {
+			return s
+		}
+	}
+	return nil
+}
+
+// carry takes over from p, the state of an earlier version of the
+// document for the same options, what this version did not change, so
+// that a keystroke in a RUN or COPY costs the state that instruction and
+// not the whole document: when no instruction the stages' tables read
+// changed (FROM, ARG, ENV, WORKDIR and SHELL, and where the instructions
+// are), the links and the stages p built; and the words of each
+// instruction whose text is the same; and, when first asked, the user
+// tables p built, if no USER changed and no changed RUN creates accounts
+// (see takeUsers). Tables taken over are charged to this state's budget
+// again.
+func (s *BuildState) carry(p *BuildState) {
+	if !sameScopes(p.doc, s.doc) {
+		return
+	}
+	if l := p.linked.Load(); l != nil {
+		s.linksOnce.Do(func() { s.linked.Store(l) })
+		s.pay(l.charge)
+	}
+	for i := range s.stages {
+		if ss := p.stages[i].Load(); ss != nil {
+			s.stages[i].Store(ss)
+			s.pay(ss.charge)
+		}
+	}
+	users := &priorUsers{tables: make([]*userTable, len(s.stages))}
+	for i := range users.tables {
+		users.tables[i] = p.users[i].Load()
+	}
+	for i, in := range s.doc.Instructions {
+		o := p.doc.Instructions[i]
+		if o.memo != in.memo {
+			users = users.changedBy(o, in)
+			continue
+		}
+		if f := p.facts[i].Load(); f != nil {
+			s.facts[i].Store(f)
+			s.pay(f.charge)
+		}
+	}
+	s.priorUsers = users
+}
+
+// scopeKeywords are the instructions whose text the stages' tables read.
+var scopeKeywords = map[string]bool{"FROM": true, "ARG": true, "ENV": true, "WORKDIR": true, "SHELL": true}
+
+// sameScopes reports whether cur, a later version of old, has the same
+// stages' tables: the same instructions in the same stages, those of
+// scopeKeywords unchanged (the same text: they share their memo).
+func sameScopes(old, cur *Document) bool {
+	if len(old.Instructions) != len(cur.Instructions) || len(old.Stages) != len(cur.Stages) {
+		return false
+	}
+	for i, in := range cur.Instructions {
+		o := old.Instructions[i]
+		if o.Stage != in.Stage || (o.memo != in.memo && (scopeKeywords[o.Keyword] || scopeKeywords[in.Keyword])) {
+			return false
+		}
+	}
+	return true
 }
 
 // Document is the document the state describes.
@@ -184,7 +292,7 @@ func (s *BuildState) Of(in *Instruction) InstState {
 	x := InstState{s: s, in: in, idx: s.indexOf(in)}
 	if in.Stage >= 0 && in.Stage < len(s.doc.Stages) && in.Keyword != "FROM" {
 		x.st = s.stage(in.Stage)
-		x.pos = x.st.position(in)
+		x.pos = s.position(in)
 	}
 	return x
 }
@@ -209,7 +317,7 @@ func (s *BuildState) expand(v view, raw string) Expansion {
 	out, _, err := lex.ProcessWord(raw, g)
 	switch {
 	case g.cut || len(out) > MaxExpandedWord:
-		return s.truncated()
+		return s.truncated(v.charge)
 	case err != nil:
 		return Expansion{Text: raw}
 	case g.unknown:
@@ -219,28 +327,57 @@ func (s *BuildState) expand(v view, raw string) Expansion {
 		if out, _, err = lex.ProcessWord(raw, g); err != nil || g.cut || len(out) > MaxExpandedWord {
 			out = raw
 		}
-		return s.keep(out, false)
+		return s.keep(out, false, v.charge)
 	}
-	return s.keep(out, true)
+	return s.keep(out, true, v.charge)
 }
 
-// keep charges an expansion to the document's budget.
-func (s *BuildState) keep(text string, known bool) Expansion {
+// keep charges an expansion to the document's budget, and to c, the
+// charge of the table it goes to (nil: none).
+func (s *BuildState) keep(text string, known bool, c *charge) Expansion {
+	if c != nil {
+		c.bytes += int64(len(text))
+	}
 	if s.used.Add(int64(len(text))) > MaxExpandedTotal {
-		return s.truncated()
+		return s.truncated(c)
 	}
 	return Expansion{Text: text, Known: known}
 }
 
-func (s *BuildState) truncated() Expansion {
+func (s *BuildState) truncated(c *charge) Expansion {
+	if c != nil {
+		c.cut = true
+	}
 	s.cut.Store(true)
 	return Expansion{Truncated: true}
 }
 
+// charge is what building a table (a stage's scope, an instruction's
+// words) cost of the document's expansion budget. A state that takes the
+// table over from an earlier version of the document (see carry) pays it
+// again, so that no state holds more than the budget.
+type charge struct {
+	bytes int64
+	cut   bool
+}
+
+// pay charges the budget for a table taken over.
+func (s *BuildState) pay(c charge) {
+	s.used.Add(c.bytes)
+	if c.cut {
+		s.cut.Store(true)
+	}
+}
+
 // needsLex: raw has something the lexer would change (a variable, a
 // quote or the escape character).
-func needsLex(raw string, escape rune) bool {
-	return strings.ContainsAny(raw, "$'\"") || strings.ContainsRune(raw, escape)
+func needsLex[T string | []byte](raw T, escape rune) bool {
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c == '$' || c == '\'' || c == '"' || rune(c) == escape {
+			return true
+		}
+	}
+	return false
 }
 
 // getter is BuildKit's EnvGetter over a scope view, counting what it

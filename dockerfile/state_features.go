@@ -34,7 +34,7 @@ func (x InstState) Declared() []ScopeVar {
 		global := x.s.globalView()
 		out = append(out, x.s.argBinding(d, at, &global))
 	}
-	return out
+	return x.s.withDecls(out)
 }
 
 // VarsAfter are the variables in scope once the instruction has run: those
@@ -47,7 +47,7 @@ func (x InstState) VarsAfter() []ScopeVar {
 		return nil
 	}
 	v.n = after
-	return v.list()
+	return x.s.withDecls(v.list())
 }
 
 // bounds are the view of the scope the instruction's bindings go to, as it
@@ -60,7 +60,7 @@ func (x InstState) bounds() (before view, after int, ok bool) {
 	if x.st == nil {
 		return x.globalBounds()
 	}
-	list := x.st.stage.Instructions
+	list := x.s.doc.Stages[x.st.index].Instructions
 	if x.pos >= len(list) || list[x.pos] != x.in {
 		return view{}, 0, false
 	}

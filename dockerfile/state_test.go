@@ -2,10 +2,12 @@ package dockerfile
 
 import (
 	"fmt"
+	"math/rand"
 	"os"
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -236,14 +238,54 @@ func TestStateBounded(t *testing.T) {
 	}
 }
 
+// TestStateCarriedPaysTheBudget: a state that takes tables over from an
+// earlier version is charged what they hold, so that editing does not
+// let a document materialise more than the budget, version by version.
+func TestStateCarriedPaysTheBudget(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("FROM alpine\nENV A0=xxxxxxxxxxxxxxxx\n")
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&b, "ENV A%d=${A%d}${A%d}\n", i, i-1, i-1) // 64 KiB at A12
+	}
+	for i := 0; i < 20; i++ {
+		fmt.Fprintf(&b, "FROM alpine\nENV B=${A0}\nCOPY $B /x\n")
+	}
+	b.WriteString("RUN echo\n")
+	d := Parse([]byte(b.String()))
+	first := d.State(Options{})
+	stateDump(first)
+	at := len(d.Text) - 1
+	next, err := d.Apply(Edit{Start: at, End: at, Text: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := next.State(Options{})
+	if second.stages[0].Load() != first.stages[0].Load() {
+		t.Fatal("typing in the RUN did not carry the stages over")
+	}
+	if got, want := second.used.Load(), first.used.Load(); got != want {
+		t.Errorf("the carried state is charged %d bytes, the first %d", got, want)
+	}
+	stateDump(second)
+	if got, want := second.used.Load(), first.used.Load(); got != want {
+		t.Errorf("after every question, the carried state is charged %d bytes, the first %d", got, want)
+	}
+}
+
 func TestStateMemoised(t *testing.T) {
 	d := Parse([]byte("FROM alpine\nRUN x\n"))
 	a := d.State(Options{BuildArgs: map[string]string{"A": "1"}})
 	if d.State(Options{BuildArgs: map[string]string{"A": "1"}}) != a {
 		t.Error("same options, new state")
 	}
-	if d.State(Options{}) == a {
+	b := d.State(Options{})
+	if b == a {
 		t.Error("other options, same state")
+	}
+	// The analysis asks with the build's arguments, code actions with
+	// none: each keeps its state.
+	if d.State(Options{BuildArgs: map[string]string{"A": "1"}}) != a || d.State(Options{}) != b {
+		t.Error("two sets of options asked in turn: a state computed again")
 	}
 	d.Forget()
 	if d.state.Load() != nil {
@@ -311,4 +353,151 @@ func TestStateDeclarations(t *testing.T) {
 	if vs := x.Vars(); len(vs) < 6 || vs[len(vs)-1].Name != "E" || vs[len(vs)-1].Set {
 		t.Errorf("Vars: %+v", vs)
 	}
+}
+
+// stateDump renders every answer of a build state, positions included,
+// so that two states can be compared.
+func stateDump(st *BuildState) string {
+	var b strings.Builder
+	d := st.Document()
+	for _, in := range d.Instructions {
+		x := st.Of(in)
+		fmt.Fprintf(&b, "%d %s args=%v user=%s wd=%v platform=%q\n", in.Line, in.Keyword, x.Args(), userDump(x.User()), x.Workdir(), x.Platform())
+		for _, f := range in.Flags {
+			fmt.Fprintf(&b, "  --%s=%v\n", f.Name, x.Flag(f.Name))
+		}
+		cp := x.Copy()
+		fmt.Fprintf(&b, "  copy from=%s %v ctx=%v unresolved=%v exclude=%v dest=%v\n", refDump(cp.From), cp.Sources, cp.Context, cp.Unresolved, cp.Exclude, cp.Dest)
+		for _, m := range x.Mounts() {
+			fmt.Fprintf(&b, "  mount %s %s from=%s %v %v\n", m.Type, m.Target, refDump(m.From), m.Options, m.Known)
+		}
+		sh, declared := x.Shell()
+		fmt.Fprintf(&b, "  shell %v %v\n", sh, declared)
+		for _, list := range [][]ScopeVar{x.Vars(), x.Declared(), x.VarsAfter()} {
+			for _, v := range list {
+				fmt.Fprintf(&b, "  %s\n", varDump(v))
+			}
+			b.WriteString("  --\n")
+		}
+	}
+	for _, s := range d.Stages {
+		img, root := st.StageImage(s)
+		fmt.Fprintf(&b, "stage %d image %v root %d parent %v\n", s.Index, img, root.Index, st.StageParent(s) != nil)
+	}
+	fmt.Fprintf(&b, "truncated %v\n", st.Truncated())
+	return b.String()
+}
+
+func userDump(u User) string {
+	line := -1
+	if u.Inst != nil {
+		line = u.Inst.Line
+	}
+	return fmt.Sprintf("%q:%q %s:%s home=%q root=%v known=%v @%d", u.Name, u.Group, u.UID, u.GID, u.Home, u.Root, u.Known, line)
+}
+
+func refDump(r Ref) string {
+	if r.Stage == nil {
+		return r.Name
+	}
+	return fmt.Sprintf("%s(stage %d)", r.Name, r.Stage.Index)
+}
+
+func varDump(v ScopeVar) string {
+	decl := "-"
+	if v.Decl != nil {
+		decl = fmt.Sprintf("%v line %d", v.Decl.NameSpan, v.Decl.Inst.Line)
+	}
+	return fmt.Sprintf("%s kind=%d origin=%d set=%v %q known=%v cut=%v decl=%s", v.Name, v.Kind, v.Origin, v.Set, v.Value, v.Known, v.Truncated, decl)
+}
+
+// TestStateCarriedMatchesFresh: the state of an edited document, which
+// takes tables over from the state of the version before, answers as the
+// state of a fresh parse of its text does; and typing in a RUN takes
+// them over.
+func TestStateCarriedMatchesFresh(t *testing.T) {
+	seeds := []string{
+		testgen.Dockerfile(120, 6),
+		"ARG BASE=node:22\nFROM $BASE AS deps\nUSER node\nWORKDIR app\nENV HOME=/h PATH=/x:$PATH\nARG V\n" +
+			"RUN --mount=type=cache,target=$HOME/.npm npm ci\nCOPY --chown=node package.json ./\n" +
+			"FROM deps AS build\nRUN useradd -m -d /srv/app app\nUSER app\nRUN --mount=from=deps,source=/app,target=/d make\n" +
+			"COPY --from=deps /app/node_modules ./nm\nFROM scratch\nCOPY --from=1 /srv/app /\n",
+	}
+	edits := 400
+	if testing.Short() {
+		edits = 120
+	}
+	opts := Options{BuildArgs: map[string]string{"V": "2"}}
+	rng := rand.New(rand.NewSource(7))
+	carried, usersCarried := 0, 0
+	for s, seed := range seeds {
+		doc := Parse([]byte(seed))
+		stateDump(doc.State(opts))
+		for i := 0; i < edits; i++ {
+			e := randomEdit(rng, doc)
+			next, err := doc.Apply(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, want := stateDump(next.State(opts)), stateDump(Parse(next.Text).State(opts))
+			if got != want {
+				t.Fatalf("seed %d edit %d %+v on\n%s\ncarried:\n%s\nfresh:\n%s", s, i, e, doc.Text, got, want)
+			}
+			if len(doc.Stages) > 0 && len(next.Stages) > 0 && doc.State(opts).stages[0].Load() == next.State(opts).stages[0].Load() {
+				carried++
+			}
+			if len(doc.Stages) > 0 && len(next.Stages) > 0 && doc.State(opts).users[0].Load() == next.State(opts).users[0].Load() {
+				usersCarried++
+			}
+			doc = next
+		}
+	}
+	if carried < edits/4 || usersCarried < edits/4 {
+		t.Errorf("of %d edits, the stages were taken over on %d, the users on %d", 2*edits, carried, usersCarried)
+	}
+}
+
+// TestStateCarryWhileAsked: the next version takes tables over while the
+// state it takes them from is still being asked (the server's analysis
+// of the previous version, say): run with -race.
+func TestStateCarryWhileAsked(t *testing.T) {
+	doc := Parse([]byte(testgen.Dockerfile(200, 10)))
+	rng := rand.New(rand.NewSource(3))
+	for i := 0; i < 10; i++ {
+		old := doc.State(Options{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stateDump(old)
+		}()
+		next, err := doc.Apply(randomEdit(rng, doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := stateDump(next.State(Options{}))
+		wg.Wait()
+		if want := stateDump(Parse(next.Text).State(Options{})); got != want {
+			t.Fatalf("edit %d: the carried state differs from a fresh one", i)
+		}
+		doc = next
+	}
+}
+
+// randomEdit types in d: half the time a character at the end of a RUN
+// line (the edit the state carries over), else a fragment anywhere.
+func randomEdit(rng *rand.Rand, d *Document) Edit {
+	var runs []*Instruction
+	for _, in := range d.Instructions {
+		if in.Keyword == "RUN" {
+			runs = append(runs, in)
+		}
+	}
+	if len(runs) > 0 && rng.Intn(2) == 0 {
+		at := runs[rng.Intn(len(runs))].ArgsSpan.End
+		return Edit{Start: at, End: at, Text: string(rune('a' + rng.Intn(26)))}
+	}
+	start := rng.Intn(len(d.Text) + 1)
+	end := min(len(d.Text), start+rng.Intn(8))
+	return Edit{Start: start, End: end, Text: fragments[rng.Intn(len(fragments))]}
 }

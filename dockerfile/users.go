@@ -32,7 +32,14 @@ type User struct {
 	// Known is false when the USER value depends on an unknown variable.
 	Known bool
 	Inst  *Instruction // the USER instruction in force; nil when none
+	// src is Inst by place: the state keeps this and sets Inst when it
+	// hands the user out, since later versions share its tables.
+	src instRef
 }
+
+// instRef is an instruction by place: its stage and its index in the
+// stage's Instructions, plus one (0: none).
+type instRef struct{ stage, pos int32 }
 
 func rootUser() User {
 	return User{Name: "root", UID: "0", GID: "0", Home: "/root", Root: true, Known: true}
@@ -44,7 +51,10 @@ func (x InstState) User() User {
 	if x.st == nil {
 		return rootUser()
 	}
-	u := x.st.userTable(x.s).at(x.pos)
+	u := x.s.userTable(x.st).at(x.pos)
+	if st, k := int(u.src.stage), int(u.src.pos)-1; k >= 0 && st < len(x.s.doc.Stages) && k < len(x.s.doc.Stages[st].Instructions) {
+		u.Inst = x.s.doc.Stages[st].Instructions[k]
+	}
 	if home, ok := x.Lookup("HOME"); ok && home.Kind == EnvVar {
 		u.Home = ""
 		if home.Known {
@@ -65,9 +75,73 @@ type userTable struct {
 
 func (t *userTable) at(pos int) User { return t.users[t.byPos[pos]] }
 
-func (ss *stageState) userTable(s *BuildState) *userTable {
-	ss.usersOnce.Do(func() { s.buildUsers(ss, &ss.users) })
-	return &ss.users
+// userTable is the table of the stage ss, built when first asked (its
+// parent's first), or taken over from the state of an earlier version
+// (see takeUsers).
+func (s *BuildState) userTable(ss *stageState) *userTable {
+	if t := s.users[ss.index].Load(); t != nil {
+		return t
+	}
+	s.usersTaken.Do(s.takeUsers)
+	s.usersOnce[ss.index].Do(func() { s.users[ss.index].CompareAndSwap(nil, s.buildUsers(ss)) })
+	return s.users[ss.index].Load()
+}
+
+// priorUsers are the user tables of the state this one took its stages
+// over from (see carry), and the RUNs that changed since, in pairs (that
+// version's, this one's).
+type priorUsers struct {
+	tables  []*userTable
+	changed [][2]*Instruction
+}
+
+// changedBy is p after an instruction changed from o to in: nil when the
+// tables cannot hold (a USER changed), else with a changed RUN recorded.
+func (p *priorUsers) changedBy(o, in *Instruction) *priorUsers {
+	switch {
+	case p == nil || o.Keyword == "USER" || in.Keyword == "USER":
+		return nil
+	case o.Keyword == "RUN" || in.Keyword == "RUN":
+		p.changed = append(p.changed, [2]*Instruction{o, in})
+	}
+	return p
+}
+
+// takeUsers takes the prior state's user tables over if no changed RUN
+// creates an account, or created one: then they hold for this version.
+// Asking the RUNs' scripts waits for a table to be asked for, as the
+// scripts read the state (the SHELL in force).
+func (s *BuildState) takeUsers() {
+	p := s.priorUsers
+	s.priorUsers = nil
+	if p == nil {
+		return
+	}
+	for _, c := range p.changed {
+		if createsAccounts(c[0], nil) || createsAccounts(c[1], s.doc) {
+			return
+		}
+	}
+	for i, t := range p.tables {
+		if t != nil {
+			s.users[i].Store(t)
+		}
+	}
+}
+
+// createsAccounts reports whether a RUN creates users or groups, or may:
+// of an earlier version (d nil), unless its memo says it creates none;
+// of d, unless its script has no account command.
+func createsAccounts(in *Instruction, d *Document) bool {
+	if in.Keyword != "RUN" {
+		return false
+	}
+	if d == nil {
+		cmds, ok := in.memo.find(accountsKey{})
+		return !ok || len(cmds.([]shell.Command)) > 0
+	}
+	script := d.Script(in)
+	return script != nil && len(accountCommands(in, script)) > 0
 }
 
 // accounts are the users and groups created by earlier RUNs. A stage
@@ -92,16 +166,17 @@ func (a *accounts) own() {
 	*a = accounts{users: users, groups: groups, owned: true}
 }
 
-// buildUsers fills t, the table of the stage ss.
-func (s *BuildState) buildUsers(ss *stageState, t *userTable) {
-	t.byPos = make([]int32, len(ss.stage.Instructions))
+// buildUsers is the user table of the stage ss.
+func (s *BuildState) buildUsers(ss *stageState) *userTable {
+	st := s.doc.Stages[ss.index]
+	t := &userTable{byPos: make([]int32, len(st.Instructions))}
 	cur := rootUser()
 	if p := ss.parent; p != nil {
-		pt := p.userTable(s)
+		pt := s.userTable(p)
 		cur, t.known = pt.users[pt.endIdx], accounts{users: pt.known.users, groups: pt.known.groups}
 	}
-	t.users = append(make([]User, 0, 1+countKeyword(ss.stage, "USER")), cur)
-	for k, in := range ss.stage.Instructions {
+	t.users = append(make([]User, 0, 1+countKeyword(st, "USER")), cur)
+	for k, in := range st.Instructions {
 		x := InstState{s: s, in: in, idx: -1, st: ss, pos: k}
 		switch in.Keyword {
 		case "RUN":
@@ -112,11 +187,12 @@ func (s *BuildState) buildUsers(ss *stageState, t *userTable) {
 		t.byPos[k] = int32(len(t.users) - 1)
 	}
 	t.endIdx = len(t.users) - 1
+	return t
 }
 
 // imageOf is the image a stage's FROM chain starts from.
 func (s *BuildState) imageOf(ss *stageState) Expansion {
-	img, _ := s.StageImage(ss.stage)
+	img, _ := s.StageImage(s.doc.Stages[ss.index])
 	return img
 }
 
@@ -129,7 +205,7 @@ func (a accounts) resolve(x InstState, image Expansion) User {
 	}
 	v := args[0]
 	name, group, _ := strings.Cut(v.Text, ":")
-	u := User{Name: name, Group: group, Known: v.Known, Inst: x.in}
+	u := User{Name: name, Group: group, Known: v.Known, src: instRef{int32(x.in.Stage), int32(x.pos) + 1}}
 	if !v.Known {
 		return u
 	}
@@ -172,11 +248,8 @@ func (a *accounts) learn(x InstState) {
 	if script == nil {
 		return
 	}
-	for _, c := range script.Commands {
-		valued, ok := accountTools[c.Name()]
-		if !ok {
-			continue
-		}
+	for _, c := range accountCommands(x.in, script) {
+		valued := accountTools[c.Name()]
 		words := make([]string, 0, len(c.Args))
 		for _, w := range c.Args[1:] {
 			words = append(words, x.shellWord(w))
@@ -192,6 +265,23 @@ func (a *accounts) learn(x InstState) {
 			a.addgroup(o)
 		}
 	}
+}
+
+// accountsKey memoises a RUN's accountCommands on the instruction.
+type accountsKey struct{}
+
+// accountCommands are the commands of a RUN's script that create users
+// or groups: nearly always none, and every version of the document asks.
+func accountCommands(in *Instruction, script *shell.Script) []shell.Command {
+	return in.Derive(accountsKey{}, func() any {
+		var out []shell.Command
+		for _, c := range script.Commands {
+			if _, ok := accountTools[c.Name()]; ok {
+				out = append(out, c)
+			}
+		}
+		return out
+	}).([]shell.Command)
 }
 
 // shellWord is a shell word's value, with variables the RUN's

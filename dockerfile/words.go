@@ -1,10 +1,10 @@
 package dockerfile
 
 import (
+	"bytes"
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 )
 
 // InstState is one instruction seen through the build state: its scope,
@@ -15,7 +15,7 @@ type InstState struct {
 	in  *Instruction
 	idx int         // index in the document's instructions; -1 when not found
 	st  *stageState // nil: the global scope (instructions before the first FROM, FROM lines)
-	pos int         // index in st.stage.Instructions
+	pos int         // index in its stage's Instructions
 }
 
 // Instruction is the instruction this view is of.
@@ -37,27 +37,41 @@ func (x InstState) view() view {
 // ENV does not see its own values), if it has a value.
 func (x InstState) Lookup(name string) (ScopeVar, bool) {
 	if sv, ok := x.view().find(name); ok {
-		return *sv, true
+		return x.s.withDecl(*sv), true
 	}
 	return ScopeVar{}, false
 }
 
 // Vars are the variables in scope at the instruction, in the order they
 // were first declared, each with the binding in force.
-func (x InstState) Vars() []ScopeVar { return x.view().list() }
+func (x InstState) Vars() []ScopeVar { return x.s.withDecls(x.view().list()) }
 
 // Expand expands raw (a word as written, quotes and escapes included) as
 // BuildKit would in this instruction.
 func (x InstState) Expand(raw string) Expansion { return x.s.expand(x.view(), raw) }
 
+// expandFor is Expand for the instruction's facts f, charged to them.
+func (x InstState) expandFor(f *instFacts, raw string) Expansion {
+	v := x.view()
+	v.charge = &f.charge
+	return x.s.expand(v, raw)
+}
+
 // instFacts are an instruction's words after expansion, built once per
-// state when first asked.
+// state when first asked, or taken over from the state of an earlier
+// version (see carry): they hold nothing of one version, so a stage a
+// COPY or mount reads from is looked up when it is handed out. Every open
+// document keeps them: a word with nothing to expand is the model's
+// string, and an instruction with nothing to expand shares noFacts.
 type instFacts struct {
 	args   []Expansion
 	flags  []flagValue
-	copy   CopyReads
+	copy   *CopyReads // COPY and ADD
 	mounts []Mount
+	charge charge
 }
+
+var noFacts instFacts
 
 type flagValue struct {
 	name  string
@@ -68,7 +82,6 @@ func (x InstState) facts() *instFacts {
 	if x.idx < 0 {
 		return x.computeFacts()
 	}
-	x.s.factsOnce.Do(func() { x.s.facts = make([]atomic.Pointer[instFacts], len(x.s.doc.Instructions)) })
 	if f := x.s.facts[x.idx].Load(); f != nil {
 		return f
 	}
@@ -80,12 +93,15 @@ func (x InstState) facts() *instFacts {
 }
 
 func (x InstState) computeFacts() *instFacts {
+	if !expandsArgs[x.in.Keyword] && len(x.in.Flags) == 0 {
+		return &noFacts
+	}
 	f := &instFacts{}
 	if expandsArgs[x.in.Keyword] {
 		f.args = make([]Expansion, 0, len(x.in.Args))
 		for i, w := range x.in.Args {
 			if x.in.Keyword != "FROM" || i == 0 {
-				f.args = append(f.args, x.Expand(x.rawWord(w)))
+				f.args = append(f.args, x.expandFor(f, x.rawWord(w)))
 			} else {
 				f.args = append(f.args, Expansion{Text: w.Value, Known: true})
 			}
@@ -93,22 +109,52 @@ func (x InstState) computeFacts() *instFacts {
 	}
 	for _, fl := range x.in.Flags {
 		v := Expansion{Text: fl.Value, Known: true}
-		if expandsFlag[x.in.Keyword+" "+fl.Name] {
-			v = x.Expand(fl.Value)
+		if expandsFlag[flagKey{x.in.Keyword, fl.Name}] {
+			v = x.expandFor(f, fl.Value)
 		}
 		f.flags = append(f.flags, flagValue{name: fl.Name, value: v})
 	}
 	switch x.in.Keyword {
 	case "COPY", "ADD":
-		f.copy = x.copyReads(f)
+		r := x.copyReads(f)
+		f.copy = &r
 	case "RUN":
-		for _, fl := range x.in.Flags {
-			if fl.Name == "mount" {
-				f.mounts = append(f.mounts, x.mount(fl.Value))
-			}
-		}
+		f.mounts = x.mounts(f)
 	}
 	return f
+}
+
+// mounts are the RUN's --mount flags expanded: as written, shared by
+// every version of the instruction, when no value reads a variable or
+// quotes, as nearly always.
+func (x InstState) mounts(f *instFacts) []Mount {
+	if !slices.ContainsFunc(x.in.Flags, func(fl Flag) bool { return fl.Name == "mount" && needsLex(fl.Value, x.s.doc.Escape) }) {
+		return x.in.writtenMounts()
+	}
+	var out []Mount
+	for _, fl := range x.in.Flags {
+		if fl.Name == "mount" {
+			out = append(out, x.mount(f, fl.Value))
+		}
+	}
+	return out
+}
+
+// writtenMountsKey memoises an instruction's writtenMounts.
+type writtenMountsKey struct{}
+
+// writtenMounts are the instruction's --mount flags parsed as written
+// (ParseMount), nil when it has none.
+func (in *Instruction) writtenMounts() []Mount {
+	return in.Derive(writtenMountsKey{}, func() any {
+		var out []Mount
+		for _, fl := range in.Flags {
+			if fl.Name == "mount" {
+				out = append(out, ParseMount(fl.Value))
+			}
+		}
+		return out
+	}).([]Mount)
 }
 
 // expandsArgs are the instructions whose words BuildKit expands (FROM:
@@ -122,11 +168,13 @@ var expandsArgs = map[string]bool{
 // expandsFlag are the flags BuildKit expands ("KEYWORD name"). COPY
 // --from and --exclude are taken as written; RUN --mount is expanded
 // field by field (see Mounts).
-var expandsFlag = map[string]bool{
-	"COPY chown": true, "COPY chmod": true,
-	"ADD chown": true, "ADD chmod": true, "ADD checksum": true,
-	"FROM platform": true,
+var expandsFlag = map[flagKey]bool{
+	{"COPY", "chown"}: true, {"COPY", "chmod"}: true,
+	{"ADD", "chown"}: true, {"ADD", "chmod"}: true, {"ADD", "checksum"}: true,
+	{"FROM", "platform"}: true,
 }
+
+type flagKey struct{ keyword, name string }
 
 // rawWord is a word as written in the file, quotes kept, for BuildKit's
 // lexer; the model's unquoted value when the word spans lines or is an
@@ -135,11 +183,11 @@ func (x InstState) rawWord(w Word) string {
 	if x.in.JSONForm || w.Span.End > len(x.s.doc.Text) {
 		return w.Value
 	}
-	raw := x.s.doc.Slice(w.Span)
-	if strings.ContainsAny(raw, "\r\n") {
-		return w.Value
+	raw := x.s.doc.Text[w.Span.Start:w.Span.End]
+	if bytes.ContainsAny(raw, "\r\n") || !needsLex(raw, x.s.doc.Escape) {
+		return w.Value // nothing to expand: the value is the text, and no copy of it is kept
 	}
-	return raw
+	return string(raw)
 }
 
 // Args are the instruction's words after expansion (for the instructions
@@ -230,7 +278,9 @@ func (x InstState) Copy() CopyReads {
 	if x.in.Keyword != "COPY" && x.in.Keyword != "ADD" {
 		return CopyReads{}
 	}
-	return x.facts().copy
+	r := *x.facts().copy
+	r.From = x.ref(r.From.Name)
+	return r
 }
 
 func (x InstState) copyReads(f *instFacts) CopyReads {
@@ -242,7 +292,7 @@ func (x InstState) copyReads(f *instFacts) CopyReads {
 	for _, fl := range f.flags {
 		switch fl.name {
 		case "from":
-			r.From = x.ref(fl.value.Text)
+			r.From = Ref{Name: fl.value.Text} // its Stage is this version's: see Copy
 		case "exclude":
 			r.Exclude = append(r.Exclude, fl.value.Text)
 		}
@@ -281,24 +331,33 @@ type Mount struct {
 }
 
 // Mounts are the RUN's --mount flags, parsed and expanded; nil for other
-// instructions.
+// instructions. Callers must not modify them.
 func (x InstState) Mounts() []Mount {
 	if x.in.Keyword != "RUN" || !slices.ContainsFunc(x.in.Flags, func(f Flag) bool { return f.Name == "mount" }) {
 		return nil
 	}
-	return x.facts().mounts
+	ms := x.facts().mounts
+	if !slices.ContainsFunc(ms, func(m Mount) bool { return m.From.Name != "" }) {
+		return ms
+	}
+	// The facts are shared with later versions of the document: the
+	// stage a mount reads from is this version's.
+	ms = slices.Clone(ms)
+	for i := range ms {
+		ms[i].From = x.ref(ms[i].From.Name)
+	}
+	return ms
 }
 
-func (x InstState) mount(value string) Mount {
+func (x InstState) mount(f *instFacts, value string) Mount {
 	m := ParseMount(value)
 	m.Known = true
 	for k, v := range m.Options {
-		e := x.Expand(v)
+		e := x.expandFor(f, v)
 		m.Options[k] = e.Text
 		m.Known = m.Known && e.Known
 	}
-	m.fill()
-	m.From = x.ref(m.From.Name)
+	m.fill() // From.Stage is set by Mounts
 	return m
 }
 
