@@ -33,6 +33,9 @@ Flags:
   --build-arg NAME=VALUE  a build arg (repeatable)
   --stdin-filename PATH the path standard input stands for (config, context, output)
   --color auto|always|never  colour text output (default auto: on a terminal, unless NO_COLOR is set)
+  --history-diff BASE   instead of checking, compare the cache forecast of the Dockerfile at the revision
+                        BASE with the working tree's over the same last 100 commits (docs/history.md);
+                        one Dockerfile; text or json; exit 1 when it is worse (unless --fail-level none)
 
 --fix leaves a file alone, as an error, when it is read-only, changed while
 check ran, or is a symlink to a file outside the paths given; it keeps the
@@ -50,6 +53,7 @@ type checkOptions struct {
 	format, failLevel, color string
 	fix, diff                bool
 	configPath, stdinName    string
+	historyBase              string // --history-diff
 	contextDir, target       string
 	buildArgs                repeated
 	failAt                   diagnostics.Severity // 0 for none
@@ -75,12 +79,19 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&o.buildArgs, "build-arg", "")
 	fs.StringVar(&o.stdinName, "stdin-filename", "", "")
 	fs.StringVar(&o.color, "color", "auto", "")
+	fs.StringVar(&o.historyBase, "history-diff", "", "")
 	paths, err := parseInterspersed(fs, args)
 	if err == nil {
 		err = o.validate()
 	}
+	if err == nil && o.historyBase != "" {
+		err = o.validateHistoryDiff(paths)
+	}
 	if err != nil {
 		return commandUsageError(stdout, stderr, "check", checkUsage, err)
+	}
+	if o.historyBase != "" {
+		return o.runHistoryDiff(paths[0])
 	}
 	return o.run(paths)
 }
