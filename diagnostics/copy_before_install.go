@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/cache"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
@@ -24,12 +25,10 @@ var copyBeforeInstall = &Rule{
 func checkCopyBeforeInstall(p *Pass) {
 	bs := p.state()
 	for _, st := range p.Doc.Stages {
-		var broad *dockerfile.Instruction // the first COPY/ADD of more than manifests so far
+		sc := installScope{p: p, bs: bs, depsFirst: map[string]bool{}, fetched: map[string]bool{}}
 		for i, inst := range st.Instructions {
 			if inst.Keyword == "COPY" || inst.Keyword == "ADD" {
-				if broad == nil && copiesMoreThanManifests(bs.Of(inst).Copy()) {
-					broad = inst
-				}
+				sc.copied(inst)
 				continue
 			}
 			if inst.Keyword != "RUN" {
@@ -37,17 +36,25 @@ func checkCopyBeforeInstall(p *Pass) {
 			}
 			inv, ok := dependencyInstall(bs, inst)
 			if !ok {
+				inv, ok = fetchingBuild(bs, inst)
+			}
+			if !ok {
+				sc.installedDeps(inst)
 				continue
 			}
-			cause, viaMount := broad, false
-			if cause == nil && bindsWholeContext(mounts(bs, inst)) {
+			cause, viaMount := sc.broad, false
+			if cause == nil && inv.Action != pkgmgr.Build && bindsWholeContext(mounts(bs, inst)) {
 				cause, viaMount = inst, true
 			}
 			if cause == nil {
+				sc.installedDeps(inst)
+				continue
+			}
+			if !viaMount && !sc.applies(inst, inv) {
 				continue
 			}
 			var fix *FixData
-			if !viaMount && !inv.InstallsProject {
+			if !viaMount && !inv.InstallsProject && inv.Action != pkgmgr.Build {
 				fix = &FixData{Kind: CopyManifestsFirst, Args: map[string]string{
 					"copy": strconv.Itoa(cause.Span.Start), "run": strconv.Itoa(inst.Span.Start)}}
 			}
@@ -74,17 +81,100 @@ func dependencyInstall(st *dockerfile.BuildState, inst *dockerfile.Instruction) 
 	return pkgmgr.Invocation{}, false
 }
 
-// copiesMoreThanManifests: "COPY . .", "COPY src/ ." or "ADD . /app" bring
-// more than a package manager's manifests; "COPY package*.json ./" or
-// "COPY requirements.txt ." do not. A source that depends on an unknown
-// variable may be anything.
-func copiesMoreThanManifests(cp dockerfile.CopyReads) bool {
-	for _, src := range slices.Concat(cp.Context, cp.Unresolved) {
-		if !looksLikeManifest(src) {
+// fetchingBuild is the RUN's first build that downloads the project's
+// dependencies when they are missing (mvn package, gradle build, dotnet
+// publish, cargo build, go build) and has a separate step to download them
+// first; not when it runs offline or keeps downloads in a cache mount.
+func fetchingBuild(st *dockerfile.BuildState, inst *dockerfile.Instruction) (pkgmgr.Invocation, bool) {
+	if len(scratch(st, inst).targets) > 0 {
+		return pkgmgr.Invocation{}, false
+	}
+	for _, inv := range allInvocations(st, inst) {
+		if inv.Manager == nil || inv.Action != pkgmgr.Build || inv.Command.AfterOr || downloadStep(inv.Manager) == "" {
+			continue
+		}
+		offline := offlineFlags[inv.Manager.Name]
+		if offline == nil || inv.HasFlag(offline...) || inv.Manager.Name == "go" && !slices.Contains([]string{"build", "run", "test"}, first(inv.Sub)) {
+			continue
+		}
+		return inv, true
+	}
+	return pkgmgr.Invocation{}, false
+}
+
+// offlineFlags are the flags with which a build downloads nothing, for the
+// managers whose builds fetch what is missing.
+var offlineFlags = map[string][]string{
+	"maven": {"-o", "--offline"}, "gradle": {"--offline"}, "dotnet": {"--no-restore"},
+	"go": {"-mod=vendor"},
+	// Not cargo: `cargo fetch` needs the crate's sources, not only Cargo.toml.
+}
+
+func first(ss []string) string {
+	if len(ss) == 0 {
+		return ""
+	}
+	return ss[0]
+}
+
+// downloadStep is the manager's command that downloads the dependencies
+// alone ("mvn dependency:go-offline", "dotnet restore"), "" when none.
+func downloadStep(m *pkgmgr.Manager) string {
+	for _, a := range m.Actions {
+		if a.Kind == pkgmgr.Download && len(a.Sub) > 0 && len(m.Commands) > 0 {
+			return strings.Join(append(slices.Clone(m.Commands[0]), a.Sub[0]...), " ")
+		}
+	}
+	return ""
+}
+
+// copiesCode: "COPY . .", "COPY src/ .", "ADD . /app" or "COPY app.py ."
+// bring code, which changes all the time; "COPY package*.json ./",
+// "COPY requirements.txt ." or a config file ("COPY redis.ini /etc/") do
+// not. A source that depends on an unknown variable may be anything.
+func copiesCode(bctx *buildcontext.Context, cp dockerfile.CopyReads) bool {
+	if len(cp.Unresolved) > 0 {
+		return true
+	}
+	for _, src := range cp.Context {
+		if !looksLikeManifest(src) && mayHoldCode(bctx, src) {
 			return true
 		}
 	}
 	return false
+}
+
+// mayHoldCode: a source is a folder, a glob or a file of source code. A
+// single file of another kind (redis.ini, environment.yml, an .rpm, a
+// package list) is configuration or data: it rarely changes. Without the
+// build context, a name without an extension may be a folder.
+func mayHoldCode(bctx *buildcontext.Context, src string) bool {
+	clean := path.Clean("/" + src)
+	if bctx != nil && bctx.Exists(clean[1:]) {
+		return bctx.IsDir(clean[1:]) || codeExt[strings.ToLower(path.Ext(clean))]
+	}
+	ext := path.Ext(clean)
+	if ext == "" && conventionalFiles[strings.TrimRight(path.Base(clean), "*")] {
+		return false // Makefile, LICENSE: a file, not a folder of code
+	}
+	return clean == "/" || strings.HasSuffix(src, "/") || ext == "" || codeExt[strings.ToLower(ext)]
+}
+
+// codeExt are the extensions of source files.
+var codeExt = map[string]bool{
+	".py": true, ".js": true, ".mjs": true, ".cjs": true, ".ts": true, ".tsx": true, ".jsx": true, ".vue": true, ".svelte": true,
+	".rb": true, ".go": true, ".java": true, ".kt": true, ".scala": true, ".groovy": true, ".php": true, ".cs": true, ".fs": true,
+	".vb": true, ".rs": true, ".c": true, ".cc": true, ".cpp": true, ".h": true, ".hpp": true, ".ex": true, ".exs": true,
+	".erl": true, ".swift": true, ".pl": true, ".pm": true, ".lua": true, ".r": true, ".html": true, ".css": true, ".scss": true,
+	".sh": true, ".dart": true, ".clj": true, ".hs": true, ".ml": true, ".elm": true,
+}
+
+// conventionalFiles are names without an extension that are files by
+// convention.
+var conventionalFiles = map[string]bool{
+	"Makefile": true, "Rakefile": true, "Procfile": true, "Dockerfile": true, "Containerfile": true, "Jenkinsfile": true,
+	"Vagrantfile": true, "Brewfile": true, "Guardfile": true, "Capfile": true, "Berksfile": true, "Podfile": true,
+	"LICENSE": true, "README": true, "VERSION": true, "CHANGELOG": true, "AUTHORS": true, "NOTICE": true, "COPYING": true,
 }
 
 // looksLikeManifest: a source naming a single file (or a glob over files)
@@ -125,6 +215,10 @@ func copyBeforeInstallMessage(p *Pass, st *dockerfile.Stage, i int, inst, cause 
 		return fmt.Sprintf("Any change in the build context%s re-runs %s (%s) because it bind-mounts the whole context. Mount or copy only %s for the install.",
 			example, cache.OneLine(p.Doc, inst), step, manifests)
 	}
+	if inv.Action == pkgmgr.Build {
+		return fmt.Sprintf("Any change in the build context%s re-runs %s (%s) and its download of every dependency, because %s (line %d) comes first. Copy %s alone before it and download them there (`%s`).",
+			example, cache.OneLine(p.Doc, inst), step, cache.OneLine(p.Doc, cause), cause.Line+1, manifests, downloadStep(inv.Manager))
+	}
 	msg := fmt.Sprintf("Any change in the build context%s re-runs %s (%s) because %s (line %d) comes first. Copy %s alone before it.",
 		example, cache.OneLine(p.Doc, inst), step, cache.OneLine(p.Doc, cause), cause.Line+1, manifests)
 	if inv.InstallsProject {
@@ -134,18 +228,26 @@ func copyBeforeInstallMessage(p *Pass, st *dockerfile.Stage, i int, inst, cause 
 }
 
 // manifestNames names the files the install reads: those named on its
-// command line, else the manager's manifests that exist in the context.
+// command line, else the manager's main manifest and lock file (for pip,
+// whose manifest depends on the project, the usual ones).
 func manifestNames(inv pkgmgr.Invocation) string {
-	names := inv.Files
-	if len(names) == 0 {
-		names = inv.Manager.Manifests
-		if len(names) > 2 {
-			names = names[:2]
+	var names []string
+	switch m := inv.Manager; {
+	case len(inv.Files) > 0:
+		names = inv.Files
+	case m.Name == "pip":
+		return "its requirements file (or pyproject.toml)"
+	default:
+		names = m.Manifests[:1]
+		if len(m.Locks) > 0 && m.Name != "dotnet" && m.Name != "gradle" { // their lock files are rare
+			names = append(names, m.Locks[0])
 		}
 	}
 	var base []string
 	for _, n := range names {
-		base = append(base, path.Base(n))
+		if b := path.Base(n); !slices.Contains(base, b) {
+			base = append(base, b)
+		}
 	}
 	return strings.Join(base, " and ")
 }
