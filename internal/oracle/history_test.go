@@ -1,0 +1,368 @@
+package oracle
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/moby/patternmatcher"
+	"github.com/moby/patternmatcher/ignorefile"
+
+	"github.com/dockerfile-ls/dockerfile-ls/cache"
+	"github.com/dockerfile-ls/dockerfile-ls/cachehistory"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/cli"
+)
+
+var (
+	recordHistory = flag.String("record-history", "", "record testdata/history/NAME/replay.txt from the repository at this path (with -history-name, -history-commits)")
+	historyName   = flag.String("history-name", "", "the replay data's folder under testdata/history")
+	historyLen    = flag.Int("history-commits", 40, "first-parent commits to record, newest first from HEAD")
+)
+
+const historyDir = "testdata/history"
+
+// minReplayed is the issue's sample: at least 30 consecutive commits.
+const minReplayed = 30
+
+// TestHistoryAgainstBuildKit replays each recorded stretch of a real
+// history twice: through `cache --history` (a go-git repository rebuilt
+// from the replay data) and on BuildKit (each commit built on a builder
+// holding only its first parent's cache), and wants them to agree on
+// every step the forecast calls re-run or cached.
+func TestHistoryAgainstBuildKit(t *testing.T) {
+	if *recordHistory != "" {
+		if err := record(*recordHistory, filepath.Join(historyDir, *historyName), *historyLen); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	names, err := os.ReadDir(historyDir)
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no replay data in %s: %v", historyDir, err)
+	}
+	d := startDaemon(t)
+	for _, n := range names {
+		t.Run(n.Name(), func(t *testing.T) {
+			data, err := LoadReplayData(filepath.Join(historyDir, n.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			forecast := forecastOf(t, data)
+			if len(forecast) < minReplayed {
+				t.Fatalf("%d commits replayed, want at least %d", len(forecast), minReplayed)
+			}
+			tally := compareWithBuildKit(t, d, data, forecast)
+			t.Logf("%s: %d commits, %d steps agree (%d re-run, %d cached), %d disagree; depends: %d (BuildKit ran %d, cached %d)",
+				n.Name(), len(forecast), tally.agree(), tally.reran, tally.cached, tally.disagree, tally.depends, tally.dependsRan, tally.dependsCached)
+		})
+	}
+}
+
+// forecastOf rebuilds the history as a go-git repository (contents
+// derived from blob ids) and replays it with `cache --history`; by
+// commit hash of the original repository.
+func forecastOf(t *testing.T, data *ReplayData) map[string]cachehistory.CommitResult {
+	dir := t.TempDir()
+	repo, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	when := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	commit := func(msg string, files map[string]ReplayFile) {
+		if err := WriteFiles(dir, files); err != nil {
+			t.Fatal(err)
+		}
+		if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+			t.Fatal(err)
+		}
+		when = when.Add(time.Minute)
+		sig := &object.Signature{Name: "replay", Email: "replay@example.com", When: when}
+		if _, err := wt.Commit(msg, &git.CommitOptions{Author: sig, Committer: sig, AllowEmptyCommits: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"Dockerfile", "dockerignore"} {
+		copyFileT(t, filepath.Join(data.Dir, f), filepath.Join(dir, strings.Replace(f, "dockerignore", ".dockerignore", 1)))
+	}
+	commit(data.Base, data.Files)
+	for _, c := range data.Commits {
+		commit(c.Hash, c.Changes)
+	}
+	rep, err := cli.History(cli.HistoryOptions{CacheOptions: cli.CacheOptions{Dockerfile: filepath.Join(dir, "Dockerfile")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Repo.Close()
+	out := map[string]cachehistory.CommitResult{}
+	for _, c := range rep.Before.Commits {
+		out[c.Subject] = c
+	}
+	return out
+}
+
+func copyFileT(t *testing.T, src, dst string) {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// agreement counts the steps compared.
+type agreement struct {
+	reran, cached, disagree            int
+	depends, dependsRan, dependsCached int
+}
+
+func (a agreement) agree() int { return a.reran + a.cached }
+
+// compareWithBuildKit builds, for each replayed commit, its first
+// parent's context on an empty builder and then the commit's, and
+// compares BuildKit's steps with the forecast's.
+func compareWithBuildKit(t *testing.T, d *Daemon, data *ReplayData, forecast map[string]cachehistory.CommitResult) agreement {
+	text, err := os.ReadFile(filepath.Join(data.Dir, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cheap, err := CheapRuns(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	df := filepath.Join(work, "Dockerfile")
+	if err := os.WriteFile(df, cheap, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var a agreement
+	for i, c := range data.Commits {
+		fc, ok := forecast[c.Hash]
+		if !ok {
+			continue // changes nothing the build reads
+		}
+		steps := buildPair(t, d, data, i+1, df)
+		compareSteps(t, c.Hash, fc, steps, &a)
+	}
+	return a
+}
+
+// buildPair builds commit i's parent on an empty builder, then commit i
+// in the same folder, and returns the second build's steps.
+func buildPair(t *testing.T, d *Daemon, data *ReplayData, i int, df string) []StepResult {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	if err := d.Prune(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := os.MkdirTemp(d.Dir, "history-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if err := WriteFiles(dir, data.Tree(i-1)); err != nil {
+		t.Fatal(err)
+	}
+	copyFileT(t, filepath.Join(data.Dir, "dockerignore"), filepath.Join(dir, ".dockerignore"))
+	copyFileT(t, filepath.Join(data.Dir, "Dockerfile"), filepath.Join(dir, "Dockerfile"))
+	opts := BuildOpts{Context: dir, Dockerfile: df}
+	if _, err := d.Build(ctx, opts); err != nil {
+		t.Fatalf("commit %s's parent: %v", data.Commits[i-1].Hash, err)
+	}
+	if err := WriteFiles(dir, data.Commits[i-1].Changes); err != nil {
+		t.Fatal(err)
+	}
+	res, err := d.Build(ctx, opts)
+	if err != nil {
+		t.Fatalf("commit %s: %v", data.Commits[i-1].Hash, err)
+	}
+	return res.Steps
+}
+
+// compareSteps checks one commit: a step forecast to re-run must have
+// run, one forecast cached must not have; depends is counted apart.
+func compareSteps(t *testing.T, hash string, fc cachehistory.CommitResult, steps []StepResult, a *agreement) {
+	byLine := map[int]cache.Step{}
+	for _, s := range fc.Steps {
+		byLine[s.Line()] = s
+	}
+	for _, o := range steps {
+		p, ok := byLine[o.Line]
+		switch {
+		case !ok:
+			t.Errorf("%s line %d (%s): no forecast", hash[:10], o.Line, o.Name)
+		case p.Status == cache.Depends:
+			a.depends++
+			if o.Ran {
+				a.dependsRan++
+			} else if o.Cached {
+				a.dependsCached++
+			}
+		case p.Status == cache.ReRun && o.Ran:
+			a.reran++
+		case p.Status == cache.Cached && !o.Ran:
+			a.cached++
+		case p.Status == cache.NotBuilt && !o.Ran && !o.Cached:
+		default:
+			a.disagree++
+			t.Errorf("%s line %d (%s): forecast %s (%s), BuildKit ran=%v cached=%v", hash[:10], o.Line, o.Name, p.Status, p.Reason, o.Ran, o.Cached)
+		}
+	}
+}
+
+// record writes the replay data of the newest n first-parent commits of
+// the repository at src (its HEAD's Dockerfile and .dockerignore at the
+// root are the ones replayed against).
+func record(src, dst string, n int) error {
+	repo, err := git.PlainOpen(src)
+	if err != nil {
+		return err
+	}
+	head, err := repo.Head()
+	if err != nil {
+		return err
+	}
+	c, err := repo.CommitObject(head.Hash())
+	if err != nil {
+		return err
+	}
+	line := []*object.Commit{c}
+	for len(line) <= n && c.NumParents() > 0 {
+		if c, err = c.Parent(0); err != nil {
+			return err
+		}
+		line = append(line, c)
+	}
+	slices.Reverse(line)
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	tip, err := line[len(line)-1].Tree()
+	if err != nil {
+		return err
+	}
+	excluded, err := recordToday(tip, dst)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# Replay data: file listings by blob id, no file contents (see history_data.go).\nbase %s\n", line[0].Hash)
+	first, err := line[0].Tree()
+	if err != nil {
+		return err
+	}
+	if err := listTree(&b, first, excluded); err != nil {
+		return err
+	}
+	for i := 1; i < len(line); i++ {
+		if err := recordCommit(&b, line[i-1], line[i], excluded); err != nil {
+			return err
+		}
+	}
+	return os.WriteFile(filepath.Join(dst, "replay.txt"), b.Bytes(), 0o644)
+}
+
+// listTree writes every file of t by blob id, without reading a blob
+// (a mirror may lack the largest).
+func listTree(b *bytes.Buffer, t *object.Tree, excluded func(string) bool) error {
+	w := object.NewTreeWalker(t, true, nil)
+	defer w.Close()
+	for {
+		name, e, err := w.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if e.Mode != filemode.Dir && e.Mode != filemode.Submodule && !excluded(name) {
+			fmt.Fprintf(b, "%s %s %s\n", modeOf(e.Mode), e.Hash, name)
+		}
+	}
+}
+
+func modeOf(m filemode.FileMode) string { return fmt.Sprintf("%06o", uint32(m)) }
+
+// recordToday writes HEAD's Dockerfile and ignore file, and returns what
+// the ignore file (and the two files, kept apart) leave out.
+func recordToday(tip *object.Tree, dst string) (func(string) bool, error) {
+	var patterns []string
+	for _, name := range []string{"Dockerfile", ".dockerignore"} {
+		f, err := tip.File(name)
+		if err != nil {
+			return nil, fmt.Errorf("HEAD's %s: %w", name, err)
+		}
+		text, err := f.Contents()
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dst, strings.TrimPrefix(name, ".")), []byte(text), 0o644); err != nil {
+			return nil, err
+		}
+		if name == ".dockerignore" {
+			if patterns, err = ignorefile.ReadAll(strings.NewReader(text)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	pm, err := patternmatcher.New(patterns)
+	if err != nil {
+		return nil, err
+	}
+	return func(p string) bool {
+		if p == "Dockerfile" || p == ".dockerignore" {
+			return true
+		}
+		m, err := pm.MatchesOrParentMatches(p)
+		return err == nil && m
+	}, nil
+}
+
+// recordCommit writes c's changes against its first parent.
+func recordCommit(b *bytes.Buffer, parent, c *object.Commit, excluded func(string) bool) error {
+	pt, err := parent.Tree()
+	if err != nil {
+		return err
+	}
+	ct, err := c.Tree()
+	if err != nil {
+		return err
+	}
+	changes, err := object.DiffTree(pt, ct)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(b, "commit %s\n", c.Hash)
+	var lines []string
+	for _, ch := range changes {
+		if ch.From.Name != "" && ch.From.Name != ch.To.Name && !excluded(ch.From.Name) {
+			lines = append(lines, "- - "+ch.From.Name)
+		}
+		if ch.To.Name != "" && !excluded(ch.To.Name) {
+			lines = append(lines, fmt.Sprintf("%s %s %s", modeOf(ch.To.TreeEntry.Mode), ch.To.TreeEntry.Hash, ch.To.Name))
+		}
+	}
+	sort.Strings(lines)
+	for _, l := range lines {
+		b.WriteString(l + "\n")
+	}
+	return nil
+}
