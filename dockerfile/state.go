@@ -10,8 +10,11 @@ package dockerfile
 // values; the words and flag values after expansion with BuildKit's own
 // shell.Lex and the document's escape character; the effective USER and
 // the home it implies; the absolute WORKDIR; the SHELL in force; the
-// target platform; and what a COPY/ADD or RUN reads (context sources
-// with --exclude, --from resolved, --mount binds and caches).
+// target platform; and what an instruction reads (reads.go): context
+// sources with --exclude, --from resolved, --mount binds and caches, the
+// variables its expansion reads, the paths of earlier layers a RUN names;
+// and whether it reads what an earlier instruction produced or set: a fix
+// that moves an instruction above others asks DependsOn of each.
 //
 // Readers: the cache engine (package cache), the size hints (package
 // sizes), and the rules, fixes and editing features. Usage:
@@ -24,6 +27,8 @@ package dockerfile
 //	at.Copy().Unresolved           // ... and those an unknown value hides
 //	at.Mounts()                    // RUN --mount, parsed and expanded
 //	at.User().Home                 // "" when it cannot be known: refuse
+//	at.Reads()                     // context, variables, layers' paths it reads
+//	at.DependsOn(earlier)          // reads what earlier produced or set?
 //	at.Workdir(), at.Shell(), at.Lookup("PATH"), at.Vars()
 //	st.StageParent(stage), st.StageImage(stage)
 //	doc.Script(inst)               // a RUN's shell commands (escape honoured)

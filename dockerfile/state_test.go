@@ -307,7 +307,8 @@ func TestGetopt(t *testing.T) {
 }
 
 // TestStateCorpus: every accessor on every instruction of the corpus,
-// without a panic; known workdirs are absolute, no
+// without a panic; no instruction depends on itself; known workdirs are
+// absolute, no
 // expansion goes over the budget; a root user's home is unknown only
 // when ENV HOME is.
 func TestStateCorpus(t *testing.T) {
@@ -318,14 +319,20 @@ func TestStateCorpus(t *testing.T) {
 		}
 		d := Parse(text)
 		st := d.State(Options{BuildArgs: map[string]string{"VERSION": "1"}, TargetPlatform: "linux/amd64"})
-		for _, in := range d.Instructions {
+		for i, in := range d.Instructions {
 			x := st.Of(in)
+			if x.DependsOn(in) {
+				t.Errorf("%s:%d: depends on itself", f, in.Line+1)
+			}
+			if i > 0 {
+				_ = x.DependsOn(d.Instructions[i-1])
+			}
 			for _, e := range append(x.Args(), x.Flag("chown")...) {
 				if len(e.Text) > MaxExpandedWord {
 					t.Errorf("%s:%d: a word of %d bytes", f, in.Line+1, len(e.Text))
 				}
 			}
-			_, _, _ = x.Copy(), x.Mounts(), x.Vars()
+			_, _, _, _ = x.Copy(), x.Mounts(), x.Vars(), x.Reads()
 			if wd := x.Workdir(); wd.Known && !path.IsAbs(wd.Text) {
 				t.Errorf("%s:%d: workdir %q", f, in.Line+1, wd.Text)
 			}
