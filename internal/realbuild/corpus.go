@@ -49,7 +49,7 @@ func (p *Prover) ProveFile(ctx context.Context, path string, locks Lockfiles, wa
 	}
 	variants = slices.DeleteFunc(variants, func(v Variant) bool { return wanted != nil && !wanted(v) })
 	if len(variants) == 0 {
-		r.Skipped = "no fix applies"
+		r.Skipped = noFix
 		return r
 	}
 	proved := p.Prove(ctx, name, text, c, variants)
@@ -84,6 +84,9 @@ func (p *Prover) ProveFiles(ctx context.Context, files []string, locks Lockfiles
 	}
 	wg.Wait()
 }
+
+// noFix is the reason a file with no fix to prove is skipped.
+const noFix = "no fix applies"
 
 // localBases are the local images a Dockerfile's bases map onto; skipped
 // says why it cannot be built ("unmapped base: alpine, golang:1.22").
@@ -121,16 +124,19 @@ type KindCount struct {
 // Summary adds up reports.
 type Summary struct {
 	Files, Built int
-	Skipped      map[string]int // by reason (the text before the first colon)
-	ByBase       map[string]int // built files per local image
-	ByKind       map[string]*KindCount
-	Builds       int
-	BuildTime    time.Duration
+	Skipped      map[string]int        // by reason (the text before the first colon)
+	ByBase       map[string]int        // built files per local image
+	ByKind       map[string]*KindCount // per variant: fix-all, or a kind alone
+	// Covered counts, per fix kind, the built files whose fix-all or
+	// per-kind variant applied that kind.
+	Covered   map[string]int
+	Builds    int
+	BuildTime time.Duration
 }
 
 // NewSummary returns an empty summary.
 func NewSummary() *Summary {
-	return &Summary{Skipped: map[string]int{}, ByBase: map[string]int{}, ByKind: map[string]*KindCount{}}
+	return &Summary{Skipped: map[string]int{}, ByBase: map[string]int{}, ByKind: map[string]*KindCount{}, Covered: map[string]int{}}
 }
 
 // Add counts one report.
@@ -151,6 +157,12 @@ func (s *Summary) Add(r *Report) {
 	}
 	seen := map[string]bool{}
 	for _, c := range r.Checks {
+		for _, k := range c.Kinds {
+			if !seen["kind "+string(k)] {
+				seen["kind "+string(k)] = true
+				s.Covered[string(k)]++
+			}
+		}
 		k := s.ByKind[c.Variant]
 		if k == nil {
 			k = &KindCount{}
@@ -183,9 +195,13 @@ func (s *Summary) Markdown() string {
 	for _, k := range sortedKeys(s.ByBase) {
 		fmt.Fprintf(&b, "| %s | %d |\n", k, s.ByBase[k])
 	}
-	b.WriteString("\n| fix | built files | broken |\n|---|---|---|\n")
+	b.WriteString("\n| fixed version | built files | broken |\n|---|---|---|\n")
 	for _, k := range sortedKeys(s.ByKind) {
 		fmt.Fprintf(&b, "| %s | %d | %d |\n", k, s.ByKind[k].Built, s.ByKind[k].Broken)
+	}
+	b.WriteString("\n| fix kind | built files it applied to |\n|---|---|\n")
+	for _, k := range sortedKeys(s.Covered) {
+		fmt.Fprintf(&b, "| %s | %d |\n", k, s.Covered[k])
 	}
 	b.WriteString("\n| skipped because | files |\n|---|---|\n")
 	for _, k := range sortedKeys(s.Skipped) {

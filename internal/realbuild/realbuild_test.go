@@ -130,7 +130,9 @@ func TestCISample(t *testing.T) {
 	p.ProveFiles(ctx, files, locks, fixAll, func(r *Report) {
 		logReport(t, r)
 		s.Add(r)
-		if r.Skipped != "" {
+		// A file no fix applies to any more proves nothing, but is no
+		// failure: the fixes may have learnt not to offer themselves.
+		if r.Skipped != "" && r.Skipped != noFix {
 			t.Errorf("%s: the CI sample's files must build: %s", r.Name, r.Skipped)
 		}
 		for _, c := range r.Failed() {

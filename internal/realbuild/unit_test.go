@@ -249,7 +249,7 @@ func TestStratifiedSampleTakesFromEveryStratumInTurn(t *testing.T) {
 func TestSummaryCountsBrokenVariantsOncePerFile(t *testing.T) {
 	s := NewSummary()
 	s.Add(&Report{Name: "f", Bases: []string{Node}, Checks: []Check{
-		{Variant: FixAll, Situation: Fresh},
+		{Variant: FixAll, Kinds: []diagnostics.FixKind{diagnostics.AddCacheMount}, Situation: Fresh},
 		{Variant: FixAll, Situation: CIInstallChange, Err: fmt.Errorf("E: Unable to locate package jq")},
 		{Variant: FixAll, Situation: CIAppChange, Unexplained: []Change{{"usr/bin/jq", Missing}}},
 	}})
@@ -257,6 +257,9 @@ func TestSummaryCountsBrokenVariantsOncePerFile(t *testing.T) {
 	k := s.ByKind[FixAll]
 	if s.Built != 1 || k.Built != 1 || k.Broken != 1 || len(k.Problems) != 2 || s.Skipped["unmapped base"] != 1 || s.ByBase[Node] != 1 {
 		t.Errorf("summary %+v, fix-all %+v", s, k)
+	}
+	if s.Covered[string(diagnostics.AddCacheMount)] != 1 {
+		t.Errorf("covered %v", s.Covered)
 	}
 	if md := s.Markdown(); !strings.Contains(md, "| fix-all | 1 | 1 |") || !strings.Contains(md, "| unmapped base | 1 |") {
 		t.Errorf("markdown:\n%s", md)
