@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -26,6 +27,9 @@ type imagePurpose struct {
 	// builds: that command compiles, builds or tests (make, `ci`, `test`):
 	// the tools are what running the image needs.
 	builds bool
+	// shell: that command is an interactive shell (bash, tmux): the image
+	// is a workbench, what it holds is for its user.
+	shell bool
 }
 
 // buildVerbs are programs or first arguments of a CMD or ENTRYPOINT that
@@ -42,19 +46,33 @@ func purposeOf(bs *dockerfile.BuildState, st *dockerfile.Stage, base imgsize.Bas
 			if in.Keyword == "CMD" || in.Keyword == "ENTRYPOINT" {
 				p.runs = true
 				p.builds = p.builds || runsBuild(in)
+				p.shell = p.shell || runsShell(in)
 			}
 		}
 	}
 	return p
 }
 
-// runsBuild: the program a CMD or ENTRYPOINT runs, or its first
-// argument, names a build or a test (make, ci, run_tests.sh).
-func runsBuild(in *dockerfile.Instruction) bool {
+// runsShell: a CMD or ENTRYPOINT runs an interactive shell (bash, tmux)
+// with nothing to run.
+func runsShell(in *dockerfile.Instruction) bool {
+	words := cmdWords(in)
+	return len(words) > 0 && shells[path.Base(words[0])] &&
+		!slices.ContainsFunc(words[1:], func(w string) bool { return !strings.HasPrefix(w, "-") || w == "-c" })
+}
+
+func cmdWords(in *dockerfile.Instruction) []string {
 	var words []string
 	for _, a := range in.Args {
 		words = append(words, strings.Fields(a.Value)...)
 	}
+	return words
+}
+
+// runsBuild: the program a CMD or ENTRYPOINT runs, or its first
+// argument, names a build or a test (make, ci, run_tests.sh).
+func runsBuild(in *dockerfile.Instruction) bool {
+	words := cmdWords(in)
 	for _, w := range words[:min(2, len(words))] {
 		name := strings.ToLower(strings.TrimSuffix(path.Base(w), path.Ext(w)))
 		if buildVerbs[name] || strings.HasPrefix(name, "test") || strings.HasPrefix(name, "run_test") || strings.HasPrefix(name, "run-test") {
@@ -63,6 +81,9 @@ func runsBuild(in *dockerfile.Instruction) bool {
 	}
 	return false
 }
+
+// shells are programs whose CMD makes an image an interactive workbench.
+var shells = map[string]bool{"bash": true, "sh": true, "ash": true, "zsh": true, "fish": true, "tmux": true, "screen": true}
 
 // toolUse says which builds use a build package.
 type toolUse int

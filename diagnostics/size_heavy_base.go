@@ -20,7 +20,9 @@ func checkHeavyBaseImage(p *Pass) {
 	if len(p.Doc.Stages) == 0 {
 		return
 	}
-	img, root := p.state().StageImage(p.Doc.Stages[len(p.Doc.Stages)-1])
+	bs := p.state()
+	last := p.Doc.Stages[len(p.Doc.Stages)-1]
+	img, root := bs.StageImage(last)
 	ref := img.Text
 	if !img.Known || root == nil || root.From == nil {
 		return
@@ -31,8 +33,12 @@ func checkHeavyBaseImage(p *Pass) {
 		span = root.From.Span
 	}
 	note := figureNote(b)
+	purpose := purposeOf(bs, last, b)
 	switch {
 	case b.Toolchain:
+		if !purpose.runs || purpose.builds || purpose.shell {
+			return // a development or CI environment: the toolchain is its purpose
+		}
 		var alts []string
 		for _, s := range b.Ship {
 			alts = append(alts, "`"+s.Ref+"` ("+shipSize(s)+")")
@@ -43,14 +49,18 @@ func checkHeavyBaseImage(p *Pass) {
 		}
 		p.Report(span, msg+".", nil, nil)
 	case len(b.Slimmer) > 0:
+		slimmer := usableSlimmer(bs, p.Doc, b)
+		if len(slimmer) == 0 {
+			return
+		}
 		var alts []string
-		for _, s := range b.Slimmer {
+		for _, s := range slimmer {
 			alts = append(alts, fmt.Sprintf("`%s` (%s)", s.Ref, imgsize.MBText(s.Figure.MB)))
 		}
 		var fix *FixData
 		if ref == root.Base && !strings.Contains(root.Base, "@") {
 			fix = &FixData{Kind: SlimBase, Args: map[string]string{
-				"start": strconv.Itoa(span.Start), "end": strconv.Itoa(span.End), "image": b.Slimmer[0].Ref,
+				"start": strconv.Itoa(span.Start), "end": strconv.Itoa(span.End), "image": slimmer[0].Ref,
 			}}
 		}
 		p.Report(span, fmt.Sprintf(

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -36,6 +37,9 @@ type Figure struct {
 type slimmer struct {
 	Variant string `json:"variant"`
 	Format  string `json:"format"`
+	// Since is the first version the variant was published for ("" for
+	// all): older tags get no suggestion that was never published.
+	Since string `json:"since"`
 }
 
 // entry is one repository of the table.
@@ -158,13 +162,13 @@ func lookupBase(ref string) BaseImage {
 	}
 	for _, s := range e.Slimmer[out.Figure.Variant] {
 		f, ok := e.variant(s.Variant)
-		if !ok || out.Figure.MB == 0 || f.MB >= out.Figure.MB {
+		if !ok || out.Figure.MB == 0 || f.MB >= out.Figure.MB || olderThan(t.version, s.Since) {
 			continue
 		}
 		out.Slimmer = append(out.Slimmer, Alternative{Ref: displayRepo(ref, repo) + ":" + t.format(s.Format), Figure: f})
 	}
 	for _, s := range e.Ship {
-		out.Ship = append(out.Ship, Alternative{Ref: s, Figure: Base(s).Figure})
+		out.Ship = append(out.Ship, shipAlternative(s, tag))
 	}
 	return out
 }
@@ -195,6 +199,43 @@ var loadPackageSets = sync.OnceValue(func() map[string]map[string]bool {
 	}
 	return out
 })
+
+// javaTag finds the Java version a build image's tag names:
+// maven:3.5-jdk-8, maven:3.9-eclipse-temurin-21, gradle:8-jdk21.
+var javaTag = regexp.MustCompile(`(?:jdk|temurin|openjdk|corretto|semeru-runtimes|graalvm-ce|ibmjava)-?([0-9]+)`)
+
+// shipAlternative is a ship image of the table, its {java} replaced by the
+// Java version of the tag; unknown, it is left for the user to choose.
+func shipAlternative(ship, tag string) Alternative {
+	if !strings.Contains(ship, "{java}") {
+		return Alternative{Ref: ship, Figure: Base(ship).Figure}
+	}
+	m := javaTag.FindStringSubmatch(strings.ToLower(tag))
+	if m == nil {
+		return Alternative{Ref: strings.ReplaceAll(ship, "{java}", "<java version>")}
+	}
+	ref := strings.ReplaceAll(ship, "{java}", m[1])
+	return Alternative{Ref: ref, Figure: Base(ref).Figure}
+}
+
+// olderThan: version is a dotted number before since ("2.2.3" < "2.3");
+// false when either names no number (latest, lts).
+func olderThan(version, since string) bool {
+	if since == "" || version == "" || version[0] < '0' || version[0] > '9' {
+		return false
+	}
+	v, w := strings.Split(version, "."), strings.Split(since, ".")
+	for i := range w {
+		a := 0
+		if i < len(v) {
+			a, _ = strconv.Atoi(v[i])
+		}
+		if b, _ := strconv.Atoi(w[i]); a != b {
+			return a < b
+		}
+	}
+	return false
+}
 
 func lookup(repo string) *entry {
 	t := loadTable()
@@ -257,8 +298,8 @@ func displayRepo(ref, repo string) string {
 
 // codenames of Debian and Ubuntu releases, which tags carry.
 var codenames = map[string]bool{
-	"squeeze": true, "wheezy": true, "jessie": true, "stretch": true, "buster": true, "bullseye": true, "bookworm": true, "trixie": true, "sid": true,
-	"precise": true, "trusty": true, "xenial": true, "bionic": true, "focal": true, "jammy": true, "noble": true,
+	"jessie": true, "stretch": true, "buster": true, "bullseye": true, "bookworm": true, "trixie": true, "sid": true,
+	"xenial": true, "bionic": true, "focal": true, "jammy": true, "noble": true,
 }
 
 var versionTok = regexp.MustCompile(`^v?[0-9][0-9a-z.+_]*$|^(latest|lts|current|stable|oldstable|testing|unstable|mainline|edge|rolling)$`)

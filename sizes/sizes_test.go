@@ -47,6 +47,7 @@ func TestTable(t *testing.T) {
 			}
 		}
 		for _, s := range e.Ship {
+			s = strings.ReplaceAll(s, "{java}", "21")
 			if !Scratch(s) && Base(s).Figure.MB == 0 {
 				t.Errorf("%s: ship image %s has no figure", e.Repo, s)
 			}
@@ -87,6 +88,11 @@ func TestBase(t *testing.T) {
 		{"buildpack-deps:bookworm-curl", "curl", 60, false, nil},
 		{"buildpack-deps:bookworm", "full", 330, true, nil},
 		{"php:8.3-fpm", "fpm", 175, false, []string{"php:8.3-fpm-alpine"}},
+		// Variants never published for old versions are not suggested.
+		{"ruby:2.2.3", "full", 350, false, []string{"ruby:2.2.3-slim"}},
+		{"node:0.10", "full", 390, false, []string{"node:0.10-slim"}},
+		{"python:2.7", "full", 380, false, []string{"python:2.7-slim"}},
+		{"ruby:2.3", "full", 350, false, []string{"ruby:2.3-slim", "ruby:2.3-alpine"}},
 		{"registry.example.com/python:3.12", "", 0, false, nil},
 		{"python:3.12-windowsservercore", "", 0, false, nil},
 		// Not references BuildKit could pull: nothing to say about them.
@@ -116,7 +122,7 @@ func TestBasePackages(t *testing.T) {
 		has, srv bool
 	}{
 		{"ruby:2.3.3", "libpq-dev", true, false},
-		{"node:8-wheezy", "build-essential", true, false},
+		{"node:8-stretch", "build-essential", true, false},
 		{"python:3.12-slim", "gcc", false, false},
 		{"golang:1.22", "gcc", true, false},
 		{"golang:1.22", "libpq-dev", false, false},
@@ -129,6 +135,22 @@ func TestBasePackages(t *testing.T) {
 		b := Base(c.ref)
 		if b.Packages[c.pkg] != c.has || b.Service != c.srv {
 			t.Errorf("Base(%q): has %s %v, service %v; want %v, %v", c.ref, c.pkg, b.Packages[c.pkg], b.Service, c.has, c.srv)
+		}
+	}
+}
+
+// TestShipJava: a Java build image is shipped on a JRE of its own Java
+// version, never on another one.
+func TestShipJava(t *testing.T) {
+	cases := map[string]string{
+		"maven:3.5-jdk-8":              "eclipse-temurin:8-jre",
+		"maven:3.9-eclipse-temurin-21": "eclipse-temurin:21-jre",
+		"gradle:8-jdk17":               "eclipse-temurin:17-jre",
+		"maven:3":                      "eclipse-temurin:<java version>-jre",
+	}
+	for ref, want := range cases {
+		if b := Base(ref); len(b.Ship) != 1 || b.Ship[0].Ref != want {
+			t.Errorf("Base(%q).Ship = %+v, want %s", ref, b.Ship, want)
 		}
 	}
 }

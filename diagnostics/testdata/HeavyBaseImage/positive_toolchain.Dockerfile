@@ -2,3 +2,4 @@
 FROM golang:1.22-alpine
 COPY . .
 RUN go build -o /app .
+CMD ["/app"]
