@@ -65,6 +65,9 @@ func TestHistoryAgainstBuildKit(t *testing.T) {
 				t.Fatalf("%d commits replayed, want at least %d", len(forecast), minReplayed)
 			}
 			tally := compareWithBuildKit(t, d, data, forecast)
+			if tally.reran == 0 || tally.cached == 0 {
+				t.Errorf("%d steps re-ran and %d were cached: a replay that compares nothing proves nothing", tally.reran, tally.cached)
+			}
 			t.Logf("%s: %d commits, %d steps agree (%d re-run, %d cached), %d disagree; depends: %d (BuildKit ran %d, cached %d)",
 				n.Name(), len(forecast), tally.agree(), tally.reran, tally.cached, tally.disagree, tally.depends, tally.dependsRan, tally.dependsCached)
 		})
