@@ -131,6 +131,11 @@ func copyFileT(t *testing.T, src, dst string) {
 	}
 }
 
+// errorf is the part of testing.T compareSteps reports through.
+type errorf interface {
+	Errorf(format string, args ...any)
+}
+
 // agreement counts the steps compared.
 type agreement struct {
 	reran, cached, disagree            int
@@ -202,7 +207,7 @@ func buildPair(t *testing.T, d *Daemon, data *ReplayData, i int, df string) []St
 
 // compareSteps checks one commit: a step forecast to re-run must have
 // run, one forecast cached must not have; depends is counted apart.
-func compareSteps(t *testing.T, hash string, fc cachehistory.CommitResult, steps []StepResult, a *agreement) {
+func compareSteps(t errorf, hash string, fc cachehistory.CommitResult, steps []StepResult, a *agreement) {
 	byLine := map[int]cache.Step{}
 	for _, s := range fc.Steps {
 		byLine[s.Line()] = s
