@@ -7,6 +7,7 @@ import (
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
+	imgsize "github.com/dockerfile-ls/dockerfile-ls/sizes"
 )
 
 var noInstallRecommends = &Rule{
@@ -51,13 +52,14 @@ func normalizeKey(s string) string {
 
 func checkNoInstallRecommends(p *Pass) {
 	st := p.state()
+	installed := map[int]map[string]bool{} // per stage, the packages installed so far
 	for inst := range shippedRuns(p.Doc) {
 		for _, inv := range invocations(st, inst) {
 			flags := recommendsFlags(inv.Manager)
-			if inv.Action != pkgmgr.Install || len(inv.Packages) == 0 || len(flags) == 0 || inv.HasFlag(flags...) {
+			if inv.Action != pkgmgr.Install || len(inv.Packages) == 0 || len(flags) == 0 {
 				continue
 			}
-			if recommendsConfigured(st, inst, flags) {
+			if installedBefore(st, installed, inst, inv) || inv.HasFlag(flags...) || recommendsConfigured(st, inst, flags) || inv.Manager.Name == "yum" && !yumHasWeakDeps(st, inst) {
 				continue
 			}
 			var fix *FixData
@@ -72,6 +74,64 @@ func checkNoInstallRecommends(p *Pass) {
 				cmdText(inv.Command), flags[0]), nil, fix)
 		}
 	}
+}
+
+// installedBefore reports whether every package of the install was
+// installed by an earlier RUN of the stage or a stage it builds FROM (that
+// install was the one to report: this one adds nothing), and records them.
+func installedBefore(bs *dockerfile.BuildState, seen map[int]map[string]bool, inst *dockerfile.Instruction, inv pkgmgr.Invocation) bool {
+	all := true
+	for _, pkg := range inv.Packages {
+		found := false
+		for _, st := range stageChain(bs, bs.Document().Stages[inst.Stage]) {
+			found = found || seen[st.Index][packageName(pkg)]
+		}
+		all = all && found && !strings.ContainsAny(pkg, "$`")
+	}
+	if seen[inst.Stage] == nil {
+		seen[inst.Stage] = map[string]bool{}
+	}
+	for _, pkg := range inv.Packages {
+		seen[inst.Stage][packageName(pkg)] = true
+	}
+	return all
+}
+
+// elDNF are images whose yum is dnf (Enterprise Linux 8 and later,
+// Fedora, Amazon Linux 2023), with a version bound where older ones are
+// yum 3, which has no weak dependencies.
+var elDNF = []struct{ repo, since string }{
+	{"centos", "8"}, {"quay.io/centos/centos", ""}, {"rockylinux", ""}, {"rockylinux/rockylinux", ""},
+	{"almalinux", ""}, {"oraclelinux", "8"}, {"fedora", ""}, {"amazonlinux", "2023"},
+	{"redhat/ubi8", ""}, {"redhat/ubi9", ""}, {"registry.access.redhat.com/ubi8", ""}, {"registry.access.redhat.com/ubi9", ""},
+	{"redhat/ubi8-minimal", ""}, {"redhat/ubi9-minimal", ""},
+}
+
+// yumHasWeakDeps: the stage's base is known to run dnf as yum. CentOS 7
+// and other EL7 images run yum 3, where install_weak_deps is no option and
+// nothing is recommended; an image the list does not know stays quiet.
+func yumHasWeakDeps(bs *dockerfile.BuildState, inst *dockerfile.Instruction) bool {
+	img, _ := bs.StageImage(bs.Document().Stages[inst.Stage])
+	if !img.Known {
+		return false
+	}
+	b := imgsize.Base(img.Text)
+	for _, el := range elDNF {
+		if b.Repo != el.repo {
+			continue
+		}
+		if el.since == "" || b.Tag == "" || b.Tag == "latest" {
+			return true // latest is now the newest release, a dnf one
+		}
+		v := strings.TrimPrefix(strings.SplitN(b.Tag, "-", 2)[0], "centos")
+		return v != "" && v[0] >= '0' && v[0] <= '9' && !versionBefore(v+".0", atoi(el.since), 0)
+	}
+	return false
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }
 
 // recommendsConfigured: the RUN itself or an earlier one in the stage
