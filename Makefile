@@ -19,7 +19,7 @@ STRESS_DURATION ?= 60s
 PLATFORM ?=
 
 .PHONY: build install vscode vsix dist test test-parts unit race fuzz fuzz-long test-corpus bench bench-lsp lint demo \
-	test-docker test-realbuild proof-realbuild test-stress test-vscode test-nvim test-emacs clean
+	test-docker test-realbuild proof-realbuild proof-history test-stress test-vscode test-nvim test-emacs clean
 
 # Static, as the VS Code extension ships it: no libc to find at run time,
 # and 2 MiB less resident memory than a cgo build.
@@ -126,9 +126,19 @@ demo: build
 # Integration targets: each installs what it needs (see scripts/).
 test-docker:
 	@$(TIME) test-docker bash scripts/buildkit-setup.sh
-	@$(TIME) test-docker-cache $(GO) test -count=1 -v ./internal/oracle/ -run .
+	@$(TIME) test-docker-cache $(GO) test -count=1 -v ./internal/oracle/ -run . -skip TestHistoryAgainstBuildKit
 	@$(TIME) test-docker-engine $(GO) test -count=1 -run TestAgainstBuildKit ./cache/
 	@$(TIME) test-docker-fixes $(GO) test -count=1 -v -run Oracle ./codeactions/
+
+# cache --history against BuildKit on real histories (docs/history.md). The
+# replay data is recorded from clones and kept outside the repository (it
+# carries other projects' Dockerfiles): HISTORY_DATA names its folder.
+# About 11 minutes per 40 commits; not part of CI.
+HISTORY_DATA ?=
+proof-history:
+	@test -n "$(HISTORY_DATA)" || { echo "proof-history: set HISTORY_DATA to the replay data (see docs/history.md)"; exit 2; }
+	@$(TIME) buildkit bash scripts/buildkit-setup.sh
+	@$(TIME) proof-history $(GO) test -count=1 -v -timeout 60m -run TestHistoryAgainstBuildKit ./internal/oracle/ -history-data=$(abspath $(HISTORY_DATA))
 
 # The real-build oracle (internal/realbuild): real-world Dockerfiles and
 # what the fixes make of them, built on BuildKit over base images made

@@ -27,12 +27,11 @@ import (
 )
 
 var (
-	recordHistory = flag.String("record-history", "", "record testdata/history/NAME/replay.txt from the repository at this path (with -history-name, -history-commits)")
-	historyName   = flag.String("history-name", "", "the replay data's folder under testdata/history")
+	historyDir    = flag.String("history-data", "", "the replay data: one folder per repository (make proof-history HISTORY_DATA=DIR)")
+	recordHistory = flag.String("record-history", "", "record -history-data/NAME from the repository at this path (with -history-name, -history-commits)")
+	historyName   = flag.String("history-name", "", "the replay data's folder under -history-data")
 	historyLen    = flag.Int("history-commits", 40, "first-parent commits to record, newest first from HEAD")
 )
-
-const historyDir = "testdata/history"
 
 // minReplayed is the sample: at least 30 consecutive commits.
 const minReplayed = 30
@@ -42,21 +41,29 @@ const minReplayed = 30
 // from the replay data) and on BuildKit (each commit built on a builder
 // holding only its first parent's cache), and wants them to agree on
 // every step the forecast calls re-run or cached.
+//
+// The replay data is recorded from a clone of each repository and kept
+// outside this repository: it names another project's files and carries
+// its Dockerfile, under that project's licence. So this proof is its own
+// target (make proof-history HISTORY_DATA=DIR), not part of test-docker.
 func TestHistoryAgainstBuildKit(t *testing.T) {
+	if *historyDir == "" {
+		t.Fatal("needs -history-data DIR: the replay data recorded with -record-history (make proof-history HISTORY_DATA=DIR)")
+	}
 	if *recordHistory != "" {
-		if err := record(*recordHistory, filepath.Join(historyDir, *historyName), *historyLen); err != nil {
+		if err := record(*recordHistory, filepath.Join(*historyDir, *historyName), *historyLen); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	names, err := os.ReadDir(historyDir)
+	names, err := os.ReadDir(*historyDir)
 	if err != nil || len(names) == 0 {
-		t.Fatalf("no replay data in %s: %v", historyDir, err)
+		t.Fatalf("no replay data in %s: %v", *historyDir, err)
 	}
 	d := startDaemon(t)
 	for _, n := range names {
 		t.Run(n.Name(), func(t *testing.T) {
-			data, err := LoadReplayData(filepath.Join(historyDir, n.Name()))
+			data, err := LoadReplayData(filepath.Join(*historyDir, n.Name()))
 			if err != nil {
 				t.Fatal(err)
 			}
