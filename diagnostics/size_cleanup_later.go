@@ -58,9 +58,43 @@ func (lc *laterCleanup) created(in *dockerfile.Instruction, t string) bool {
 			}
 			lc.copies[in] = cs
 		}
-		return createdBy(cs, t)
+		return createdBy(cs, t) && lc.copyHolds(in, cs[0].path, t)
 	case "RUN":
 		return slices.ContainsFunc(commandsCreate(lc.st, in), func(cs []created) bool { return createdBy(cs, t) })
+	}
+	return false
+}
+
+// copyHolds: removing t deletes something the COPY with destination dest
+// brought. t at or above dest does; a path below it only if the build
+// context holds it: measured when the context is on disk, else only for a
+// name the file copies elsewhere (COPY client/ …) or one every checkout
+// has (.git). A relative rm that hits nothing, or files a RUN wrote there
+// since, are no finding.
+func (lc *laterCleanup) copyHolds(in *dockerfile.Instruction, dest, t string) bool {
+	if under(dest, staticPrefix(t)) {
+		return true
+	}
+	rel := strings.TrimPrefix(t, strings.TrimSuffix(dest, "/")+"/")
+	cp := lc.st.Of(in).Copy()
+	if lc.p.Context != nil && len(cp.Unresolved) == 0 && len(cp.Context) == len(cp.Sources) {
+		return slices.ContainsFunc(cp.Context, func(src string) bool { return lc.p.Context.Match(path.Join(src, rel)).Files > 0 })
+	}
+	name := strings.SplitN(rel, "/", 2)[0]
+	return name == ".git" || copiedByName(lc.p.Doc, name)
+}
+
+// copiedByName: a COPY or ADD of the document has a source of that name.
+func copiedByName(doc *dockerfile.Document, name string) bool {
+	for _, in := range doc.Instructions {
+		if (in.Keyword != "COPY" && in.Keyword != "ADD") || len(in.Args) < 2 {
+			continue
+		}
+		for _, a := range in.Args[:len(in.Args)-1] {
+			if path.Base(path.Clean("/"+a.Value)) == name {
+				return true
+			}
+		}
 	}
 	return false
 }
@@ -104,9 +138,11 @@ func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
 					continue
 				}
 				if from, ok := lc.pathCreator(inst, t); ok {
-					p.Report(cmdSpan(inst, c), fmt.Sprintf(
-						"%s deletes %s, which %s created: the files stay in that layer, so deleting them here does not make the image smaller. Delete them in the RUN that creates them (or create them in a build stage).",
-						cmdText(c), t, lineRef(p.Doc, from)),
+					msg := "%s deletes %s, which %s created: the files stay in that layer, so deleting them here does not make the image smaller. Delete them in the RUN that creates them (or create them in a build stage)."
+					if from.Keyword != "RUN" {
+						msg = "%s deletes %s, which %s copied in: the files stay in that layer, so deleting them here does not make the image smaller. Leave them out of the COPY (a narrower source, .dockerignore), or read them through RUN --mount=type=bind."
+					}
+					p.Report(cmdSpan(inst, c), fmt.Sprintf(msg, cmdText(c), t, lineRef(p.Doc, from)),
 						[]Related{{Span: from.Span, Message: "created here"}}, nil)
 					return
 				}
@@ -536,9 +572,13 @@ func (lc *laterCleanup) installCreator(inst *dockerfile.Instruction, inv pkgmgr.
 		want[packageName(pkg)] = true
 	}
 	eachEarlier(lc.st, inst, func(in *dockerfile.Instruction) bool {
-		for _, prev := range invocations(lc.st, in) {
+		invs := invocations(lc.st, in)
+		for k, prev := range invs {
 			if prev.Manager.Name != inv.Manager.Name || (prev.Action != pkgmgr.Install && !(inv.Action == pkgmgr.Clean && prev.Action == pkgmgr.Update)) {
 				continue
+			}
+			if inv.Action == pkgmgr.Clean && cleansAfter(invs[k+1:], inv.Manager) {
+				return false // that RUN emptied the cache itself: nothing is left to clean
 			}
 			if len(want) == 0 {
 				from, ok = in, true
@@ -560,6 +600,11 @@ func (lc *laterCleanup) installCreator(inst *dockerfile.Instruction, inv pkgmgr.
 		return true
 	})
 	return from, ok
+}
+
+// cleansAfter: one of the invocations cleans m's cache.
+func cleansAfter(rest []pkgmgr.Invocation, m *pkgmgr.Manager) bool {
+	return slices.ContainsFunc(rest, func(r pkgmgr.Invocation) bool { return r.Manager == m && r.Action == pkgmgr.Clean })
 }
 
 // packageName drops versions and qualifiers: "flask==2.0" → "flask",
