@@ -157,6 +157,15 @@ func TestStateWordsAndFlags(t *testing.T) {
 	if ms[1].From.Stage == nil || ms[1].Source != "/o" || ms[2].Type != "bind" || ms[2].Source != "ctx" || ms[2].From.Name != "" {
 		t.Errorf("mounts: %+v", ms)
 	}
+	// BuildKit does not expand a RUN's words: no copy of them is made
+	// (the expansion budget's rule asks every instruction, every keystroke).
+	run := at(t, d, Options{}, "RUN")
+	if args := run.Args(); args != nil {
+		t.Errorf("a RUN's words, expanded: %+v", args)
+	}
+	if n := testing.AllocsPerRun(10, func() { run.Args() }); n != 0 {
+		t.Errorf("a RUN's Args allocate %v times", n)
+	}
 }
 
 func TestStateWorkdirUnknown(t *testing.T) {

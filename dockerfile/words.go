@@ -190,17 +190,15 @@ func (x InstState) rawWord(w Word) string {
 	return string(raw)
 }
 
-// Args are the instruction's words after expansion (for the instructions
-// BuildKit expands; the others' words as written).
+// Args are the instruction's words after expansion, for the instructions
+// BuildKit expands; nil for the others (RUN, CMD, ENTRYPOINT, SHELL,
+// HEALTHCHECK, whose words the shell expands if anything does: the model's
+// Instruction.Args has them as written). Callers must not modify them.
 func (x InstState) Args() []Expansion {
-	if expandsArgs[x.in.Keyword] {
-		return x.facts().args
+	if !expandsArgs[x.in.Keyword] {
+		return nil
 	}
-	out := make([]Expansion, len(x.in.Args))
-	for i, w := range x.in.Args {
-		out[i] = Expansion{Text: w.Value, Known: true}
-	}
-	return out
+	return x.facts().args
 }
 
 // Flag is the value of every --name flag of the instruction, in order,
