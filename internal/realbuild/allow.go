@@ -1,6 +1,7 @@
 package realbuild
 
 import (
+	"path"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
@@ -41,7 +42,7 @@ var allowances = map[diagnostics.FixKind]Allowance{
 // their allowances, and with the cache mount fix whatever lies in the
 // cache mounts of the fixed text: the image keeps there what the layer
 // below had, the original what its RUN left (the cache, apt's partial
-// folders with their owner).
+// folders with their owner), and the folders above a target may go.
 func AllowanceFor(kinds []diagnostics.FixKind, fixed []byte) Allowance {
 	var out Allowance
 	for _, k := range kinds {
@@ -54,6 +55,11 @@ func AllowanceFor(kinds []diagnostics.FixKind, fixed []byte) Allowance {
 				out.Missing = append(out.Missing, t+"/**")
 				out.Added = append(out.Added, t+"/**")
 				out.Modified = append(out.Modified, t+"/**")
+				// BuildKit removes the mount point folders it made, and
+				// the original's manager made them: their entries go.
+				for d := path.Dir(t); d != "."; d = path.Dir(d) {
+					out.Missing = append(out.Missing, d)
+				}
 			}
 		}
 	}

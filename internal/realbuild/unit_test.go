@@ -120,6 +120,14 @@ func TestAllowanceForCacheMountNamesItsTargets(t *testing.T) {
 	if !a.allows(Change{"root/.npm/_cacache/index-v5/x", Missing}) {
 		t.Errorf("the mount's target is not allowed to go: %+v", a)
 	}
+	yarn := AllowanceFor([]diagnostics.FixKind{diagnostics.AddCacheMount},
+		[]byte("FROM node:20\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn\n"))
+	if !yarn.allows(Change{"usr/local/share/.cache", Missing}) {
+		t.Errorf("the folder BuildKit made for the mount point is not allowed to go: %+v", yarn)
+	}
+	if yarn.allows(Change{"usr/local/share/doc", Missing}) || yarn.allows(Change{"usr/local/share", Modified}) {
+		t.Errorf("more than the mount point's folders are allowed to change: %+v", yarn)
+	}
 	if a.allows(Change{"usr/lib/node_modules/x", Missing}) {
 		t.Errorf("files outside the mount are allowed to go: %+v", a)
 	}
