@@ -8,6 +8,7 @@ package codeactions
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
@@ -40,6 +41,9 @@ type Action struct {
 	// Suppresses: the action silences the finding (skips the check)
 	// rather than fixing it.
 	Suppresses bool
+	// Disabled says why the fix is not offered (see Refused); such an
+	// action has no edits and is never applied.
+	Disabled string
 }
 
 // FixInput is what a fixer reads.
@@ -115,12 +119,12 @@ func For(st *dockerfile.BuildState, findings []diagnostics.Finding, bctx *buildc
 	var out []Action
 	mounted := map[*dockerfile.Instruction]bool{} // instructions the cache-mount fix applies to
 	for _, f := range findings {
-		if fix, ok := fixers[Kind(f)]; ok {
+		if fix, ok := fixers[Kind(f)]; ok && (f.Fix == nil || f.Fix.Refused == "") {
 			if a, ok := safely(fix, FixInput{State: st, Doc: doc, Finding: f, Context: bctx, stages: stages}); ok {
 				a.Finding = f
 				out = append(out, a)
 				if Kind(f) == diagnostics.AddCacheMount {
-					mounted[doc.InstructionAt(f.Span.Start)] = true
+					markMounted(doc, a, mounted)
 				}
 			}
 		}
@@ -138,6 +142,16 @@ func For(st *dockerfile.BuildState, findings []diagnostics.Finding, bctx *buildc
 		}
 	}
 	return kept
+}
+
+// markMounted records the RUNs a cache-mount fix adds mounts to (apt's
+// fix mounts every apt install of a stage).
+func markMounted(doc *dockerfile.Document, a Action, mounted map[*dockerfile.Instruction]bool) {
+	for _, e := range a.Edits {
+		if in := doc.InstructionAt(e.Start); in != nil && in.Keyword == "RUN" && e.Start == in.ArgsSpan.Start && strings.HasPrefix(e.Text, "--mount=") {
+			mounted[in] = true
+		}
+	}
 }
 
 // Touching returns the findings a code-action request for span needs: those
@@ -158,6 +172,28 @@ func Touching(doc *dockerfile.Document, findings []diagnostics.Finding, span doc
 		if touching(f) || insts[doc.InstructionAt(f.Span.Start)] {
 			out = append(out, f)
 		}
+	}
+	return out
+}
+
+// refusedTitles name the fixes a rule can refuse, for the disabled
+// action that says why (each fix's file registers its own).
+var refusedTitles = map[diagnostics.FixKind]string{}
+
+// Refused lists, for the findings whose rule thought of a fix and refused
+// it (FixData.Refused), a disabled action that says why: an editor shows
+// it greyed out with the reason, so the user knows it was considered.
+func Refused(findings []diagnostics.Finding) []Action {
+	var out []Action
+	for _, f := range findings {
+		if f.Fix == nil || f.Fix.Refused == "" {
+			continue
+		}
+		title, ok := refusedTitles[f.Fix.Kind]
+		if !ok {
+			title = string(f.Fix.Kind)
+		}
+		out = append(out, Action{Title: title, Finding: f, Disabled: f.Fix.Refused})
 	}
 	return out
 }

@@ -27,6 +27,7 @@ func init() {
 	register(diagnostics.AddNoInstallRecommends, insertion("Add %s", "flag", " ", false))
 	register(diagnostics.AddNoCacheDir, insertion("Add %s", "flag", " ", true))
 	register(diagnostics.AddCacheClean, insertion("Clean the cache in the same RUN (%s)", "text", "", true))
+	refusedTitles[diagnostics.AddCacheClean] = "Clean the cache in the same RUN"
 	register(diagnostics.AddRmAptLists, removeAptLists)
 	register(diagnostics.CopyChown, copyChown)
 	// A slimmer base can lack what the image needs: offered only.

@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -23,17 +24,24 @@ type cacheLoc struct {
 	shown string // for messages: dir, "~/.npm" or "$PIP_CACHE_DIR"
 }
 
-// cacheLocations are the manager's caches for the RUN of inv by user u,
-// moved by the variables its Caches name (set on the command, else in
-// env).
-func cacheLocations(inv pkgmgr.Invocation, env envLookup, u dockerfile.User) []cacheLoc {
+// cacheLocations are the manager's caches for the RUN of inv by user u
+// on image img, moved by the variables its Caches name (set on the
+// command, else in env). A cache the image's version of the manager does
+// not keep, or that a flag or variable moves where the catalog cannot
+// tell, has none; so has one the catalog places on other images only
+// (also when the image is unknown: img.Repo ""). With img nil the
+// catalog's layout is assumed.
+func cacheLocations(inv pkgmgr.Invocation, env envLookup, u dockerfile.User, img *pkgmgr.Image) []cacheLoc {
 	var out []cacheLoc
 	for _, c := range inv.Manager.Caches {
+		if (img != nil && img.MatchesAny(c.NotOn)) || movedAway(inv, c, env) {
+			continue
+		}
 		if loc, moved := movedCache(inv, c, env); moved {
 			out = append(out, loc)
 			continue
 		}
-		switch dir, known := defaultCacheDir(c, u); {
+		switch dir, known := defaultCacheDir(c, u, img); {
 		case !known:
 			out = append(out, cacheLoc{cache: c, shown: "~/" + c.Home})
 		case dir != "":
@@ -41,6 +49,25 @@ func cacheLocations(inv pkgmgr.Invocation, env envLookup, u dockerfile.User) []c
 		}
 	}
 	return out
+}
+
+// movedAway: one of the cache's MovedBy flags is given, or variables set.
+func movedAway(inv pkgmgr.Invocation, c pkgmgr.Cache, env envLookup) bool {
+	for _, name := range c.MovedBy {
+		if strings.HasPrefix(name, "-") {
+			if inv.HasFlag(name) {
+				return true
+			}
+			continue
+		}
+		if _, found, _ := inlineEnv(inv, name); found {
+			return true
+		}
+		if _, found, _ := env(name); found {
+			return true
+		}
+	}
+	return false
 }
 
 // movedCache is where c's variable moves it, when the RUN sets it.
@@ -81,14 +108,21 @@ func inlineEnv(inv pkgmgr.Invocation, name string) (value string, found, known b
 	return "", false, false
 }
 
-// defaultCacheDir is where c is for user u when no variable moves it:
-// its Path for root (and for everyone when the images fix it), else in
-// the user's home. known is false when that home is unknown; dir is ""
-// when the cache has no place for this user.
-func defaultCacheDir(c pkgmgr.Cache, u dockerfile.User) (dir string, known bool) {
+// defaultCacheDir is where c is for user u on image img when no variable
+// moves it: its Path for root (and for everyone when the images fix it),
+// else in the user's home; on an image whose layout Path is not (golang's
+// GOPATH elsewhere), in the home, or nowhere known. known is false when
+// that home is unknown; dir is "" when the cache has no place known.
+func defaultCacheDir(c pkgmgr.Cache, u dockerfile.User, img *pkgmgr.Image) (dir string, known bool) {
+	if len(c.Images) > 0 && img != nil && !img.MatchesAny(c.Images) {
+		c.Path, c.Fixed = "", false
+		if c.Home == "" {
+			return "", true
+		}
+	}
 	// Root's Path is in its home (which ENV HOME may move) unless it lies
 	// elsewhere: yarn keeps root's cache in /usr/local/share.
-	inHome := c.Home != "" && !c.Fixed && (!u.Root || under(c.Path, "/root"))
+	inHome := c.Home != "" && !c.Fixed && (!u.Root || c.Path == "" || under(c.Path, "/root"))
 	switch {
 	case !inHome:
 		return c.Path, true
@@ -96,6 +130,12 @@ func defaultCacheDir(c pkgmgr.Cache, u dockerfile.User) (dir string, known bool)
 		return "", false
 	}
 	return path.Join(u.Home, c.Home), true
+}
+
+// downloadsKept: one of the locations holds downloads, not only compiled
+// output (Go's build cache).
+func downloadsKept(locs []cacheLoc) bool {
+	return slices.ContainsFunc(locs, func(l cacheLoc) bool { return !l.cache.Output })
 }
 
 // knownDirs are the locations' directories, and whether every one is
@@ -115,7 +155,7 @@ func knownDirs(locs []cacheLoc) ([]string, bool) {
 // (apk's index in /var/cache/apk), while Caches are where a cache mount
 // goes.
 func cacheDirs(inv pkgmgr.Invocation, env envLookup, u dockerfile.User) []string {
-	dirs, _ := knownDirs(cacheLocations(inv, env, u))
+	dirs, _ := knownDirs(cacheLocations(inv, env, u, nil))
 	return append(append([]string{}, inv.Manager.CleanPaths...), dirs...)
 }
 
@@ -177,5 +217,5 @@ func mountExample(m *pkgmgr.Manager, locs []cacheLoc, u dockerfile.User) string 
 	if !ok {
 		owner = ",uid=<uid of " + u.Name + ">"
 	}
-	return "type=cache,target=" + target + owner
+	return strings.TrimPrefix(mountFlag(target, l.cache.Sharing, owner), "--mount=")
 }

@@ -16,14 +16,17 @@ var installWithoutCacheMount = &Rule{
 	Check:   checkInstallWithoutCacheMount,
 }
 
-// checkInstallWithoutCacheMount reports installs whose manager has a cache
-// directory that no --mount=type=cache of the RUN covers. The mount it
-// suggests is where the manager keeps its cache for the RUN's user; the
-// fix is offered only when that place and the user's uid are known.
+// checkInstallWithoutCacheMount reports installs that download packages
+// (see downloads) into a manager's cache that no --mount=type=cache of
+// the RUN covers. The mount it suggests is where the manager keeps its
+// cache for the user the command runs as, on the stage's image; a cache
+// whose place is not known there is not reported. The fix (planMount) is
+// offered only when it is safe, else the finding says why not.
 func checkInstallWithoutCacheMount(p *Pass) {
 	st := p.state()
+	planner := newMountPlanner(st)
 	for _, inst := range p.Doc.Instructions {
-		if inst.Keyword != "RUN" {
+		if inst.Keyword != "RUN" || inst.Stage < 0 {
 			continue
 		}
 		invs := allInvocations(st, inst)
@@ -35,33 +38,40 @@ func checkInstallWithoutCacheMount(p *Pass) {
 		reported := map[string]bool{}
 		for _, inv := range invs {
 			m := inv.Manager
-			if m == nil || reported[m.Name] || len(m.Caches) == 0 || !isFetching(inv) || coversCatalogCache(targets, m.Caches) {
+			if m == nil || reported[m.Name] || len(m.Caches) == 0 || coversCatalogCache(targets, m.Caches) {
 				continue
 			}
 			pl := lazy.get()
-			locs := cacheLocations(inv, scopeLookup(pl.x), pl.user)
-			if len(locs) == 0 || coversLocation(targets, locs) {
+			if !downloads(st, inst, inv, pl.x) || otherMajor(st, inst, m) || packagedTooOld(st, inst, inv) {
+				continue
+			}
+			u := commandUser(inv.Command, pl.user)
+			locs := cacheLocations(inv, scopeLookup(pl.x), u, runImage(st, inst))
+			if !downloadsKept(locs) || coversLocation(targets, locs) {
 				continue
 			}
 			reported[m.Name] = true
-			var fix *FixData
-			if flags, ok := cacheMounts(m, locs, pl.user); ok {
-				fix = &FixData{Kind: AddCacheMount, Args: map[string]string{"manager": m.Name, "mounts": strings.Join(flags, " ")}}
-			}
-			p.Report(inst.KeywordSpan, fmt.Sprintf(
-				"Every re-run of this step downloads all %s packages again. A cache mount (RUN --mount=%s) keeps them between builds, outside the image.",
-				m.Name, mountExample(m, locs, pl.user)), nil, fix)
+			plan := planner.plan(inst, inv, locs, u)
+			p.Report(inst.KeywordSpan, mountMessage(planner, inst, m, locs, u), nil, plan.fix(m))
 		}
 	}
 }
 
-// isFetching: the actions that download packages.
-func isFetching(inv pkgmgr.Invocation) bool {
-	switch inv.Action {
-	case pkgmgr.Install, pkgmgr.Download, pkgmgr.Build:
-		return true
+// mountMessage says what re-runs download and what a mount keeps: the
+// packages, or what the catalog says it keeps (dnf's metadata); for apt,
+// only once docker-clean is off.
+func mountMessage(planner *mountPlanner, inst *dockerfile.Instruction, m *pkgmgr.Manager, locs []cacheLoc, u dockerfile.User) string {
+	example := mountExample(m, locs, u)
+	switch {
+	case m.MountKeeps != "":
+		return fmt.Sprintf("Every re-run of this step downloads %s's packages and repository metadata again. A cache mount (RUN --mount=%s) keeps %s between builds, outside the image.",
+			m.Name, example, m.MountKeeps)
+	case m.Name == "apt" && !planner.aptKeepsDownloads(inst):
+		return fmt.Sprintf("Every re-run of this step downloads all apt packages again. A cache mount (RUN --mount=%s) keeps them between builds, outside the image, once the image's docker-clean hook is off: Debian and Ubuntu images delete downloaded packages after each install.",
+			example)
 	}
-	return false
+	return fmt.Sprintf("Every re-run of this step downloads all %s packages again. A cache mount (RUN --mount=%s) keeps them between builds, outside the image.",
+		m.Name, example)
 }
 
 // cacheMountTargets are the targets of the cache mounts.

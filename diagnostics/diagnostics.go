@@ -91,6 +91,11 @@ type Related struct {
 type FixData struct {
 	Kind FixKind           `json:"kind"`
 	Args map[string]string `json:"args,omitempty"`
+	// Refused says why the rule offers no fix of Kind here although it
+	// thought of one (the home of the user is unknown, the RUN removes the
+	// cache it would mount): shown as a disabled code action, or with the
+	// finding. Args are then empty.
+	Refused string `json:"refused,omitempty"`
 }
 
 // FixKind names a fix: the FixData.Kind of the findings that can take it,

@@ -28,16 +28,24 @@ func checkPackageCacheInLayer(p *Pass) {
 	st := p.state()
 	for inst := range shippedRuns(p.Doc) {
 		lazy := lazyPlace{st: st, in: inst}
-		for _, inv := range invocations(st, inst) {
+		invs := invocations(st, inst)
+		for k, inv := range invs {
 			m := inv.Manager
-			if inv.Action != pkgmgr.Install || listsManager(m) || (len(m.Caches) == 0 && len(m.CleanPaths) == 0) || inv.NoCache() {
+			if inv.Action != pkgmgr.Install || listsManager(m) || inv.Fetch == pkgmgr.FetchNone || (len(m.Caches) == 0 && len(m.CleanPaths) == 0) {
+				continue
+			}
+			updated := updatedBefore(invs[:k], m)
+			if inv.NoCache() && !updated {
 				continue
 			}
 			pl := lazy.get()
-			kept := keptCache{inv: inv, locs: cacheLocations(inv, scopeLookup(pl.x), pl.user), user: pl.user}
+			u := commandUser(inv.Command, pl.user)
+			kept := keptCache{inv: inv, locs: keptLocations(inv, scopeLookup(pl.x), u, runImage(st, inst)), user: u, updated: updated}
 			kept.dirs, kept.known = knownDirs(kept.locs)
-			kept.dirs = append(append([]string{}, m.CleanPaths...), kept.dirs...)
-			if (len(kept.locs) == 0 && len(kept.dirs) == 0) || cacheKeptOut(st, pl, inv, kept.dirs) {
+			if indexKept(inv, updated) {
+				kept.index = m.CleanPaths
+			}
+			if (!downloadsKept(kept.locs) && len(kept.index) == 0) || packagedTooOld(st, inst, inv) || cacheKeptOut(st, pl, inv, kept.all()) {
 				continue
 			}
 			// One finding per install command, so that each fix (a flag
@@ -47,20 +55,51 @@ func checkPackageCacheInLayer(p *Pass) {
 	}
 }
 
+// keptLocations are the caches an install fills without a cache mount:
+// not those the manager uses only when they exist (apk's /etc/apk/cache).
+func keptLocations(inv pkgmgr.Invocation, env envLookup, u dockerfile.User, img *pkgmgr.Image) []cacheLoc {
+	return slices.DeleteFunc(cacheLocations(inv, env, u, img), func(l cacheLoc) bool { return l.cache.OptIn })
+}
+
+// updatedBefore: an earlier command of the RUN refreshes m's index (apk
+// update): it writes the index whatever flags the install has.
+func updatedBefore(before []pkgmgr.Invocation, m *pkgmgr.Manager) bool {
+	return slices.ContainsFunc(before, func(inv pkgmgr.Invocation) bool { return inv.Manager == m && inv.Action == pkgmgr.Update })
+}
+
+// indexKept: the RUN writes the manager's index (its CleanPaths) into the
+// layer. A manager that refreshes its index only when told (apk: apk
+// update, add -U) writes none otherwise: the index an earlier layer holds
+// is not this one's.
+func indexKept(inv pkgmgr.Invocation, updated bool) bool {
+	m := inv.Manager
+	return len(m.RefreshFlags) == 0 || updated || (inv.HasFlag(m.RefreshFlags...) && !inv.NoCache())
+}
+
 // keptCache is a manager's cache an install leaves in its layer.
 type keptCache struct {
 	inv  pkgmgr.Invocation
 	locs []cacheLoc
 	user dockerfile.User
-	// dirs are the manager's CleanPaths and the known cache directories;
-	// known says whether every cache directory is known.
+	// index are the manager's CleanPaths when the RUN writes them (apk's
+	// index in /var/cache/apk); dirs the known cache directories, and
+	// known whether every one is known.
+	index []string
 	dirs  []string
 	known bool
+	// updated: an earlier command of the RUN refreshed the index, which a
+	// no-cache flag on the install does not keep out.
+	updated bool
 }
+
+// all are the index and cache directories.
+func (k keptCache) all() []string { return append(slices.Clone(k.index), k.dirs...) }
 
 // cacheKeptOut: a variable keeps the cache out of the layer (the
 // command's flags are checked before), a cache or tmpfs mount holds it,
-// or a later command of the same RUN cleans it.
+// or a later command of the same RUN cleans it: the manager's command
+// that empties its cache (not mvn clean, which removes build output), or
+// an rm of it.
 func cacheKeptOut(st *dockerfile.BuildState, pl place, inv pkgmgr.Invocation, dirs []string) bool {
 	m := inv.Manager
 	for _, name := range m.NoCacheEnv {
@@ -80,7 +119,7 @@ func cacheKeptOut(st *dockerfile.BuildState, pl place, inv pkgmgr.Invocation, di
 	}
 	lazy := placed(pl)
 	for c := range commandsAfter(st, pl.x.Instruction(), inv.Command) {
-		if later, ok := pkgmgr.Classify(c); ok && later.Manager != nil && later.Manager.Name == m.Name && later.Action == pkgmgr.Clean {
+		if later, ok := pkgmgr.Classify(c); ok && later.Manager != nil && later.Manager.Name == m.Name && later.Action == pkgmgr.Clean && later.EmptiesCache {
 			return true
 		}
 		if removesAny(c, lazy, dirs) {
@@ -113,33 +152,49 @@ func inHomeCache(m *pkgmgr.Manager, dir string) bool {
 // in a home that cannot be known is named from that home ("~/.npm").
 func (k keptCache) message() string {
 	m := k.inv.Manager
-	shown := slices.Clone(m.CleanPaths)
-	clean := ""
+	shown := slices.Clone(k.index)
 	for _, l := range k.locs {
 		shown = append(shown, l.shown)
-	}
-	if len(k.dirs) > 0 {
-		clean = k.dirs[0]
-	} else {
-		clean = shown[0]
 	}
 	where := strings.Join(shown, ", ")
 	if !k.known && slices.ContainsFunc(k.locs, func(l cacheLoc) bool { return strings.HasPrefix(l.shown, "~/") }) {
 		where += ", in the home of user " + k.user.Name
 	}
+	what := "download cache"
+	if len(k.locs) == 0 {
+		what = "package index"
+	}
 	var ways []string
-	if len(m.NoCacheFlags) > 0 {
+	if k.flagHelps() {
 		ways = append(ways, "add "+m.NoCacheFlags[0])
 	}
 	if len(m.NoCacheEnv) > 0 {
 		ways = append(ways, "set "+m.NoCacheEnv[0]+"=1")
 	}
-	ways = append(ways, "clean it at the end of the same RUN (`rm -rf "+clean+"` or the manager's own clean command)")
+	ways = append(ways, "clean it at the end of the same RUN (`rm -rf "+k.cleanTarget(shown[0])+"` or the manager's own clean command)")
 	if len(k.locs) > 0 {
 		ways = append(ways, "mount a cache: `RUN --mount="+mountExample(m, k.locs, k.user)+" …`")
 	}
-	return fmt.Sprintf("%s keeps %s's download cache (%s) in this layer: %s.",
-		cmdText(k.inv.Command), m.Name, where, joinOr(ways))
+	return fmt.Sprintf("%s keeps %s's %s (%s) in this layer: %s.",
+		cmdText(k.inv.Command), m.Name, what, where, joinOr(ways))
+}
+
+// flagHelps: the manager's no-cache flag on the install keeps it all out
+// (not when an earlier command of the RUN wrote the index).
+func (k keptCache) flagHelps() bool {
+	return len(k.inv.Manager.NoCacheFlags) > 0 && !k.updated && !k.inv.NoCache()
+}
+
+// cleanTarget is what `rm -rf` removes: the index's content (apk needs
+// the folder), else the first cache folder; shown when none is known.
+func (k keptCache) cleanTarget(shown string) string {
+	switch {
+	case len(k.index) > 0:
+		return strings.TrimSuffix(k.index[0], "/") + "/*"
+	case len(k.dirs) > 0:
+		return k.dirs[0]
+	}
+	return shown
 }
 
 func joinOr(ways []string) string {
@@ -157,21 +212,22 @@ func joinOr(ways []string) string {
 // fix adds the manager's no-cache flag, else removes the cache at the end
 // of the RUN: only when every place of it is known.
 func (k keptCache) fix(st *dockerfile.BuildState, inst *dockerfile.Instruction) *FixData {
-	m, inv := k.inv.Manager, k.inv
-	if len(m.NoCacheFlags) > 0 && inv.SubEnd >= 0 && inv.Command.Start >= 0 {
+	inv := k.inv
+	if k.flagHelps() && inv.SubEnd >= 0 && inv.Command.Start >= 0 {
 		return &FixData{Kind: AddNoCacheDir, Args: map[string]string{
 			"offset": strconv.Itoa(inst.ArgsSpan.Start + inv.SubEnd),
-			"flag":   m.NoCacheFlags[0],
+			"flag":   inv.Manager.NoCacheFlags[0],
 		}}
 	}
-	if !k.known || len(k.dirs) == 0 {
-		return nil
+	last, ok := lastTopCommand(st, inst)
+	switch {
+	case !k.known:
+		return &FixData{Kind: AddCacheClean, Refused: fmt.Sprintf("the home of user %s, where the cache is, is unknown", k.user.Name)}
+	case !ok:
+		return &FixData{Kind: AddCacheClean, Refused: "the RUN does not end in a plain command after which a clean-up would run"}
 	}
-	if last, ok := lastTopCommand(st, inst); ok {
-		return &FixData{Kind: AddCacheClean, Args: map[string]string{
-			"offset": strconv.Itoa(inst.ArgsSpan.Start + last.End),
-			"text":   " && rm -rf " + k.dirs[0],
-		}}
-	}
-	return nil
+	return &FixData{Kind: AddCacheClean, Args: map[string]string{
+		"offset": strconv.Itoa(inst.ArgsSpan.Start + last.End),
+		"text":   " && rm -rf " + k.cleanTarget(""),
+	}}
 }

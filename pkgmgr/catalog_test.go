@@ -3,6 +3,7 @@ package pkgmgr
 import (
 	"path"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -27,9 +28,13 @@ func TestCatalogValid(t *testing.T) {
 			}
 		}
 		for _, a := range m.Actions {
-			if !slices.Contains(kinds, a.Kind) || !slices.Contains([]string{"", "packages", "files"}, a.Args) || len(a.Sub) == 0 {
+			if !slices.Contains(kinds, a.Kind) || !slices.Contains([]string{"", "packages", "files"}, a.Args) || len(a.Sub) == 0 ||
+				!slices.Contains([]string{"", FetchAll, FetchMissing, FetchNone}, a.Fetch) || (a.EmptiesCache && a.Kind != Clean) {
 				t.Errorf("%s: bad action %+v", m.Name, a)
 			}
+		}
+		if d := m.Distro; d != nil && (Lookup(d.Manager) == nil || !Lookup(d.Manager).System || len(d.Packages) == 0 || len(d.Known) == 0) {
+			t.Errorf("%s: bad distro %+v", m.Name, d)
 		}
 		if m.Goals && m.DefaultKind != "" && !slices.Contains(kinds, m.DefaultKind) {
 			t.Errorf("%s: bad defaultKind %q", m.Name, m.DefaultKind)
@@ -49,6 +54,12 @@ func TestCatalogValid(t *testing.T) {
 			if (c.Path != "" && !path.IsAbs(c.Path)) || path.IsAbs(c.Home) {
 				t.Errorf("%s: cache %+v: path must be absolute, home relative", m.Name, c)
 			}
+			for _, pat := range append(slices.Clone(c.Images), c.NotOn...) {
+				repo, _, _ := strings.Cut(pat, ":")
+				if img := ParseImage(repo); img.Repo != repo || !img.Matches(pat) && !strings.Contains(pat, ":") {
+					t.Errorf("%s: cache %s: image pattern %q is not a familiar repository name", m.Name, c.Path, pat)
+				}
+			}
 		}
 	}
 }
@@ -61,22 +72,22 @@ func TestCatalogFacts(t *testing.T) {
 		"poetry":   {"/root/.cache/pypoetry"},
 		"pipenv":   {"/root/.cache/pipenv"},
 		"npm":      {"/root/.npm"},
-		"yarn":     {"/usr/local/share/.cache/yarn", "/root/.yarn/berry/cache"},
+		"yarn":     {"/usr/local/share/.cache/yarn"},
 		"pnpm":     {"/root/.local/share/pnpm/store"},
 		"go":       {"/go/pkg/mod", "/root/.cache/go-build"},
 		"cargo":    {"/usr/local/cargo/registry", "/usr/local/cargo/git"},
-		"maven":    {"/root/.m2"},
-		"gradle":   {"/root/.gradle"},
+		"maven":    {"/root/.m2/repository"},
+		"gradle":   {"/root/.gradle/caches"},
 		"bundler":  {"/usr/local/bundle/cache"},
 		"composer": {"/root/.composer/cache", "/tmp/cache"},
 		"apk":      {"/etc/apk/cache"},
-		"apt":      {"/var/cache/apt", "/var/lib/apt"},
+		"apt":      {"/var/cache/apt", "/var/lib/apt/lists"},
 		"dnf":      {"/var/cache/dnf"},
 		"yum":      {"/var/cache/yum"},
 		"microdnf": {"/var/cache/yum"},
 		"zypper":   {"/var/cache/zypp"},
 		"dotnet":   {"/root/.nuget/packages"},
-		"gem":      {"/root/.gem"},
+		"gem":      {"/usr/local/bundle/cache"},
 	}
 	for name, want := range caches {
 		m := Lookup(name)
@@ -132,5 +143,37 @@ func TestCatalogFacts(t *testing.T) {
 func TestDecodeCatalogRejectsUnknownKeys(t *testing.T) {
 	if _, err := decodeCatalog([]byte(`{"managers": [{"name": "x", "cachez": []}]}`)); err == nil {
 		t.Error("unknown key accepted")
+	}
+}
+
+func TestImageMatches(t *testing.T) {
+	for _, c := range []struct {
+		ref, pattern string
+		want         bool
+	}{
+		{"golang:1.12-alpine", "golang:<1.13", true},
+		{"golang:1.13", "golang:<1.13", false},
+		{"golang:1.9", "golang:<1.13", true},
+		{"golang", "golang:<1.13", false}, // latest: the newest
+		{"golang:alpine", "golang:<1.13", false},
+		{"docker.io/library/golang:1.10@sha256:0000000000000000000000000000000000000000000000000000000000000000", "golang:<1.13", true},
+		{"centos:7", "centos:<8", true},
+		{"centos:centos7", "centos:<8", true},
+		{"centos:7.9.2009", "centos:<8", true},
+		{"centos", "centos:<8", false},
+		{"centos:8", "centos:>=8", true},
+		{"centos", "centos:>=8", true},
+		{"ruby:2.7", "ruby", true},
+		{"myorg/ruby:2.7", "ruby", false},
+		{"$BASE", "ruby", false},
+		{"ubuntu:trusty-20190515", "ubuntu:trusty", true},
+		{"ubuntu:trusty", "ubuntu:<16.04", false},
+		{"ubuntu:14.04", "ubuntu:<16.04", true},
+		{"debian:8", "debian:<9", true},
+		{"debian:stretch-slim", "debian:<9", false},
+	} {
+		if got := ParseImage(c.ref).Matches(c.pattern); got != c.want {
+			t.Errorf("ParseImage(%q).Matches(%q) = %v, want %v", c.ref, c.pattern, got, c.want)
+		}
 	}
 }

@@ -38,6 +38,12 @@ type Invocation struct {
 	// SubEnd is the offset just after the subcommand (or command) word: where
 	// a fix inserts a flag; -1 when the command has no offsets.
 	SubEnd int
+	// Fetch is what the command downloads (FetchAll, FetchMissing,
+	// FetchNone): its action's, FetchNone with an offline flag.
+	Fetch string
+	// EmptiesCache: a clean command that removes nothing but the manager's
+	// caches (Action.EmptiesCache).
+	EmptiesCache bool
 }
 
 // HasFlag reports whether any of the flags is present. A name written
@@ -159,6 +165,10 @@ func (m *Manager) classify(cmd shell.Command, n int) (Invocation, bool) {
 	}
 	projectByDefault := act.Project && !inv.HasFlag(act.NoProjectFlags...)
 	inv.InstallsProject = projectByDefault || local || (act.NoArgsProject && len(rest) == 0)
+	inv.Fetch, inv.EmptiesCache = act.fetches(), act.EmptiesCache
+	if inv.HasFlag(m.OfflineFlags...) {
+		inv.Fetch = FetchNone
+	}
 	return inv, true
 }
 
@@ -225,7 +235,13 @@ func (m *Manager) matchGoals(pos []shell.Word) (Action, int, bool) {
 		}
 	}
 	if len(pos) > 0 && m.DefaultKind != "" {
-		return Action{Kind: m.DefaultKind, Project: true}, 0, true
+		def := Action{Kind: m.DefaultKind, Project: true}
+		for _, a := range m.Actions {
+			if a.Kind == def.Kind && def.Fetch == "" {
+				def.Fetch = a.Fetch // what the manager's other actions of that kind fetch
+			}
+		}
+		return def, 0, true
 	}
 	return Action{}, 0, false
 }

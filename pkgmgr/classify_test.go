@@ -317,3 +317,53 @@ func FuzzClassify(f *testing.F) {
 		}
 	})
 }
+
+// TestClassifyFetch: what a command downloads decides whether a cache
+// mount keeps anything; script runners and offline builds download
+// nothing, compilers only what is missing.
+func TestClassifyFetch(t *testing.T) {
+	for run, want := range map[string]string{
+		"npm ci":                        FetchAll,
+		"npm install --offline":         FetchNone,
+		"npm run build":                 FetchNone,
+		"yarn build":                    FetchNone,
+		"yarn":                          FetchAll,
+		"pip install -r r.txt":          FetchAll,
+		"pip install --no-index -f w x": FetchNone,
+		"pip wheel -w /wheels flask":    FetchAll,
+		"go mod download":               FetchAll,
+		"go build -o /app .":            FetchMissing,
+		"go build -mod=vendor ./...":    FetchNone,
+		"go build -mod vendor ./...":    FetchNone,
+		"cargo build --release":         FetchMissing,
+		"cargo build --offline":         FetchNone,
+		"cargo build --frozen":          FetchNone,
+		"mvn -B package":                FetchMissing,
+		"mvn -o package":                FetchNone,
+		"mvn dependency:go-offline":     FetchAll,
+		"mvn -B quarkus:build":          FetchMissing,
+		"gradle build --offline":        FetchNone,
+		"dotnet publish -c Release":     FetchMissing,
+		"dotnet publish --no-restore":   FetchNone,
+		"dotnet restore":                FetchAll,
+		"bundle install --local":        FetchNone,
+		"bundle install":                FetchAll,
+		"composer dump-autoload":        FetchNone,
+		"apt-get clean":                 FetchNone,
+		"rm -rf /root/.npm":             FetchNone,
+	} {
+		invs := classifyAll(t, run)
+		if len(invs) != 1 || invs[0].Fetch != want {
+			t.Errorf("%q: %v, want fetch %q", run, invs, want)
+		}
+	}
+	for run, want := range map[string]bool{
+		"apt-get clean": true, "npm cache clean --force": true, "yum clean all": true, "pip cache purge": true,
+		"mvn clean": false, "go clean": false, "gem cleanup": false, "bundle clean": false,
+	} {
+		invs := classifyAll(t, run)
+		if len(invs) != 1 || invs[0].Action != Clean || invs[0].EmptiesCache != want {
+			t.Errorf("%q: %v, want a clean emptying the cache: %v", run, invs, want)
+		}
+	}
+}

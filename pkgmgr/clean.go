@@ -30,7 +30,7 @@ func classifyRemoval(cmd shell.Command) (Invocation, bool) {
 		return Invocation{}, false
 	}
 	return Invocation{
-		Manager: owner, Action: Clean, Files: files, Command: cmd,
+		Manager: owner, Action: Clean, Files: files, Command: cmd, Fetch: FetchNone,
 		Flags: map[string]string{}, SubEnd: cmd.Args[0].End, Env: wordTexts(cmd.Env),
 	}, true
 }

@@ -70,7 +70,40 @@ type Manager struct {
 	SizeFlags []string `json:"sizeFlags"`
 	// RefreshFlags refresh the index as part of an install (apk add -U).
 	RefreshFlags []string `json:"refreshFlags"`
-	Notes        string   `json:"notes"`
+	// OfflineFlags make a command download nothing (cargo --offline, go
+	// -mod=vendor, bundle install --local): a cache mount keeps nothing.
+	OfflineFlags []string `json:"offlineFlags"`
+	// OtherMajor are texts that, in the instructions of a stage, mean a
+	// major version whose caches lie where the catalog does not say (yarn
+	// 2 and later: .yarnrc.yml, `yarn set version`, corepack).
+	OtherMajor []string `json:"otherMajor"`
+	// MountKeeps says what a cache mount keeps between builds when it is
+	// not the downloaded packages (dnf deletes them after the install
+	// unless keepcache is on): for messages; "" means the packages.
+	MountKeeps string `json:"mountKeeps"`
+	// RealBuild: the real-build proof (internal/realbuild) builds this
+	// manager's cache fixes on real images, so a fix may drop its clean
+	// commands inside a cache mount; for the others a fix is offered only
+	// in forms whose safety does not depend on the manager.
+	RealBuild bool `json:"realBuild"`
+	// Distro describes the manager installed as an operating-system
+	// package, whose version on old releases lacks what the catalog says.
+	Distro *Distro `json:"distro"`
+	Notes  string  `json:"notes"`
+}
+
+// Distro is a manager installed from a system manager's packages (pip from
+// python3-pip): on some releases the packaged version has none of the
+// Caches nor the NoCacheFlags (pip 1.5 on Ubuntu 14.04 and Debian 8 keeps
+// no download cache and has no --no-cache-dir).
+type Distro struct {
+	Manager  string   `json:"manager"`  // the system manager ("apt")
+	Packages []string `json:"packages"` // its packages of this manager
+	// TooOld are the images (patterns) whose package is too old.
+	TooOld []string `json:"tooOld"`
+	// Known are the images whose release the patterns tell; on any other
+	// image of that system manager the packaged version is unknown.
+	Known []string `json:"known"`
 }
 
 // Action is one kind of thing a manager does and the subcommands doing it.
@@ -90,6 +123,38 @@ type Action struct {
 	// NoArgsProject: without package arguments it works on the project
 	// (go install).
 	NoArgsProject bool `json:"noArgsProject"`
+	// Fetch says what the action downloads: FetchAll, FetchMissing or
+	// FetchNone; "" is FetchAll for install and download actions and
+	// FetchNone for the others.
+	Fetch string `json:"fetch"`
+	// EmptiesCache: a clean action that removes nothing but the manager's
+	// Caches (apt-get clean, npm cache clean), unlike one that removes build
+	// output (mvn clean, go clean) or old versions (gem cleanup).
+	EmptiesCache bool `json:"emptiesCache"`
+}
+
+// What an action downloads.
+const (
+	// FetchAll: all the packages it installs, whenever it runs without a
+	// cache (npm ci, pip install, apt-get install).
+	FetchAll = "all"
+	// FetchMissing: what no earlier step put in the manager's cache (go
+	// build, cargo build, mvn package, dotnet publish restore what is
+	// missing).
+	FetchMissing = "missing"
+	// FetchNone: nothing (npm run build, yarn build, composer dump-autoload).
+	FetchNone = "none"
+)
+
+// fetches is what the action downloads, its default filled in.
+func (a Action) fetches() string {
+	switch {
+	case a.Fetch != "":
+		return a.Fetch
+	case a.Kind == Install || a.Kind == Download:
+		return FetchAll
+	}
+	return FetchNone
 }
 
 // Cache is a directory a manager keeps downloads or build results in.
@@ -106,6 +171,25 @@ type Cache struct {
 	// Fixed: the official images set Env to Path for every user (GOPATH=/go,
 	// CARGO_HOME=/usr/local/cargo), so Path holds under a non-root USER too.
 	Fixed bool `json:"fixed"`
+	// Images are the images (patterns, see Image.Matches) whose layout
+	// Path is: the official golang image's GOPATH=/go, ruby's
+	// GEM_HOME=/usr/local/bundle. On others the cache is in the user's
+	// home (Home), or nowhere the catalog knows. Empty: every image.
+	Images []string `json:"images"`
+	// NotOn are images whose version of the manager has no such cache
+	// (Go before 1.13 keeps no module cache in GOPATH mode).
+	NotOn []string `json:"notOn"`
+	// OptIn: the manager uses the directory only when it exists (apk's
+	// /etc/apk/cache). A cache mount creates it; an install without one
+	// keeps nothing there.
+	OptIn bool `json:"optIn"`
+	// MovedBy are flags and variables that move the cache where the catalog
+	// cannot tell (bundle install --deployment, BUNDLE_PATH), or where
+	// another of the manager's caches says (COMPOSER_HOME).
+	MovedBy []string `json:"movedBy"`
+	// Output: the cache holds compiled output, not downloads (Go's build
+	// cache): mounted with the others, never the reason for a finding.
+	Output bool `json:"output"`
 }
 
 //go:embed catalog.json

@@ -25,5 +25,21 @@ RUN npm ci
 # A system package manager runs as root (through sudo): its cache is root's.
 FROM node:20 AS system-manager
 USER node
-# want "^Every re-run of this step downloads all apt packages again\. A cache mount \(RUN --mount=type=cache,target=/var/cache/apt\) keeps them"
+# want "^Every re-run of this step downloads all apt packages again\. A cache mount \(RUN --mount=type=cache,target=/var/cache/apt,sharing=locked\) keeps them"
 RUN sudo apt-get install -y curl
+
+# A command run as another user through gosu, su-exec or sudo -u uses
+# that user's cache, whose home is not known here: no path of root's.
+FROM node:20 AS gosu
+# want "^Every re-run of this step downloads all npm packages again\. A cache mount \(RUN --mount=type=cache,target=<home of node>/\.npm,uid=<uid of node>\) keeps them"
+RUN gosu node npm install
+# want "target=<home of app>/\.cache/pip"
+RUN sudo -u app -H pip install --user flask
+# want "target=<home of app>/\.npm"
+RUN su-exec app:app npm ci
+
+# sudo alone runs as root: root's cache.
+FROM node:20 AS sudo-root
+USER node
+# want "^Every re-run of this step downloads all npm packages again\. A cache mount \(RUN --mount=type=cache,target=/root/\.npm\) keeps them"
+RUN sudo npm install -g yarn

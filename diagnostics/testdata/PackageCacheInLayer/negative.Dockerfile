@@ -12,10 +12,14 @@ RUN npm ci && rm -rf ~/.npm
 RUN yarn install --frozen-lockfile && yarn cache clean
 RUN apk add --no-cache curl
 RUN apk add git && rm -rf /var/cache/apk/*
+# Without a refresh apk writes no index, and without /etc/apk/cache it
+# keeps no packages: the index an earlier RUN wrote is not this layer's.
+RUN apk update
+RUN apk add bash
+RUN apk add --virtual .build-deps gcc musl-dev
 RUN dnf install -y git && dnf clean all
 RUN yum install -y git && yum clean all && rm -rf /var/cache/yum
 RUN zypper install -y git && zypper clean -a
-RUN gem install rake && rm -rf /root/.gem /usr/local/bundle/cache
 # apt's lists are AptListsNotRemoved's.
 RUN apt-get update && apt-get install -y --no-install-recommends curl
 
@@ -38,3 +42,27 @@ RUN pip wheel -w /wheels flask && pip install poetry
 
 FROM python:3.12-slim
 COPY --from=build /wheels /wheels
+
+# Where the catalog cannot say where the cache is, nothing is said: gems
+# of Debian's ruby (/var/lib/gems/<version>/cache), bundler's --deployment.
+FROM ubuntu:22.04 AS distro-ruby
+RUN gem install rake
+RUN bundle install
+
+FROM ruby:3.3 AS ruby
+RUN gem install rake && rm -rf /usr/local/bundle/cache
+RUN bundle install --deployment
+
+# Go 1.8 has neither module nor build cache.
+FROM golang:1.8 AS gopath
+RUN go get -d -v ./... && go install ./...
+
+# pip 1.5 (Ubuntu 14.04's python3-pip) keeps no cache, and has no
+# --no-cache-dir: the advice would break the build.
+FROM ubuntu:14.04 AS trusty
+RUN apt-get update && apt-get install -y python3-pip && rm -rf /var/lib/apt/lists/*
+RUN pip3 install flask
+
+# Offline installs download nothing.
+FROM node:20-slim AS offline
+RUN npm install --offline

@@ -21,3 +21,9 @@ FROM node:20 AS unknown-home
 USER 1001
 # want "^`npm ci` keeps npm's download cache \(~/\.npm, in the home of user 1001\) in this layer: clean it at the end of the same RUN \(`rm -rf ~/\.npm` or the manager's own clean command\) or mount a cache: `RUN --mount=type=cache,target=<home of 1001>/\.npm,uid=1001 …`\.$"
 RUN npm ci
+
+# gosu runs the install as node: node's cache, whose home is not known
+# here; never root's.
+FROM node:20 AS gosu
+# want "^`npm ci` keeps npm's download cache \(~/\.npm, in the home of user node\) in this layer"
+RUN gosu node npm ci

@@ -1,0 +1,5 @@
+FROM node:20
+# (no cache mount: the uid of app is unknown)
+RUN useradd -m app
+USER app
+RUN npm install && rm -rf /home/app/.npm

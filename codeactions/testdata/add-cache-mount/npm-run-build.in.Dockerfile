@@ -1,0 +1,4 @@
+FROM node:20
+COPY . .
+RUN npm run build
+RUN yarn build
