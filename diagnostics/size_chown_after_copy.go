@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,12 +26,12 @@ func checkChownAfterCopy(p *Pass) {
 	for inst := range shippedRuns(p.Doc) {
 		cs := commands(st, inst)
 		lazy := lazyPlace{st: st, in: inst}
-		for _, c := range cs {
+		for i, c := range cs {
 			if c.AfterOr {
 				continue
 			}
 			spec, targets, ok := recursiveChange(c)
-			if !ok {
+			if !ok || createsUnder(st, inst, i, lazy.get(), targets) {
 				continue
 			}
 			var copies []*dockerfile.Instruction
@@ -93,7 +94,9 @@ func isFlagCluster(v, name string) bool {
 }
 
 // copiesUnder are the earlier COPY/ADD instructions (latest first) whose
-// destination is one of the targets, inside one, or contains one.
+// destination is one of the targets or inside one (for a glob target,
+// inside its folder). A COPY into a folder above the target (COPY root/ /)
+// is left out: COPY --chown there would change files the chown does not.
 func copiesUnder(st *dockerfile.BuildState, pl place, targets []shell.Word) []*dockerfile.Instruction {
 	var out []*dockerfile.Instruction
 	eachEarlier(st, pl.x.Instruction(), func(in *dockerfile.Instruction) bool {
@@ -101,15 +104,9 @@ func copiesUnder(st *dockerfile.BuildState, pl place, targets []shell.Word) []*d
 			return true
 		}
 		for _, d := range copyCreates(st, in) {
-			for _, t := range targets {
-				if t.Dynamic {
-					continue
-				}
-				tp, ok := pl.abs(t.Value)
-				if ok && tp != "/" && (under(d.path, tp) || under(tp, d.path)) {
-					out = append(out, in)
-					return true
-				}
+			if slices.ContainsFunc(absTargets(pl, targets), func(tp string) bool { return under(d.path, tp) }) {
+				out = append(out, in)
+				return true
 			}
 		}
 		return true
@@ -117,20 +114,57 @@ func copiesUnder(st *dockerfile.BuildState, pl place, targets []shell.Word) []*d
 	return out
 }
 
-func chownMessage(p *Pass, c shell.Command, spec string, cp *dockerfile.Instruction) string {
-	size := ""
-	if p.Context != nil {
-		if srcs := p.state().Of(cp).Copy().Context; len(srcs) > 0 {
-			sel := p.Context.MatchAll(srcs)
-			size = fmt.Sprintf(" (%s, %s, stored twice)", imgsize.Bytes(sel.Bytes), imgsize.Files(sel.Files))
+// absTargets are the targets as absolute paths, a glob as its folder;
+// unknown ones and "/" left out.
+func absTargets(pl place, targets []shell.Word) []string {
+	var out []string
+	for _, t := range targets {
+		if t.Dynamic {
+			continue
+		}
+		if tp, ok := pl.abs(t.Value); ok && staticPrefix(tp) != "/" {
+			out = append(out, staticPrefix(tp))
 		}
 	}
+	return out
+}
+
+// createsUnder reports whether a command of the RUN before its i-th puts
+// files in a target (tar -C /srv/java, unzip -d): the chown must stay for
+// them, so COPY --chown cannot replace it.
+func createsUnder(st *dockerfile.BuildState, inst *dockerfile.Instruction, i int, pl place, targets []shell.Word) bool {
+	cmds, creates := commands(st, inst), commandsCreate(st, inst)
+	for j := range i {
+		for _, c := range creates[j] {
+			if !cmds[j].AfterOr && slices.ContainsFunc(absTargets(pl, targets), func(tp string) bool { return under(c.path, tp) }) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func chownMessage(p *Pass, c shell.Command, spec string, cp *dockerfile.Instruction) string {
 	flag := "--chown=" + spec
 	if c.Name() == "chmod" {
 		flag = "--chmod=" + spec
 	}
 	return fmt.Sprintf("%s writes every file %s added into a new layer%s: the image keeps both copies. Use `%s %s` instead.",
-		cmdText(c), lineRef(p.Doc, cp), size, cp.Keyword, flag)
+		cmdText(c), lineRef(p.Doc, cp), copiedSize(p, cp), cp.Keyword, flag)
+}
+
+// copiedSize measures what a COPY of the build context copies, or says
+// that only the context could tell; "" for other sources.
+func copiedSize(p *Pass, cp *dockerfile.Instruction) string {
+	srcs := p.state().Of(cp).Copy().Context
+	switch {
+	case len(srcs) == 0:
+		return ""
+	case p.Context == nil:
+		return " (how much, the build context would tell)"
+	}
+	sel := p.Context.MatchAll(srcs)
+	return fmt.Sprintf(" (%s, %s, stored twice)", imgsize.Bytes(sel.Bytes), imgsize.Files(sel.Files))
 }
 
 // chownFix moves the owner or mode to the COPYs. A variable is moved as
