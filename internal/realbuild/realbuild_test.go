@@ -97,6 +97,10 @@ func logReport(t *testing.T, r *Report) {
 	for _, b := range r.Builds {
 		total += b.Duration
 	}
+	if r.Skipped != "" {
+		t.Logf("%s: skipped: %s", r.Name, firstLineOf(r.Skipped))
+		return
+	}
 	t.Logf("%s: %d builds in %s, volatile set %q", r.Name, len(r.Builds), total.Round(time.Second), r.Volatile)
 	for _, na := range r.NotApplicable {
 		t.Logf("  n/a %s", na)
