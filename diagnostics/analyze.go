@@ -3,8 +3,10 @@ package diagnostics
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
@@ -74,39 +76,131 @@ type BuildKitOptions = buildkitcheck.Options
 
 // BuildKitChecks runs BuildKit's own build checks on the document (the slow
 // pass: it converts the whole file to LLB). A parse error the fast pass
-// already reports is not repeated.
+// already reports is not repeated. BuildKit stops at the first instruction
+// it rejects, dropping its checks of the rest: instructions the fast pass
+// rejects are blanked out first, and after each conversion error the
+// instruction at fault is blanked and the file converted again (a few
+// times), so that one error hides neither the others nor the checks.
 func BuildKitChecks(ctx context.Context, doc *dockerfile.Document, opts BuildKitOptions) []Finding {
 	if doc.Error != nil || len(doc.Instructions) == 0 {
 		return nil
 	}
-	res := buildkitcheck.Run(ctx, doc.Text, opts)
+	text, blanked := blankRejected(doc)
 	var out []Finding
-	if res.Skipped != "" {
-		span := doc.Instructions[0].KeywordSpan
-		for _, d := range doc.Directives {
-			if d.Name == "syntax" {
-				span = d.ValueSpan
-			}
-		}
-		out = append(out, finding(frontendRule, span, res.Skipped))
+	type key struct {
+		rule, msg string
+		span      dockerfile.Span
 	}
-	if res.ParseError != nil && !hasInstructionError(doc) {
-		out = append(out, finding(parseErrorRule, dockerfile.Span{Start: res.ParseError.Start, End: res.ParseError.End}, res.ParseError.Message))
+	seen := map[key]bool{}
+	add := func(f Finding) {
+		if k := (key{f.Rule, f.Message, f.Span}); !seen[k] {
+			seen[k] = true
+			out = append(out, f)
+		}
 	}
 	experimental := experimentalChecks(doc)
-	for _, c := range res.Checks {
-		if c.Experimental && !experimental[c.Rule] && !experimental["all"] {
+	for round := 0; round < maxConversions && ctx.Err() == nil; round++ {
+		res := buildkitcheck.Run(ctx, text, opts)
+		if res.Skipped != "" {
+			add(finding(frontendRule, syntaxSpan(doc), res.Skipped))
+			break
+		}
+		for _, c := range res.Checks {
+			if !c.Experimental || experimental[c.Rule] || experimental["all"] {
+				add(checkFinding(c))
+			}
+		}
+		if res.ParseError == nil {
+			break
+		}
+		if next, ok := argBaseImage(doc, res.ParseError, opts); ok {
+			opts = next // an ARG without a value names the image: InvalidDefaultArgInFrom says so
 			continue
 		}
-		sev := Warning
-		if c.Error {
-			sev = Error
+		add(finding(parseErrorRule, dockerfile.Span{Start: res.ParseError.Start, End: res.ParseError.End}, res.ParseError.Message))
+		in := doc.InstructionAt(res.ParseError.Start)
+		if in == nil || in.Keyword == "FROM" || blanked[in] {
+			break
 		}
-		out = append(out, Finding{Rule: c.Rule, Category: BuildKit, Severity: sev, Message: checkMessage(c),
-			DocsURL: c.URL, Span: dockerfile.Span{Start: c.Start, End: c.End}})
+		text, blanked[in] = blank(text, in), true
 	}
 	Sort(out)
 	return out
+}
+
+// maxConversions bounds the conversions of one file with errors.
+const maxConversions = 4
+
+func syntaxSpan(doc *dockerfile.Document) dockerfile.Span {
+	span := doc.Instructions[0].KeywordSpan
+	for _, d := range doc.Directives {
+		if d.Name == "syntax" {
+			span = d.ValueSpan
+		}
+	}
+	return span
+}
+
+func checkFinding(c buildkitcheck.Check) Finding {
+	sev := Warning
+	if c.Error {
+		sev = Error
+	}
+	return Finding{Rule: c.Rule, Category: BuildKit, Severity: sev, Message: checkMessage(c),
+		DocsURL: c.URL, Span: dockerfile.Span{Start: c.Start, End: c.End}}
+}
+
+// blankRejected is the text with the instructions BuildKit's parser
+// rejects (the fast pass reports them) blanked out, except FROM, whose
+// removal would merge two stages.
+func blankRejected(doc *dockerfile.Document) ([]byte, map[*dockerfile.Instruction]bool) {
+	text := doc.Text
+	blanked := map[*dockerfile.Instruction]bool{}
+	for _, in := range doc.Instructions {
+		if in.Err() != nil && in.Keyword != "FROM" {
+			text, blanked[in] = blank(text, in), true
+		}
+	}
+	return text, blanked
+}
+
+// blank replaces an instruction with spaces, line breaks kept, so that
+// every other offset and line stays where it was.
+func blank(text []byte, in *dockerfile.Instruction) []byte {
+	out := slices.Clone(text)
+	for i := in.Span.Start; i < in.Span.End && i < len(out); i++ {
+		if out[i] != '\n' && out[i] != '\r' {
+			out[i] = ' '
+		}
+	}
+	return out
+}
+
+// blankBase matches BuildKit's error for a FROM whose image name expands
+// to nothing.
+var blankBase = regexp.MustCompile(`^base name \(.*\) should not be blank`)
+
+// argBaseImage: the error is a FROM naming its image through a global ARG
+// without a value (ARG base_image, FROM $base_image): the file is valid,
+// the build needs --build-arg, and BuildKit's InvalidDefaultArgInFrom
+// already says so. The options to convert again give such ARGs a
+// placeholder, so that the checks of the rest of the file run.
+func argBaseImage(doc *dockerfile.Document, perr *buildkitcheck.ParseError, opts BuildKitOptions) (BuildKitOptions, bool) {
+	if !blankBase.MatchString(perr.Message) {
+		return opts, false
+	}
+	args := maps.Clone(opts.BuildArgs)
+	if args == nil {
+		args = map[string]string{}
+	}
+	added := false
+	for _, v := range doc.GlobalArgs {
+		if _, set := args[v.Name]; !set && !v.HasValue {
+			args[v.Name], added = "dockerfile-ls-placeholder", true
+		}
+	}
+	opts.BuildArgs = args
+	return opts, added
 }
 
 // experimentalChecks lists the experimental rules the file enables with
@@ -126,15 +220,6 @@ func experimentalChecks(doc *dockerfile.Document) map[string]bool {
 		}
 	}
 	return out
-}
-
-func hasInstructionError(doc *dockerfile.Document) bool {
-	for _, in := range doc.Instructions {
-		if err := in.Err(); err != nil {
-			return true
-		}
-	}
-	return false
 }
 
 // checkMessage is BuildKit's message, with its description when the message
@@ -158,8 +243,8 @@ var instructionNames = []string{"add", "arg", "cmd", "copy", "entrypoint", "env"
 
 func stableSuggestion(msg, keyword string) string {
 	m := didYouMean.FindStringSubmatch(msg)
-	if m == nil {
-		return msg
+	if m == nil || !strings.HasPrefix(msg, "unknown instruction") {
+		return msg // BuildKit's own suggestion for a flag ("did you mean chown?") stands
 	}
 	upper := m[1] == strings.ToUpper(m[1]) // BuildKit matches the typed casing
 	typed := strings.ToLower(keyword)

@@ -1,0 +1,80 @@
+package diagnostics
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+)
+
+// allFindings runs both passes, as check does, and names each finding
+// "Rule@line: message".
+func allFindings(t *testing.T, text string) []string {
+	t.Helper()
+	doc := dockerfile.Parse([]byte(text))
+	fs, errs := Analyze(doc, nil)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	fs = append(fs, BuildKitChecks(context.Background(), doc, BuildKitOptions{})...)
+	var out []string
+	for _, f := range fs {
+		out = append(out, fmt.Sprintf("%s@%d: %s", f.Rule, doc.Lines.LineOf(f.Span.Start)+1, f.Message))
+	}
+	return out
+}
+
+func hasFinding(fs []string, prefix string) bool {
+	return slices.ContainsFunc(fs, func(f string) bool { return strings.HasPrefix(f, prefix) })
+}
+
+// TestArgBaseImageIsNoError: a FROM that names its image through an ARG
+// without a default is a valid Dockerfile that needs --build-arg; BuildKit's
+// InvalidDefaultArgInFrom says so, and the rest of the file is checked.
+func TestArgBaseImageIsNoError(t *testing.T) {
+	fs := allFindings(t, "ARG base_image\nFROM $base_image\nENV a b\nFROM alpine:3.19\nENV c d\n")
+	if hasFinding(fs, "ParseError") {
+		t.Errorf("a parameterised FROM is reported as an error: %q", fs)
+	}
+	for _, want := range []string{"InvalidDefaultArgInFrom@2", "LegacyKeyValueFormat@3", "LegacyKeyValueFormat@5"} {
+		if !hasFinding(fs, want) {
+			t.Errorf("no %s in %q", want, fs)
+		}
+	}
+}
+
+// TestOneErrorHidesNoOther: BuildKit stops at the first instruction it
+// rejects; every error is reported, and the checks of the other lines run.
+func TestOneErrorHidesNoOther(t *testing.T) {
+	cases := map[string][]string{
+		"unknown flag": {"FROM alpine:3.19\nCOPY --chwon=a:a . /app\nENV a b\n",
+			"InvalidInstruction@2", "LegacyKeyValueFormat@3"},
+		"shell not JSON": {"FROM alpine:3.19\nSHELL /bin/bash -c\nENV a b\nCMD echo hi\n",
+			"InvalidInstruction@2", "LegacyKeyValueFormat@3", "JSONArgsRecommended@4"},
+		"two bad mounts": {"FROM alpine:3.19\nRUN --mount=type=foo echo a\nRUN --mount=type=bar echo b\nENV a b\n",
+			`ParseError@2: unsupported mount type "foo"`, `ParseError@3: unsupported mount type "bar"`, "LegacyKeyValueFormat@4"},
+		"bad mount before a bad flag": {"FROM alpine:3.19\nRUN --mount=type=foo echo a\nCOPY --chwon=a:a . /app\n",
+			`ParseError@2: unsupported mount type "foo"`, "InvalidInstruction@3"},
+	}
+	for name, c := range cases {
+		fs := allFindings(t, c[0])
+		for _, want := range c[1:] {
+			if !hasFinding(fs, want) {
+				t.Errorf("%s: no %s in %q", name, want, fs)
+			}
+		}
+	}
+}
+
+// TestFlagSuggestionIsBuildKits: BuildKit suggests the closest flag; only
+// its suggestion among instructions (whose ties it breaks in map order) is
+// replaced.
+func TestFlagSuggestionIsBuildKits(t *testing.T) {
+	fs := allFindings(t, "FROM alpine:3.19\nCOPY --chwon=a:a . /app\n")
+	if !hasFinding(fs, "InvalidInstruction@2: unknown flag: --chwon (did you mean chown?)") {
+		t.Errorf("got %q", fs)
+	}
+}
