@@ -67,6 +67,10 @@ func GenerateContext(text []byte, dir string, locks Lockfiles) (*Context, error)
 	if err != nil {
 		return nil, err
 	}
+	// The folder even when empty: a Dockerfile may copy nothing.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("realbuild: context: %w", err)
+	}
 	c := &Context{Dir: dir}
 	for _, e := range entries {
 		p := filepath.Join(dir, filepath.FromSlash(e.path))

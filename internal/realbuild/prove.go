@@ -140,11 +140,12 @@ type job struct {
 	err    error
 }
 
-// Prove builds the original text on the context c and each variant: on
-// fresh builders A, then, after each change, on fresh builders B that
-// import A's layer cache; and the original once more, fresh, for the
-// volatile set. The builds of a phase run side by side, as many at a time
-// as the prover's Jobs.
+// Prove builds the original text on the context c on a fresh builder A;
+// then, if it built, the original once more (for the volatile set) and
+// each variant on fresh builders A; then, after each change, the original
+// and the variants on fresh builders B that import their A's layer cache.
+// The builds of a phase run side by side, as many at a time as the
+// prover's Jobs.
 func (p *Prover) Prove(ctx context.Context, name string, text []byte, c *Context, variants []Variant) *Report {
 	r := &Report{Name: name}
 	dir, err := os.MkdirTemp(p.Work, "case")
@@ -155,26 +156,29 @@ func (p *Prover) Prove(ctx context.Context, name string, text []byte, c *Context
 	defer os.RemoveAll(dir)
 	origCache := filepath.Join(dir, "cache-orig")
 	origA := &job{what: "original, fresh (A)", text: text, ctxDir: c.Dir, spec: Spec{Files: true, ExportCache: origCache}}
+	// Alone first: most real-world originals do not build here, and then
+	// their variants prove nothing.
+	p.runAll(ctx, r, dir, []*job{origA})
+	if origA.err != nil {
+		r.Skipped = "original does not build: " + origA.err.Error()
+		return r
+	}
+	// The second build of the original is not beside the first: two
+	// builds in the same second would hide what depends on the time (the
+	// timestamps compiled into .pyc files).
+	again := &job{what: "original again, for the volatile set", text: text, ctxDir: c.Dir, spec: Spec{Files: true}}
 	varA := make([]*job, len(variants))
 	for i, v := range variants {
 		varA[i] = &job{what: v.Name + ", fresh (A)", text: v.Text, ctxDir: c.Dir,
 			spec: Spec{Files: true, ExportCache: filepath.Join(dir, fmt.Sprint("cache-", i))}}
 	}
-	p.runAll(ctx, r, dir, append([]*job{origA}, varA...))
-	if origA.err != nil {
-		r.Skipped = "original does not build: " + origA.err.Error()
-		return r
-	}
-	// The second build of the original runs with phase B, not beside the
-	// first: two builds in the same second would hide what depends on
-	// the time (the timestamps compiled into .pyc files).
-	again := &job{what: "original again, for the volatile set", text: text, ctxDir: c.Dir, spec: Spec{Files: true}}
-	changes := p.changes(r, dir, text, c)
-	origB, varB := p.phaseB(ctx, r, dir, origCache, changes, text, variants, varA, again)
+	p.runAll(ctx, r, dir, append([]*job{again}, varA...))
 	if again.err != nil {
 		r.Skipped = "original does not build twice: " + again.err.Error()
 		return r
 	}
+	changes := p.changes(r, dir, text, c)
+	origB, varB := p.phaseB(ctx, r, dir, origCache, changes, text, variants, varA)
 	volatile := VolatileOf(origA.res.Files, again.res.Files)
 	r.Volatile = volatile.List()
 	for i, v := range variants {
@@ -208,12 +212,11 @@ func variantChecks(v Variant, i int, volatile Volatile, origA, varA *job, change
 }
 
 // phaseB builds, after each change, the original and every variant that
-// built on A, each on a fresh builder B importing its A's layer cache,
-// and beside them the jobs also.
+// built on A, each on a fresh builder B importing its A's layer cache.
 // The results are by change index, and by variant and change index.
-func (p *Prover) phaseB(ctx context.Context, r *Report, dir, origCache string, changes []change, text []byte, variants []Variant, varA []*job, also ...*job) (map[int]*job, map[[2]int]*job) {
+func (p *Prover) phaseB(ctx context.Context, r *Report, dir, origCache string, changes []change, text []byte, variants []Variant, varA []*job) (map[int]*job, map[[2]int]*job) {
 	origB, varB := map[int]*job{}, map[[2]int]*job{}
-	all := also
+	var all []*job
 	for k, ch := range changes {
 		changed, ctxDir, _ := ch.apply(text)
 		origB[k] = &job{what: "original, " + ch.situation + " (B)", text: changed, ctxDir: ctxDir,

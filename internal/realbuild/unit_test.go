@@ -298,3 +298,14 @@ func TestVariantsNameTheKindsFixAllApplied(t *testing.T) {
 		}
 	}
 }
+
+func TestGenerateContextMakesTheFolderOfAnEmptyContext(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ctx")
+	c, err := GenerateContext([]byte("FROM debian\nRUN true\n"), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(c.Dir); err != nil || !st.IsDir() || len(c.Files) != 0 {
+		t.Errorf("context %+v: %v", c, err)
+	}
+}
