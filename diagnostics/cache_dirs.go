@@ -21,7 +21,10 @@ type cacheLoc struct {
 	// dir is the absolute directory; "" when it cannot be known (shown
 	// then says where it is).
 	dir   string
-	shown string // for messages: dir, "~/.npm" or "$PIP_CACHE_DIR"
+	shown string // for messages: dir, "~/.npm", "$PIP_CACHE_DIR" or Elsewhere
+	// elsewhere: on this image the cache is where only the shell can
+	// tell (Cache.Elsewhere): no mount can be written for it.
+	elsewhere bool
 }
 
 // cacheLocations are the manager's caches for the RUN of inv by user u
@@ -42,6 +45,8 @@ func cacheLocations(inv pkgmgr.Invocation, env envLookup, u dockerfile.User, img
 			continue
 		}
 		switch dir, known := defaultCacheDir(c, u, img); {
+		case known && dir == "" && c.Elsewhere != "":
+			out = append(out, cacheLoc{cache: c, shown: c.Elsewhere, elsewhere: true})
 		case !known:
 			out = append(out, cacheLoc{cache: c, shown: "~/" + c.Home})
 		case dir != "":
@@ -136,6 +141,12 @@ func defaultCacheDir(c pkgmgr.Cache, u dockerfile.User, img *pkgmgr.Image) (dir 
 // output (Go's build cache).
 func downloadsKept(locs []cacheLoc) bool {
 	return slices.ContainsFunc(locs, func(l cacheLoc) bool { return !l.cache.Output })
+}
+
+// mountable are the locations a cache mount can be written for: not the
+// caches only the shell can find.
+func mountable(locs []cacheLoc) []cacheLoc {
+	return slices.DeleteFunc(slices.Clone(locs), func(l cacheLoc) bool { return l.elsewhere })
 }
 
 // knownDirs are the locations' directories, and whether every one is

@@ -46,7 +46,7 @@ func checkInstallWithoutCacheMount(p *Pass) {
 				continue
 			}
 			u := commandUser(inv.Command, pl.user)
-			locs := cacheLocations(inv, scopeLookup(pl.x), u, runImage(st, inst))
+			locs := mountable(cacheLocations(inv, scopeLookup(pl.x), u, runImage(st, inst)))
 			if !downloadsKept(locs) || coversLocation(targets, locs) {
 				continue
 			}

@@ -152,7 +152,7 @@ func (p *mountPlanner) aptRun(run *dockerfile.Instruction, m *pkgmgr.Manager) ap
 
 func aptRun(st *dockerfile.BuildState, run *dockerfile.Instruction, m *pkgmgr.Manager) (runMounts, string) {
 	u := placeOf(st, run).user
-	for _, inv := range invocations(st, run) {
+	for _, inv := range allInvocations(st, run) {
 		if cu := commandUser(inv.Command, u); inv.Manager == m && !cu.Root {
 			return runMounts{}, fmt.Sprintf("apt runs as user %s there, not as root", cu.Name)
 		}
@@ -183,7 +183,7 @@ func aptDirs(st *dockerfile.BuildState, run *dockerfile.Instruction) []string {
 func listsOwn(st *dockerfile.BuildState, run *dockerfile.Instruction) bool {
 	var last pkgmgr.Invocation
 	updated := false
-	for _, inv := range invocations(st, run) {
+	for _, inv := range allInvocations(st, run) {
 		if inv.Manager.Name != "apt" {
 			continue
 		}
@@ -244,7 +244,7 @@ func aptScope(st *dockerfile.BuildState, inst *dockerfile.Instruction) (*dockerf
 
 // aptInstalls: a RUN that downloads packages with apt.
 func aptInstalls(st *dockerfile.BuildState, e *dockerfile.Instruction) bool {
-	return e.Keyword == "RUN" && slices.ContainsFunc(invocations(st, e), func(inv pkgmgr.Invocation) bool {
+	return e.Keyword == "RUN" && slices.ContainsFunc(allInvocations(st, e), func(inv pkgmgr.Invocation) bool {
 		return inv.Manager.Name == "apt" && inv.Fetch != pkgmgr.FetchNone
 	})
 }

@@ -150,7 +150,7 @@ func (p *mountPlanner) followers(inst *dockerfile.Instruction, m *pkgmgr.Manager
 func (p *mountPlanner) followerMount(run *dockerfile.Instruction, inv pkgmgr.Invocation) (runMounts, string) {
 	pl := placeOf(p.st, run)
 	u := commandUser(inv.Command, pl.user)
-	locs := cacheLocations(inv, scopeLookup(pl.x), u, runImage(p.st, run))
+	locs := mountable(cacheLocations(inv, scopeLookup(pl.x), u, runImage(p.st, run)))
 	if why := mountRefusal(inv.Manager, locs, u); why != "" {
 		return runMounts{}, why
 	}

@@ -42,10 +42,10 @@ func checkPackageCacheInLayer(p *Pass) {
 			u := commandUser(inv.Command, pl.user)
 			kept := keptCache{inv: inv, locs: keptLocations(inv, scopeLookup(pl.x), u, runImage(st, inst)), user: u, updated: updated}
 			kept.dirs, kept.known = knownDirs(kept.locs)
-			if indexKept(inv, updated) {
+			if indexKept(st, inst, inv, updated) {
 				kept.index = m.CleanPaths
 			}
-			if (!downloadsKept(kept.locs) && len(kept.index) == 0) || packagedTooOld(st, inst, inv) || cacheKeptOut(st, pl, inv, kept.all()) {
+			if (len(kept.locs) == 0 && len(kept.index) == 0) || packagedTooOld(st, inst, inv) || cacheKeptOut(st, pl, inv, kept.all()) {
 				continue
 			}
 			// One finding per install command, so that each fix (a flag
@@ -68,12 +68,53 @@ func updatedBefore(before []pkgmgr.Invocation, m *pkgmgr.Manager) bool {
 }
 
 // indexKept: the RUN writes the manager's index (its CleanPaths) into the
-// layer. A manager that refreshes its index only when told (apk: apk
-// update, add -U) writes none otherwise: the index an earlier layer holds
-// is not this one's.
-func indexKept(inv pkgmgr.Invocation, updated bool) bool {
+// layer. A manager that refreshes its index when told (apk: apk update,
+// add -U) otherwise fetches it only when no layer below holds one (the
+// Alpine images hold none): after an earlier RUN left it, this layer adds
+// none.
+func indexKept(st *dockerfile.BuildState, inst *dockerfile.Instruction, inv pkgmgr.Invocation, updated bool) bool {
 	m := inv.Manager
-	return len(m.RefreshFlags) == 0 || updated || (inv.HasFlag(m.RefreshFlags...) && !inv.NoCache())
+	switch {
+	case len(m.RefreshFlags) == 0 || updated || (inv.HasFlag(m.RefreshFlags...) && !inv.NoCache()):
+		return true
+	case inv.NoCache():
+		return false
+	}
+	return !indexBelow(st, inst, m)
+}
+
+// indexBelow: an earlier RUN of the stage chain wrote m's index (an
+// update, or an install without the no-cache flag) and left it there.
+func indexBelow(st *dockerfile.BuildState, inst *dockerfile.Instruction, m *pkgmgr.Manager) bool {
+	found := false
+	eachEarlier(st, inst, func(e *dockerfile.Instruction) bool {
+		if e.Keyword != "RUN" {
+			return true
+		}
+		for _, inv := range invocations(st, e) {
+			writes := inv.Manager == m && (inv.Action == pkgmgr.Update || inv.Action == pkgmgr.Install && !inv.NoCache())
+			found = found || writes && !indexRemoved(st, e, inv, m)
+		}
+		return !found
+	})
+	return found
+}
+
+// indexRemoved: after inv, its RUN removes m's index, or mounts a cache
+// or tmpfs over it.
+func indexRemoved(st *dockerfile.BuildState, run *dockerfile.Instruction, inv pkgmgr.Invocation, m *pkgmgr.Manager) bool {
+	for _, d := range m.CleanPaths {
+		if scratchMounted(st, run, d) {
+			return true
+		}
+	}
+	pl := &lazyPlace{st: st, in: run}
+	for c := range commandsAfter(st, run, inv.Command) {
+		if removesAny(c, pl, m.CleanPaths) {
+			return true
+		}
+	}
+	return false
 }
 
 // keptCache is a manager's cache an install leaves in its layer.
@@ -161,8 +202,11 @@ func (k keptCache) message() string {
 		where += ", in the home of user " + k.user.Name
 	}
 	what := "download cache"
-	if len(k.locs) == 0 {
+	switch {
+	case len(k.locs) == 0:
 		what = "package index"
+	case !downloadsKept(k.locs):
+		what = "build cache"
 	}
 	var ways []string
 	if k.flagHelps() {
@@ -172,8 +216,8 @@ func (k keptCache) message() string {
 		ways = append(ways, "set "+m.NoCacheEnv[0]+"=1")
 	}
 	ways = append(ways, "clean it at the end of the same RUN (`rm -rf "+k.cleanTarget(shown[0])+"` or the manager's own clean command)")
-	if len(k.locs) > 0 {
-		ways = append(ways, "mount a cache: `RUN --mount="+mountExample(m, k.locs, k.user)+" …`")
+	if locs := mountable(k.locs); len(locs) > 0 {
+		ways = append(ways, "mount a cache: `RUN --mount="+mountExample(m, locs, k.user)+" …`")
 	}
 	return fmt.Sprintf("%s keeps %s's %s (%s) in this layer: %s.",
 		cmdText(k.inv.Command), m.Name, what, where, joinOr(ways))
@@ -221,6 +265,8 @@ func (k keptCache) fix(st *dockerfile.BuildState, inst *dockerfile.Instruction) 
 	}
 	last, ok := lastTopCommand(st, inst)
 	switch {
+	case slices.ContainsFunc(k.locs, func(l cacheLoc) bool { return l.elsewhere }):
+		return &FixData{Kind: AddCacheClean, Refused: fmt.Sprintf("where this image keeps %s's cache only the shell can tell (%s)", inv.Manager.Name, k.locs[0].shown)}
 	case !k.known:
 		return &FixData{Kind: AddCacheClean, Refused: fmt.Sprintf("the home of user %s, where the cache is, is unknown", k.user.Name)}
 	case !ok:

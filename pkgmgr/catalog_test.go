@@ -55,8 +55,8 @@ func TestCatalogValid(t *testing.T) {
 				t.Errorf("%s: cache %+v: path must be absolute, home relative", m.Name, c)
 			}
 			for _, pat := range append(slices.Clone(c.Images), c.NotOn...) {
-				repo, _, _ := strings.Cut(pat, ":")
-				if img := ParseImage(repo); img.Repo != repo || !img.Matches(pat) && !strings.Contains(pat, ":") {
+				repo, _, _ := strings.Cut(strings.TrimPrefix(pat, "!"), ":")
+				if img := ParseImage(repo); img.Repo != repo || !img.Matches(strings.TrimPrefix(pat, "!")) && !strings.Contains(pat, ":") {
 					t.Errorf("%s: cache %s: image pattern %q is not a familiar repository name", m.Name, c.Path, pat)
 				}
 			}
@@ -171,6 +171,12 @@ func TestImageMatches(t *testing.T) {
 		{"ubuntu:14.04", "ubuntu:<16.04", true},
 		{"debian:8", "debian:<9", true},
 		{"debian:stretch-slim", "debian:<9", false},
+		{"ppc64le/ubuntu:14.04", "ubuntu:<16.04", true},
+		{"arm64v8/golang:1.12", "golang:<1.13", true},
+		{"myorg/ubuntu:14.04", "ubuntu", false},
+		{"ubuntu:22.04", "!golang", true},
+		{"golang:1.22", "!golang", false},
+		{"$UNKNOWN", "!golang", true},
 	} {
 		if got := ParseImage(c.ref).Matches(c.pattern); got != c.want {
 			t.Errorf("ParseImage(%q).Matches(%q) = %v, want %v", c.ref, c.pattern, got, c.want)

@@ -23,6 +23,13 @@ type Image struct {
 	Tag     string // lower case; "" when none is written
 }
 
+// archNamespaces are Docker Hub's namespaces of the official images built
+// for one platform (arm64v8/debian).
+var archNamespaces = map[string]bool{
+	"amd64": true, "arm32v5": true, "arm32v6": true, "arm32v7": true, "arm64v8": true,
+	"i386": true, "mips64le": true, "ppc64le": true, "riscv64": true, "s390x": true,
+}
+
 var leadingVersion = regexp.MustCompile(`^v?([0-9]+(?:\.[0-9]+)*)`)
 
 // ParseImage reads an image reference as written in FROM, variables
@@ -36,6 +43,9 @@ func ParseImage(ref string) Image {
 		return Image{}
 	}
 	img := Image{Repo: reference.FamiliarName(named)}
+	if arch, repo, ok := strings.Cut(img.Repo, "/"); ok && archNamespaces[arch] && !strings.Contains(repo, "/") {
+		img.Repo = repo // ppc64le/ubuntu is ubuntu built for another platform
+	}
 	if t, ok := named.(reference.Tagged); ok {
 		img.Tag = strings.ToLower(t.Tag())
 		tag := strings.TrimPrefix(img.Tag, path.Base(img.Repo)) // "centos7"
@@ -48,9 +58,13 @@ func ParseImage(ref string) Image {
 
 // Matches reports whether the image matches a pattern: a repository
 // ("golang"), with a version bound ("golang:<1.13", "centos:>=8") or a
-// tag ("ubuntu:trusty" matches trusty and trusty-20190515). An image
-// whose version is not known is the newest: it matches ">=" bounds only.
+// tag ("ubuntu:trusty" matches trusty and trusty-20190515), or "!repo":
+// any image but that repository's, unknown ones too. An image whose
+// version is not known is the newest: it matches ">=" bounds only.
 func (img Image) Matches(pattern string) bool {
+	if other, ok := strings.CutPrefix(pattern, "!"); ok {
+		return img.Repo != other // also an image not known
+	}
 	repo, bound, hasBound := strings.Cut(pattern, ":")
 	if img.Repo == "" || img.Repo != repo {
 		return false

@@ -188,8 +188,13 @@ type Cache struct {
 	// another of the manager's caches says (COMPOSER_HOME).
 	MovedBy []string `json:"movedBy"`
 	// Output: the cache holds compiled output, not downloads (Go's build
-	// cache): mounted with the others, never the reason for a finding.
+	// cache): mounted with the others, never the reason for a cache-mount
+	// finding (it is size in a layer all the same).
 	Output bool `json:"output"`
+	// Elsewhere names the cache, for messages, on the images whose layout
+	// Path is not, where no folder can be told: a shell expression that
+	// finds it ("$(gem env gemdir)/cache").
+	Elsewhere string `json:"elsewhere"`
 }
 
 //go:embed catalog.json

@@ -43,12 +43,7 @@ RUN pip wheel -w /wheels flask && pip install poetry
 FROM python:3.12-slim
 COPY --from=build /wheels /wheels
 
-# Where the catalog cannot say where the cache is, nothing is said: gems
-# of Debian's ruby (/var/lib/gems/<version>/cache), bundler's --deployment.
-FROM ubuntu:22.04 AS distro-ruby
-RUN gem install rake
-RUN bundle install
-
+# bundler's --deployment moves the gems where the catalog cannot say.
 FROM ruby:3.3 AS ruby
 RUN gem install rake && rm -rf /usr/local/bundle/cache
 RUN bundle install --deployment
