@@ -80,6 +80,15 @@ func (s *Server) CodeAction(ctx context.Context, p *protocol.CodeActionParams) (
 		}
 		out = append(out, ca)
 	}
+	if s.disabledActions() {
+		for _, a := range codeactions.Refused(findings) {
+			if a.Finding.Span.Start <= end && a.Finding.Span.End >= start {
+				ca := s.toCodeAction(d.uri, doc, a)
+				ca.Edit, ca.Disabled = nil, protocol.CodeActionDisabled{Reason: a.Disabled}
+				out = append(out, ca)
+			}
+		}
+	}
 	return out, nil
 }
 
@@ -207,6 +216,14 @@ func (s *Server) toWorkspaceEdit(u uri.URI, doc *dockerfile.Document, a codeacti
 func endOfFile(codeactions.FileEdit) protocol.Range {
 	p := protocol.Position{Line: 1 << 30}
 	return protocol.Range{Start: p, End: p}
+}
+
+// disabledActions: the client shows disabled code actions with their
+// reason (else a refused fix's reason goes with the diagnostic).
+func (s *Server) disabledActions() bool {
+	return s.clientSupports(func(c protocol.ClientCapabilities) bool {
+		return c.TextDocument != nil && c.TextDocument.CodeAction != nil && c.TextDocument.CodeAction.DisabledSupport != nil && *c.TextDocument.CodeAction.DisabledSupport
+	})
 }
 
 // resolvesEdits: the client can fetch an action's edit lazily.

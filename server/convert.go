@@ -88,6 +88,10 @@ func (s *Server) toDiagnostic(u uri.URI, doc *dockerfile.Document, f diagnostics
 			Message:  r.Message,
 		})
 	}
+	if f.Fix != nil && f.Fix.Refused != "" && !s.disabledActions() {
+		// No disabled code action can say why the fix is not offered.
+		d.Message = protocol.String(f.Message + " No quick fix: " + f.Fix.Refused + ".")
+	}
 	return d
 }
 

@@ -33,6 +33,8 @@ type jsonFinding struct {
 	DocsURL   string        `json:"docsUrl,omitempty"`
 	Fixes     []jsonFix     `json:"fixes"`
 	Related   []jsonRelated `json:"related,omitempty"`
+	// FixRefused says why no fix is offered where the rule thought of one.
+	FixRefused string `json:"fixRefused,omitempty"`
 }
 
 // jsonFix is a fix offered for a finding; FixAll says whether --fix
@@ -180,6 +182,9 @@ func jsonFindings(reports []*cli.FileReport) []jsonFinding {
 			}
 			for _, a := range fixes[findingKey(f)] {
 				jf.Fixes = append(jf.Fixes, jsonFix{Title: a.Title, FixAll: a.InFixAllRun()})
+			}
+			if f.Fix != nil && len(jf.Fixes) == 0 {
+				jf.FixRefused = f.Fix.Refused
 			}
 			for _, rel := range f.Related {
 				rs := toSpan1(r.Doc, rel.Span)
