@@ -2,50 +2,174 @@ package diagnostics
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
+	"github.com/dockerfile-ls/dockerfile-ls/shell"
 )
 
 var stalePackageIndex = &Rule{
 	Name: "StalePackageIndex", Category: Cache, Severity: Warning,
-	Summary: "a package index update alone in its RUN is cached and goes stale while later installs change",
+	Summary: "a package index update in a RUN that installs nothing, or an install that relies on an earlier RUN's index, is cached and goes stale while the installs change",
 	DocsURL: DocsBase + "StalePackageIndex.md",
 	Check:   checkStalePackageIndex,
 }
 
+// indexState is what a stage's layers hold of a manager's package index:
+// the last RUN that refreshed it, whether that RUN installed named
+// packages too, and whether the lists were removed since.
+type indexState struct {
+	update  *dockerfile.Instruction
+	upgrade bool // the update RUN only upgraded: its own finding covers the installs after it
+	alone   bool // the update RUN installed nothing: its finding (and fix) covers the next RUN's install
+	removed bool
+	quiet   bool // the update RUN's finding covers every install after it
+}
+
 // checkStalePackageIndex reports RUNs that refresh a package index
-// (apt-get update, apk update, yum makecache) without installing anything:
-// BuildKit caches that step, so a later edit of the install line reuses an
-// index from the day of the first build.
+// (apt-get update, apk update, yum makecache) without installing anything,
+// and installs in a later RUN that rely on an earlier RUN's index: BuildKit
+// caches the refresh, so a later edit of the install line reuses an index
+// from the day of the first build, or finds none when the lists were
+// removed since.
 func checkStalePackageIndex(p *Pass) {
 	st := p.state()
-	for _, inst := range p.Doc.Instructions {
-		if inst.Keyword != "RUN" {
-			continue
-		}
-		var update *pkgmgr.Invocation
-		installs := false
-		invs := allInvocations(st, inst)
-		for i := range invs {
-			switch invs[i].Action {
-			case pkgmgr.Update:
-				if update == nil {
-					update = &invs[i] // not &inv: that copies each invocation to the heap
-				}
-			case pkgmgr.Install:
-				installs = true
+	states := make([]map[string]*indexState, len(p.Doc.Stages))
+	for _, stage := range p.Doc.Stages {
+		states[stage.Index] = inherited(p, states, stage)
+		for _, inst := range stage.Instructions {
+			if inst.Keyword == "RUN" {
+				checkIndexRun(p, st, inst, states[stage.Index])
 			}
 		}
-		if update == nil || installs || update.Manager == nil || !update.Manager.System {
+	}
+}
+
+// inherited is a copy of the index state of the stage a stage builds FROM.
+func inherited(p *Pass, states []map[string]*indexState, stage *dockerfile.Stage) map[string]*indexState {
+	out := map[string]*indexState{}
+	if parent := p.Doc.FromStage(stage.Base, stage.Index); parent != nil {
+		for m, s := range states[parent.Index] {
+			c := *s
+			out[m] = &c
+		}
+	}
+	return out
+}
+
+func checkIndexRun(p *Pass, st *dockerfile.BuildState, inst *dockerfile.Instruction, state map[string]*indexState) {
+	invs := allInvocations(st, inst)
+	var update *pkgmgr.Invocation
+	named, upgrades := false, false
+	for i := range invs {
+		inv := &invs[i] // not a copy per invocation on the heap
+		if inv.Manager == nil || !inv.Manager.System {
 			continue
 		}
-		next := nextRun(p, inst.Stage, inst.Line)
-		msg := fmt.Sprintf("%s alone in its RUN is cached: when a later install changes, BuildKit reuses the old package index, and packages may be missing or outdated. Update and install in the same RUN.", strings.Join(append([]string{update.Command.Name()}, update.Sub...), " "))
-		var related []Related
-		if next != nil {
-			related = []Related{{Span: next.KeywordSpan, Message: "the install that should share the update's RUN"}}
+		switch {
+		case inv.Action == pkgmgr.Update && update == nil:
+			update = inv
+		case inv.Action == pkgmgr.Install && len(inv.Packages) == 0:
+			upgrades = true
+		case inv.Action == pkgmgr.Install:
+			named = true
+			if update == nil && !scriptBefore(st, inst, *inv) {
+				reportOldIndex(p, inst, *inv, state[inv.Manager.Name])
+			}
 		}
-		p.Report(inst.Span, msg, related, &FixData{Kind: MergeUpdate})
 	}
+	for _, s := range state {
+		s.removed = s.removed || removesIndex(st, inst, s)
+	}
+	if update == nil {
+		return
+	}
+	m := update.Manager
+	state[m.Name] = &indexState{update: inst, alone: !named, upgrade: !named && upgrades,
+		removed: len(m.CleanPaths) > 0 && !listsKept(st, inst, m, *update)}
+	if !named && !upgrades {
+		p.Report(inst.Span, fmt.Sprintf("%s alone in its RUN is cached: when a later install changes, BuildKit reuses the old package index, and packages may be missing or outdated. Update and install in the same RUN.",
+			updateText(*update)), nextInstall(p, inst), &FixData{Kind: MergeUpdate})
+	}
+}
+
+// reportOldIndex reports an install that refreshes no index itself, after
+// an earlier RUN did; and, on the first such install, an update RUN that
+// only upgraded.
+func reportOldIndex(p *Pass, inst *dockerfile.Instruction, inv pkgmgr.Invocation, s *indexState) {
+	if s == nil || s.quiet || inv.HasFlag("--no-cache", "--update", "-U") {
+		return // no update before; apk fetches its own index
+	}
+	if s.alone && !s.upgrade && nextRun(p, s.update.Stage, s.update.Line) == inst {
+		return // the lone update's finding, and its fix, cover the install right after it
+	}
+	related := []Related{{Span: s.update.Span, Message: "the package index comes from this RUN"}}
+	switch {
+	case s.removed:
+		p.Report(cmdSpan(inst, inv.Command), fmt.Sprintf("%s finds no package index: it was removed after line %d refreshed it, so the install fails to find packages. Refresh the index in this RUN (`%s && …`).",
+			cmdText(inv.Command), s.update.Line+1, updateCommand(inv.Manager)), related, nil)
+	case s.upgrade:
+		s.quiet = true // one finding for the update RUN, which covers the installs after it
+		p.Report(s.update.Span, fmt.Sprintf("The package index this RUN refreshes (with only an upgrade) is cached: the installs of later RUNs (line %d) reuse it when they change, and packages may be missing or outdated. Update and install in the same RUN.",
+			inst.Line+1), []Related{{Span: inst.Span, Message: "an install that reuses the index"}}, nil)
+	default:
+		p.Report(cmdSpan(inst, inv.Command), fmt.Sprintf("%s uses the package index line %d refreshed, which the build cache keeps: when this line changes, it installs from that old index, and packages may be missing or outdated. Refresh the index in this RUN (`%s && …`).",
+			cmdText(inv.Command), s.update.Line+1, updateCommand(inv.Manager)), related, nil)
+	}
+}
+
+// scriptBefore: a script the rule cannot read runs before the install in
+// its RUN (curl …/setup_20.x | bash -, ./install.sh): it may refresh the
+// index itself, as NodeSource's setup scripts do.
+func scriptBefore(st *dockerfile.BuildState, inst *dockerfile.Instruction, inv pkgmgr.Invocation) bool {
+	return slices.ContainsFunc(commands(st, inst), func(c shell.Command) bool {
+		return c.Start < inv.Command.Start && (opaqueScript(c) || c.Name() == "bash" || c.Name() == "sh")
+	})
+}
+
+// removesIndex: the RUN removes the lists the last update wrote.
+func removesIndex(st *dockerfile.BuildState, inst *dockerfile.Instruction, s *indexState) bool {
+	if s.update == nil || s.update == inst {
+		return false
+	}
+	m := managerOfUpdate(st, s.update)
+	if m == nil || len(m.CleanPaths) == 0 {
+		return false
+	}
+	pl := &lazyPlace{st: st, in: inst}
+	return slices.ContainsFunc(commands(st, inst), func(c shell.Command) bool { return !c.AfterOr && removesAny(c, pl, m.CleanPaths) })
+}
+
+func managerOfUpdate(st *dockerfile.BuildState, inst *dockerfile.Instruction) *pkgmgr.Manager {
+	for _, inv := range allInvocations(st, inst) {
+		if inv.Action == pkgmgr.Update && inv.Manager != nil {
+			return inv.Manager
+		}
+	}
+	return nil
+}
+
+func updateText(inv pkgmgr.Invocation) string {
+	return strings.Join(append([]string{inv.Command.Name()}, inv.Sub...), " ")
+}
+
+// updateCommand is how the manager refreshes its index: "apt-get update".
+func updateCommand(m *pkgmgr.Manager) string {
+	for _, a := range m.Actions {
+		if a.Kind == pkgmgr.Update && len(a.Sub) > 0 && len(m.Commands) > 0 {
+			return strings.Join(append(slices.Clone(m.Commands[0]), a.Sub[0]...), " ")
+		}
+	}
+	return m.Name + " update"
+}
+
+// nextInstall points at the RUN after inst, the install that should share
+// the update's RUN.
+func nextInstall(p *Pass, inst *dockerfile.Instruction) []Related {
+	if next := nextRun(p, inst.Stage, inst.Line); next != nil {
+		return []Related{{Span: next.KeywordSpan, Message: "the install that should share the update's RUN"}}
+	}
+	return nil
 }
