@@ -42,7 +42,7 @@ func AnalyzeBuild(doc *dockerfile.Document, bctx *buildcontext.Context, build do
 	}
 	for _, in := range doc.Instructions {
 		if err := in.Err(); err != nil {
-			out = append(out, finding(instructionErrorRule, in.Span, stableSuggestion(err.Error(), in.Keyword)))
+			out = append(out, finding(instructionErrorRule, in.Span, stableFlagSuggestion(stableSuggestion(err.Error(), in.Keyword), in.Keyword)))
 		}
 	}
 	for _, r := range Rules() {
@@ -265,6 +265,69 @@ func stableSuggestion(msg, keyword string) string {
 		msg += " (did you mean " + best + "?)"
 	}
 	return msg
+}
+
+// unknownFlag is BuildKit's error for a flag the instruction does not take,
+// with its suggestion, which it also picks among ties in map order
+// (--chwon: chown or chmod).
+var unknownFlag = regexp.MustCompile(`^unknown flag: --([^ ]+) \(did you mean ([^ ]+)\?\)$`)
+
+// instructionFlags are the flags BuildKit's parser takes, per instruction
+// (frontend/dockerfile/instructions; TestInstructionFlags checks them).
+var instructionFlags = map[string][]string{
+	"ADD":         {"checksum", "chmod", "chown", "exclude", "keep-git-dir", "link", "unpack"},
+	"COPY":        {"chmod", "chown", "exclude", "from", "link", "parents"},
+	"FROM":        {"platform"},
+	"HEALTHCHECK": {"interval", "retries", "start-interval", "start-period", "timeout"},
+	"RUN":         {"device", "mount", "network", "security"},
+}
+
+// stableFlagSuggestion picks the flag to suggest deterministically: the
+// fewest edits, a swap of two letters counting as one (--chwon is
+// --chown), then alphabetical order.
+func stableFlagSuggestion(msg, keyword string) string {
+	m := unknownFlag.FindStringSubmatch(msg)
+	flags := instructionFlags[keyword]
+	if m == nil || len(flags) == 0 {
+		return msg
+	}
+	best, bestKey := "", [2]int{3, 3}
+	for _, f := range flags {
+		key := [2]int{editDistance(m[1], f), swapDistance(m[1], f)}
+		if key[0] < 3 && (key[0] < bestKey[0] || key[0] == bestKey[0] && key[1] < bestKey[1]) {
+			best, bestKey = f, key
+		}
+	}
+	if best == "" {
+		return msg
+	}
+	return "unknown flag: --" + m[1] + " (did you mean " + best + "?)"
+}
+
+// swapDistance is the edit distance in which swapping two adjacent letters
+// is one edit (optimal string alignment).
+func swapDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }
 
 // editDistance is the Levenshtein distance between a and b.

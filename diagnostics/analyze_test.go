@@ -78,3 +78,32 @@ func TestFlagSuggestionIsBuildKits(t *testing.T) {
 		t.Errorf("got %q", fs)
 	}
 }
+
+// TestFlagSuggestionIsStable: BuildKit picks among equally close flags in
+// map order; the suggestion must not change from run to run.
+func TestFlagSuggestionIsStable(t *testing.T) {
+	for range 20 {
+		fs := allFindings(t, "FROM alpine:3.19\nCOPY --chwon=a:a . /app\nRUN --mout=type=cache,target=/x true\n")
+		for _, want := range []string{"InvalidInstruction@2: unknown flag: --chwon (did you mean chown?)",
+			"InvalidInstruction@3: unknown flag: --mout (did you mean mount?)"} {
+			if !hasFinding(fs, want) {
+				t.Fatalf("no %q in %q", want, fs)
+			}
+		}
+	}
+}
+
+// TestInstructionFlags: every flag of the suggestion table is one BuildKit
+// takes, so that no suggestion names a flag it would reject.
+func TestInstructionFlags(t *testing.T) {
+	for keyword, flags := range instructionFlags {
+		for _, f := range flags {
+			doc := dockerfile.Parse([]byte("FROM alpine:3.19\n" + keyword + " --" + f + "=x a b\n"))
+			for _, in := range doc.Instructions {
+				if err := in.Err(); err != nil && strings.Contains(err.Error(), "unknown flag") {
+					t.Errorf("%s --%s: %v", keyword, f, err)
+				}
+			}
+		}
+	}
+}
