@@ -44,9 +44,12 @@ func isArchive(name string) bool {
 
 // download is an archive a step leaves in its layer.
 type download struct {
-	file string
-	span dockerfile.Span
-	what string // the step, for the message
+	file     string
+	span     dockerfile.Span
+	what     string // the step, for the message
+	unpacked bool   // the same RUN unpacks it (and never deletes it)
+	local    bool   // copied from the build context, not downloaded
+	source   string // the context source of a local one
 }
 
 func checkArchiveInLayer(p *Pass) {
@@ -58,7 +61,18 @@ func checkArchiveInLayer(p *Pass) {
 		}
 		for i, inst := range st.Instructions {
 			for _, d := range archivesLeft(bs, inst) {
-				if user, ok := laterUser(bs, st.Instructions[i+1:], d.file); ok {
+				user, ok := laterUser(bs, st.Instructions[i+1:], d.file)
+				switch {
+				case d.unpacked:
+					p.Report(d.span, fmt.Sprintf(
+						"%s downloads the archive %s, which this RUN unpacks and never deletes: the image holds it twice, packed and unpacked. Delete it in this RUN (`&& rm %s`), or stream it (`curl -fsSL <url> | tar -xz -C <dir>`).",
+						d.what, d.file, d.file), nil, nil)
+				case ok && d.local:
+					p.Report(d.span, fmt.Sprintf(
+						"%s copies the archive %s into this layer, and line %d unpacks or installs it in another: the image holds it twice, packed and unpacked, even if a later RUN deletes it. Read it from a bind mount in that RUN (`RUN --mount=type=bind,source=%s,target=%s …`), or unpack it in a build stage and copy the result.",
+						d.what, d.file, user.Line+1, d.source, d.file),
+						[]Related{{Span: user.Span, Message: "unpacked here"}}, nil)
+				case ok:
 					p.Report(d.span, fmt.Sprintf(
 						"%s leaves the archive %s in this layer, and line %d unpacks or installs it in another: the image holds it twice, packed and unpacked, even if a later RUN deletes it. Download, unpack and delete it in one RUN (e.g. `curl -fsSL <url> | tar -xz -C <dir>`), or do it in a build stage and copy the result.",
 						d.what, d.file, user.Line+1),
@@ -74,24 +88,8 @@ func checkArchiveInLayer(p *Pass) {
 func archivesLeft(bs *dockerfile.BuildState, inst *dockerfile.Instruction) []download {
 	var out []download
 	switch inst.Keyword {
-	case "ADD":
-		pl := placeOf(bs, inst)
-		cp := pl.x.Copy()
-		dest, ok := pl.abs(cp.Dest.Text)
-		if cp.From.Name != "" || !cp.Dest.Known || !ok {
-			return nil
-		}
-		for _, s := range cp.Sources {
-			name := urlBase(s.Text)
-			if !s.Known || !strings.Contains(s.Text, "://") || name == "" || !isArchive(name) {
-				continue
-			}
-			file := dest
-			if strings.HasSuffix(cp.Dest.Text, "/") || len(cp.Sources) > 1 || cp.Dest.Text == "." {
-				file = path.Join(file, name)
-			}
-			out = append(out, download{file: file, span: inst.Span, what: "`ADD " + s.Text + "`"})
-		}
+	case "ADD", "COPY":
+		return copiedArchives(bs, inst)
 	case "RUN":
 		cs := commands(bs, inst)
 		lazy := &lazyPlace{st: bs, in: inst}
@@ -103,11 +101,68 @@ func archivesLeft(bs *dockerfile.BuildState, inst *dockerfile.Instruction) []dow
 				if !isArchive(t.path) || deletedLater(cs[k+1:], lazy, t.path) {
 					continue
 				}
-				out = append(out, download{file: t.path, span: cmdSpan(inst, c), what: cmdText(c)})
+				out = append(out, download{file: t.path, span: cmdSpan(inst, c), what: cmdText(c),
+					unpacked: unpacks(cs[k+1:], lazy, t.path)})
 			}
 		}
 	}
 	return out
+}
+
+// copiedArchives are the archives an ADD downloads (ADD <url>), and those
+// a COPY or ADD brings from the build context without unpacking them (ADD
+// unpacks local tar archives itself, not a .zip, .deb or .rpm).
+func copiedArchives(bs *dockerfile.BuildState, inst *dockerfile.Instruction) []download {
+	pl := placeOf(bs, inst)
+	cp := pl.x.Copy()
+	dest, ok := pl.abs(cp.Dest.Text)
+	if cp.From.Name != "" || !cp.Dest.Known || !ok {
+		return nil
+	}
+	var out []download
+	for _, s := range cp.Sources {
+		remote := strings.Contains(s.Text, "://")
+		name := path.Base(s.Text)
+		if remote {
+			name = urlBase(s.Text)
+		}
+		if !s.Known || name == "" || !isArchive(name) || remote && inst.Keyword != "ADD" ||
+			!remote && (strings.ContainsAny(name, "*?[") || inst.Keyword == "ADD" && addUnpacks(name)) {
+			continue
+		}
+		file := dest
+		if strings.HasSuffix(cp.Dest.Text, "/") || len(cp.Sources) > 1 || cp.Dest.Text == "." {
+			file = path.Join(file, name)
+		}
+		d := download{file: file, span: inst.Span, what: "`" + inst.Keyword + " " + s.Text + "`"}
+		if !remote {
+			d.local, d.source = true, s.Text
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// addUnpacks: ADD extracts a local archive of this name itself (tar,
+// compressed or not).
+func addUnpacks(name string) bool {
+	n := strings.ToLower(name)
+	for _, e := range []string{".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".gz", ".bz2", ".xz"} {
+		if strings.HasSuffix(n, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// unpacks: a command of cs unpacks or installs file.
+func unpacks(cs []shell.Command, pl *lazyPlace, file string) bool {
+	for _, c := range cs {
+		if !c.AfterOr && unpacksFile(c, pl.get(), file) {
+			return true
+		}
+	}
+	return false
 }
 
 func deletedLater(cs []shell.Command, pl *lazyPlace, file string) bool {
@@ -132,24 +187,31 @@ func laterUser(bs *dockerfile.BuildState, later []*dockerfile.Instruction, file 
 		}
 		lazy := lazyPlace{st: bs, in: in}
 		for _, c := range commands(bs, in) {
-			inv, isInv := pkgmgr.Classify(c)
-			if !extractors[c.Name()] && !(isInv && inv.Action == pkgmgr.Install) {
-				continue
-			}
-			pl := lazy.get()
-			for _, w := range c.Args[1:] {
-				v := wordText(w)
-				if w.Dynamic || strings.HasPrefix(v, "-") && !strings.Contains(v, "=") {
-					continue
-				}
-				if _, after, ok := strings.Cut(v, "="); ok && strings.HasPrefix(v, "-") {
-					v = after
-				}
-				if p, ok := pl.abs(v); ok && p == file {
-					return in, true
-				}
+			if unpacksFile(c, lazy.get(), file) {
+				return in, true
 			}
 		}
 	}
 	return nil, false
+}
+
+// unpacksFile: c is an extractor or a package install that names file.
+func unpacksFile(c shell.Command, pl place, file string) bool {
+	inv, isInv := pkgmgr.Classify(c)
+	if !extractors[c.Name()] && !(isInv && inv.Action == pkgmgr.Install) {
+		return false
+	}
+	for _, w := range c.Args[1:] {
+		v := wordText(w)
+		if w.Dynamic || strings.HasPrefix(v, "-") && !strings.Contains(v, "=") {
+			continue
+		}
+		if _, after, ok := strings.Cut(v, "="); ok && strings.HasPrefix(v, "-") {
+			v = after
+		}
+		if p, ok := pl.abs(v); ok && p == file {
+			return true
+		}
+	}
+	return false
 }
