@@ -186,31 +186,6 @@ func mountOwner(m *pkgmgr.Manager, u dockerfile.User) (string, bool) {
 	return ",uid=" + u.UID + ",gid=" + u.GID, true
 }
 
-// cacheMounts are the --mount flags that keep the caches between builds,
-// outside the image; ok is false when a target or the owner is unknown,
-// for a user whose home is unknown even when no cache lies in it (what
-// such a user runs is too little known to change), and for a system
-// package manager under another user than root: it runs through sudo,
-// and what its mount needs besides (apt's keep-cache setting) would not.
-func cacheMounts(m *pkgmgr.Manager, locs []cacheLoc, u dockerfile.User) ([]string, bool) {
-	owner, ok := mountOwner(m, u)
-	if _, all := knownDirs(locs); !ok || !all || len(locs) == 0 || u.Home == "" || (m.System && !u.Root) {
-		return nil, false
-	}
-	var out []string
-	for _, l := range locs {
-		if strings.ContainsAny(l.dir, " \t,\"'=") {
-			return nil, false // would need quoting in the flag
-		}
-		opts := "type=cache,target=" + l.dir
-		if l.cache.Sharing != "" {
-			opts += ",sharing=" + l.cache.Sharing
-		}
-		out = append(out, "--mount="+opts+owner)
-	}
-	return out, true
-}
-
 // mountExample is the --mount value for the first cache, for messages:
 // what cannot be known is said in angle brackets ("<home of 1001>",
 // "<uid of app>").

@@ -20,7 +20,7 @@ var installWithoutCacheMount = &Rule{
 // (see downloads) into a manager's cache that no --mount=type=cache of
 // the RUN covers. The mount it suggests is where the manager keeps its
 // cache for the user the command runs as, on the stage's image; a cache
-// whose place is not known there is not reported. The fix (planMount) is
+// whose place is not known there is not reported. The fix (mountPlanner) is
 // offered only when it is safe, else the finding says why not.
 func checkInstallWithoutCacheMount(p *Pass) {
 	st := p.state()
