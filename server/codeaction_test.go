@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dockerfile-ls/dockerfile-ls/analysis"
+	"github.com/dockerfile-ls/dockerfile-ls/config"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/lsptest"
 )
 
@@ -192,15 +195,21 @@ func TestCodeActionOnLongFile(t *testing.T) {
 			"context":      map[string]any{"diagnostics": []any{}, "only": []string{"quickfix"}},
 		})
 	}
+	// The request runs the rules' pass again (findingsFor), so its bound is
+	// that pass's time on this machine, whatever the load, plus the fixes
+	// of one line: the whole file's fixes took ten times the pass.
+	passStart := time.Now()
+	analysis.Fast(dockerfile.Parse([]byte(b.String())), nil, config.Settings{})
+	pass := time.Since(passStart)
 	start := time.Now()
 	res := c.Response(request(100, 101))
 	var actions []codeAction
 	if err := json.Unmarshal(res.Result, &actions); err != nil || len(actions) == 0 {
 		t.Fatalf("line 100: %s %v", res.Result, err)
 	}
-	t.Logf("one line: %d actions in %v", len(actions), time.Since(start))
-	if elapsed := time.Since(start); elapsed > 8*time.Second {
-		t.Errorf("one line's code actions took %v", elapsed)
+	t.Logf("one line: %d actions in %v (the rules' pass: %v)", len(actions), time.Since(start), pass)
+	if elapsed := time.Since(start); elapsed > 3*pass+2*time.Second {
+		t.Errorf("one line's code actions took %v, more than three rules' passes (%v each) and 2 s", elapsed, pass)
 	}
 	start = time.Now()
 	id := request(0, 8001)
