@@ -2,7 +2,9 @@ package diagnostics
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -25,7 +27,45 @@ type indexState struct {
 	upgrade bool // the update RUN only upgraded: its own finding covers the installs after it
 	alone   bool // the update RUN installed nothing: its finding (and fix) covers the next RUN's install
 	removed bool
-	quiet   bool // the update RUN's finding covers every install after it
+	quiet   bool // the update RUN's finding, or the failing install's, covers every install after it
+	pending *staleInstall
+}
+
+// staleInstall is the first install that reuses an update RUN's index,
+// reported once with the lines of the others that do.
+type staleInstall struct {
+	inst   *dockerfile.Instruction
+	inv    pkgmgr.Invocation
+	update *dockerfile.Instruction
+	others []string
+}
+
+func (s *staleInstall) report(p *Pass) {
+	also := ""
+	if len(s.others) > 0 {
+		also = fmt.Sprintf(" (as %s at %s %s)", plural(len(s.others), "does the install", "do the installs"),
+			plural(len(s.others), "line", "lines"), joinAnd(s.others))
+	}
+	p.Report(cmdSpan(s.inst, s.inv.Command), fmt.Sprintf("%s uses the package index line %d refreshed, which the build cache keeps%s: when this line changes, it installs from that old index, and packages may be missing or outdated. Refresh the index in this RUN (`%s && …`).",
+		cmdText(s.inv.Command), s.update.Line+1, also, updateCommand(s.inv.Manager)),
+		[]Related{{Span: s.update.Span, Message: "the package index comes from this RUN"}}, nil)
+}
+
+func joinAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// flush reports the pending stale installs of the states.
+func flush(p *Pass, state map[string]*indexState) {
+	for _, name := range slices.Sorted(maps.Keys(state)) {
+		if s := state[name]; s.pending != nil {
+			s.pending.report(p)
+			s.pending = nil
+		}
+	}
 }
 
 // checkStalePackageIndex reports RUNs that refresh a package index
@@ -44,6 +84,7 @@ func checkStalePackageIndex(p *Pass) {
 				checkIndexRun(p, st, inst, states[stage.Index])
 			}
 		}
+		flush(p, states[stage.Index])
 	}
 }
 
@@ -53,6 +94,7 @@ func inherited(p *Pass, states []map[string]*indexState, stage *dockerfile.Stage
 	if parent := p.Doc.FromStage(stage.Base, stage.Index); parent != nil {
 		for m, s := range states[parent.Index] {
 			c := *s
+			c.pending = nil // the parent stage reports its own
 			out[m] = &c
 		}
 	}
@@ -87,6 +129,9 @@ func checkIndexRun(p *Pass, st *dockerfile.BuildState, inst *dockerfile.Instruct
 		return
 	}
 	m := update.Manager
+	if old := state[m.Name]; old != nil && old.pending != nil {
+		old.pending.report(p)
+	}
 	state[m.Name] = &indexState{update: inst, alone: !named, upgrade: !named && upgrades,
 		removed: len(m.CleanPaths) > 0 && !listsKept(st, inst, m, *update)}
 	if !named && !upgrades {
@@ -96,8 +141,9 @@ func checkIndexRun(p *Pass, st *dockerfile.BuildState, inst *dockerfile.Instruct
 }
 
 // reportOldIndex reports an install that refreshes no index itself, after
-// an earlier RUN did; and, on the first such install, an update RUN that
-// only upgraded.
+// an earlier RUN did: the first such install of an update RUN's index
+// (when it is reported, with the lines of the others), the first that
+// finds the index removed, or the update RUN that only upgraded.
 func reportOldIndex(p *Pass, inst *dockerfile.Instruction, inv pkgmgr.Invocation, s *indexState) {
 	if s == nil || s.quiet || inv.HasFlag("--no-cache", "--update", "-U") {
 		return // no update before; apk fetches its own index
@@ -105,18 +151,22 @@ func reportOldIndex(p *Pass, inst *dockerfile.Instruction, inv pkgmgr.Invocation
 	if s.alone && !s.upgrade && nextRun(p, s.update.Stage, s.update.Line) == inst {
 		return // the lone update's finding, and its fix, cover the install right after it
 	}
-	related := []Related{{Span: s.update.Span, Message: "the package index comes from this RUN"}}
 	switch {
 	case s.removed:
+		s.quiet = true // the build fails here: the installs after it never run
 		p.Report(cmdSpan(inst, inv.Command), fmt.Sprintf("%s finds no package index: it was removed after line %d refreshed it, so the install fails to find packages. Refresh the index in this RUN (`%s && …`).",
-			cmdText(inv.Command), s.update.Line+1, updateCommand(inv.Manager)), related, nil)
+			cmdText(inv.Command), s.update.Line+1, updateCommand(inv.Manager)),
+			[]Related{{Span: s.update.Span, Message: "the package index came from this RUN"}}, nil)
 	case s.upgrade:
 		s.quiet = true // one finding for the update RUN, which covers the installs after it
 		p.Report(s.update.Span, fmt.Sprintf("The package index this RUN refreshes (with only an upgrade) is cached: the installs of later RUNs (line %d) reuse it when they change, and packages may be missing or outdated. Update and install in the same RUN.",
 			inst.Line+1), []Related{{Span: inst.Span, Message: "an install that reuses the index"}}, nil)
+	case s.pending != nil:
+		if line := strconv.Itoa(inst.Line + 1); !slices.Contains(s.pending.others, line) && s.pending.inst != inst {
+			s.pending.others = append(s.pending.others, line)
+		}
 	default:
-		p.Report(cmdSpan(inst, inv.Command), fmt.Sprintf("%s uses the package index line %d refreshed, which the build cache keeps: when this line changes, it installs from that old index, and packages may be missing or outdated. Refresh the index in this RUN (`%s && …`).",
-			cmdText(inv.Command), s.update.Line+1, updateCommand(inv.Manager)), related, nil)
+		s.pending = &staleInstall{inst: inst, inv: inv, update: s.update}
 	}
 }
 

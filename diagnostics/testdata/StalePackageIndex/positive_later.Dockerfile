@@ -31,3 +31,10 @@ RUN apt-get update
 RUN apt-get upgrade -y
 # want "^`apt-get install -y libpq-dev` uses the package index line 30 refreshed"
 RUN apt-get install -y libpq-dev
+
+# One finding for the installs that reuse one update's index.
+FROM debian:bookworm AS several
+RUN apt-get update && apt-get install -y --no-install-recommends make
+# want "^`apt-get install -y git` uses the package index line 37 refreshed, which the build cache keeps \(as does the install at line 40\): when this line changes"
+RUN apt-get install -y git
+RUN apt-get install -y curl
