@@ -144,6 +144,30 @@ func TestCISample(t *testing.T) {
 		}
 	})
 	t.Logf("summary:\n%s", s.Markdown())
+	checkCoverage(t, s)
+}
+
+// sampleCovers are the fixes the CI sample exists to prove: the reorder,
+// the cache mounts and the size fixes (any one of them).
+var sampleCovers = [][]diagnostics.FixKind{
+	{diagnostics.CopyManifestsFirst},
+	{diagnostics.AddCacheMount},
+	{diagnostics.AddRmAptLists, diagnostics.AddNoCacheDir, diagnostics.AddCacheClean},
+}
+
+// checkCoverage fails when no built file of the sample proved one of
+// sampleCovers: the fixes changed, and the sample must be chosen again.
+func checkCoverage(t *testing.T, s *Summary) {
+	t.Helper()
+	for _, kinds := range sampleCovers {
+		n := 0
+		for _, k := range kinds {
+			n += s.Covered[string(k)]
+		}
+		if n == 0 {
+			t.Errorf("no file of the CI sample proved %v any more: choose files it applies to (testdata/corpus/README.md)", kinds)
+		}
+	}
 }
 
 // The proof over the corpus (make proof-realbuild): a stratified sample of
