@@ -47,6 +47,9 @@ func (sc *installScope) installedDeps(inst *dockerfile.Instruction) {
 	if inv, ok := dependencyInstall(sc.bs, inst); ok {
 		sc.depsFirst[inv.Manager.Ecosystem] = true
 	}
+	if inv, ok := fetchingBuild(sc.bs, inst); ok {
+		sc.depsFirst[inv.Manager.Ecosystem] = true // a build on the manifests alone fetches them too
+	}
 	for _, c := range commands(sc.bs, inst) {
 		if condaFromFile(c) {
 			sc.depsFirst["python"] = true

@@ -125,6 +125,10 @@ func checkIndexRun(p *Pass, st *dockerfile.BuildState, inst *dockerfile.Instruct
 	for _, s := range state {
 		s.removed = s.removed || removesIndex(st, inst, s)
 	}
+	if update == nil && runsScript(st, inst) {
+		flush(p, state)
+		clear(state) // a script may have refreshed the index (NodeSource's curl … | bash -): unknown now
+	}
 	if update == nil {
 		return
 	}
@@ -168,6 +172,13 @@ func reportOldIndex(p *Pass, inst *dockerfile.Instruction, inv pkgmgr.Invocation
 	default:
 		s.pending = &staleInstall{inst: inst, inv: inv, update: s.update}
 	}
+}
+
+// runsScript: the RUN runs a script the rule cannot read.
+func runsScript(st *dockerfile.BuildState, inst *dockerfile.Instruction) bool {
+	return slices.ContainsFunc(commands(st, inst), func(c shell.Command) bool {
+		return opaqueScript(c) || c.Name() == "bash" || c.Name() == "sh"
+	})
 }
 
 // scriptBefore: a script the rule cannot read runs before the install in

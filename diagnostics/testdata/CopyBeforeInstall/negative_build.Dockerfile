@@ -29,3 +29,11 @@ WORKDIR /go/src/github.com/o/marver
 COPY main.go glide.yaml ./
 RUN glide up -v
 RUN go build -o marver .
+
+# A build on the manifests alone fetched the dependencies before the code came.
+FROM maven:3.9-eclipse-temurin-21 AS prefetch
+WORKDIR /app
+COPY pom.xml /app/
+RUN mvn integration-test ; exit 0
+COPY . /app
+RUN mvn integration-test
