@@ -109,17 +109,12 @@ func (sc *installScope) readsCopied(dir string, inv pkgmgr.Invocation) bool {
 	}
 	for _, d := range sc.dests {
 		for _, t := range targets {
-			if d == "" || within(t, d) || within(d, t) {
+			if d == "" || under(t, d) || under(d, t) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-// within: p is dir or below it.
-func within(p, dir string) bool {
-	return p == dir || dir == "/" || strings.HasPrefix(p, strings.TrimSuffix(dir, "/")+"/")
 }
 
 // installDir is the directory the install runs in: the WORKDIR, then the
@@ -173,7 +168,7 @@ func goPathMode(sc *installScope, inst *dockerfile.Instruction, inv pkgmgr.Invoc
 	if v, ok := x.Lookup("GOPATH"); ok && v.Known {
 		gopath = v.Value
 	}
-	return within(dir, path.Join(gopath, "src"))
+	return under(dir, path.Join(gopath, "src"))
 }
 
 // versionBefore: the tag starts with a version older than major.minor
