@@ -3,10 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/dockerfile-ls/dockerfile-ls/internal/lspframe"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/lspproc"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/lsptest"
 )
@@ -23,13 +25,17 @@ type conn struct {
 	// Guarded by conn's lock:
 	waiting  map[int]bool            // requests a call waits for
 	replies  map[int]lsptest.Message // their responses, until the call takes them
-	pubs     map[pubKey][]time.Time  // arrival times of publishDiagnostics, by URI and version
+	pubs     map[string][]publish    // publishDiagnostics by URI, in arrival order
+	sentSeq  map[string][]int32      // the versions sent per URI, in order
 	versions map[string]bool         // URIs whose publishes carry a version
-	lastSent map[string]int32        // the last version sent per URI, for servers that publish none
 }
 
-type pubKey struct {
-	uri     string
+// publish is one publishDiagnostics as it arrived. A server whose publishes
+// carry no version is taken to publish once per version, in order (the
+// TypeScript server validates each open and change synchronously, in
+// order): the k-th publish of a URI is attributed to the k-th version sent.
+type publish struct {
+	at      time.Time
 	version int32
 }
 
@@ -46,9 +52,9 @@ func startServer(name, command, dir string) (*conn, error) {
 		stderr:   &lsptest.Tail{Max: 64 << 10},
 		waiting:  map[int]bool{},
 		replies:  map[int]lsptest.Message{},
-		pubs:     map[pubKey][]time.Time{},
+		pubs:     map[string][]publish{},
+		sentSeq:  map[string][]int32{},
 		versions: map[string]bool{},
-		lastSent: map[string]int32{},
 	}
 	c.start = time.Now()
 	proc, err := lspproc.Start(args, dir, c.stderr)
@@ -74,16 +80,16 @@ func (c *conn) handle(m lsptest.Message) {
 		if json.Unmarshal(m.Params, &p) != nil {
 			return
 		}
-		k := pubKey{uri: p.URI}
+		pub := publish{at: m.At}
 		if p.Version != nil {
-			k.version = *p.Version
+			pub.version = *p.Version
 			c.versions[p.URI] = true
+		} else if seq, k := c.sentSeq[p.URI], len(c.pubs[p.URI]); k < len(seq) {
+			pub.version = seq[k]
 		} else {
-			// Servers that publish no version analyse in order, so a
-			// publish belongs to the last version sent.
-			k.version = c.lastSent[p.URI]
+			pub.version = -1 // more publishes than versions: none of ours
 		}
-		c.pubs[k] = append(c.pubs[k], m.At)
+		c.pubs[p.URI] = append(c.pubs[p.URI], pub)
 	case m.IsResponse():
 		if id, err := strconv.Atoi(string(m.ID)); err == nil && c.waiting[id] {
 			c.replies[id] = m
@@ -131,33 +137,68 @@ func (c *conn) call(method string, params any, timeout time.Duration) (reply, er
 	return r, nil
 }
 
-// sent records the version just sent for uri; call it before sending.
-func (c *conn) sent(uri string, version int32) {
+// send writes a notification about version of uri and returns the moment
+// it was written: the message is encoded first, so the clock starts when
+// the server can read it.
+func (c *conn) send(uri string, version int32, method string, params any) (time.Time, error) {
+	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": method, "params": params})
+	if err != nil {
+		return time.Time{}, err
+	}
+	frame := lspframe.Frame(body)
 	c.conn.Lock()
-	c.lastSent[uri] = version
+	c.sentSeq[uri] = append(c.sentSeq[uri], version)
 	c.conn.Unlock()
+	t0 := time.Now()
+	return t0, c.conn.WriteRaw(frame)
+}
+
+// waitFor waits until cond holds on uri's publishes so far (called with
+// the lock held), or timeout.
+func (c *conn) waitFor(uri string, timeout time.Duration, cond func([]publish) bool) bool {
+	return c.conn.WaitUntil(timeout, func() bool { return cond(c.pubs[uri]) })
 }
 
 // waitPublish returns the arrival time of the nth publish of version for
 // uri, or false after timeout.
 func (c *conn) waitPublish(uri string, version int32, nth int, timeout time.Duration) (time.Time, bool) {
 	var at time.Time
-	ok := c.conn.WaitUntil(timeout, func() bool {
-		ts := c.pubs[pubKey{uri, version}]
-		if len(ts) < nth {
-			return false
-		}
-		at = ts[nth-1]
-		return true
+	ok := c.waitFor(uri, timeout, func(ps []publish) bool {
+		var found bool
+		at, found = nthOf(ps, version, nth)
+		return found
 	})
 	return at, ok
 }
 
-// publishes counts the publishes of version for uri so far.
-func (c *conn) publishes(uri string, version int32) int {
+// nthOf is the arrival of the nth publish of version.
+func nthOf(ps []publish, version int32, nth int) (time.Time, bool) {
+	for _, p := range ps {
+		if p.version == version {
+			if nth--; nth == 0 {
+				return p.at, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// firstFrom is the arrival of the first publish of version or a later one:
+// what the user sees first after typing it.
+func firstFrom(ps []publish, version int32) (time.Time, bool) {
+	for _, p := range ps {
+		if p.version >= version {
+			return p.at, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// published returns uri's publishes so far.
+func (c *conn) published(uri string) []publish {
 	c.conn.Lock()
 	defer c.conn.Unlock()
-	return len(c.pubs[pubKey{uri, version}])
+	return slices.Clone(c.pubs[uri])
 }
 
 // versioned says whether the server's publishes for uri carry a version.
@@ -171,11 +212,8 @@ func (c *conn) versioned(uri string) bool {
 func (c *conn) forget(uri string) {
 	c.conn.Lock()
 	defer c.conn.Unlock()
-	for k := range c.pubs {
-		if k.uri == uri {
-			delete(c.pubs, k)
-		}
-	}
+	delete(c.pubs, uri)
+	delete(c.sentSeq, uri)
 }
 
 // stop asks the server to shut down and exit, and kills it if it does not.
