@@ -59,6 +59,7 @@ func New(r io.Reader, w io.WriteCloser, logger *slog.Logger) jsonrpc2.Stream {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	r = pollable(r)
 	s := &stream{
 		in:  &pushbackReader{r: bufio.NewReader(r)},
 		out: jsonrpc2.NewHeaderStream(writeOnly{w}),
