@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"runtime/trace"
 	"strings"
+	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -45,7 +47,8 @@ func (s *Server) DidOpen(_ context.Context, p *protocol.DidOpenTextDocumentParam
 // order, on the read loop, as the document's newest version; they are
 // applied off it, by the first request that reads that version or by the
 // document's worker (see docVersion).
-func (s *Server) DidChange(_ context.Context, p *protocol.DidChangeTextDocumentParams) error {
+func (s *Server) DidChange(ctx context.Context, p *protocol.DidChangeTextDocumentParams) error {
+	defer trace.StartRegion(ctx, "didChange").End()
 	d := s.lookup(p.TextDocument.URI)
 	if d == nil {
 		s.log.Warn("didChange for a document that is not open; ignored", "uri", p.TextDocument.URI)
@@ -59,6 +62,8 @@ func (s *Server) DidChange(_ context.Context, p *protocol.DidChangeTextDocumentP
 		return nil
 	}
 	d.latest = &docVersion{d: d, version: p.TextDocument.Version, prev: d.latest, changes: p.ContentChanges}
+	d.setUnpublished(true)
+	s.passes.edited(time.Now())
 	d.buildkitFresh = false
 	d.cancelPass() // its findings would be for the old text
 	d.poke()

@@ -79,6 +79,8 @@ type Server struct {
 	// each: workspace/configuration, and the refreshes of size hints and
 	// of pulled diagnostics.
 	pulls, sizeHintsRefresh, diagnosticsRefresh coalesced
+	// passes runs BuildKit's passes, one at a time.
+	passes *passQueue
 }
 
 // Run serves LSP on in/out until the client sends exit, closes the input,
@@ -86,7 +88,7 @@ type Server struct {
 // code: 0 after a shutdown request, 1 otherwise, as the specification says.
 func Run(ctx context.Context, in io.Reader, out io.WriteCloser, log *slog.Logger) int {
 	s := &Server{log: log, docs: map[uri.URI]*document{}, exitCode: 1, exited: make(chan struct{}), contexts: buildcontext.NewCache(), watchers: map[string]io.Closer{},
-		projects: &config.Loader{}, warned: map[string]bool{}, retired: map[uri.URI]chan struct{}{}}
+		projects: &config.Loader{}, warned: map[string]bool{}, retired: map[uri.URI]chan struct{}{}, passes: newPassQueue()}
 	s.pulls.do, s.sizeHintsRefresh.do, s.diagnosticsRefresh.do = s.pullOnce, s.refreshSizes, s.refreshDiagnostics
 	s.projects.Warn = s.warnOnce
 	s.projects.Stop = s.stopSearch
@@ -96,6 +98,7 @@ func Run(ctx context.Context, in io.Reader, out io.WriteCloser, log *slog.Logger
 	s.client = protocol.ClientDispatcher(s.conn)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	go s.runPasses(ctx)
 	s.conn.Go(ctx, s.handler())
 	select {
 	case <-s.conn.Done():

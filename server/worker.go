@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"runtime"
+	"runtime/trace"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -15,7 +16,6 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/config"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
-	"github.com/dockerfile-ls/dockerfile-ls/internal/budget"
 )
 
 // document is an open file and the state of its analysis.
@@ -57,6 +57,13 @@ type document struct {
 	active bool
 	// parseMu makes one goroutine at a time parse the versions, in order.
 	parseMu sync.Mutex
+	// unpublished: the worker has not published the newest version yet
+	// (see passQueue).
+	unpublished bool
+	passes      *passQueue // the session's, nil in unit tests
+	// lastPass is how long the last BuildKit pass that ran to its end
+	// took (a time.Duration; see passQueue.quietFor).
+	lastPass atomic.Int64
 	// slow: a BuildKit pass of this document took longer than
 	// buildKitTime. Its conversion cannot be stopped midway, so it is not
 	// run again while the document stays open: the findings of that pass
@@ -73,8 +80,9 @@ func newDocument(u uri.URI, version int32, doc *dockerfile.Document) *document {
 // openDocument is a document the client opened with text, parsed when
 // first needed.
 func (s *Server) openDocument(u uri.URI, version int32, text []byte) *document {
-	d := &document{s: s, uri: u, version: version, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	d := &document{s: s, uri: u, version: version, wake: make(chan struct{}, 1), done: make(chan struct{}), passes: s.passes}
 	d.latest = &docVersion{d: d, version: version, text: text}
+	d.setUnpublished(true)
 	return d
 }
 
@@ -86,9 +94,24 @@ func (d *document) poke() {
 	}
 }
 
+// setUnpublished records whether the newest version is yet to be
+// published; d.mu held.
+func (d *document) setUnpublished(v bool) {
+	if d.unpublished == v {
+		return
+	}
+	d.unpublished = v
+	if v {
+		d.passes.addUnpublished(1)
+	} else {
+		d.passes.addUnpublished(-1)
+	}
+}
+
 func (d *document) close() {
 	d.mu.Lock()
 	d.closed = true
+	d.setUnpublished(false)
 	d.cancelPass()
 	if d.idle != nil {
 		d.idle.Stop()
@@ -99,14 +122,16 @@ func (d *document) close() {
 
 // work is the document's only publisher, so what it publishes is always in
 // version order: each round analyses the newest text, publishes the fast
-// findings with the last BuildKit findings carried forward, and starts the
-// BuildKit pass off this path when the version has none of its own yet.
+// findings with the last BuildKit findings carried forward, and queues the
+// document for a BuildKit pass when the version has none of its own yet.
 func (s *Server) work(d *document) {
 	defer close(d.done)
 	published, publishedFresh := int32(-1<<31), false
 	var fast []diagnostics.Finding // the fast findings published for version published
 	for range d.wake {
+		region := trace.StartRegion(context.Background(), "parse")
 		latest := d.parseLatest()
+		region.End()
 		d.mu.Lock()
 		closed, doc, version, buildkit, fresh := d.closed, d.doc, d.version, d.buildkit, d.buildkitFresh
 		if d.latest != latest && !closed {
@@ -115,20 +140,8 @@ func (s *Server) work(d *document) {
 		}
 		stale := d.stale
 		d.stale = false
-		var pass *buildkitPass
-		if !fresh && d.pass == nil && !closed && !d.slow && latest.raw == nil {
-			pass = d.startPass()
-		}
+		wantPass := !fresh && d.pass == nil && !closed && !d.slow && latest.raw == nil
 		d.mu.Unlock()
-		// The BuildKit pass starts after this round's fast publish: on two
-		// cores it would otherwise take the CPU (and the GC's time) from
-		// the findings the user is waiting for. Outside d.mu: the options
-		// take s.mu, and the lock order is s.mu before d.mu (see snapshot).
-		startBuildKit := func() {
-			if pass != nil {
-				go s.runBuildKit(pass, d, doc, s.buildKitOptions(d))
-			}
-		}
 		if closed {
 			if !s.clientSupports(pullSupported) {
 				s.publish(d.uri, nil, nil, nil)
@@ -137,24 +150,45 @@ func (s *Server) work(d *document) {
 		}
 		// Publish a newer version, or this version again once BuildKit's
 		// findings for it arrive; nothing else is news to the client.
-		if version < published || (version == published && (!fresh || publishedFresh) && !stale) {
-			startBuildKit()
-			continue
+		if version > published || (version == published && (stale || fresh && !publishedFresh)) {
+			s.publishRound(d, latest, &fast, version != published || stale, buildkit, fresh && !publishedFresh)
+			published, publishedFresh = version, fresh
+			if fresh {
+				d.forgetWhenIdle(doc)
+			}
 		}
-		st := s.settingsFor(d.path())
-		// Only BuildKit's findings are new when the same version comes
-		// round again without going stale: the fast ones still hold.
-		if version != published || stale {
-			fast = s.fast(d, latest, st)
-		}
-		s.deliver(func() {
-			s.publish(d.uri, &version, doc, analysis.Assemble(doc, st, fast, buildkit))
-		}, fresh && !publishedFresh)
-		published, publishedFresh = version, fresh
-		startBuildKit()
-		if fresh {
-			d.forgetWhenIdle(doc)
-		}
+		s.caughtUp(d, latest, wantPass)
+	}
+}
+
+// publishRound publishes latest's findings: the fast ones, computed again
+// when analyse (only BuildKit's are new when the same version comes round
+// again without going stale), with buildkit's; arrived says BuildKit's
+// are new for this version.
+func (s *Server) publishRound(d *document, latest *docVersion, fast *[]diagnostics.Finding, analyse bool, buildkit []diagnostics.Finding, arrived bool) {
+	st := s.settingsFor(d.path())
+	if analyse {
+		trace.WithRegion(context.Background(), "fast", func() { *fast = s.fast(d, latest, st) })
+	}
+	defer trace.StartRegion(context.Background(), "publish").End()
+	doc := latest.parsed.Load()
+	s.deliver(func() {
+		s.publish(d.uri, &latest.version, doc, analysis.Assemble(doc, st, *fast, buildkit))
+	}, arrived)
+}
+
+// caughtUp: the worker has published latest. Unless a newer version came
+// meanwhile, the document no longer holds BuildKit's passes back (see
+// passQueue); with wantPass its version has no pass of its own yet, and it
+// joins the queue.
+func (s *Server) caughtUp(d *document, latest *docVersion, wantPass bool) {
+	d.mu.Lock()
+	if d.latest == latest {
+		d.setUnpublished(false)
+	}
+	d.mu.Unlock()
+	if wantPass {
+		s.passes.want(d)
 	}
 }
 
@@ -279,98 +313,6 @@ func (d *document) forgetWhenIdle(doc *dockerfile.Document) {
 // cores finish no sooner but hold all their working memory at the same
 // time.
 var analysisSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
-
-// buildKitSlots bounds the BuildKit passes running at once.
-var buildKitSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
-
-// buildKitTime is budget.BuildKitTime, which a pass may take before its
-// document is slow; tests shorten it.
-var buildKitTime = budget.BuildKitTime
-
-// buildkitPass is one run of BuildKit's checks for one version of a
-// document; ctx is cancelled when its findings are no longer wanted.
-type buildkitPass struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-}
-
-// startPass records a new pass as the document's running one; d.mu held.
-func (d *document) startPass() *buildkitPass {
-	ctx, cancel := context.WithCancel(context.Background())
-	d.pass = &buildkitPass{ctx: ctx, cancel: cancel}
-	return d.pass
-}
-
-// cancelPass stops the running pass, whose findings would be for an older
-// text or older options; d.mu held.
-func (d *document) cancelPass() {
-	if d.pass != nil {
-		d.pass.cancel()
-		d.pass = nil
-	}
-}
-
-// checksFunc runs BuildKit's checks for one pass.
-type checksFunc = func(context.Context, *dockerfile.Document, diagnostics.BuildKitOptions) []diagnostics.Finding
-
-// checksHook, when set, runs instead of BuildKit's checks: tests watch
-// passes start and stop with it. Atomic, since passes of other sessions
-// may be running when a test sets it.
-var checksHook atomic.Pointer[checksFunc]
-
-// buildKitChecks is what a pass runs: the pipeline's second phase. A
-// cancelled pass gives nothing (its caller drops it anyway).
-func buildKitChecks(ctx context.Context, doc *dockerfile.Document, opts diagnostics.BuildKitOptions) []diagnostics.Finding {
-	if hook := checksHook.Load(); hook != nil {
-		return (*hook)(ctx, doc, opts)
-	}
-	fs, err := analysis.BuildKit(ctx, doc, opts)
-	if err != nil {
-		return nil
-	}
-	return fs
-}
-
-// runBuildKit runs BuildKit's checks for the document's current version
-// and hands the result to the worker, unless the pass was cancelled
-// meanwhile: then its result is dropped, so it never overwrites newer
-// findings.
-func (s *Server) runBuildKit(pass *buildkitPass, d *document, doc *dockerfile.Document, opts diagnostics.BuildKitOptions) {
-	var res []diagnostics.Finding
-	slow := false
-	func() {
-		defer func() {
-			if v := recover(); v != nil {
-				s.log.Error("BuildKit checks panicked", "uri", d.uri, "panic", v)
-			}
-		}()
-		// One pass per core at a time: each converts the whole file and
-		// allocates a lot; a hundred open files must not run a hundred.
-		select {
-		case buildKitSlots <- struct{}{}:
-			defer func() { <-buildKitSlots }()
-		case <-pass.ctx.Done():
-			return
-		}
-		if pass.ctx.Err() == nil {
-			start := time.Now()
-			res = buildKitChecks(pass.ctx, doc, opts)
-			slow = time.Since(start) > buildKitTime
-		}
-	}()
-	pass.cancel() // releases the context's resources
-	d.mu.Lock()
-	d.slow = d.slow || slow // even when cancelled: the next pass would take as long
-	current := d.pass == pass
-	if current {
-		d.pass = nil
-		d.buildkit, d.buildkitFresh = res, true
-	}
-	d.mu.Unlock()
-	if current {
-		d.poke()
-	}
-}
 
 // path is the document's file path, or "" when it is not a file.
 func (d *document) path() string {
