@@ -116,8 +116,10 @@ func TestFixAllStopsPromptly(t *testing.T) {
 		analyse := func(context.Context, *dockerfile.Document) ([]diagnostics.Finding, error) { return nil, nil }
 		start := time.Now()
 		_, err := Fixing{Analyse: analyse, Offer: breakEnv}.Run(ctx, text)
-		if elapsed := time.Since(start); !errors.Is(err, context.Canceled) || elapsed > 2*time.Second {
-			t.Errorf("err %v after %v; want context.Canceled within 2 s", err, elapsed)
+		// Before, the guard ran to its end (over 10 min); 30 s leaves room
+		// for make test's parallel load on two cores (4.8 s seen there).
+		if elapsed := time.Since(start); !errors.Is(err, context.Canceled) || elapsed > 30*time.Second {
+			t.Errorf("err %v after %v; want context.Canceled within 30 s", err, elapsed)
 		}
 	})
 }
