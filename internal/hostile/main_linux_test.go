@@ -14,8 +14,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/dockerfile-ls/dockerfile-ls/internal/lsptest"
 )
 
 // EnvRun runs the suite (make test-hostile); without it, TestHostile
@@ -191,7 +189,7 @@ func TestHostile(t *testing.T) {
 	if os.Getenv(EnvRun) == "" {
 		t.Skipf("the hostile-input suite takes minutes: set %s=1 (make test-hostile)", EnvRun)
 	}
-	bin := lsptest.Binary(t)
+	bin := binary(t)
 	var only *regexp.Regexp
 	if o := os.Getenv(EnvOnly); o != "" {
 		only = regexp.MustCompile(o)
@@ -235,6 +233,25 @@ func TestBudgets(t *testing.T) {
 			t.Errorf("budgets.go has a budget for %s, which is no case", name)
 		}
 	}
+}
+
+// binary builds the server as make build does, static (CGO_ENABLED=0),
+// as it ships: a cgo build's threads each reserve C stacks and malloc
+// arenas, address space the limit would count against the server. Or
+// it is DOCKERFILE_LS_BIN.
+func binary(t *testing.T) string {
+	if bin := os.Getenv("DOCKERFILE_LS_BIN"); bin != "" {
+		return bin
+	}
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(file), "..", "..")
+	bin := filepath.Join(t.TempDir(), "dockerfile-ls")
+	build := exec.Command("go", "build", "-C", root, "-trimpath", "-o", bin, "./cmd/dockerfile-ls")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building dockerfile-ls: %v\n%s", err, out)
+	}
+	return bin
 }
 
 // report writes the figures as Markdown rows to EnvReport's file.

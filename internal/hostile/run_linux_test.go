@@ -181,6 +181,7 @@ func (sp *serverSpec) measure(t *testing.T, w *world, cmd []string, budget time.
 	}
 	f.rss = peakRSS(s)
 	f.cpu = time.Duration(cpuTicks(s.proc.Pid())) * time.Second / clockTicks
+	f.extra += fmt.Sprintf(", address space %d MiB", peakVM(s)>>10)
 	if sp.forbid != "" {
 		f.problem = append(f.problem, s.forbidden(docs, sp.forbid)...)
 	}
@@ -199,6 +200,23 @@ func peakRSS(s *session) int64 {
 		sum += hwm
 	}
 	return sum
+}
+
+// peakVM is the largest peak address space (VmPeak, KiB) of the wrapper's
+// descendants: how near the server came to AddressSpace.
+func peakVM(s *session) int64 {
+	var peak int64
+	for _, pid := range processTree(s.proc.Pid())[1:] {
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		for line := range strings.Lines(string(b)) {
+			if rest, ok := strings.CutPrefix(line, "VmPeak:"); ok {
+				var kb int64
+				fmt.Sscan(rest, &kb)
+				peak = max(peak, kb)
+			}
+		}
+	}
+	return peak
 }
 
 // openAndSettle opens the documents and waits until the server is done

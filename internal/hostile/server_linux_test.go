@@ -109,7 +109,14 @@ func (s *session) response(id int, method string, timeout time.Duration) (lsptes
 		return found
 	})
 	if !ok {
-		return m, fmt.Errorf("no answer to %s within %s", method, timeout)
+		s.conn.Lock()
+		ended := s.conn.Err()
+		s.conn.Unlock()
+		if ended != nil {
+			return m, fmt.Errorf("no answer to %s: the server's output ended (%v); stderr:\n%s", method, ended,
+				cmp.Or(crashed(s.stderr.String()), tail(s.stderr.String(), 10)))
+		}
+		return m, fmt.Errorf("no answer to %s within %s", method, timeout.Round(time.Millisecond))
 	}
 	return m, nil
 }
