@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -13,8 +14,8 @@ import (
 
 // ProveFile proves the fixes of one corpus Dockerfile: a generated
 // context, every variant (per kind only for the kinds wanted says yes
-// to), both situations. A file whose base has no local image, or with no
-// fix, is skipped without a build.
+// to), both situations. A file that cannot build here (Buildable), or
+// with no fix, is skipped without a build.
 func (p *Prover) ProveFile(ctx context.Context, path string, locks Lockfiles, wanted func(Variant) bool) *Report {
 	name := filepath.Base(filepath.Dir(path)) + "/" + filepath.Base(path)
 	r := &Report{Name: name}
@@ -23,9 +24,10 @@ func (p *Prover) ProveFile(ctx context.Context, path string, locks Lockfiles, wa
 		r.Skipped = "unreadable: " + err.Error()
 		return r
 	}
-	if r.Bases, r.Skipped = localBases(text); r.Skipped != "" {
+	if r.Skipped = Buildable(text); r.Skipped != "" {
 		return r
 	}
+	r.Bases, _ = localBases(text)
 	dir, err := os.MkdirTemp(p.Work, "file")
 	if err != nil {
 		r.Skipped = "work folder: " + err.Error()
@@ -233,39 +235,56 @@ var managerWords = []struct{ name, word string }{
 	{"apt", "apt-get"}, {"npm", "npm "}, {"yarn", "yarn"}, {"pip", "pip"},
 }
 
+// networkFetch matches what cannot work from these machines, which reach
+// only the package archives: a RUN command that downloads with curl or
+// wget, clones with git, adds a PPA or a key from a key server, and an
+// ADD of a URL.
+var networkFetch = regexp.MustCompile(`(?im)(?:^\s*(?:RUN\s+(?:--\S+\s+)*)?|&&|;|\|)\s*(?:sudo\s+)?(?:curl|wget|git\s+clone|add-apt-repository|apt-key\s+adv)\s|^\s*ADD\s+(?:--\S+\s+)*https?://`)
+
+// Buildable says why a Dockerfile cannot build on the oracle, without
+// building it ("" when it may): a base with no local image, or a fetch
+// from the network.
+func Buildable(text []byte) string {
+	if _, skipped := localBases(text); skipped != "" {
+		return skipped
+	}
+	if networkFetch.Match(text) {
+		return "fetches from the network"
+	}
+	return ""
+}
+
 // Stratum is the group a Dockerfile is sampled from: its local base
 // images and the managers it installs with ("node+npm", "bookworm-slim+apt+pip").
-func Stratum(text []byte) (string, bool) {
-	bases, skipped := localBases(text)
-	if skipped != "" {
-		return "", false
-	}
+func Stratum(text []byte) string {
+	bases, _ := localBases(text)
 	parts := slices.Clone(bases)
 	for _, m := range managerWords {
 		if strings.Contains(string(text), m.word) {
 			parts = append(parts, m.name)
 		}
 	}
-	return strings.Join(parts, "+"), true
+	return strings.Join(parts, "+")
 }
 
-// StratifiedSample picks n of the files whose bases map onto local
-// images, taking in turn from each stratum (in name order within one), so
-// that the rare combinations are not drowned by the common ones. It also
-// returns how many files were left out because their bases do not map.
-func StratifiedSample(files []string, n int) (sample []string, unmapped int) {
-	groups := map[string][]string{}
+// StratifiedSample picks n of the files that may build (Buildable),
+// taking in turn from each stratum (in name order within one), so that
+// the rare combinations are not drowned by the common ones. It also
+// counts the files left out, by reason.
+func StratifiedSample(files []string, n int) (sample []string, left map[string]int) {
+	groups, left := map[string][]string{}, map[string]int{}
 	for _, f := range files {
 		text, err := os.ReadFile(f)
 		if err != nil {
+			left["unreadable"]++
 			continue
 		}
-		s, ok := Stratum(text)
-		if !ok {
-			unmapped++
+		if why := Buildable(text); why != "" {
+			reason, _, _ := strings.Cut(why, ":")
+			left[reason]++
 			continue
 		}
-		groups[s] = append(groups[s], f)
+		groups[Stratum(text)] = append(groups[Stratum(text)], f)
 	}
 	keys := sortedKeys(groups)
 	for _, k := range keys {
@@ -283,5 +302,5 @@ func StratifiedSample(files []string, n int) (sample []string, unmapped int) {
 			break
 		}
 	}
-	return sample, unmapped
+	return sample, left
 }

@@ -184,9 +184,9 @@ func TestCorpusProof(t *testing.T) {
 	if err != nil || len(all) == 0 {
 		t.Fatalf("no corpus in %s: %v", dir, err)
 	}
-	files, unmapped := StratifiedSample(all, envInt(t, "DFLS_REALBUILD_SAMPLE", 150))
+	files, left := StratifiedSample(all, envInt(t, "DFLS_REALBUILD_SAMPLE", 150))
 	quota := envInt(t, "DFLS_REALBUILD_PER_KIND", 15)
-	t.Logf("%d corpus files, %d with unmapped bases; sampled %d", len(all), unmapped, len(files))
+	t.Logf("%d corpus files; sampled %d; left out, by reason: %v", len(all), len(files), left)
 	ctx := context.Background()
 	locks, err := p.MakeLockfiles(ctx)
 	if err != nil {
@@ -206,6 +206,13 @@ func TestCorpusProof(t *testing.T) {
 		writeReport(t, s)
 	})
 	t.Logf("summary:\n%s", s.Markdown())
+	for _, kinds := range sampleCovers {
+		for _, k := range kinds {
+			if s.Covered[string(k)] < quota {
+				t.Errorf("%s: %d built files, fewer than %d: sample more files (REALBUILD_SAMPLE)", k, s.Covered[string(k)], quota)
+			}
+		}
+	}
 	for k, c := range s.ByKind {
 		if c.Broken > 0 {
 			t.Errorf("%s broke %d of %d built files", k, c.Broken, c.Built)

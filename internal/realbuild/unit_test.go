@@ -246,11 +246,12 @@ func TestStratifiedSampleTakesFromEveryStratumInTurn(t *testing.T) {
 		write("a3", "FROM ubuntu\nRUN apt-get install -y jq\n"),
 		write("n1", "FROM node:20\nRUN npm ci\n"),
 		write("x1", "FROM alpine\nRUN apk add curl\n"),
+		write("w1", "FROM debian\nRUN apt-get install -y curl && \\\n  curl -o /x https://example.invalid/x\n"),
 	}
-	got, unmapped := StratifiedSample(files, 3)
+	got, left := StratifiedSample(files, 3)
 	want := []string{files[0], files[2], files[3]} // bookworm+apt, bookworm-slim+apt, node+npm
-	if !reflect.DeepEqual(got, want) || unmapped != 1 {
-		t.Errorf("sample %q (unmapped %d), want %q (1)", got, unmapped, want)
+	if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(left, map[string]int{"unmapped base": 1, "fetches from the network": 1}) {
+		t.Errorf("sample %q (left out %v), want %q", got, left, want)
 	}
 }
 
@@ -307,5 +308,20 @@ func TestGenerateContextMakesTheFolderOfAnEmptyContext(t *testing.T) {
 	}
 	if st, err := os.Stat(c.Dir); err != nil || !st.IsDir() || len(c.Files) != 0 {
 		t.Errorf("context %+v: %v", c, err)
+	}
+}
+
+func TestBuildable(t *testing.T) {
+	for text, want := range map[string]string{
+		"FROM debian\nRUN apt-get update && apt-get install -y curl wget git\n":      "",
+		"FROM debian\nRUN wget -q https://example.invalid/x\n":                       "fetches from the network",
+		"FROM debian\nRUN apt-get update && \\\n    git clone https://x.invalid/r\n": "fetches from the network",
+		"FROM node:20\nRUN add-apt-repository ppa:x/y\n":                             "fetches from the network",
+		"FROM python:3\nADD https://example.invalid/x.tgz /\n":                       "fetches from the network",
+		"FROM golang:1.22\nRUN go build\n":                                           "unmapped base: golang:1.22",
+	} {
+		if got := Buildable([]byte(text)); got != want {
+			t.Errorf("Buildable(%q) = %q, want %q", text, got, want)
+		}
 	}
 }
