@@ -61,8 +61,8 @@ func TestPassWaitsForQuiet(t *testing.T) {
 	publishWith(t, c, 1, "pass over FROM alpine", "\x00") // nothing was typed yet: no wait
 	var lastEdit time.Time
 	for v := 2; v <= 11; v++ {
+		lastEdit = time.Now() // the server's clock starts after this
 		c.send(didChange(docURI, v, insertAt(0, 11, "x")))
-		lastEdit = time.Now()
 		time.Sleep(20 * time.Millisecond)
 	}
 	publishWith(t, c, 11, "pass over FROM alpinexxxxxxxxxx", "\x00")
