@@ -149,20 +149,34 @@ func (s *Server) runPasses(ctx context.Context) {
 }
 
 // runPass runs d's pass for its newest version, unless that version needs
-// none (it has its findings, or it is not parsed yet: its worker queues it
-// again once it is published).
+// none: it has its findings, or it is not published yet (its worker queues
+// it again once it is). A parked version is parsed again for it.
 func (s *Server) runPass(d *document) {
 	d.mu.Lock()
 	latest := d.latest
-	if d.closed || d.buildkitFresh || d.pass != nil || d.slow || latest.raw != nil || latest.parsed.Load() != d.doc {
+	needed := d.passNeeded(latest)
+	d.mu.Unlock()
+	if !needed {
+		return
+	}
+	doc := latest.doc()
+	d.mu.Lock()
+	if !d.passNeeded(latest) {
 		d.mu.Unlock()
 		return
 	}
-	pass, doc := d.startPass(), d.doc
+	pass := d.startPass()
 	d.mu.Unlock()
 	// Outside d.mu: the options take s.mu, and the lock order is s.mu
 	// before d.mu (see snapshot).
 	s.runBuildKit(pass, d, doc, s.buildKitOptions(d))
+}
+
+// passNeeded says whether latest, d's newest version, still wants a pass;
+// d.mu held.
+func (d *document) passNeeded(latest *docVersion) bool {
+	return d.latest == latest && latest.version == d.version && !d.closed && !d.buildkitFresh &&
+		d.pass == nil && !d.slow && latest.raw == nil && !d.unpublished
 }
 
 // buildKitTime is budget.BuildKitTime, which a pass may take before its

@@ -130,10 +130,14 @@ func withSnapshot(ctx context.Context, snap snapshot) context.Context {
 // request arrived, or nil when it is not open. It parses that version if
 // nothing has yet: requests call it off the read loop.
 func docAt(ctx context.Context, u uri.URI) *dockerfile.Document {
-	if v := versionAt(ctx, u); v != nil {
-		return v.doc()
+	v := versionAt(ctx, u)
+	if v == nil {
+		return nil
 	}
-	return nil
+	if s := v.d.s; s != nil {
+		s.touch(v.d) // in use: not parked again under the request's feet
+	}
+	return v.doc()
 }
 
 // versionAt is the version of u a request sees, or nil.

@@ -32,6 +32,9 @@ type docVersion struct {
 	// raw is the text when it is too large to parse (see docText), set
 	// before parsed.
 	raw []byte
+	// parked: text is the text of the parsed document this version had
+	// (see park), to be parsed again as it was.
+	parked bool
 }
 
 // parsedVersion is a version whose document is already parsed.
@@ -67,6 +70,10 @@ func (d *document) parse(x *docVersion) {
 	var t docText
 	var edits []dockerfile.Edit // since the last whole new text
 	replaced := x.text != nil
+	if x.parked {
+		d.unpark(x)
+		return
+	}
 	if replaced {
 		t = textOf(x.text)
 	} else {
@@ -101,6 +108,47 @@ func (d *document) parse(x *docVersion) {
 		d.buildkit = diagnostics.Shift(d.buildkit, e)
 	}
 	d.doc, d.version = t.doc, x.version
+}
+
+// park lets go of v's parsed document (the model and all that was derived
+// from it: a 2,000-line file's takes about 1.5 MB, its text 100 KB), keeping
+// its text to parse again as it was when next needed. Only the newest
+// version of a document not in use is parked (see document.parkIfInactive).
+// It never waits: a parse under way ends with a call of its own.
+func (v *docVersion) park() {
+	d := v.d
+	if !d.parseMu.TryLock() {
+		return
+	}
+	defer d.parseMu.Unlock()
+	doc := v.parsed.Load()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if doc == nil || v.raw != nil || d.latest != v || d.active || d.closed {
+		return
+	}
+	v.text, v.parked = doc.Text, true
+	v.parsed.Store(nil)
+	if d.doc == doc {
+		d.doc = nil
+	}
+	if d.idle != nil { // its function holds the document
+		d.idle.Stop()
+		d.idle = nil
+	}
+}
+
+// unpark parses a parked version again (d.parseMu held): the same text, so
+// BuildKit's findings still hold.
+func (d *document) unpark(x *docVersion) {
+	doc := dockerfile.Parse(x.text)
+	x.parsed.Store(doc)
+	x.text, x.parked = nil, false
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.version == x.version {
+		d.doc = doc
+	}
 }
 
 // docText is a version's text: parsed, or, past budget.MaxDockerfile,

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
@@ -65,14 +66,16 @@ func TestForgetWhenIdle(t *testing.T) {
 }
 
 // TestActiveDocuments: the documents most recently opened or edited keep
-// what their analysis derived; the one pushed out, and any analysis of it
-// that ends afterwards, let it go.
+// their model and what their analysis derived; the one pushed out is
+// parked (its model let go, its text kept), and an analysis of it that
+// ends afterwards lets what it derived go.
 func TestActiveDocuments(t *testing.T) {
-	s := &Server{}
+	s := &Server{docs: map[uri.URI]*document{}}
 	text := []byte("FROM alpine\nRUN apk add curl\n")
 	docs := make([]*document, activeDocuments+1)
 	for i := range docs {
 		docs[i] = newDocument(uri.File(fmt.Sprintf("/d%d/Dockerfile", i)), 1, dockerfile.Parse(text))
+		s.docs[docs[i].uri] = docs[i]
 		memoised(docs[i].doc, "k")
 	}
 	for _, d := range docs[:activeDocuments] {
@@ -81,13 +84,20 @@ func TestActiveDocuments(t *testing.T) {
 	s.touch(docs[0]) // edited: now the newest, docs[1] the oldest
 	s.touch(docs[activeDocuments])
 	for i, d := range docs {
-		if want := i != 1; memoised(d.doc, "k") != want {
-			t.Errorf("document %d: memoised=%v, want %v", i, !want, want)
+		if want, parked := i == 1, d.latest.parsed.Load() == nil; parked != want {
+			t.Errorf("document %d: parked=%v, want %v", i, parked, want)
 		}
 	}
-	memoised(docs[1].doc, "k")
-	docs[1].forgetInactive(docs[1].doc)
-	if memoised(docs[1].doc, "k") {
+	if docs[1].doc != nil {
+		t.Error("a parked document still holds its model")
+	}
+	again := docs[1].latest.doc()
+	if string(again.Text) != string(text) || docs[1].doc != again {
+		t.Errorf("parsed again: %q (the document's model %p, want %p)", again.Text, docs[1].doc, again)
+	}
+	memoised(again, "k")
+	docs[1].forgetInactive(again)
+	if memoised(again, "k") {
 		t.Error("an analysis ending after its document went inactive kept what it derived")
 	}
 	docs[0].forgetInactive(docs[0].doc)
@@ -97,6 +107,39 @@ func TestActiveDocuments(t *testing.T) {
 	s.untouch(docs[0])
 	if len(s.active) != activeDocuments-1 {
 		t.Errorf("%d active after a close, want %d", len(s.active), activeDocuments-1)
+	}
+	delete(s.docs, docs[2].uri)
+	s.touch(docs[2])
+	if len(s.active) != activeDocuments-1 {
+		t.Error("a closed document was made active")
+	}
+}
+
+// TestParkedVersionEdited: a parked version parsed again keeps BuildKit's
+// findings (its text has not changed), and an edit on top of it applies
+// to its text and moves them.
+func TestParkedVersionEdited(t *testing.T) {
+	text := []byte("FROM alpine\nrun true\n")
+	d := newDocument("file:///p/Dockerfile", 1, dockerfile.Parse(text))
+	d.s = &Server{log: slog.New(slog.DiscardHandler)}
+	d.buildkit = []diagnostics.Finding{{Rule: "ConsistentInstructionCasing", Span: dockerfile.Span{Start: 12, End: 15}}}
+	parked := d.latest
+	parked.park()
+	if parked.parsed.Load() != nil {
+		t.Fatal("not parked")
+	}
+	if doc := parked.doc(); string(doc.Text) != string(text) || len(d.buildkit) != 1 {
+		t.Fatalf("parsed again: %q, BuildKit's findings %v", doc.Text, d.buildkit)
+	}
+	parked.park()
+	d.latest = &docVersion{d: d, version: 2, prev: parked, changes: []protocol.TextDocumentContentChangeEvent{
+		&protocol.TextDocumentContentChangePartial{Range: protocol.Range{}, Text: "# top\n"}}}
+	doc := d.latest.doc()
+	if want := "# top\n" + string(text); string(doc.Text) != want {
+		t.Errorf("edited: %q, want %q", doc.Text, want)
+	}
+	if len(d.buildkit) != 1 || d.buildkit[0].Span.Start != 18 {
+		t.Errorf("BuildKit's findings after the edit: %+v, want the one moved to 18", d.buildkit)
 	}
 }
 
