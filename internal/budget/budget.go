@@ -43,20 +43,6 @@ const (
 	BuildKitTime = 20 * time.Second
 )
 
-// What the language server reads and writes (packages lspstream, server).
-const (
-	// MaxRequest bounds an LSP message read: its body is allocated before
-	// it is read, so a header must not be able to ask for more. The
-	// largest real message is a didOpen or didChange carrying a whole
-	// file.
-	MaxRequest = 64 << 20
-	// MaxResponse bounds a message written: a request whose answer is
-	// larger gets an error instead, and such a notification is not sent.
-	// Diagnostics stay far below (MaxFindings); this bounds the rest, such
-	// as the semantic tokens of a huge file.
-	MaxResponse = 16 << 20
-)
-
 // Project, Compose and bake files (see config).
 const (
 	// MaxFileNesting bounds how deep the text of a project, Compose or
@@ -79,6 +65,22 @@ const (
 	MaxBuildFileValues = 4 << 20
 )
 
+// Build contexts (see buildcontext).
+const (
+	// MaxIgnoreMatches, plus IgnoreMatchesPerPath for each path matched,
+	// bounds the ignore-pattern evaluations (regular expression runs) of
+	// one context load, about a microsecond each. Each pattern's needs
+	// skip the paths it cannot match, a file is matched from the last
+	// pattern back, and a pattern's answer for a path is worked out once:
+	// a 65 KB .dockerignore of "**/" patterns over 20,000 files took 130 s
+	// of CPU before, and takes under 0.6 s; patterns written to defeat all
+	// of that ("**/[^f]x<n>*") reach the limit in about 1.5 s. Real
+	// ignore files stay far below. Past the limit the load fails and says
+	// why.
+	MaxIgnoreMatches     = 1_000_000
+	IgnoreMatchesPerPath = 20
+)
+
 // RUN scripts (see shell).
 const (
 	// MaxShellNesting bounds the brackets ("(", "{", "[") of one RUN
@@ -97,18 +99,16 @@ const (
 	MaxShellOperators = 10000
 )
 
-// Build contexts (see buildcontext).
+// What the language server reads and writes (packages lspstream, server).
 const (
-	// MaxIgnoreMatches, plus IgnoreMatchesPerPath for each path matched,
-	// bounds the ignore-pattern evaluations (regular expression runs) of
-	// one context load, about a microsecond each. Each pattern's needs
-	// skip the paths it cannot match, a file is matched from the last
-	// pattern back, and a pattern's answer for a path is worked out once:
-	// a 65 KB .dockerignore of "**/" patterns over 20,000 files took 130 s
-	// of CPU before, and takes under 0.6 s; patterns written to defeat all
-	// of that ("**/[^f]x<n>*") reach the limit in about 1.5 s. Real
-	// ignore files stay far below. Past the limit the load fails and says
-	// why.
-	MaxIgnoreMatches     = 1_000_000
-	IgnoreMatchesPerPath = 20
+	// MaxRequest bounds an LSP message read: its body is allocated before
+	// it is read, so a header must not be able to ask for more. The
+	// largest real message is a didOpen or didChange carrying a whole
+	// file.
+	MaxRequest = 64 << 20
+	// MaxResponse bounds a message written: a request whose answer is
+	// larger gets an error instead, and such a notification is not sent.
+	// Diagnostics stay far below (MaxFindings); this bounds the rest, such
+	// as the semantic tokens of a huge file.
+	MaxResponse = 16 << 20
 )

@@ -43,6 +43,9 @@ type serverSpec struct {
 	projectDirs func(w *world) []string
 	// forbid must not be in the documents' last publish.
 	forbid string
+	// eof ends the session by closing the server's input, as an editor
+	// that quits does, instead of shutdown and exit.
+	eof bool
 }
 
 // checkSpec says how check is run: its arguments, the exit statuses
@@ -165,6 +168,7 @@ func (sp *serverSpec) measure(t *testing.T, w *world, cmd []string, budget time.
 	if err != nil {
 		f.problem = append(f.problem, err.Error())
 		f.rss = peakRSS(s)
+		f.cpu = time.Duration(cpuTicks(s.proc.Pid())) * time.Second / clockTicks
 		return
 	}
 	uri, line, char := docs[0].uri, 0, 1
@@ -188,7 +192,11 @@ func (sp *serverSpec) measure(t *testing.T, w *world, cmd []string, budget time.
 	if crash := crashed(s.stderr.String()); crash != "" {
 		f.problem = append(f.problem, "the server's log shows:\n"+crash)
 	}
-	f.problem = append(f.problem, errorsOf(s.stop())...)
+	if sp.eof {
+		f.problem = append(f.problem, errorsOf(s.endInput())...)
+	} else {
+		f.problem = append(f.problem, errorsOf(s.stop())...)
+	}
 }
 
 // peakRSS is the server's peak resident memory (VmHWM), KiB: that of the

@@ -229,6 +229,20 @@ func (s *session) stop() error {
 	return nil
 }
 
+// endInput closes the server's input and waits for the process to end,
+// with status 0 or 1 (the protocol's for an exit without shutdown).
+func (s *session) endInput() error {
+	_ = s.proc.Stdin.Close()
+	code, ok := s.proc.WaitExit(5 * time.Second)
+	if !ok {
+		return fmt.Errorf("still running 5 s after its input closed")
+	}
+	if code != 0 && code != 1 {
+		return fmt.Errorf("exit code %d after its input closed", code)
+	}
+	return nil
+}
+
 // clockTicks is the kernel's USER_HZ, the unit of /proc/<pid>/stat times.
 const clockTicks = 100
 
