@@ -41,7 +41,7 @@ func insertion(title, key, prefix string, fixAll bool) Fixer {
 		doc, f := fx.Doc, fx.Finding
 		off, err := strconv.Atoi(f.Fix.Args["offset"])
 		text := f.Fix.Args[key]
-		if err != nil || off < 0 || off > len(doc.Text) || text == "" {
+		if err != nil || off < 0 || off > len(doc.Text) || text == "" || !scriptParsesAt(doc, off) {
 			return Action{}, false
 		}
 		return Action{
@@ -50,6 +50,18 @@ func insertion(title, key, prefix string, fixAll bool) Fixer {
 			InFixAll: fixAll,
 		}, true
 	}
+}
+
+// scriptParsesAt: the RUN at off, if any, has a script without a syntax
+// error. Text inserted into a script that does not parse can land inside
+// an unclosed quote or heredoc, where it is no longer a command or a flag.
+func scriptParsesAt(doc *dockerfile.Document, off int) bool {
+	in := doc.InstructionAt(off)
+	if in == nil || in.Keyword != "RUN" {
+		return true
+	}
+	script := doc.Script(in)
+	return script == nil || script.Err == nil
 }
 
 // removeAptLists appends "&& rm -rf /var/lib/apt/lists/*", unless a later
