@@ -18,7 +18,7 @@ STRESS_DURATION ?= 60s
 # make vsix: empty builds this machine's platform only (see scripts/editors/vsix.sh).
 PLATFORM ?=
 
-.PHONY: build install vscode vsix dist test test-parts unit race fuzz fuzz-long test-corpus bench bench-lsp lint demo \
+.PHONY: build install vscode vsix dist test test-parts unit race fuzz fuzz-long test-corpus bench bench-lsp precision lint demo \
 	test-docker test-realbuild proof-realbuild proof-history test-hostile test-stress test-vscode test-nvim test-emacs clean
 
 # Static, as the VS Code extension ships it: no libc to find at run time,
@@ -108,6 +108,13 @@ bench:
 # Side by side with the TypeScript server (installed from the npm registry).
 bench-lsp:
 	@$(TIME) bench-lsp bash scripts/bench/run.sh
+
+# Precision and recall of every rule on the labelled set's dev split
+# (internal/precision/testdata). SPLIT=holdout scores the
+# split kept aside, once, at the end of a round of rule work.
+SPLIT ?= dev
+precision:
+	@$(TIME) precision $(GO) run ./internal/precision/cmd/score -split $(SPLIT)
 
 # The soak (100 documents, random edits and requests, in-process and on the
 # binary) and protocol abuse; STRESS_DURATION=10m for longer. strace checks
