@@ -20,6 +20,10 @@ type Cache struct {
 	// returns an error for is not loaded, and Get returns that error (see
 	// Scope.Check).
 	Allow func(root, dockerfile string) error
+	// Failed, when set, is told of every load that ends in an error, but
+	// for loads the cache's Close cut short; root is as resolved. It runs
+	// on the load's goroutine, with no lock held.
+	Failed func(root string, err error)
 
 	ctx    context.Context // lives as long as the cache; cancels loads on Close
 	cancel context.CancelFunc
@@ -185,6 +189,9 @@ func (c *Cache) startLoad(key cacheKey, e *cached) {
 		c.mu.Unlock()
 		if w != nil && snap != nil {
 			w.sync() // new directories may have appeared
+		}
+		if err != nil && c.Failed != nil && c.ctx.Err() == nil {
+			c.Failed(key.root, err)
 		}
 	}()
 }

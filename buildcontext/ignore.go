@@ -6,6 +6,7 @@ package buildcontext
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -68,11 +69,11 @@ func readPatterns(root, file string) ([]string, error) {
 	}
 	data, err := safefile.Read(root, file, safefile.MaxIgnoreFile)
 	if err != nil {
-		return nil, fmt.Errorf("ignore file: %w", err)
+		return nil, fmt.Errorf("%w: %w", ErrIgnoreFile, err)
 	}
 	patterns, err := ignorefile.ReadAll(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("parsing %s: %w", file, err)
+		return nil, fmt.Errorf("%w: parsing %s: %w", ErrIgnoreFile, file, err)
 	}
 	return patterns, nil
 }
@@ -115,6 +116,12 @@ type memoEntry struct {
 	matched bool
 }
 
+// ErrIgnoreFile: the context's ignore file is not read (a FIFO, a device,
+// too large, a symlink out of the context) or its patterns are invalid.
+// The context is then not loaded: without its ignore file it would be
+// another context than the one BuildKit sends.
+var ErrIgnoreFile = errors.New("the ignore file cannot be used")
+
 // ErrIgnoreTooCostly: applying the ignore file to the context takes more
 // pattern evaluations than budget.MaxIgnoreMatches allows. The needs, the
 // memo and the order of evaluation leave real ignore files far below it;
@@ -137,7 +144,7 @@ func newExcluder(patterns []string) (*excluder, error) {
 	for _, p := range patterns {
 		r, ok, err := newRule(p)
 		if err != nil {
-			return nil, fmt.Errorf("invalid ignore patterns: %w", err)
+			return nil, fmt.Errorf("%w: invalid patterns: %w", ErrIgnoreFile, err)
 		}
 		if !ok {
 			continue

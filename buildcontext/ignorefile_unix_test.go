@@ -61,6 +61,9 @@ func TestIgnoreFileIsNeverTrusted(t *testing.T) {
 			if !errors.Is(err, c.wantErr) {
 				t.Fatalf("Load = %v, want %v", err, c.wantErr)
 			}
+			if c.wantErr != nil && !Refused(err) {
+				t.Errorf("Refused(%v) = false: the user would not hear why", err)
+			}
 			if c.wantErr == nil && !bctx.Excluded("app/secret.key") {
 				t.Error("the symlinked ignore file was not applied")
 			}

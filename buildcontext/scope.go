@@ -14,6 +14,14 @@ import (
 // diagnostic, files from the rest of the disk.
 var ErrOutsideScope = errors.New("outside the folders a build context may be in")
 
+// Refused reports whether err, from Cache.Get, Load or Scope.Check, says
+// that a context was not loaded on purpose: it is out of scope, or its
+// ignore file cannot be used or costs too much to apply. The features that
+// need the context are silent without it, so the user should hear why.
+func Refused(err error) bool {
+	return errors.Is(err, ErrOutsideScope) || errors.Is(err, ErrIgnoreFile) || errors.Is(err, ErrIgnoreTooCostly)
+}
+
 // Scope says which folders a build context may be, for a Dockerfile the
 // user opened from a repository they may not have read:
 //
@@ -99,14 +107,20 @@ func (s Scope) folders(dockerfile string) (folders []folder, why string) {
 
 // unwalkable reports whether dir is a folder whose walk, without a
 // workspace folder that asks for it, would list far more than a build
-// context: the filesystem root, a folder directly under it, a home folder
-// (the user's, one beside it, or one under /home or /Users) or a folder
-// above the user's home.
+// context: the filesystem root, a folder directly under it, or a home
+// folder (see HomeFolder).
 func (s Scope) unwalkable(dir string) bool {
+	return isFSRoot(dir) || isFSRoot(filepath.Dir(dir)) || s.HomeFolder(dir)
+}
+
+// HomeFolder reports whether dir (absolute) is a home folder: the user's
+// (Home), one beside it, one under /home or /Users, or a folder above the
+// user's home. Its walk would list a whole user's files, of which a
+// Dockerfile kept there uses few (check refuses it as a default context
+// too).
+func (s Scope) HomeFolder(dir string) bool {
+	dir = absClean(dir)
 	parent := filepath.Dir(dir)
-	if isFSRoot(dir) || isFSRoot(parent) {
-		return true
-	}
 	switch filepath.ToSlash(parent) {
 	case "/home", "/Users":
 		return true
@@ -115,7 +129,7 @@ func (s Scope) unwalkable(dir string) bool {
 		return false
 	}
 	home := absClean(s.Home)
-	return inOrAt(home, dir) || parent == filepath.Dir(home)
+	return inOrAt(home, dir) || parent == filepath.Dir(home) && !isFSRoot(parent)
 }
 
 // absClean is p made absolute and clean (p as it is when that fails).

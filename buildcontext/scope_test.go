@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -61,6 +62,7 @@ func TestScope(t *testing.T) {
 		{"no workspace: /home/alice", Scope{}, "/home/alice", "/home/alice/Dockerfile", false},
 		{"no workspace: a project in home", Scope{Home: home}, home + "/proj", home + "/proj/Dockerfile", true},
 		{"a workspace that is the home folder", Scope{Workspaces: []string{home}, Home: home}, home, home + "/Dockerfile", true},
+		{"no workspace, home is /root: /src", Scope{Home: "/root"}, "/src", "/src/Dockerfile", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -68,7 +70,7 @@ func TestScope(t *testing.T) {
 			if c.ok && err != nil {
 				t.Errorf("Check(%s, %s) = %v, want nil", c.root, c.file, err)
 			}
-			if !c.ok && !errors.Is(err, ErrOutsideScope) {
+			if !c.ok && (!errors.Is(err, ErrOutsideScope) || !Refused(err)) {
 				t.Errorf("Check(%s, %s) = %v, want ErrOutsideScope", c.root, c.file, err)
 			}
 		})
@@ -93,5 +95,67 @@ func TestCacheAllow(t *testing.T) {
 	}
 	if getFresh(t, c, ws, "Dockerfile") == nil || loads != 1 {
 		t.Fatalf("the workspace folder: %d loads, want 1", loads)
+	}
+}
+
+// TestHomeFolder: home folders, and folders above the user's, are what
+// check does not walk as a Dockerfile's default context; a project in
+// home, or a folder directly under / (a CI checkout at /src), is not one,
+// even when home is /root.
+func TestHomeFolder(t *testing.T) {
+	for _, c := range []struct {
+		home, dir string
+		want      bool
+	}{
+		{"/home/me", "/home/me", true},
+		{"/home/me", "/home/you", true},
+		{"/home/me", "/home", true},
+		{"/home/me", "/", true},
+		{"/home/me", "/home/me/proj", false},
+		{"/srv/users/me", "/srv/users/you", true},
+		{"/srv/users/me", "/srv/users", true},
+		{"/srv/users/me", "/srv/other/proj", false},
+		{"", "/Users/me", true},
+		{"/root", "/root", true},
+		{"/root", "/src", false},
+		{"/root", "/root/proj", false},
+	} {
+		if got := (Scope{Home: c.home}).HomeFolder(c.dir); got != c.want {
+			t.Errorf("home %s: HomeFolder(%s) = %v, want %v", c.home, c.dir, got, c.want)
+		}
+	}
+}
+
+// TestCacheFailed: a load that fails is reported to Failed, once per
+// load, with an error Refused recognises when the ignore file cannot be
+// used; a load that works is not reported.
+func TestCacheFailed(t *testing.T) {
+	ws, outside := t.TempDir(), t.TempDir()
+	writeFile(t, filepath.Join(outside, "passwd"), "root:x:0:0\n")
+	if err := os.Mkdir(filepath.Join(ws, "ok"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(ws, "ok", "Dockerfile"), "FROM scratch\n")
+	if err := os.Symlink(filepath.Join(outside, "passwd"), filepath.Join(ws, ".dockerignore")); err != nil {
+		t.Fatal(err)
+	}
+	c := NewCache()
+	defer c.Close()
+	var failed []error
+	var mu sync.Mutex
+	c.Failed = func(root string, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		failed = append(failed, err)
+	}
+	for _, root := range []string{ws, filepath.Join(ws, "ok")} {
+		if _, err := c.Wait(context.Background(), root, filepath.Join(ws, "ok", "Dockerfile")); (err != nil) != (root == ws) {
+			t.Fatalf("Wait(%s) = %v", root, err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(failed) != 1 || !Refused(failed[0]) || !errors.Is(failed[0], ErrIgnoreFile) {
+		t.Fatalf("Failed was told %v, want one ErrIgnoreFile", failed)
 	}
 }
