@@ -35,21 +35,38 @@ type Builder struct {
 }
 
 // StartBuilder starts a fresh builder whose state lives in a new folder
-// under parent, removed by Close. Its RUNs use the host's network, as the
-// machine's apt and npm reach their archives.
-func StartBuilder(ctx context.Context, parent string, images Images) (*Builder, error) {
-	bin, err := oracle.FindBinaries()
-	if err != nil {
-		return nil, err
-	}
+// under parent, removed by Close: a copy of the seed folder's state (see
+// seedFor), else empty. Its RUNs use the host's network, as the machine's
+// apt and npm reach their archives.
+func StartBuilder(ctx context.Context, parent string, images Images, seed string) (*Builder, error) {
 	// Short: the socket path must fit in sun_path (108 bytes).
 	dir, err := os.MkdirTemp(parent, "bk")
 	if err != nil {
 		return nil, fmt.Errorf("realbuild: builder folder: %w", err)
 	}
+	b, err := startIn(ctx, dir, images, seed)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return b, nil
+}
+
+// startIn starts a builder whose state lives in dir; Close removes dir,
+// stop does not.
+func startIn(ctx context.Context, dir string, images Images, seed string) (*Builder, error) {
+	bin, err := oracle.FindBinaries()
+	if err != nil {
+		return nil, err
+	}
 	b := &Builder{dir: dir, sock: filepath.Join(dir, "s"), bin: bin, images: images, exited: make(chan struct{})}
+	if seed != "" {
+		if err := copySeed(ctx, seed, filepath.Join(dir, "root")); err != nil {
+			return nil, err
+		}
+	}
 	if err := b.start(ctx); err != nil {
-		b.Close()
+		b.stop()
 		return nil, err
 	}
 	return b, nil
@@ -118,35 +135,43 @@ func (b *Builder) buildctl(ctx context.Context, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// Close stops the daemon (SIGTERM, then SIGKILL to its process group) and
-// removes its state.
+// Close stops the daemon and removes its state.
 func (b *Builder) Close() error {
-	var err error
-	if b.cmd != nil && b.cmd.Process != nil {
-		_ = b.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-b.exited:
-		case <-time.After(15 * time.Second):
-			_ = syscall.Kill(-b.cmd.Process.Pid, syscall.SIGKILL)
-			<-b.exited
-			err = errors.New("realbuild: buildkitd did not stop on SIGTERM; killed")
-		}
-	}
+	err := b.stop()
 	if rmErr := os.RemoveAll(b.dir); rmErr != nil && err == nil {
 		err = fmt.Errorf("realbuild: removing builder state: %w", rmErr)
 	}
 	return err
 }
 
+// stop stops the daemon: SIGTERM, then SIGKILL to its process group.
+func (b *Builder) stop() error {
+	if b.cmd == nil || b.cmd.Process == nil {
+		return nil
+	}
+	_ = b.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-b.exited:
+		return nil
+	case <-time.After(15 * time.Second):
+		_ = syscall.Kill(-b.cmd.Process.Pid, syscall.SIGKILL)
+		<-b.exited
+		return errors.New("realbuild: buildkitd did not stop on SIGTERM; killed")
+	}
+}
+
 // Spec is one build.
 type Spec struct {
-	Context     string        // the build context, holding the Dockerfile
-	Dockerfile  string        // default Context/Dockerfile
-	Files       bool          // export the image and list its files
-	LocalOutput string        // else export the image's files into this folder
-	ExportCache string        // export the layer cache (mode=max) to this folder
-	ImportCache string        // import the layer cache from this folder
-	Timeout     time.Duration // 0: DefaultTimeout
+	Context    string // the build context, holding the Dockerfile
+	Dockerfile string // default Context/Dockerfile
+	Files      bool   // export the image and list its files
+	// DiscardFiles exports the image's files to nowhere: BuildKit
+	// unpacks every layer to do so.
+	DiscardFiles bool
+	LocalOutput  string        // else export the image's files into this folder
+	ExportCache  string        // export the layer cache (mode=max) to this folder
+	ImportCache  string        // import the layer cache from this folder
+	Timeout      time.Duration // 0: DefaultTimeout
 }
 
 // Result is what a build did and left.
@@ -240,6 +265,8 @@ func (b *Builder) buildArgs(s Spec) ([]string, error) {
 	switch {
 	case s.Files:
 		args = append(args, "--output", "type=tar,dest="+filepath.Join(b.dir, "image.tar"))
+	case s.DiscardFiles:
+		args = append(args, "--output", "type=tar,dest=/dev/null")
 	case s.LocalOutput != "":
 		args = append(args, "--output", "type=local,dest="+s.LocalOutput)
 	}

@@ -55,6 +55,11 @@ func LoadImages(dir string) (Images, error) {
 	return out, nil
 }
 
+// dir is the folder of the layouts, where setup.sh left them.
+func (im Images) dir() string {
+	return filepath.Dir(im[Bookworm].Layout)
+}
+
 func layoutDigest(layout string) (string, error) {
 	b, err := os.ReadFile(filepath.Join(layout, "index.json"))
 	if err != nil {

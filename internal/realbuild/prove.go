@@ -36,6 +36,7 @@ type Prover struct {
 
 	slotsOnce sync.Once
 	slots     chan struct{}
+	seeds     seeds
 }
 
 // acquire waits for a build slot and returns its release.
@@ -283,9 +284,13 @@ func (p *Prover) build(ctx context.Context, r *Report, what, dir string, text []
 	if err := os.WriteFile(s.Dockerfile, text, 0o644); err != nil {
 		return nil, err
 	}
+	seed, err := p.seedOf(ctx, text)
+	if err != nil {
+		return nil, err
+	}
 	release := p.acquire()
 	defer release()
-	b, err := StartBuilder(ctx, p.Work, p.Images)
+	b, err := StartBuilder(ctx, p.Work, p.Images, seed)
 	if err != nil {
 		return nil, err
 	}
