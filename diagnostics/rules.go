@@ -21,6 +21,7 @@ var syntaxRules = []*Rule{
 	frontendRule,
 	expansionBudgetRule,
 	analysisBudgetRule,
+	missingYesFlag.withFixes(AddYesFlag).withHadolint("DL3014", "DL3030", "DL3038", "DL3034"),
 }
 
 // withFixes declares the kinds of fix r's findings can carry.
