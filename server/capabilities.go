@@ -6,10 +6,15 @@ import "go.lsp.dev/protocol"
 // family adds its own in its file, so adding a feature touches no switch.
 func capabilities(client protocol.ClientCapabilities, enc protocol.PositionEncodingKind) protocol.ServerCapabilities {
 	change := protocol.TextDocumentSyncKindIncremental
-	openClose := true
+	openClose, folders := true, true
 	caps := protocol.ServerCapabilities{
 		PositionEncoding: enc,
 		TextDocumentSync: &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change},
+		// Workspace folders bound where build contexts may be: the
+		// server follows them as they change.
+		Workspace: &protocol.WorkspaceOptions{WorkspaceFolders: &protocol.WorkspaceFoldersServerCapabilities{
+			Supported: &folders, ChangeNotifications: protocol.Boolean(true),
+		}},
 	}
 	for _, add := range capabilityFamilies {
 		add(&caps, client)

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,9 @@ func (s *Server) Initialize(ctx context.Context, p *protocol.InitializeParams) (
 	s.editor.set(fromInitOptions, editor)
 	s.roots = workspaceRoots(p)
 	s.mu.Unlock()
+	// Set before any document opens: a failed load is told to the user,
+	// which only an initialized client can be.
+	s.contexts.Failed = s.contextLoadFailed
 	if p.ProcessID != nil && *p.ProcessID > 0 {
 		go s.watchParent(int(*p.ProcessID))
 	}
@@ -63,6 +67,46 @@ func workspaceRoots(p *protocol.InitializeParams) []string {
 		roots = append(roots, filepath.Clean(p.RootURI.FsPath()))
 	}
 	return roots
+}
+
+// DidChangeWorkspaceFolders implements protocol.Server: the folders added
+// and removed change where build contexts may be (allowContext) and where
+// the search for project files ends (stopSearch), so what was read under
+// the old folders is forgotten and every open document analysed again: a
+// context in a folder no longer open is refused from now on.
+func (s *Server) DidChangeWorkspaceFolders(_ context.Context, p *protocol.DidChangeWorkspaceFoldersParams) error {
+	s.mu.Lock()
+	s.roots = changeRoots(s.roots, p.Event)
+	roots := s.roots
+	s.mu.Unlock()
+	s.log.Info("workspace folders changed", "now", roots)
+	s.projects.Forget("")
+	s.reanalyseAll(true)
+	s.sizeHintsRefresh.ask()
+	return nil
+}
+
+// changeRoots is roots without the folders ev removed, with those it
+// added (each once).
+func changeRoots(roots []string, ev protocol.WorkspaceFoldersChangeEvent) []string {
+	out := make([]string, 0, len(roots)+len(ev.Added))
+	removed := map[string]bool{}
+	for _, f := range ev.Removed {
+		if f.URI.IsFile() {
+			removed[filepath.Clean(f.URI.FsPath())] = true
+		}
+	}
+	for _, r := range roots {
+		if !removed[r] {
+			out = append(out, r)
+		}
+	}
+	for _, f := range ev.Added {
+		if r := filepath.Clean(f.URI.FsPath()); f.URI.IsFile() && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // stopSearch ends the upward search for project files at a workspace root,
