@@ -106,7 +106,10 @@ type Report struct {
 	// build); "" when it was built.
 	Skipped  string
 	Volatile []string // what differs between two builds of the original (Volatile.List)
-	Checks   []Check
+	// Mounts are the cache mount targets of the variants built, without
+	// the leading slash: which managers' mounts the file proved.
+	Mounts []string
+	Checks []Check
 	// NotApplicable lists the situations the original cannot be put in,
 	// with why (no application file, no install RUN, fails on builder B).
 	NotApplicable []string
@@ -183,6 +186,11 @@ func (p *Prover) Prove(ctx context.Context, name string, text []byte, c *Context
 	volatile := VolatileOf(origA.res.Files, again.res.Files)
 	r.Volatile = volatile.List()
 	for i, v := range variants {
+		for _, m := range cacheTargets(v.Text) {
+			if !slices.Contains(r.Mounts, m) {
+				r.Mounts = append(r.Mounts, m)
+			}
+		}
 		r.Checks = append(r.Checks, variantChecks(v, i, volatile, origA, varA[i], changes, origB, varB)...)
 	}
 	return r

@@ -2,10 +2,13 @@ package realbuild
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,25 +19,55 @@ import (
 // proof-realbuild set it.
 const EnvRun = "DFLS_REALBUILD"
 
-// oracleFor returns a Prover whose work folder goes with the test, running
-// $DFLS_REALBUILD_JOBS builds at a time (3). Without
-// DFLS_REALBUILD=1 the test skips; with it, missing images fail the test,
-// so that the target can never pass without building.
+// shared is the one prover of the build tests, which run side by side
+// and share its build slots, its seeds and its work folder (removed by
+// TestMain).
+var shared struct {
+	once sync.Once
+	p    *Prover
+	err  error
+}
+
+// oracleFor returns the prover, running $DFLS_REALBUILD_JOBS builds at a
+// time (3). Without DFLS_REALBUILD=1 the test skips; with it, missing
+// images fail the test, so that the target can never pass without
+// building.
 func oracleFor(t *testing.T) *Prover {
 	t.Helper()
 	if os.Getenv(EnvRun) != "1" {
 		t.Skipf("real builds take minutes: set %s=1 (make test-realbuild)", EnvRun)
 	}
-	images, err := LoadImages("")
-	if err != nil {
-		t.Fatal(err)
+	shared.once.Do(func() {
+		images, err := LoadImages("")
+		if err != nil {
+			shared.err = err
+			return
+		}
+		work, err := os.MkdirTemp("", "realbuild")
+		if err != nil {
+			shared.err = err
+			return
+		}
+		shared.p = &Prover{Images: images, Work: work, Timeout: buildTimeout(t), Jobs: envInt(t, "DFLS_REALBUILD_JOBS", 3), Logf: logf}
+	})
+	if shared.err != nil || shared.p == nil {
+		t.Fatalf("the oracle is not set up: %v", shared.err)
 	}
-	work, err := os.MkdirTemp("", "realbuild")
-	if err != nil {
-		t.Fatal(err)
+	return shared.p
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.p != nil {
+		os.RemoveAll(shared.p.Work)
 	}
-	t.Cleanup(func() { os.RemoveAll(work) })
-	return &Prover{Images: images, Work: work, Timeout: buildTimeout(t), Jobs: envInt(t, "DFLS_REALBUILD_JOBS", 3), Logf: t.Logf}
+	os.Exit(code)
+}
+
+// logf prints a build as it ends, with the time: the tests run side by
+// side, so no one test's log is the place.
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s realbuild: %s\n", time.Now().UTC().Format("15:04:05"), fmt.Sprintf(format, args...))
 }
 
 // buildTimeout is $DFLS_REALBUILD_TIMEOUT (a Go duration), else
@@ -60,6 +93,7 @@ func buildTimeout(t *testing.T) time.Duration {
 // held to.
 func TestAptListsOnlyInCacheMountFailOnFreshCIBuilder(t *testing.T) {
 	p := oracleFor(t)
+	t.Parallel()
 	orig := "FROM debian:bookworm-slim\n" +
 		"RUN apt-get update && apt-get install -y curl\n" +
 		"RUN apt-get install -y jq\n"
@@ -114,24 +148,37 @@ func logReport(t *testing.T, r *Report) {
 	}
 }
 
-// The CI sample (testdata/corpus, chosen to build on the oracle and to
-// cover apt, npm, pip, the reorder, the cache mounts and the size fixes):
-// every file's original builds, and what fix-all writes builds in both
-// situations with the original's files.
+// The CI sample: the corpus files of testdata/corpus, chosen to build on
+// the oracle and to cover apt, npm, pip, the reorder, the cache mounts and
+// the size fixes, and the fix forms of testdata/fixforms. Every file's
+// original builds, and what fix-all writes builds in both situations with
+// the original's files.
 func TestCISample(t *testing.T) {
 	p := oracleFor(t)
-	files, err := filepath.Glob("testdata/corpus/*/*.Dockerfile")
-	if err != nil || len(files) < 6 {
-		t.Fatalf("the CI sample needs at least 6 files, found %d (%v)", len(files), err)
+	t.Parallel()
+	corpus, err := filepath.Glob("testdata/corpus/*/*.Dockerfile")
+	if err != nil || len(corpus) < 6 {
+		t.Fatalf("the CI sample needs at least 6 corpus files, found %d (%v)", len(corpus), err)
+	}
+	forms, err := filepath.Glob("testdata/fixforms/*.Dockerfile")
+	if err != nil || len(forms) < 3 {
+		t.Fatalf("the CI sample needs the 3 fix forms, found %d (%v)", len(forms), err)
 	}
 	ctx := context.Background()
 	locks, err := p.MakeLockfiles(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, f := range forms {
+		want, err := os.ReadFile(strings.TrimSuffix(f, ".Dockerfile") + ".fixed")
+		if err != nil || fixAllText(t, f, locks) != string(want) {
+			t.Fatalf("%s: check --fix no longer writes the form to prove (%v): see TestFixFormsAreTheOnesProved", f, err)
+		}
+	}
 	s := NewSummary()
+	covered := map[string]int{}
 	fixAll := func(v Variant) bool { return v.Name == FixAll }
-	p.ProveFiles(ctx, files, locks, fixAll, func(r *Report) {
+	p.ProveFiles(ctx, append(forms, corpus...), locks, fixAll, func(r *Report) {
 		logReport(t, r)
 		s.Add(r)
 		// A file no fix applies to any more proves nothing, but is no
@@ -142,30 +189,66 @@ func TestCISample(t *testing.T) {
 		for _, c := range r.Failed() {
 			t.Errorf("%s: %s, %s: %s", r.Name, c.Variant, c.Situation, c.Problem())
 		}
+		if r.Skipped == "" && len(r.Failed()) == 0 && strings.HasPrefix(r.Name, "github/") {
+			for _, c := range sampleCovers {
+				if c.proves(r) {
+					covered[c.name]++
+				}
+			}
+		}
 	})
 	t.Logf("summary:\n%s", s.Markdown())
-	checkCoverage(t, s)
+	checkCoverage(t, covered)
 }
 
-// sampleCovers are the fixes the CI sample exists to prove: the reorder,
-// the cache mounts and the size fixes (any one of them).
-var sampleCovers = [][]diagnostics.FixKind{
-	{diagnostics.CopyManifestsFirst},
-	{diagnostics.AddCacheMount},
-	{diagnostics.AddRmAptLists, diagnostics.AddNoCacheDir, diagnostics.AddCacheClean},
+// minCovered is how many built corpus files of the CI sample must prove
+// each of sampleCovers.
+const minCovered = 3
+
+// sampleCovers are what the CI sample exists to prove on real-world files.
+var sampleCovers = []struct {
+	name   string
+	proves func(*Report) bool
+}{
+	{"the apt cache mount", func(r *Report) bool { return mountsAny(r, "var/cache/apt") }},
+	{"a cache mount for npm, yarn or pip", func(r *Report) bool { return mountsAny(r, ".npm", "yarn", "pip") }},
+	{"a size fix", func(r *Report) bool {
+		return appliedAny(r, diagnostics.AddRmAptLists, diagnostics.AddNoCacheDir, diagnostics.AddCacheClean)
+	}},
+	{"the reorder", func(r *Report) bool { return appliedAny(r, diagnostics.CopyManifestsFirst) }},
 }
 
-// checkCoverage fails when no built file of the sample proved one of
-// sampleCovers: the fixes changed, and the sample must be chosen again.
-func checkCoverage(t *testing.T, s *Summary) {
-	t.Helper()
-	for _, kinds := range sampleCovers {
-		n := 0
-		for _, k := range kinds {
-			n += s.Covered[string(k)]
+func mountsAny(r *Report, parts ...string) bool {
+	for _, m := range r.Mounts {
+		for _, p := range parts {
+			if strings.Contains(m, p) {
+				return true
+			}
 		}
-		if n == 0 {
-			t.Errorf("no file of the CI sample proved %v any more: choose files it applies to (testdata/corpus/README.md)", kinds)
+	}
+	return false
+}
+
+func appliedAny(r *Report, kinds ...diagnostics.FixKind) bool {
+	for _, c := range r.Checks {
+		for _, k := range kinds {
+			if slices.Contains(c.Kinds, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkCoverage fails when fewer than minCovered built files of the sample
+// proved one of sampleCovers: the fixes changed, and the sample must be
+// chosen again.
+func checkCoverage(t *testing.T, covered map[string]int) {
+	t.Helper()
+	for _, c := range sampleCovers {
+		t.Logf("%s: %d built corpus files", c.name, covered[c.name])
+		if covered[c.name] < minCovered {
+			t.Errorf("%s: %d built corpus files of the CI sample proved it, fewer than %d: choose files it applies to (testdata/corpus/README.md)", c.name, covered[c.name], minCovered)
 		}
 	}
 }
@@ -206,11 +289,9 @@ func TestCorpusProof(t *testing.T) {
 		writeReport(t, s)
 	})
 	t.Logf("summary:\n%s", s.Markdown())
-	for _, kinds := range sampleCovers {
-		for _, k := range kinds {
-			if s.Covered[string(k)] < quota {
-				t.Errorf("%s: %d built files, fewer than %d: sample more files (REALBUILD_SAMPLE)", k, s.Covered[string(k)], quota)
-			}
+	for _, k := range proofKinds {
+		if s.Covered[string(k)] < quota {
+			t.Errorf("%s: %d built files, fewer than %d: sample more files (REALBUILD_SAMPLE)", k, s.Covered[string(k)], quota)
 		}
 	}
 	for k, c := range s.ByKind {
@@ -218,6 +299,12 @@ func TestCorpusProof(t *testing.T) {
 			t.Errorf("%s broke %d of %d built files", k, c.Broken, c.Built)
 		}
 	}
+}
+
+// proofKinds are the fix kinds the corpus proof must build quota files of.
+var proofKinds = []diagnostics.FixKind{
+	diagnostics.CopyManifestsFirst, diagnostics.AddCacheMount,
+	diagnostics.AddRmAptLists, diagnostics.AddNoCacheDir, diagnostics.AddCacheClean,
 }
 
 func envInt(t *testing.T, name string, def int) int {

@@ -325,3 +325,52 @@ func TestBuildable(t *testing.T) {
 		}
 	}
 }
+
+// The fix forms make test-realbuild proves (testdata/fixforms) are what
+// check --fix writes today: when a form changes, this fails, so that the
+// new form is built before it is trusted.
+func TestFixFormsAreTheOnesProved(t *testing.T) {
+	files, err := filepath.Glob("testdata/fixforms/*.Dockerfile")
+	if err != nil || len(files) < 3 {
+		t.Fatalf("want the 3 fix forms, found %d (%v)", len(files), err)
+	}
+	locks := Lockfiles{"package-lock.json": []byte("{}\n"), "yarn.lock": []byte("\n")}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			want, err := os.ReadFile(strings.TrimSuffix(f, ".Dockerfile") + ".fixed")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fixAllText(t, f, locks); got != string(want) {
+				t.Errorf("check --fix writes another form than the one proved; build it (make test-realbuild), then write it into the .fixed file:\n%s", got)
+			}
+		})
+	}
+}
+
+// fixAllText is what fix-all writes for the Dockerfile at path, on the
+// context the oracle generates for it.
+func fixAllText(t *testing.T, path string, locks Lockfiles) string {
+	t.Helper()
+	text, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	c, err := GenerateContext(text, filepath.Join(dir, "ctx"), locks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	df := filepath.Join(dir, "Dockerfile")
+	if err := os.WriteFile(df, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := Variants(context.Background(), text, c.Dir, df, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) == 0 {
+		return string(text)
+	}
+	return string(vs[0].Text)
+}
