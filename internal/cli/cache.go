@@ -105,7 +105,7 @@ func cacheContext(flag string, st config.Settings, source, abs string) (string, 
 	}
 	root := st.ContextRoot(abs)
 	if st.BuildContext == "" {
-		if err := notFSRoot(root); err != nil {
+		if err := contextScope(root, false); err != nil {
 			return "", fmt.Errorf("build context %s: %w (give --context)", root, err)
 		}
 		return root, nil

@@ -234,14 +234,14 @@ func (c *Checker) read(r *FileReport) (text []byte, err error) {
 // standard input. A context out of scope is not read: --context / is an
 // error, a context a repository file gives above the current folder (see
 // repoContext) is left out with a warning, as is a Dockerfile's folder
-// that is the filesystem root.
+// that is the filesystem root or a home folder (see contextScope).
 func (c *Checker) contextOf(r *FileReport, s config.Settings, source string) (*buildcontext.Context, error) {
 	if s.BuildContext == "" && r.Stdin && c.o.StdinName == "" {
 		return nil, nil
 	}
 	root := s.ContextRoot(r.Abs)
 	fromCLI := c.o.Settings.BuildContext != ""
-	scope, shown := notFSRoot(root), root
+	scope, shown := contextScope(root, fromCLI), root
 	if s.BuildContext != "" && !fromCLI {
 		scope, shown = repoContext(root, r.Abs, workingFolder(c.o.Cwd)), root+" (from "+source+")"
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 )
 
 var (
@@ -16,17 +18,39 @@ var (
 	// widens the context, with --context: a repository just cloned must
 	// not make check walk, and name in findings, the files around it.
 	errWidened = errors.New("a file in the repository cannot widen the build context above the current folder")
+	// errHomeFolder: a home folder holds a user's every file, of which a
+	// Dockerfile kept there uses few; walking it for `check ~/Dockerfile`
+	// would list them all, and name some in findings. As the server
+	// without a workspace folder, check walks it only when asked to.
+	errHomeFolder = errors.New("a home folder is walked as a build context only when --context names it")
 )
+
+// contextScope checks a build context root before check or cache walks
+// it: the filesystem root never, and a home folder or one above it only
+// when the user named it (userGave: --context). Unlike the server without
+// a workspace folder, check walks a folder directly under the root: the
+// user named the Dockerfile there, and CI checkouts live there (/src).
+func contextScope(root string, userGave bool) error {
+	if err := notFSRoot(root); err != nil || userGave {
+		return err
+	}
+	home, _ := os.UserHomeDir()
+	scope := buildcontext.Scope{Home: home}
+	if scope.HomeFolder(root) || scope.HomeFolder(resolved(root)) {
+		return fmt.Errorf("%w (give --context %s to walk it)", errHomeFolder, root)
+	}
+	return nil
+}
 
 // repoContext checks a build context root that a file of the repository
 // gives the Dockerfile at dockerfile: it must not be the filesystem root,
-// and must be inside (as written and with symlinks resolved)
+// nor a home folder, and must be inside (as written and with symlinks resolved)
 //   - the current folder cwd, what the user chose to check;
 //   - or the Dockerfile's folder, the default context, so no widening;
 //   - or, for a Dockerfile outside cwd (the user named a file elsewhere),
 //     the repository holding it: the nearest folder above it with a .git.
 func repoContext(root, dockerfile, cwd string) error {
-	if err := notFSRoot(root); err != nil {
+	if err := contextScope(root, false); err != nil {
 		return err
 	}
 	dir := filepath.Dir(dockerfile)

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dockerfile-ls/dockerfile-ls/config"
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 )
 
 // mkfile writes text to rel under dir, making its folders.
@@ -94,5 +96,63 @@ func TestContextFlag(t *testing.T) {
 		if _, _, err := Predict(CacheOptions{Dockerfile: df, ContextDir: root}); !errors.Is(err, want) {
 			t.Errorf("cache --context %s: %v", root, err)
 		}
+	}
+}
+
+// TestHomeFolderIsNotWalked (issue 18): `check ~/Dockerfile` checks
+// without a build context rather than walk the whole home folder, and says
+// so; a compose file in the home folder cannot make it walk it either, nor
+// can cache predict with it. --context ~ walks it, and a project in a
+// folder of its own under home is walked as before.
+func TestHomeFolderIsNotWalked(t *testing.T) {
+	const dockerfile = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := filepath.Join(base, "home", "me")
+	t.Setenv("HOME", home)
+	mkfile(t, home, "a/b/private.bin", strings.Repeat("x", 1<<20))
+	mkfile(t, home, "package.json", "{}\n")
+	inHome := mkfile(t, home, "Dockerfile", dockerfile)
+	composed := mkfile(t, home, "composed/Dockerfile", dockerfile)
+	mkfile(t, home, "compose.yaml", "services:\n  app:\n    build: {context: ., dockerfile: composed/Dockerfile}\n")
+	project := mkfile(t, home, "proj/Dockerfile", dockerfile)
+	mkfile(t, home, "proj/package.json", "{}\n")
+	t.Chdir(home)
+	for _, c := range []struct {
+		name, dockerfile, flag string
+		wantRoot               string // "" for none
+	}{
+		{"the home folder", inHome, "", ""},
+		{"the home folder, from compose", composed, "", ""},
+		{"the home folder, with --context", inHome, home, home},
+		{"a project under home", project, "", filepath.Dir(project)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var stderr strings.Builder
+			var r *FileReport
+			var err error
+			finishes(t, 10*time.Second, func() {
+				checker := NewChecker(CheckOptions{Settings: config.Settings{BuildContext: c.flag}, Stderr: &stderr})
+				r, err = checker.Check(Target{Path: c.dockerfile})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.ContextRoot != c.wantRoot {
+				t.Errorf("check's context %q, want %q; stderr:\n%s", r.ContextRoot, c.wantRoot, stderr.String())
+			}
+			if c.wantRoot == "" && !strings.Contains(stderr.String(), "only when --context names it") {
+				t.Errorf("check does not say why it has no context:\n%s", stderr.String())
+			}
+			named := slices.ContainsFunc(r.Findings, func(f diagnostics.Finding) bool { return strings.Contains(f.Message, "private.bin") })
+			if named != (c.wantRoot == home) {
+				t.Errorf("a finding names a file of the home folder: %v, want %v", named, c.wantRoot == home)
+			}
+		})
+	}
+	if _, _, err := Predict(CacheOptions{Dockerfile: inHome}); !errors.Is(err, errHomeFolder) {
+		t.Errorf("cache ~/Dockerfile: %v, want errHomeFolder", err)
 	}
 }
