@@ -22,6 +22,7 @@ var syntaxRules = []*Rule{
 	expansionBudgetRule,
 	analysisBudgetRule,
 	missingYesFlag.withFixes(AddYesFlag).withHadolint("DL3014", "DL3030", "DL3038", "DL3034"),
+	pipeWithoutPipefail.withFixes(BashPipefail).withHadolint("DL4006"),
 }
 
 // withFixes declares the kinds of fix r's findings can carry.

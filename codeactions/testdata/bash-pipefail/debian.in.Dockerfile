@@ -1,0 +1,5 @@
+FROM debian:bookworm
+RUN apt-get update
+# Fetch and run the installer.
+RUN curl -fsSL https://example.com/install.sh | sh
+RUN wget -qO- https://example.com/a.sh | sh
