@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
@@ -53,10 +52,9 @@ func checkCopyBeforeInstall(p *Pass) {
 			if !viaMount && !sc.applies(inst, inv) {
 				continue
 			}
-			var fix *FixData
-			if !viaMount && !inv.InstallsProject && inv.Action != pkgmgr.Build {
-				fix = &FixData{Kind: CopyManifestsFirst, Args: map[string]string{
-					"copy": strconv.Itoa(cause.Span.Start), "run": strconv.Itoa(inst.Span.Start)}}
+			fix := &FixData{Kind: CopyManifestsFirst, Refused: "the install reads the whole context through a bind mount: mount only the manifests"}
+			if !viaMount {
+				fix = manifestsFirstFix(p, cause, inst)
 			}
 			p.Report(inst.Span, copyBeforeInstallMessage(p, st, i, inst, cause, inv, viaMount),
 				[]Related{{Span: cause.Span, Message: "this brings the whole build context (or a folder of it) into the build before the install"}}, fix)

@@ -120,8 +120,12 @@ func (sc *installScope) readsCopied(dir string, inv pkgmgr.Invocation) bool {
 // installDir is the directory the install runs in: the WORKDIR, then the
 // `cd`s of the RUN before it. known is false when a part is unknown.
 func installDir(bs *dockerfile.BuildState, inst *dockerfile.Instruction, inv pkgmgr.Invocation) (string, bool) {
+	return installDirFrom(bs, inst, inv, placeOf(bs, inst).wd)
+}
+
+// installDirFrom is installDir with the working directory given.
+func installDirFrom(bs *dockerfile.BuildState, inst *dockerfile.Instruction, inv pkgmgr.Invocation, dir string) (string, bool) {
 	pl := placeOf(bs, inst)
-	dir := pl.wd
 	for _, c := range commands(bs, inst) {
 		if c.Start >= inv.Command.Start {
 			break
