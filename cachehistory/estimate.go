@@ -1,6 +1,7 @@
 package cachehistory
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -125,4 +126,15 @@ func isRemote(src string) bool {
 		}
 	}
 	return false
+}
+
+// Duration shows estimated seconds to a reader: 45 s, 12 min, 3.4 h.
+func Duration(secs float64) string {
+	switch {
+	case secs < 90:
+		return fmt.Sprintf("%.0f s", secs)
+	case secs < 90*60:
+		return fmt.Sprintf("%.0f min", secs/60)
+	}
+	return fmt.Sprintf("%.1f h", secs/3600)
 }

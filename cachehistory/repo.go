@@ -40,6 +40,9 @@ type Repo struct {
 	// shallow holds the commits a shallow clone has without their parents.
 	shallow map[plumbing.Hash]bool
 	storage *filesystem.Storage
+	// gitDir holds HEAD; commonDir the references and objects (the same
+	// folder but for a linked worktree).
+	gitDir, commonDir string
 }
 
 // Close closes the packfiles the repository keeps open.
@@ -140,11 +143,13 @@ func isBare(dir string) bool {
 // holds the objects.
 func OpenGitDir(gitDir, workTree string) (*Repo, error) {
 	var fs billy.Filesystem = osfs.New(gitDir)
+	commonDir := gitDir
 	if common, err := readPointer(filepath.Join(gitDir, "commondir"), ""); err == nil {
 		if !filepath.IsAbs(common) {
 			common = filepath.Join(gitDir, common)
 		}
 		fs = dotgit.NewRepositoryFilesystem(fs, osfs.New(common))
+		commonDir = common
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
@@ -154,7 +159,8 @@ func OpenGitDir(gitDir, workTree string) (*Repo, error) {
 	s := filesystem.NewStorageWithOptions(fs, gitcache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true, ExclusiveAccess: true})
 	// git.Open would read the configuration; the history needs objects
 	// and references only, which the Storer alone serves.
-	r := &Repo{git: &git.Repository{Storer: s}, WorkTree: workTree, shallow: map[plumbing.Hash]bool{}, storage: s}
+	r := &Repo{git: &git.Repository{Storer: s}, WorkTree: workTree, shallow: map[plumbing.Hash]bool{}, storage: s,
+		gitDir: gitDir, commonDir: commonDir}
 	if _, err := s.Reference(plumbing.HEAD); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("%s: %w (%w)", gitDir, ErrNoRepository, err)
@@ -168,6 +174,26 @@ func OpenGitDir(gitDir, workTree string) (*Repo, error) {
 		r.shallow[h] = true
 	}
 	return r, nil
+}
+
+// Head is the commit HEAD names now.
+func (r *Repo) Head() (plumbing.Hash, error) {
+	ref, err := r.git.Head()
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("reading HEAD: %w", err)
+	}
+	return ref.Hash(), nil
+}
+
+// HeadFiles are the files whose change moves HEAD: HEAD itself, the
+// branch file it names (when it names one) and packed-refs, where git
+// keeps branches it has packed. A watcher of HEAD watches these.
+func (r *Repo) HeadFiles() []string {
+	files := []string{filepath.Join(r.gitDir, "HEAD"), filepath.Join(r.commonDir, "packed-refs")}
+	if ref, err := r.storage.Reference(plumbing.HEAD); err == nil && ref.Type() == plumbing.SymbolicReference {
+		files = append(files, filepath.Join(r.commonDir, filepath.FromSlash(ref.Target().String())))
+	}
+	return files
 }
 
 // Shallow reports whether the repository is a shallow clone.

@@ -65,7 +65,7 @@ func History(o HistoryOptions) (*HistoryReport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the build context %s: %w", b.root, err)
 	}
-	layout, err := repoLayout(repo, b)
+	layout, err := cachehistory.LayoutOf(repo, b.root, b.abs)
 	if err != nil {
 		repo.Close()
 		return nil, err
@@ -109,25 +109,4 @@ func fixedDockerfile(o HistoryOptions, b *cacheBuild) (doc *dockerfile.Document,
 		return nil, 0, fmt.Errorf("fixing %s in memory: %w", o.Dockerfile, err)
 	}
 	return rep.Doc, rep.Fixed, nil
-}
-
-// repoLayout places the build context and the Dockerfile in the
-// repository. A Dockerfile outside it has no versions there: fine for
-// today's, not for --as-built (History says so).
-func repoLayout(repo *cachehistory.Repo, b *cacheBuild) (cachehistory.Layout, error) {
-	if repo.WorkTree == "" {
-		return cachehistory.Layout{}, fmt.Errorf("%s is in a bare repository: there are no files to replay against", b.root)
-	}
-	ctx, ok := within(repo.WorkTree, b.root)
-	if !ok {
-		return cachehistory.Layout{}, fmt.Errorf("the build context %s is not in the repository %s", b.root, repo.WorkTree)
-	}
-	l := cachehistory.Layout{Context: ctx}
-	if l.Context == "." {
-		l.Context = ""
-	}
-	if df, ok := within(repo.WorkTree, b.abs); ok {
-		l.Dockerfile = df
-	}
-	return l, nil
 }

@@ -220,10 +220,10 @@ func writeCommits(w io.Writer, r *HistoryReport) {
 			merge = " (a merge, against its first parent)"
 		}
 		fmt.Fprintf(w, "    changed%s: %s%s\n", merge, strings.Join(changed, ", "), more)
-		fmt.Fprintf(w, "    re-runs %d steps, ~%s (estimate)", c.Reruns, duration(c.Seconds))
+		fmt.Fprintf(w, "    re-runs %d steps, ~%s (estimate)", c.Reruns, cachehistory.Duration(c.Seconds))
 		if r.After != nil {
 			a := r.After.Commits[i]
-			fmt.Fprintf(w, "; with the fixes %d, ~%s", a.Reruns, duration(a.Seconds))
+			fmt.Fprintf(w, "; with the fixes %d, ~%s", a.Reruns, cachehistory.Duration(a.Seconds))
 		}
 		fmt.Fprintln(w)
 		for _, s := range c.Steps {
@@ -253,7 +253,7 @@ func writeTotals(w io.Writer, res *cachehistory.Result, n int) {
 			writeTotal(w, s, n)
 		}
 	}
-	fmt.Fprintf(w, "Total: %d step re-runs in %d commits, ~%s (estimate)", res.Reruns, n, duration(res.Seconds))
+	fmt.Fprintf(w, "Total: %d step re-runs in %d commits, ~%s (estimate)", res.Reruns, n, cachehistory.Duration(res.Seconds))
 	if res.Depends > 0 {
 		fmt.Fprintf(w, "; %d more depend on another stage's output", res.Depends)
 	}
@@ -268,7 +268,7 @@ func writeTotal(w io.Writer, s cachehistory.StepTotal, n int) {
 	if s.Cost.CacheMount {
 		extra += "  (cache mount: counted in full)"
 	}
-	fmt.Fprintf(w, "%4d  %4d of %-4d  %9s  %s%s\n", s.Inst.Line+1, s.Reruns, n, duration(s.Cost.Seconds), oneLine(s.Doc, s.Inst), extra)
+	fmt.Fprintf(w, "%4d  %4d of %-4d  %9s  %s%s\n", s.Inst.Line+1, s.Reruns, n, cachehistory.Duration(s.Cost.Seconds), oneLine(s.Doc, s.Inst), extra)
 }
 
 // writeSaving prints what the fixes save, or cost: a fix can add a step
@@ -276,7 +276,7 @@ func writeTotal(w io.Writer, s cachehistory.StepTotal, n int) {
 func writeSaving(w io.Writer, before, after *cachehistory.Result) {
 	steps, secs := before.Reruns-after.Reruns, before.Seconds-after.Seconds
 	fmt.Fprintf(w, "Saving: %s step re-runs (%s), %s (%s), estimated\n", signed(float64(steps), fmt.Sprint(abs(steps))),
-		percent(steps, before.Reruns), signed(secs, "~"+duration(math.Abs(secs))), percentF(secs, before.Seconds))
+		percent(steps, before.Reruns), signed(secs, "~"+cachehistory.Duration(math.Abs(secs))), percentF(secs, before.Seconds))
 }
 
 // signed marks a negative saving, shown as its magnitude, with a minus.
@@ -296,15 +296,4 @@ func percentF(part, whole float64) string {
 		return "0%"
 	}
 	return fmt.Sprintf("%.0f%%", 100*part/whole)
-}
-
-// duration shows estimated seconds to a reader: 45 s, 12 min, 3.4 h.
-func duration(secs float64) string {
-	switch {
-	case secs < 90:
-		return fmt.Sprintf("%.0f s", secs)
-	case secs < 90*60:
-		return fmt.Sprintf("%.0f min", secs/60)
-	}
-	return fmt.Sprintf("%.1f h", secs/3600)
 }

@@ -58,7 +58,7 @@ func HistoryDiff(o HistoryDiffOptions) (*HistoryDiffReport, error) {
 		return nil, fmt.Errorf("the build context %s: %w", b.root, err)
 	}
 	defer repo.Close()
-	layout, err := repoLayout(repo, b)
+	layout, err := cachehistory.LayoutOf(repo, b.root, b.abs)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func WriteHistoryDiffText(w io.Writer, r *HistoryDiffReport) {
 	fmt.Fprintf(w, "%s: the cache forecast is %s %s (%s) over the last %d commits: %d → %d step re-runs (%s), ~%s → ~%s (%s, estimated)\n",
 		r.Dockerfile, comparative(r.Verdict()), r.Base, short(r.BaseCommit), len(r.History.Commits),
 		r.Before.Reruns, r.After.Reruns, delta(float64(dn), fmt.Sprint(abs(dn))),
-		duration(r.Before.Seconds), duration(r.After.Seconds), delta(ds, duration(math.Abs(ds))))
+		cachehistory.Duration(r.Before.Seconds), cachehistory.Duration(r.After.Seconds), delta(ds, cachehistory.Duration(math.Abs(ds))))
 }
 
 func comparative(v Verdict) string {
