@@ -37,6 +37,16 @@ type Settings struct {
 	// FormatMultiline, when false, makes formatting leave the continuation
 	// lines of multi-line instructions as written (nil: format them).
 	FormatMultiline *bool `json:"formatMultiline,omitempty" yaml:"formatMultiline,omitempty"`
+	// CacheHistory are the editor's cache-history settings. Only the
+	// editor gives them: replaying the history is the user's choice on
+	// their machine, not the repository's.
+	CacheHistory CacheHistory `json:"cacheHistory,omitzero" yaml:"-"`
+}
+
+// CacheHistory: a code lens on each step, how often it re-ran over the
+// repository's recent history (server/history.go); nil means off.
+type CacheHistory struct {
+	CodeLens *bool `json:"codeLens,omitempty"`
 }
 
 // Merge returns s with the unset fields taken from fallback (maps merge
@@ -60,6 +70,9 @@ func (s Settings) Merge(fallback Settings) Settings {
 	}
 	if out.FormatMultiline == nil {
 		out.FormatMultiline = fallback.FormatMultiline
+	}
+	if out.CacheHistory.CodeLens == nil {
+		out.CacheHistory.CodeLens = fallback.CacheHistory.CodeLens
 	}
 	return out
 }
