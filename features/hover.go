@@ -146,3 +146,18 @@ func hoverStage(doc *dockerfile.Document, offset int) (Hover, bool) {
 	md += fmt.Sprintf("\n\n%d instruction(s), referenced %d time(s)", len(st.Instructions), uses)
 	return Hover{Markdown: md, Span: o.span}, true
 }
+
+// HistorySaving is what a hover on a CopyBeforeInstall finding adds: what
+// the finding's fix would have saved over the repository's recent history,
+// as the server's background replay forecast it (server/history_fix.go).
+// commits are the commits replayed; the install re-ran in before of them,
+// and would have in after; the whole Dockerfile saves saved step re-runs,
+// worth savedTime by the estimate (negative: the fix costs them).
+func HistorySaving(commits, before, after, saved int, savedTime string) string {
+	verdict := fmt.Sprintf("the fix saves %d step re-runs, ~%s", saved, savedTime)
+	if saved < 0 {
+		verdict = fmt.Sprintf("the fix costs %d more step re-runs, ~%s", -saved, strings.TrimPrefix(savedTime, "-"))
+	}
+	return fmt.Sprintf("**Over the last %d commits that changed the build context** this install re-ran in %d; after the fix it would have in %d: %s (estimate; `dockerfile-ls cache --history` replays them).",
+		commits, before, after, verdict)
+}

@@ -112,14 +112,21 @@ func (s *Server) InlayHint(ctx context.Context, p *protocol.InlayHintParams) ([]
 	return out, nil
 }
 
-// CodeLens implements protocol.Server: one lens per hint, on the
-// instruction's first line; its command does nothing (the lens is a
-// label).
+// CodeLens implements protocol.Server: the size lenses (one per hint, on
+// the instruction's first line, when the "sizes" setting asks for lenses)
+// and the cache history's (history.go, when cacheHistory.codeLens is on).
+// Their commands do nothing: a lens is a label.
 func (s *Server) CodeLens(ctx context.Context, p *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
+	out := s.sizeLenses(ctx, p.TextDocument.URI)
+	return append(out, s.historyLenses(ctx, p.TextDocument.URI)...), nil
+}
+
+// sizeLenses are the size hints as lenses.
+func (s *Server) sizeLenses(ctx context.Context, u uri.URI) []protocol.CodeLens {
 	out := []protocol.CodeLens{}
-	doc, hints, ok := s.sizeHints(ctx, p.TextDocument.URI, sizesCodeLens)
+	doc, hints, ok := s.sizeHints(ctx, u, sizesCodeLens)
 	if !ok {
-		return out, nil
+		return out
 	}
 	for _, h := range hints {
 		lens := protocol.CodeLens{
@@ -132,7 +139,7 @@ func (s *Server) CodeLens(ctx context.Context, p *protocol.CodeLensParams) ([]pr
 		}
 		out = append(out, lens)
 	}
-	return out, nil
+	return out
 }
 
 // sizesRefresh keys the one refresh of size hints awaited per context
@@ -141,7 +148,8 @@ type sizesRefresh struct{ root string }
 
 // refreshSizes sends workspace/inlayHint/refresh and
 // workspace/codeLens/refresh to a client that supports them (also the
-// thing to call when the "sizes" setting changes).
+// thing to call when the "sizes" setting changes, or a cache history
+// forecast is ready).
 func (s *Server) refreshSizes() {
 	inlay := s.clientSupports(func(c protocol.ClientCapabilities) bool {
 		return c.Workspace != nil && c.Workspace.InlayHint != nil && c.Workspace.InlayHint.RefreshSupport != nil && *c.Workspace.InlayHint.RefreshSupport

@@ -105,7 +105,8 @@ function resolveServer(): Resolved | { error: string; hint: boolean } {
 
 /**
  * The "dockerfile-ls" settings in the server's shape (config.Settings in the
- * Go code): `sizes.display` becomes `sizes`, `path` and `trace` stay here.
+ * Go code): `sizes.display` becomes `sizes`, `cacheHistory.codeLens` becomes
+ * `cacheHistory: {codeLens}`, `path` and `trace` stay here.
  * Sent as initializationOptions and as the answer to workspace/configuration.
  */
 function serverSettings(scope?: vscode.Uri): Record<string, unknown> {
@@ -131,6 +132,7 @@ function serverSettings(scope?: vscode.Uri): Record<string, unknown> {
     allowedContexts: vscode.workspace.isTrusted ? cfg.get<string[]>('allowedContexts', []) : [],
     sizes: cfg.get<string>('sizes.display', 'inlayHints'),
     formatMultiline: cfg.get<boolean>('formatMultiline', true),
+    cacheHistory: { codeLens: cfg.get<boolean>('cacheHistory.codeLens', false) },
   };
 }
 

@@ -1,0 +1,113 @@
+package server
+
+import (
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"go.lsp.dev/uri"
+
+	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
+	"github.com/dockerfile-ls/dockerfile-ls/config"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+)
+
+// For the tests of history.go, here and in package server_test (which
+// sees what this file exports).
+
+// HistoryProject is a git repository, made with go-git, whose Dockerfile
+// copies everything before its install: four commits after the first,
+// three of which change a file the build reads (the README is ignored).
+type HistoryProject struct {
+	t    *testing.T
+	Dir  string
+	wt   *git.Worktree
+	when time.Time
+}
+
+const HistoryDockerfile = "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"src/a.js\"]\n"
+
+func NewHistoryProject(t *testing.T) *HistoryProject {
+	dir := t.TempDir()
+	repo, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &HistoryProject{t: t, Dir: dir, wt: wt, when: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	p.Commit("Dockerfile", HistoryDockerfile, ".dockerignore", "*.md\n", "package.json", `{"name":"a"}`,
+		"package-lock.json", `{"lockfileVersion":3}`, "src/a.js", "1", "README.md", "1")
+	p.Commit("src/a.js", "2")
+	p.Commit("README.md", "2")
+	p.Commit("package.json", `{"name":"a","version":"2"}`)
+	p.Commit("src/b.js", "1")
+	return p
+}
+
+// Commit writes files (path, text, path, text...) and commits them.
+func (p *HistoryProject) Commit(pathsAndTexts ...string) {
+	p.t.Helper()
+	for i := 0; i < len(pathsAndTexts); i += 2 {
+		f := filepath.Join(p.Dir, filepath.FromSlash(pathsAndTexts[i]))
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			p.t.Fatal(err)
+		}
+		if err := os.WriteFile(f, []byte(pathsAndTexts[i+1]), 0o644); err != nil {
+			p.t.Fatal(err)
+		}
+	}
+	if err := p.wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		p.t.Fatal(err)
+	}
+	p.when = p.when.Add(time.Minute)
+	sig := &object.Signature{Name: "t", Email: "t@example.com", When: p.when}
+	if _, err := p.wt.Commit("change", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+func (p *HistoryProject) URI() string {
+	return "file://" + filepath.ToSlash(filepath.Join(p.Dir, "Dockerfile"))
+}
+
+// TestHistoryHoverSaving: the forecast prices CopyBeforeInstall's fix over
+// the same commits (the install re-ran after each of the 3 commits; with
+// package.json and package-lock.json copied first it would have after the
+// one that changed package.json), and a hover on the finding says so while
+// the document still says what was priced.
+func TestHistoryHoverSaving(t *testing.T) {
+	p := NewHistoryProject(t)
+	on := true
+	s := &Server{log: slog.New(slog.DiscardHandler), contexts: buildcontext.NewCache(), projects: &config.Loader{}, warned: map[string]bool{}}
+	defer s.contexts.Close()
+	defer s.history().close()
+	s.editor.set(fromInitOptions, config.Settings{CacheHistory: config.CacheHistory{CodeLens: &on}})
+	path := filepath.Join(p.Dir, "Dockerfile")
+	u := uri.File(path)
+	doc := dockerfile.Parse([]byte(HistoryDockerfile))
+	fc, err := s.history().compute(path, doc, s.settingsFor(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.history().entries[u] = &historyEntry{last: fc}
+	install := strings.Index(HistoryDockerfile, "RUN npm ci")
+	want := "this install re-ran in 3; after the fix it would have in 1: the fix saves"
+	if got := s.historyHover(u, doc, install+1); !strings.Contains(got, want) || !strings.Contains(got, "last 3 commits") {
+		t.Errorf("hover on the install: %q, want %q over the last 3 commits", got, want)
+	}
+	if got := s.historyHover(u, doc, 1); got != "" {
+		t.Errorf("hover on FROM, which has no finding: %q", got)
+	}
+	edited := dockerfile.Parse([]byte(strings.Replace(HistoryDockerfile, "npm ci", "npm ci --omit=dev", 1)))
+	if got := s.historyHover(u, edited, install+1); got != "" {
+		t.Errorf("hover on an install edited since the forecast: %q", got)
+	}
+}
