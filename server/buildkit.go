@@ -83,15 +83,21 @@ func (q *passQueue) edited(now time.Time) {
 }
 
 // addUnpublished counts n more (or fewer) documents with a version not
-// published yet.
+// published yet. Only the last publish can let a pass start, so only it
+// wakes the queue: a keystroke's didChange, on the read loop, would
+// otherwise make the queue's goroutine runnable ahead of the worker that
+// publishes it, for nothing.
 func (q *passQueue) addUnpublished(n int) {
 	if q == nil {
 		return
 	}
 	q.mu.Lock()
 	q.unpublished += n
+	caughtUp := q.unpublished == 0 && len(q.waiting) > 0
 	q.mu.Unlock()
-	q.poke()
+	if caughtUp {
+		q.poke()
+	}
 }
 
 // want queues d for a pass (once).

@@ -200,3 +200,38 @@ func TestBuildKitFindingsMoveWithEdits(t *testing.T) {
 		t.Errorf("an edit inside BuildKit's finding kept it (lines %v)", got)
 	}
 }
+
+// TestEditLeavesPassQueueAsleep: an edit does not wake the queue's
+// goroutine (no pass can start before its publish); the publish that
+// leaves nothing unpublished does, when a document waits for a pass.
+func TestEditLeavesPassQueueAsleep(t *testing.T) {
+	q := newPassQueue()
+	woken := func() bool {
+		select {
+		case <-q.wake:
+			return true
+		default:
+			return false
+		}
+	}
+	q.addUnpublished(1)
+	if woken() {
+		t.Error("an edit woke the pass queue")
+	}
+	q.addUnpublished(-1)
+	if woken() {
+		t.Error("a publish woke the pass queue with no document waiting for a pass")
+	}
+	q.want(&document{})
+	woken()
+	q.addUnpublished(1)
+	q.addUnpublished(1)
+	q.addUnpublished(-1)
+	if woken() {
+		t.Error("a publish woke the pass queue while another document waits for its publish")
+	}
+	q.addUnpublished(-1)
+	if !woken() {
+		t.Error("the last publish did not wake the pass queue")
+	}
+}
