@@ -176,9 +176,14 @@ type Spec struct {
 
 // Result is what a build did and left.
 type Result struct {
-	Files    []oracle.FileEntry // with Spec.Files: the image's files, by path
-	Ran      int                // Dockerfile steps that ran rather than came from the cache
-	Duration time.Duration
+	Files []oracle.FileEntry // with Spec.Files: the image's files, by path
+	Ran   int                // Dockerfile steps that ran rather than came from the cache
+	// Steps and Export are the time the Dockerfile's steps took and the
+	// time exporting (the image's files, the layer cache) took: where a
+	// build's time goes.
+	Steps, Export time.Duration
+	List          time.Duration // listing and hashing the exported files, after the build
+	Duration      time.Duration
 }
 
 // BuildError is a build that failed: the failing step and its output.
@@ -223,13 +228,15 @@ func (b *Builder) Build(ctx context.Context, s Spec) (*Result, error) {
 	if perr != nil {
 		return res, fmt.Errorf("realbuild: progress of %s: %w", s.Context, perr)
 	}
-	res.Ran = st.ran
+	res.Ran, res.Steps, res.Export = st.ran, st.steps, st.export
 	if s.Files {
 		tarPath := filepath.Join(b.dir, "image.tar")
 		defer os.Remove(tarPath)
+		listStart := time.Now()
 		if res.Files, err = oracle.ListFiles(tarPath); err != nil {
 			return res, fmt.Errorf("realbuild: listing the image: %w", err)
 		}
+		res.List = time.Since(listStart)
 	}
 	return res, nil
 }
@@ -271,7 +278,9 @@ func (b *Builder) buildArgs(s Spec) ([]string, error) {
 		args = append(args, "--output", "type=local,dest="+s.LocalOutput)
 	}
 	if s.ExportCache != "" {
-		args = append(args, "--export-cache", "type=local,mode=max,dest="+s.ExportCache)
+		// Uncompressed: gzip of every layer was CPU spent for nothing, the
+		// cache never leaves this machine.
+		args = append(args, "--export-cache", "type=local,mode=max,compression=uncompressed,dest="+s.ExportCache)
 	}
 	if s.ImportCache != "" {
 		args = append(args, "--import-cache", "type=local,src="+s.ImportCache)
@@ -294,6 +303,8 @@ var stepName = regexp.MustCompile(`^\[[^\]]*\b\d+/\d+\] `)
 // progress is what a build's rawjson progress stream says.
 type progress struct {
 	ran    int               // step vertices that ran
+	steps  time.Duration     // the time they took
+	export time.Duration     // the time exporting vertices took
 	failed string            // the failing vertex's digest
 	names  map[string]string // vertex digest -> name
 	logs   map[string]*bytes.Buffer
@@ -301,12 +312,12 @@ type progress struct {
 
 type rawStatus struct {
 	Vertexes []struct {
-		Digest    string          `json:"digest"`
-		Name      string          `json:"name"`
-		Cached    bool            `json:"cached"`
-		Started   json.RawMessage `json:"started"`
-		Completed json.RawMessage `json:"completed"`
-		Error     string          `json:"error"`
+		Digest    string     `json:"digest"`
+		Name      string     `json:"name"`
+		Cached    bool       `json:"cached"`
+		Started   *time.Time `json:"started"`
+		Completed *time.Time `json:"completed"`
+		Error     string     `json:"error"`
 	} `json:"vertexes"`
 	Logs []struct {
 		Vertex string `json:"vertex"`
@@ -318,7 +329,8 @@ type rawStatus struct {
 // counts as run when it completed without being cached.
 func parseProgress(b []byte) (progress, error) {
 	p := progress{names: map[string]string{}, logs: map[string]*bytes.Buffer{}}
-	cached, completed := map[string]bool{}, map[string]bool{}
+	cached := map[string]bool{}
+	started, completed := map[string]time.Time{}, map[string]time.Time{}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(make([]byte, 0, 64*1024), 64*1024*1024)
 	for sc.Scan() {
@@ -335,7 +347,12 @@ func parseProgress(b []byte) (progress, error) {
 				p.names[v.Digest] = v.Name
 			}
 			cached[v.Digest] = cached[v.Digest] || v.Cached
-			completed[v.Digest] = completed[v.Digest] || len(v.Completed) > 0 && string(v.Completed) != "null"
+			if v.Started != nil && started[v.Digest].IsZero() {
+				started[v.Digest] = *v.Started
+			}
+			if v.Completed != nil {
+				completed[v.Digest] = *v.Completed
+			}
 			if v.Error != "" && p.failed == "" {
 				p.failed = v.Digest
 			}
@@ -348,8 +365,16 @@ func parseProgress(b []byte) (progress, error) {
 		}
 	}
 	for dg, name := range p.names {
-		if stepName.MatchString(name) && completed[dg] && !cached[dg] {
+		took := completed[dg].Sub(started[dg])
+		if completed[dg].IsZero() || started[dg].IsZero() {
+			took = 0
+		}
+		switch {
+		case stepName.MatchString(name) && !completed[dg].IsZero() && !cached[dg]:
 			p.ran++
+			p.steps += took
+		case strings.HasPrefix(name, "exporting"):
+			p.export += took
 		}
 	}
 	return p, sc.Err()

@@ -242,8 +242,8 @@ var managerWords = []struct{ name, word string }{
 var networkFetch = regexp.MustCompile(`(?im)(?:^\s*(?:RUN\s+(?:--\S+\s+)*)?|&&|;|\|)\s*(?:sudo\s+)?(?:curl|wget|git\s+clone|add-apt-repository|apt-key\s+adv)\s|^\s*ADD\s+(?:--\S+\s+)*https?://`)
 
 // Buildable says why a Dockerfile cannot build on the oracle, without
-// building it ("" when it may): a base with no local image, or a fetch
-// from the network.
+// building it ("" when it may): a base with no local image, a fetch from
+// the network, or an install of what the archives here do not hold.
 func Buildable(text []byte) string {
 	if _, skipped := localBases(text); skipped != "" {
 		return skipped
@@ -251,7 +251,7 @@ func Buildable(text []byte) string {
 	if networkFetch.Match(text) {
 		return "fetches from the network"
 	}
-	return ""
+	return unavailable(text)
 }
 
 // Stratum is the group a Dockerfile is sampled from: its local base
@@ -273,9 +273,18 @@ func Stratum(text []byte) string {
 // counts the files left out, by reason.
 func StratifiedSample(files []string, n int) (sample []string, left map[string]int) {
 	groups, left := map[string][]string{}, map[string]int{}
+	texts := map[string][]byte{}
+	var names []string
 	for _, f := range files {
-		text, err := os.ReadFile(f)
-		if err != nil {
+		if text, err := os.ReadFile(f); err == nil {
+			texts[f] = text
+			names = append(names, installs(text)["apt"]...)
+		}
+	}
+	aptMissing(names) // one question to apt for all: each takes seconds
+	for _, f := range files {
+		text, ok := texts[f]
+		if !ok {
 			left["unreadable"]++
 			continue
 		}

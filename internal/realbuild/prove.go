@@ -313,7 +313,7 @@ func (p *Prover) build(ctx context.Context, r *Report, what, dir string, text []
 	r.mu.Lock()
 	r.Builds = append(r.Builds, BuildTime{What: what, Duration: d, Failed: err != nil})
 	r.mu.Unlock()
-	p.logf("%s: %s: %s%s", r.Name, what, d.Round(time.Second), failedSuffix(err))
+	p.logf("%s: %s: %s%s%s", r.Name, what, d.Round(time.Second), breakdown(res), failedSuffix(err))
 	return res, err
 }
 
@@ -321,6 +321,14 @@ func (p *Prover) logf(format string, args ...any) {
 	if p.Logf != nil {
 		p.Logf(format, args...)
 	}
+}
+
+// breakdown is where a build's time went, for the log.
+func breakdown(res *Result) string {
+	if res == nil || res.Steps+res.Export == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (steps %s, export %s, then listing %s)", res.Steps.Round(time.Second), res.Export.Round(time.Second), res.List.Round(time.Second))
 }
 
 func failedSuffix(err error) string {

@@ -3,11 +3,13 @@ package realbuild
 // Tests of the pure parts, which make test runs (no builder needed).
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -373,4 +375,43 @@ func fixAllText(t *testing.T, path string, locks Lockfiles) string {
 		return string(text)
 	}
 	return string(vs[0].Text)
+}
+
+func TestInstallsListsPlainPackageNames(t *testing.T) {
+	text := []byte("FROM debian:bookworm\n" +
+		"RUN apt-get update && apt-get install -y --no-install-recommends curl=7.* $EXTRA python-pip && pip3 install flask==2.0 -r requirements.txt .\n")
+	got := installs(text)
+	if !slices.Equal(got["apt"], []string{"curl", "python-pip"}) || !slices.Equal(got["pip"], []string{"flask"}) {
+		t.Errorf("installs = %v, want apt [curl python-pip], pip [flask]", got)
+	}
+}
+
+func TestCandidatesReadsAptCachePolicy(t *testing.T) {
+	out := []byte("curl:\n  Installed: (none)\n  Candidate: 7.88.1-10+deb12u8\n  Version table:\n" +
+		"python-pip:\n  Installed: (none)\n  Candidate: (none)\n  Version table:\n")
+	got := candidates(out)
+	if !got["curl"] || got["python-pip"] || len(got) != 2 {
+		t.Errorf("candidates = %v, want curl only with a candidate", got)
+	}
+}
+
+// On this machine's apt (bookworm), a Dockerfile that installs a package
+// only older releases had is left out without a build; one that installs
+// bookworm's packages, or the local wheel, is not.
+func TestUnavailable(t *testing.T) {
+	if out, err := exec.Command("apt-cache", "policy", "curl").Output(); err != nil || !bytes.Contains(out, []byte("Candidate: 7")) {
+		t.Skip("this machine's apt does not know bookworm's curl")
+	}
+	cases := map[string]string{
+		"FROM debian:bookworm\nRUN apt-get install -y curl jq\n":                             "",
+		"FROM python:3\nRUN pip install -r requirements.txt realbuild-probe\n":               "",
+		"FROM debian:bookworm\nRUN apt-get install -y curl python-pip\n":                     "bookworm has no package: python-pip",
+		"FROM python:3\nRUN apt-get update && apt-get install -y gcc && pip install flask\n": "pip installs from the index: flask",
+	}
+	aptMissing([]string{"curl", "jq", "python-pip", "gcc"}) // one apt-cache run, not four
+	for text, want := range cases {
+		if got := unavailable([]byte(text)); got != want {
+			t.Errorf("unavailable(%q) = %q, want %q", text, got, want)
+		}
+	}
 }

@@ -1,0 +1,127 @@
+package realbuild
+
+import (
+	"bufio"
+	"bytes"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/dockerfile-ls/dockerfile-ls/cache"
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
+)
+
+// Most corpus files that may build here do not: they install packages of
+// older distributions (python-pip, libssl1.0.2) that bookworm lacks, or
+// pip packages from an index these machines cannot reach. Each cost a
+// build of a minute or two before it failed. Asking this machine's apt,
+// which reads the same archive the images do, leaves them out at once.
+
+// installs are the packages the Dockerfile's RUNs install, by manager
+// ("apt", "pip"), as written; words that are not plain names (variables,
+// files, URLs, options) are left out.
+func installs(text []byte) map[string][]string {
+	doc := dockerfile.Parse(text)
+	out := map[string][]string{}
+	for _, in := range doc.Instructions {
+		if in.Keyword != "RUN" {
+			continue
+		}
+		for _, inv := range cache.Invocations(doc, in) {
+			if inv.Manager == nil || inv.Action != pkgmgr.Install {
+				continue
+			}
+			for _, p := range inv.Packages {
+				if name, ok := plainName(p); ok {
+					out[inv.Manager.Name] = append(out[inv.Manager.Name], name)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// plainName is a package argument without its version ("curl=7.*",
+// "flask==2.0"), false for what is not a plain name.
+func plainName(arg string) (string, bool) {
+	name, _, _ := strings.Cut(arg, "=")
+	name, _, _ = strings.Cut(name, "<")
+	name, _, _ = strings.Cut(name, ">")
+	if name == "" || strings.ContainsAny(name, "$/:*?[{`\"'") || strings.HasPrefix(name, "-") || strings.HasPrefix(name, ".") {
+		return "", false
+	}
+	return name, true
+}
+
+// unavailable says why the installs cannot succeed on the oracle ("" when
+// they may): an apt package bookworm has no candidate for, or a pip
+// package other than the local wheel.
+func unavailable(text []byte) string {
+	ins := installs(text)
+	for _, p := range ins["pip"] {
+		if p != strings.TrimSpace(Requirements) {
+			return "pip installs from the index: " + p
+		}
+	}
+	if missing := aptMissing(ins["apt"]); len(missing) > 0 {
+		return "bookworm has no package: " + strings.Join(missing, ", ")
+	}
+	return ""
+}
+
+// aptKnown memoises apt-cache's answers: package name -> has a candidate.
+var aptKnown = struct {
+	sync.Mutex
+	m map[string]bool
+}{m: map[string]bool{}}
+
+// aptMissing are the packages this machine's apt has no candidate for;
+// none when it has no apt-cache (the builds will tell).
+func aptMissing(names []string) []string {
+	aptKnown.Lock()
+	defer aptKnown.Unlock()
+	var ask []string
+	for _, n := range names {
+		if _, ok := aptKnown.m[n]; !ok && !slices.Contains(ask, n) {
+			ask = append(ask, n)
+		}
+	}
+	if len(ask) > 0 {
+		out, err := exec.Command("apt-cache", append([]string{"policy"}, ask...)...).Output()
+		if err != nil {
+			return nil
+		}
+		found := candidates(out)
+		for _, n := range ask {
+			aptKnown.m[n] = found[n]
+		}
+	}
+	var missing []string
+	for _, n := range names {
+		if !aptKnown.m[n] && !slices.Contains(missing, n) {
+			missing = append(missing, n)
+		}
+	}
+	return missing
+}
+
+// candidates reads apt-cache policy's output: the packages with a
+// candidate version. A name apt does not know has no block; a virtual
+// package's candidate is "(none)".
+func candidates(out []byte) map[string]bool {
+	found := map[string]bool{}
+	name := ""
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		l := sc.Text()
+		switch {
+		case !strings.HasPrefix(l, " ") && strings.HasSuffix(l, ":"):
+			name = strings.TrimSuffix(l, ":")
+		case strings.HasPrefix(strings.TrimSpace(l), "Candidate:") && name != "":
+			found[name] = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "Candidate:")) != "(none)"
+		}
+	}
+	return found
+}
