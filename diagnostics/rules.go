@@ -23,6 +23,7 @@ var syntaxRules = []*Rule{
 	analysisBudgetRule,
 	missingYesFlag.withFixes(AddYesFlag).withHadolint("DL3014", "DL3030", "DL3038", "DL3034"),
 	pipeWithoutPipefail.withFixes(BashPipefail).withHadolint("DL4006"),
+	copySourcesToFile.withFixes(AddDestSlash).withHadolint("DL3021"),
 }
 
 // withFixes declares the kinds of fix r's findings can carry.
