@@ -31,6 +31,7 @@ var (
 	recordHistory = flag.String("record-history", "", "record -history-data/NAME from the repository at this path (with -history-name, -history-commits)")
 	historyName   = flag.String("history-name", "", "the replay data's folder under -history-data")
 	historyLen    = flag.Int("history-commits", 40, "first-parent commits to record, newest first from HEAD")
+	historyDF     = flag.String("history-dockerfile", "Dockerfile", "the Dockerfile to record, by its path in the repository (the build context is the repository's root)")
 )
 
 // minReplayed is the sample: at least 30 consecutive commits.
@@ -51,7 +52,7 @@ func TestHistoryAgainstBuildKit(t *testing.T) {
 		t.Fatal("needs -history-data DIR: the replay data recorded with -record-history (make proof-history HISTORY_DATA=DIR)")
 	}
 	if *recordHistory != "" {
-		if err := record(*recordHistory, filepath.Join(*historyDir, *historyName), *historyLen); err != nil {
+		if err := record(*recordHistory, filepath.Join(*historyDir, *historyName), *historyDF, *historyLen); err != nil {
 			t.Fatal(err)
 		}
 		return
@@ -244,9 +245,10 @@ func compareSteps(t errorf, hash string, fc cachehistory.CommitResult, steps []S
 }
 
 // record writes the replay data of the newest n first-parent commits of
-// the repository at src (its HEAD's Dockerfile and .dockerignore at the
-// root are the ones replayed against).
-func record(src, dst string, n int) error {
+// the repository at src (its HEAD's Dockerfile at the path df, and the
+// ignore file BuildKit reads for it, are the ones replayed against, with
+// the repository's root as the build context).
+func record(src, dst, df string, n int) error {
 	repo, err := git.PlainOpen(src)
 	if err != nil {
 		return err
@@ -274,7 +276,7 @@ func record(src, dst string, n int) error {
 	if err != nil {
 		return err
 	}
-	excluded, err := recordToday(tip, dst)
+	excluded, err := recordToday(tip, dst, df)
 	if err != nil {
 		return err
 	}
@@ -316,11 +318,16 @@ func listTree(b *bytes.Buffer, t *object.Tree, excluded func(string) bool) error
 
 func modeOf(m filemode.FileMode) string { return fmt.Sprintf("%06o", uint32(m)) }
 
-// recordToday writes HEAD's Dockerfile and ignore file, and returns what
-// the ignore file (and the two files, kept apart) leave out.
-func recordToday(tip *object.Tree, dst string) (func(string) bool, error) {
+// recordToday writes HEAD's Dockerfile (at the path df) and its ignore
+// file (df.dockerignore, else the root's .dockerignore), and returns what
+// the ignore file (and the files kept apart) leave out.
+func recordToday(tip *object.Tree, dst, df string) (func(string) bool, error) {
+	ignore := ".dockerignore"
+	if _, err := tip.File(df + ".dockerignore"); err == nil {
+		ignore = df + ".dockerignore"
+	}
 	var patterns []string
-	for _, name := range []string{"Dockerfile", ".dockerignore"} {
+	for _, name := range []string{df, ignore} {
 		f, err := tip.File(name)
 		if err != nil {
 			return nil, fmt.Errorf("HEAD's %s: %w", name, err)
@@ -329,13 +336,15 @@ func recordToday(tip *object.Tree, dst string) (func(string) bool, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(filepath.Join(dst, strings.TrimPrefix(name, ".")), []byte(text), 0o644); err != nil {
-			return nil, err
-		}
-		if name == ".dockerignore" {
+		out := "Dockerfile"
+		if name == ignore {
+			out = "dockerignore"
 			if patterns, err = ignorefile.ReadAll(strings.NewReader(text)); err != nil {
 				return nil, err
 			}
+		}
+		if err := os.WriteFile(filepath.Join(dst, out), []byte(text), 0o644); err != nil {
+			return nil, err
 		}
 	}
 	pm, err := patternmatcher.New(patterns)
@@ -343,7 +352,7 @@ func recordToday(tip *object.Tree, dst string) (func(string) bool, error) {
 		return nil, err
 	}
 	return func(p string) bool {
-		if p == "Dockerfile" || p == ".dockerignore" {
+		if p == df || p == ignore || p == "Dockerfile" || p == ".dockerignore" {
 			return true
 		}
 		m, err := pm.MatchesOrParentMatches(p)
