@@ -1,4 +1,3 @@
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
+RUN apt-get update && apt-get install -y --no-install-recommends less
 RUN apt-get install -y --no-install-recommends jq
