@@ -49,12 +49,14 @@ func CheapRuns(text []byte) ([]byte, error) {
 	return []byte(strings.Join(lines, "\n")), nil
 }
 
-// cheapRun is the RUN line standing in for n.
+// cheapRun is the RUN line standing in for n. The paths it makes are
+// made only where nothing is: a COPY of the context may have put a file
+// there already (umami's prisma.config.ts), which mkdir -p refuses.
 func cheapRun(n *parser.Node, mkdirs []string) string {
 	sum := sha256.Sum256([]byte(n.Original))
 	cmd := fmt.Sprintf("echo %x > /dev/null", sum[:6])
 	if len(mkdirs) > 0 {
-		cmd += " && mkdir -p " + strings.Join(mkdirs, " ")
+		cmd += " && for p in " + strings.Join(mkdirs, " ") + `; do [ -e "$p" ] || mkdir -p "$p"; done`
 	}
 	flags := strings.Join(n.Flags, " ")
 	if flags != "" {
