@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"runtime"
+	"runtime/metrics"
 	"runtime/trace"
 	"slices"
 	"sync"
@@ -134,11 +136,16 @@ func (s *Server) runPasses(ctx context.Context) {
 	q := s.passes
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	ran := false // a pass ran since the queue last went idle
 	for {
 		d, wait := q.next(time.Now())
 		if d != nil {
-			s.runPass(d)
+			ran = s.runPass(d) || ran
 			continue
+		}
+		if ran && q.caughtUp() {
+			collectPassGarbage()
+			ran = false
 		}
 		var quiet <-chan time.Time
 		if wait > 0 {
@@ -156,26 +163,75 @@ func (s *Server) runPasses(ctx context.Context) {
 
 // runPass runs d's pass for its newest version, unless that version needs
 // none: it has its findings, or it is not published yet (its worker queues
-// it again once it is). A parked version is parsed again for it.
-func (s *Server) runPass(d *document) {
+// it again once it is). A parked version is parsed again for it. It says
+// whether the pass ran.
+func (s *Server) runPass(d *document) bool {
 	d.mu.Lock()
 	latest := d.latest
 	needed := d.passNeeded(latest)
 	d.mu.Unlock()
 	if !needed {
-		return
+		return false
 	}
-	doc := latest.doc()
+	doc := latest.doc() // 10 ms for a parked 2,000-line document
+	if !s.passes.caughtUp() {
+		// A keystroke came meanwhile: its analysis goes first, and the
+		// document waits for the next quiet period.
+		s.passes.want(d)
+		return false
+	}
 	d.mu.Lock()
 	if !d.passNeeded(latest) {
 		d.mu.Unlock()
-		return
+		return false
 	}
 	pass := d.startPass()
 	d.mu.Unlock()
 	// Outside d.mu: the options take s.mu, and the lock order is s.mu
 	// before d.mu (see snapshot).
 	s.runBuildKit(pass, d, doc, s.buildKitOptions(d))
+	return true
+}
+
+// caughtUp says that no document waits for its first publish.
+func (q *passQueue) caughtUp() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.unpublished == 0
+}
+
+// collectAfter is the share of the GC's runway (how far the heap may grow
+// before the next collection) at which the queue, once its passes are
+// done, collects at once. A pass allocates megabytes (BuildKit's LLB
+// states) and keeps none of it: left to the pacer, the collection that
+// garbage calls for starts during one of the next keystrokes, whose
+// analysis then shares the cores with the marking and pays for part of it
+// (assists). Collected while typing pauses, the keystrokes that follow
+// start with the whole runway. Tests change it.
+var collectAfter = 0.5
+
+// collectPassGarbage collects now when the heap has used collectAfter of
+// its runway.
+func collectPassGarbage() {
+	if runwayUsed() >= collectAfter {
+		runtime.GC()
+	}
+}
+
+// runwayUsed is the share of the GC's runway the heap has used since the
+// last collection: the heap (live and not yet collected) above what the
+// last collection left live, over the goal's margin above it.
+func runwayUsed() float64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/goal:bytes"}, {Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	live, goal, heap := s[0].Value.Uint64(), s[1].Value.Uint64(), s[2].Value.Uint64()
+	if heap <= live {
+		return 0
+	}
+	if goal <= live {
+		return 1
+	}
+	return float64(heap-live) / float64(goal-live)
 }
 
 // passNeeded says whether latest, d's newest version, still wants a pass;

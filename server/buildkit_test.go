@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	"runtime/metrics"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/dockerfile-ls/dockerfile-ls/config"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
@@ -233,5 +236,62 @@ func TestEditLeavesPassQueueAsleep(t *testing.T) {
 	q.addUnpublished(-1)
 	if !woken() {
 		t.Error("the last publish did not wake the pass queue")
+	}
+}
+
+// forcedCollections is how many collections runtime.GC has started.
+func forcedCollections() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/forced:gc-cycles"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// TestPassGarbageCollected: once its passes are done and every version is
+// published, the queue collects what they left, so that the collection
+// does not fall on a later keystroke; while a version waits for its
+// publish, it does not.
+func TestPassGarbageCollected(t *testing.T) {
+	defer func(v float64) { collectAfter = v }(collectAfter)
+	collectAfter = 0 // whatever the heap
+	useChecks(t, passOver)
+	c := startSession(t)
+	before := forcedCollections()
+	c.send(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"untitled:Dockerfile","languageId":"dockerfile","version":1,"text":"FROM alpine\n"}}}`)
+	publishWith(t, c, 1, "pass over FROM alpine", "\x00")
+	for deadline := time.Now().Add(5 * time.Second); forcedCollections() == before; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no collection after the pass")
+		}
+	}
+
+	q := newPassQueue()
+	q.addUnpublished(1)
+	if q.caughtUp() {
+		t.Error("caught up while a version waits for its publish")
+	}
+}
+
+// TestPassYieldsToKeystroke: a pass whose document had to be parsed again
+// first does not start when a keystroke came meanwhile; its document waits
+// for the next quiet period.
+func TestPassYieldsToKeystroke(t *testing.T) {
+	var ran atomic.Bool
+	useChecks(t, func(ctx context.Context, doc *dockerfile.Document, opts diagnostics.BuildKitOptions) []diagnostics.Finding {
+		ran.Store(true)
+		return passOver(ctx, doc, opts)
+	})
+	s := &Server{log: slog.New(slog.DiscardHandler), passes: newPassQueue(), projects: &config.Loader{}}
+	d := newDocument("untitled:Dockerfile", 1, dockerfile.Parse([]byte("FROM alpine\n")))
+	d.s, d.passes = s, s.passes
+	s.passes.addUnpublished(1) // another document's keystroke
+	if s.runPass(d) || ran.Load() {
+		t.Error("the pass ran while a keystroke waited for its publish")
+	}
+	s.passes.addUnpublished(-1)
+	if got, _ := s.passes.next(time.Now().Add(time.Hour)); got != d {
+		t.Fatalf("the document is not queued again (next: %v)", got)
+	}
+	if !s.runPass(d) || !ran.Load() {
+		t.Error("the pass did not run once every version was published")
 	}
 }
