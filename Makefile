@@ -174,11 +174,13 @@ test-hostile:
 # figures to bin/proof-realbuild.md (for docs/proofs.md); hours, not CI.
 REALBUILD_SAMPLE  ?= 150
 REALBUILD_TIMEOUT ?= 10m
+REALBUILD_JOBS    ?= 4
 
 test-realbuild:
 	@$(TIME) test-realbuild-setup bash scripts/realbuild/setup.sh
 	@echo "test-realbuild: budget 12 min (setup included)"
 	@$(TIME) test-realbuild env DFLS_REALBUILD=1 DFLS_REALBUILD_TIMEOUT=$(REALBUILD_TIMEOUT) \
+	  DFLS_REALBUILD_JOBS=$(REALBUILD_JOBS) \
 	  $(GO) test -count=1 -timeout 30m -v -run 'TestAptLists|TestCISample' ./internal/realbuild/
 
 proof-realbuild:

@@ -273,18 +273,9 @@ func Stratum(text []byte) string {
 // counts the files left out, by reason.
 func StratifiedSample(files []string, n int) (sample []string, left map[string]int) {
 	groups, left := map[string][]string{}, map[string]int{}
-	texts := map[string][]byte{}
-	var names []string
 	for _, f := range files {
-		if text, err := os.ReadFile(f); err == nil {
-			texts[f] = text
-			names = append(names, installs(text)["apt"]...)
-		}
-	}
-	aptMissing(names) // one question to apt for all: each takes seconds
-	for _, f := range files {
-		text, ok := texts[f]
-		if !ok {
+		text, err := os.ReadFile(f)
+		if err != nil {
 			left["unreadable"]++
 			continue
 		}

@@ -1,8 +1,6 @@
 package realbuild
 
 import (
-	"bufio"
-	"bytes"
 	"os/exec"
 	"slices"
 	"strings"
@@ -71,57 +69,32 @@ func unavailable(text []byte) string {
 	return ""
 }
 
-// aptKnown memoises apt-cache's answers: package name -> has a candidate.
-var aptKnown = struct {
-	sync.Mutex
-	m map[string]bool
-}{m: map[string]bool{}}
-
-// aptMissing are the packages this machine's apt has no candidate for;
-// none when it has no apt-cache (the builds will tell).
-func aptMissing(names []string) []string {
-	aptKnown.Lock()
-	defer aptKnown.Unlock()
-	var ask []string
-	for _, n := range names {
-		if _, ok := aptKnown.m[n]; !ok && !slices.Contains(ask, n) {
-			ask = append(ask, n)
-		}
+// aptNames are the packages this machine's apt has (apt-cache pkgnames:
+// real packages, not virtual ones), read once; nil without apt-cache.
+var aptNames = sync.OnceValue(func() map[string]bool {
+	out, err := exec.Command("apt-cache", "pkgnames").Output()
+	if err != nil {
+		return nil
 	}
-	if len(ask) > 0 {
-		out, err := exec.Command("apt-cache", append([]string{"policy"}, ask...)...).Output()
-		if err != nil {
-			return nil
-		}
-		found := candidates(out)
-		for _, n := range ask {
-			aptKnown.m[n] = found[n]
-		}
+	names := map[string]bool{}
+	for _, n := range strings.Fields(string(out)) {
+		names[n] = true
+	}
+	return names
+})
+
+// aptMissing are the packages this machine's apt does not have; none when
+// it has no apt-cache (the builds will tell).
+func aptMissing(names []string) []string {
+	known := aptNames()
+	if known == nil {
+		return nil
 	}
 	var missing []string
 	for _, n := range names {
-		if !aptKnown.m[n] && !slices.Contains(missing, n) {
+		if !known[n] && !slices.Contains(missing, n) {
 			missing = append(missing, n)
 		}
 	}
 	return missing
-}
-
-// candidates reads apt-cache policy's output: the packages with a
-// candidate version. A name apt does not know has no block; a virtual
-// package's candidate is "(none)".
-func candidates(out []byte) map[string]bool {
-	found := map[string]bool{}
-	name := ""
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		l := sc.Text()
-		switch {
-		case !strings.HasPrefix(l, " ") && strings.HasSuffix(l, ":"):
-			name = strings.TrimSuffix(l, ":")
-		case strings.HasPrefix(strings.TrimSpace(l), "Candidate:") && name != "":
-			found[name] = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "Candidate:")) != "(none)"
-		}
-	}
-	return found
 }
