@@ -24,6 +24,7 @@ var syntaxRules = []*Rule{
 	missingYesFlag.withFixes(AddYesFlag).withHadolint("DL3014", "DL3030", "DL3038", "DL3034"),
 	pipeWithoutPipefail.withFixes(BashPipefail).withHadolint("DL4006"),
 	copySourcesToFile.withFixes(AddDestSlash).withHadolint("DL3021"),
+	copyFromUnknownStage.withFixes(UseStageName).withHadolint("DL3022"),
 }
 
 // withFixes declares the kinds of fix r's findings can carry.
