@@ -230,10 +230,14 @@ func (b *Builder) Build(ctx context.Context, s Spec) (*Result, error) {
 	}
 	res.Ran, res.Steps, res.Export = st.ran, st.steps, st.export
 	if s.Files {
-		tarPath := filepath.Join(b.dir, "image.tar")
-		defer os.Remove(tarPath)
+		layout := filepath.Join(b.dir, "image")
+		defer os.RemoveAll(layout)
 		listStart := time.Now()
-		if res.Files, err = oracle.ListFiles(tarPath); err != nil {
+		base, err := b.images.baseLayers()
+		if err == nil {
+			res.Files, err = listImage(layout, base)
+		}
+		if err != nil {
 			return res, fmt.Errorf("realbuild: listing the image: %w", err)
 		}
 		res.List = time.Since(listStart)
@@ -271,7 +275,8 @@ func (b *Builder) buildArgs(s Spec) ([]string, error) {
 	args = append(args, mapArgs...)
 	switch {
 	case s.Files:
-		args = append(args, "--output", "type=tar,dest="+filepath.Join(b.dir, "image.tar"))
+		// The layers, not a tar of every file: see listImage.
+		args = append(args, "--output", "type=oci,tar=false,dest="+filepath.Join(b.dir, "image"))
 	case s.DiscardFiles:
 		args = append(args, "--output", "type=tar,dest=/dev/null")
 	case s.LocalOutput != "":
