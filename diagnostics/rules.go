@@ -25,6 +25,7 @@ var syntaxRules = []*Rule{
 	pipeWithoutPipefail.withFixes(BashPipefail).withHadolint("DL4006"),
 	copySourcesToFile.withFixes(AddDestSlash).withHadolint("DL3021"),
 	copyFromUnknownStage.withFixes(UseStageName).withHadolint("DL3022"),
+	execFormSingleQuotes.withFixes(DoubleQuoteExecForm),
 }
 
 // withFixes declares the kinds of fix r's findings can carry.
