@@ -82,14 +82,15 @@ type historyKey struct {
 	gen      uint64
 }
 
-// historyEntry is one document's forecasts: the last one computed and
-// the one wanted now.
+// historyEntry is one document's forecasts: the last one computed, the
+// one wanted now, and the last one tried (a forecast that failed, outside
+// a repository say, is not tried again until something changes).
 type historyEntry struct {
-	want    historyKey
-	pending *dockerfile.Document // want's document, until computed
-	path    string
-	settle  *time.Timer
-	last    *historyForecast
+	want, tried historyKey
+	pending     *dockerfile.Document // want's document, until tried
+	path        string
+	settle      *time.Timer
+	last        *historyForecast
 }
 
 // historyForecast is one document's replayed history.
@@ -120,7 +121,7 @@ func (h *historyLens) forecast(u uri.URI, path string, doc *dockerfile.Document,
 		e = &historyEntry{}
 		h.entries[u] = e
 	}
-	if e.want == key && (e.pending != nil || e.last != nil && e.last.key == key) {
+	if e.want == key && (e.pending != nil || e.tried == key) {
 		return e.last
 	}
 	e.want, e.pending, e.path = key, doc, path
@@ -148,6 +149,7 @@ func (h *historyLens) run(u uri.URI, key historyKey, st config.Settings) {
 	start := time.Now()
 	fc, err := h.compute(path, doc, st)
 	h.mu.Lock()
+	e.tried = key
 	if e.want == key {
 		e.pending = nil // the model is let go
 	}

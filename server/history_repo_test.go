@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -110,4 +111,60 @@ func TestHistoryHoverSaving(t *testing.T) {
 	if got := s.historyHover(u, edited, install+1); got != "" {
 		t.Errorf("hover on an install edited since the forecast: %q", got)
 	}
+}
+
+// TestHistoryTriedOnce: a forecast that cannot be made (no repository
+// here) is not tried again on every lens request, only once something
+// it depends on changes.
+func TestHistoryTriedOnce(t *testing.T) {
+	defer func(d time.Duration) { historySettle = d }(historySettle)
+	historySettle = time.Millisecond
+	var logs strings.Builder
+	var mu sync.Mutex
+	s := &Server{log: slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		contexts: buildcontext.NewCache(), projects: &config.Loader{}, warned: map[string]bool{}}
+	defer s.contexts.Close()
+	h := s.history()
+	defer h.close()
+	path := filepath.Join(t.TempDir(), "Dockerfile")
+	if err := os.WriteFile(path, []byte(HistoryDockerfile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := uri.File(path)
+	tries := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return strings.Count(logs.String(), "no cache history forecast")
+	}
+	waitTries := func(n int) {
+		for deadline := time.Now().Add(10 * time.Second); tries() < n && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		}
+	}
+	doc := dockerfile.Parse([]byte(HistoryDockerfile))
+	h.forecast(u, path, doc, config.Settings{})
+	waitTries(1)
+	for range 3 {
+		h.forecast(u, path, doc, config.Settings{})
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := tries(); n != 1 {
+		t.Fatalf("the same document was tried %d times, want once", n)
+	}
+	h.forecast(u, path, dockerfile.Parse([]byte(HistoryDockerfile+"# edited\n")), config.Settings{})
+	waitTries(2)
+	if n := tries(); n != 2 {
+		t.Errorf("an edited document was tried %d times in all, want twice", n)
+	}
+}
+
+// lockedWriter serialises the writes of a test's logger with its reads.
+type lockedWriter struct {
+	w  *strings.Builder
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
 }
