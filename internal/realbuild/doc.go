@@ -6,8 +6,9 @@
 //
 // Two situations are built, because fixes break in each:
 //
-//   - a fresh builder: a new buildkitd with an empty state, so cache mounts
-//     start empty;
+//   - a fresh builder: a new buildkitd whose state holds nothing but its
+//     base images, unpacked (a copy of a seed, see seed.go), so cache
+//     mounts start empty;
 //   - the CI runner: builder A builds and exports its layer cache
 //     (--export-cache type=local,mode=max), the build context changes, and
 //     a fresh builder B imports that cache and builds: earlier RUNs are
