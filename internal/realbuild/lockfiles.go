@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // lockDockerfile makes the lock files of PackageJSON on the node image:
@@ -37,9 +38,11 @@ func (p *Prover) MakeLockfiles(ctx context.Context) (Lockfiles, error) {
 	}
 	defer os.RemoveAll(dir)
 	out := filepath.Join(dir, "out")
+	start := time.Now()
 	if err := p.buildLockfiles(ctx, dir, out); err != nil {
 		return nil, err
 	}
+	p.logf("made the lock files in %s", time.Since(start).Round(time.Second))
 	locks, err := readLockfiles(out)
 	if err != nil {
 		return nil, err

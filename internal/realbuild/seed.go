@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dockerfile-ls/dockerfile-ls/internal/oracle"
 )
@@ -61,9 +62,11 @@ func (p *Prover) seedFor(ctx context.Context, names []string) (string, error) {
 	}
 	dir := filepath.Join(p.Images.dir(), "seeds", key)
 	if _, err := os.Stat(filepath.Join(dir, "root")); err != nil {
+		start := time.Now()
 		if err := p.makeSeed(ctx, dir, names); err != nil {
 			return "", err
 		}
+		p.logf("made the seed %s in %s", key, time.Since(start).Round(time.Second))
 	}
 	if p.seeds.made == nil {
 		p.seeds.made = map[string]string{}
