@@ -18,7 +18,7 @@ STRESS_DURATION ?= 60s
 # make vsix: empty builds this machine's platform only (see scripts/editors/vsix.sh).
 PLATFORM ?=
 
-.PHONY: build install vscode vsix dist test test-parts unit race fuzz fuzz-long test-corpus bench bench-lsp precision lint demo \
+.PHONY: build install vscode vsix dist test test-parts unit race fuzz fuzz-long test-corpus bench bench-lsp bench-sweep precision lint demo \
 	test-docker test-realbuild proof-realbuild proof-history test-hostile test-stress test-vscode test-nvim test-emacs clean
 
 # Static, as the VS Code extension ships it: no libc to find at run time,
@@ -108,6 +108,12 @@ bench:
 # Side by side with the TypeScript server (installed from the npm registry).
 bench-lsp:
 	@$(TIME) bench-lsp bash scripts/bench/run.sh
+
+# The sweep of docs/benchmarks.md (issue 19): typing into 20 to 10,000 lines
+# at paces of 0 to 250 ms, ours, the TypeScript server and the stub floor in
+# one run; about 11 minutes on 2 idle cores. OUT=file keeps the report.
+bench-sweep:
+	@$(TIME) bench-sweep bash scripts/bench/run.sh --keys 48 --rounds 2 --requests 20 --budget 20s --timeout 30s
 
 # Precision and recall of every rule on the labelled set's dev split
 # (internal/precision/testdata). SPLIT=holdout scores the
