@@ -13,4 +13,5 @@ var sizeRules = []*Rule{
 	archiveInLayer,
 	buildToolsInFinalImage,
 	heavyBaseImage.withFixes(SlimBase),
+	useraddHighUID.withFixes(AddNoLogInit).withHadolint("DL3046"),
 }

@@ -1,0 +1,2 @@
+FROM debian:bookworm
+RUN useradd -u 100000 -m app

@@ -1,0 +1,2 @@
+FROM debian:bookworm
+RUN useradd -l -u 100000 -m app
