@@ -152,7 +152,7 @@ func (c *Checker) walk(root string, match func(rel string) bool, add func(root, 
 		if !match(filepath.ToSlash(rel)) {
 			return nil
 		}
-		if gi.ignored(abs, false) || c.ignored(abs, false) || !c.isFile(p, d) {
+		if gi.ignored(abs, false) || c.ignored(abs, false) || !c.isFile(root, p, d) {
 			return nil
 		}
 		add(root, p)
@@ -160,16 +160,21 @@ func (c *Checker) walk(root string, match func(rel string) bool, add func(root, 
 	})
 }
 
-// isFile reports whether the walk's entry at p is a regular file or a
-// symlink to one; it says why it skips anything else (a FIFO named
-// Dockerfile would block the read, a device never end it).
-func (c *Checker) isFile(p string, d fs.DirEntry) bool {
+// isFile reports whether the walk's entry at p is a regular file, or a
+// symlink to one that stays inside root, the folder searched; it says why
+// it skips anything else (a FIFO named Dockerfile would block the read, a
+// device never end it, and a link out of root would have check read, and
+// --fix write, a file the user did not ask about: named, it is checked).
+func (c *Checker) isFile(root, p string, d fs.DirEntry) bool {
 	if d.Type().IsRegular() {
 		return true
 	}
 	fi, err := os.Stat(p)
 	if err == nil {
 		err = safefile.Regular(p, fi)
+	}
+	if err == nil && !inside(p, root) {
+		err = fmt.Errorf("%s: a symlink to %s, outside %s (name it to check it)", p, resolved(p), root)
 	}
 	if err != nil {
 		fmt.Fprintf(c.o.Stderr, "dockerfile-ls: warning: skipping %v\n", err)

@@ -5,6 +5,8 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -61,5 +63,38 @@ func TestGitIgnoreIsNeverTrusted(t *testing.T) {
 				t.Fatal("reading the .gitignore hung")
 			}
 		})
+	}
+}
+
+// TestFoundSymlinkOutIsSkipped (issue 18): a Dockerfile that check finds
+// in a folder but that is a symlink leading out of it is neither read nor
+// fixed, and check says why; one leading to a file inside the folder is
+// checked, and so is the link out when the user names it.
+func TestFoundSymlinkOutIsSkipped(t *testing.T) {
+	base := t.TempDir()
+	outside := mkfile(t, base, "outside/Dockerfile", "FROM alpine:3.19\nMAINTAINER me\n")
+	repo := filepath.Join(base, "repo")
+	mkfile(t, repo, "app/Dockerfile.real", "FROM alpine:3.19\n")
+	for link, target := range map[string]string{"Dockerfile": outside, "app/Dockerfile": "Dockerfile.real"} {
+		if err := os.Symlink(target, filepath.Join(repo, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stderr strings.Builder
+	c := NewChecker(CheckOptions{Stderr: &stderr})
+	var found []string
+	targets, _ := c.Collect([]string{repo})
+	for _, tg := range targets {
+		found = append(found, tg.Path)
+	}
+	want := []string{filepath.Join(repo, "app", "Dockerfile"), filepath.Join(repo, "app", "Dockerfile.real")}
+	if !slices.Equal(found, want) {
+		t.Errorf("found %q, want %q", found, want)
+	}
+	if !strings.Contains(stderr.String(), "outside "+repo) {
+		t.Errorf("check does not say why it skips the link out:\n%s", stderr.String())
+	}
+	if named, _ := c.Collect([]string{filepath.Join(repo, "Dockerfile")}); len(named) != 1 {
+		t.Errorf("the link out, named: %v", named)
 	}
 }
