@@ -33,6 +33,9 @@ type Estimate struct {
 	// command, copy, or config (sets the image's configuration; costs
 	// nothing).
 	Kind string
+	// Measured: Seconds is a builder's measured duration (Replayer.Measured),
+	// not the model's.
+	Measured bool
 	// CacheMount: the RUN has a cache mount. It is counted in full: cache
 	// mounts stay on the builder that ran them and are not exported with
 	// the build cache (--cache-to), so a CI builder that starts empty has

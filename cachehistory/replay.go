@@ -35,6 +35,9 @@ type Replayer struct {
 	// AsBuilt replays each commit against its own Dockerfile and ignore
 	// file (with Today's target and build args).
 	AsBuilt bool
+	// Measured replace the estimate of the steps they name (nil: all
+	// estimated).
+	Measured Measured
 
 	versions map[plumbing.Hash]*version // as-built versions, by blob
 }
@@ -241,7 +244,7 @@ type StepTotal struct {
 // the commit's own Dockerfile), and adds up each step.
 func (rp *Replayer) Replay(h *History, today Build) (*Result, error) {
 	res := &Result{}
-	tally := newTally(today)
+	tally := newTally(today, rp.Measured)
 	for _, c := range h.Commits {
 		cr, err := rp.replayOne(c, today)
 		if err != nil {
@@ -296,12 +299,13 @@ func merge(steps []cache.Step, df map[*dockerfile.Instruction]dfStep) {
 // tally adds up each step over the commits, matching the steps of past
 // Dockerfiles to today's by stage and instruction text.
 type tally struct {
-	today map[stepKey]int // index in steps
-	steps []StepTotal
-	apart map[stepKey]int // index in list
-	list  []StepTotal
-	est   map[*dockerfile.Document]*dockerfile.BuildState
-	opts  dockerfile.Options
+	today    map[stepKey]int // index in steps
+	steps    []StepTotal
+	apart    map[stepKey]int // index in list
+	list     []StepTotal
+	est      map[*dockerfile.Document]*dockerfile.BuildState
+	opts     dockerfile.Options
+	measured Measured
 }
 
 // stepKey names a step across versions: its stage, its instruction as one
@@ -311,8 +315,8 @@ type stepKey struct {
 	nth         int
 }
 
-func newTally(today Build) *tally {
-	t := &tally{today: map[stepKey]int{}, apart: map[stepKey]int{}, est: map[*dockerfile.Document]*dockerfile.BuildState{}}
+func newTally(today Build, measured Measured) *tally {
+	t := &tally{today: map[stepKey]int{}, apart: map[stepKey]int{}, est: map[*dockerfile.Document]*dockerfile.BuildState{}, measured: measured}
 	t.opts = dockerfile.Options{BuildArgs: today.Input.BuildArgs}
 	doc := today.Input.Doc
 	keys := stepKeys(doc)
@@ -345,7 +349,14 @@ func (t *tally) cost(doc *dockerfile.Document, inst *dockerfile.Instruction) Est
 		st = dockerfile.NewState(doc, t.opts)
 		t.est[doc] = st
 	}
-	return EstimateStep(st, inst)
+	e := EstimateStep(st, inst)
+	if len(t.measured) == 0 || e.Kind == "config" {
+		return e
+	}
+	if secs, ok := t.measured[NameOf(doc, inst)]; ok {
+		e.Seconds, e.Measured = secs, true
+	}
+	return e
 }
 
 // add counts one commit's steps, and sets its totals.

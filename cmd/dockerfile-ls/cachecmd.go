@@ -49,7 +49,11 @@ process, not the repository's configuration):
                         ignore file (default: today's)
   --with-fixes          replay again against the Dockerfile after check --fix's
                         safe fixes (in memory) and print the saving
-Times are estimates from a model (docs/history.md), never measured.
+  --buildkit-addr ADDR  measure: read the build history of the BuildKit daemon
+                        at ADDR (unix:///PATH or tcp://HOST:PORT, no TLS) and
+                        give each step it ran the median of its durations
+Times are estimates from a model (docs/history.md), except the steps that
+--buildkit-addr measures, which are marked so.
 
 The text output has a line per step: its line in DOCKERFILE, its status, its
 stage (the stage's name, or stage-N when unnamed, N counting stages from 0, as
@@ -136,6 +140,7 @@ func parseCacheArgs(args []string) (*cacheOptions, error) {
 	fs.IntVar(&h.Max, "n", -1, "")
 	fs.BoolVar(&h.AsBuilt, "as-built", false, "")
 	fs.BoolVar(&h.WithFixes, "with-fixes", false, "")
+	fs.StringVar(&h.BuildKitAddr, "buildkit-addr", "", "")
 	fs.SetOutput(io.Discard)
 	fs.Var((*repeated)(&o.Changed), "changed", "")
 	fs.Var((*repeated)(&o.BuildArgs), "build-arg", "")
@@ -150,8 +155,8 @@ func parseCacheArgs(args []string) (*cacheOptions, error) {
 		return nil, fmt.Errorf("unknown --format %q (text or json)", o.format)
 	case history:
 		return o, o.historyArgs(h, paths)
-	case h.Max >= 0 || h.AsBuilt || h.WithFixes:
-		return nil, errors.New("-n, --as-built and --with-fixes go with --history")
+	case h.Max >= 0 || h.AsBuilt || h.WithFixes || h.BuildKitAddr != "":
+		return nil, errors.New("-n, --as-built, --with-fixes and --buildkit-addr go with --history")
 	case len(paths) != 1:
 		return nil, fmt.Errorf("want one Dockerfile, got %d", len(paths))
 	}

@@ -87,8 +87,9 @@ func TestCacheHistoryUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"cache", "-n", "3", "Dockerfile"}, "-n, --as-built and --with-fixes go with --history"},
-		{[]string{"cache", "--with-fixes", "Dockerfile"}, "-n, --as-built and --with-fixes go with --history"},
+		{[]string{"cache", "-n", "3", "Dockerfile"}, "-n, --as-built, --with-fixes and --buildkit-addr go with --history"},
+		{[]string{"cache", "--with-fixes", "Dockerfile"}, "-n, --as-built, --with-fixes and --buildkit-addr go with --history"},
+		{[]string{"cache", "--buildkit-addr", "unix:///run/buildkit/buildkitd.sock", "Dockerfile"}, "-n, --as-built, --with-fixes and --buildkit-addr go with --history"},
 		{[]string{"cache", "--history", "--changed", "a", "Dockerfile"}, "--changed and --build-arg do not go with --history"},
 		{[]string{"cache", "--history", "-n", "0", "Dockerfile"}, "-n wants at least 1 commit"},
 		{[]string{"cache", "--history", "a..b", "c", "Dockerfile"}, "want [REV-RANGE] DOCKERFILE, got 3 arguments"},

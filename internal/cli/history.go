@@ -26,6 +26,9 @@ type HistoryOptions struct {
 	// AsBuilt replays each commit against its own Dockerfile; WithFixes
 	// replays today's a second time, after the safe fixes.
 	AsBuilt, WithFixes bool
+	// BuildKitAddr names a BuildKit daemon whose build history gives
+	// measured step durations (history_buildkit.go); "" estimates them all.
+	BuildKitAddr string
 	// Stderr receives the fix-all's warnings.
 	Stderr io.Writer
 }
@@ -41,6 +44,8 @@ type HistoryReport struct {
 	// (nil without WithFixes), Fixed of which were applied.
 	Before, After *cachehistory.Result
 	Fixed         int
+	// Measured says where measured durations came from (nil: none asked).
+	Measured *MeasuredFrom
 }
 
 // History replays the Dockerfile's history: the Dockerfile, its settings
@@ -72,6 +77,14 @@ func History(o HistoryOptions) (*HistoryReport, error) {
 	}
 	rp := &cachehistory.Replayer{Repo: repo, Layout: layout, Today: cachehistory.Build{Input: in, Ignore: bctx}, AsBuilt: o.AsBuilt}
 	r := &HistoryReport{Repo: repo, Layout: layout, AsBuilt: o.AsBuilt}
+	if o.BuildKitAddr != "" {
+		m, from, err := readMeasured(o.BuildKitAddr, b.abs)
+		if err != nil {
+			repo.Close()
+			return nil, err
+		}
+		rp.Measured, r.Measured = m, &from
+	}
 	if err := r.replay(rp, o, b); err != nil {
 		repo.Close()
 		return nil, err

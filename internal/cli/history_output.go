@@ -28,6 +28,7 @@ type (
 		WithFixes   *fixesJSON    `json:"with_fixes,omitempty"`
 		Walk        walkJSON      `json:"walk"`
 		Estimate    string        `json:"estimate"`
+		Measured    *MeasuredFrom `json:"measured_from,omitempty"`
 		Replayed    string        `json:"replayed_against"`
 		Notes       []string      `json:"notes"`
 	}
@@ -52,6 +53,7 @@ type (
 		Seconds     float64 `json:"estimated_seconds_each"`
 		Kind        string  `json:"kind"`
 		CacheMount  bool    `json:"cache_mount,omitempty"`
+		Measured    bool    `json:"measured,omitempty"`
 	}
 	fixesJSON struct {
 		Applied     int           `json:"fixes_applied"`
@@ -87,7 +89,7 @@ func WriteHistoryJSON(w io.Writer, r *HistoryReport) error {
 	out := historyJSON{
 		Commits: commitsJSON(r, r.Before), Steps: totalsJSON(r.Before.Steps),
 		TotalReruns: r.Before.Reruns, Depends: r.Before.Depends, Seconds: r.Before.Seconds,
-		Apart: totalsJSON(r.Before.Apart), Walk: r.walkJSON(), Estimate: estimateNote,
+		Apart: totalsJSON(r.Before.Apart), Walk: r.walkJSON(), Estimate: estimateNote, Measured: r.Measured,
 		Replayed: r.replayedAgainst(), Notes: r.notes(),
 	}
 	if a := r.After; a != nil {
@@ -132,7 +134,7 @@ func totalsJSON(steps []cachehistory.StepTotal) []stepTotJSON {
 	out := make([]stepTotJSON, 0, len(steps))
 	for _, s := range steps {
 		out = append(out, stepTotJSON{Line: s.Inst.Line + 1, Instruction: oneLine(s.Doc, s.Inst), Reruns: s.Reruns,
-			Depends: s.Depends, Seconds: s.Cost.Seconds, Kind: s.Cost.Kind, CacheMount: s.Cost.CacheMount})
+			Depends: s.Depends, Seconds: s.Cost.Seconds, Kind: s.Cost.Kind, CacheMount: s.Cost.CacheMount, Measured: s.Cost.Measured})
 	}
 	return out
 }
@@ -181,7 +183,17 @@ func (r *HistoryReport) notes() []string {
 	} else {
 		notes = append(notes, "changes to the Dockerfile itself count only as files of the build context: use --as-built to replay each commit's own Dockerfile")
 	}
-	return append(notes, "measured step durations (--buildkit-addr) are not implemented yet: "+estimateNote)
+	return append(notes, r.timesNote())
+}
+
+// timesNote says which times are measured and which estimated.
+func (r *HistoryReport) timesNote() string {
+	m := r.Measured
+	if m == nil {
+		return estimateNote + " (--buildkit-addr reads measured durations from a BuildKit daemon's build history)"
+	}
+	return fmt.Sprintf("steps marked measured take the median duration of their runs in the %d builds of a Dockerfile of this name in the build history of the BuildKit daemon at %s (%d steps measured, matched by stage and instruction text); the other ",
+		m.Builds, m.Addr, m.Steps) + estimateNote
 }
 
 func short(hash string) string { return hash[:min(len(hash), 10)] }
@@ -267,6 +279,9 @@ func writeTotal(w io.Writer, s cachehistory.StepTotal, n int) {
 	}
 	if s.Cost.CacheMount {
 		extra += "  (cache mount: counted in full)"
+	}
+	if s.Cost.Measured {
+		extra += "  (measured)"
 	}
 	fmt.Fprintf(w, "%4d  %4d of %-4d  %9s  %s%s\n", s.Inst.Line+1, s.Reruns, n, cachehistory.Duration(s.Cost.Seconds), oneLine(s.Doc, s.Inst), extra)
 }
