@@ -34,9 +34,9 @@ type buildHistory interface {
 
 // MeasuredFrom says where the measured durations came from.
 type MeasuredFrom struct {
-	Addr   string
-	Builds int // builds of a Dockerfile of this name read
-	Steps  int // step names with a duration
+	Addr   string `json:"addr"`
+	Builds int    `json:"builds"` // builds of a Dockerfile of this name read
+	Steps  int    `json:"steps"`  // step names with a duration
 }
 
 // readMeasured reads the daemon at addr (unix:///run/buildkit/buildkitd.sock,
