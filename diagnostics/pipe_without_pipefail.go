@@ -66,19 +66,23 @@ func readerCatches(c shell.Command) bool {
 		// Given nothing, xargs runs the command once without arguments,
 		// which fails (chmod: missing operand) but for -r.
 		return !slices.ContainsFunc(c.Prefix[xargs:], func(w shell.Word) bool {
-			return w.Value == "--no-run-if-empty" || strings.HasPrefix(w.Value, "-") && !strings.HasPrefix(w.Value, "--") && strings.Contains(w.Value, "r")
+			return w.Value == "--no-run-if-empty" || shortOption(w.Value, "r")
 		})
 	}
-	for _, w := range c.Args[1:] {
-		switch {
-		case (name == "gzip" || name == "xz" || name == "bzip2" || name == "zstd") && (w.Value == "-d" || w.Value == "--decompress" || strings.HasPrefix(w.Value, "-") && !strings.HasPrefix(w.Value, "--") && strings.Contains(w.Value, "d")):
-			return true
-		case strings.HasSuffix(name, "sum") && (w.Value == "-c" || w.Value == "--check"),
-			name == "wget" && (w.Value == "-i" || strings.HasPrefix(w.Value, "--input-file") || strings.HasPrefix(w.Value, "-") && strings.HasSuffix(w.Value, "i")):
-			return true
+	return slices.ContainsFunc(c.Args[1:], func(w shell.Word) bool {
+		switch name {
+		case "gzip", "xz", "bzip2", "zstd":
+			return w.Value == "--decompress" || shortOption(w.Value, "d")
+		case "wget":
+			return strings.HasPrefix(w.Value, "--input-file") || shortOption(w.Value, "i")
 		}
-	}
-	return false
+		return strings.HasSuffix(name, "sum") && (w.Value == "-c" || w.Value == "--check")
+	})
+}
+
+// shortOption: w is a cluster of short options holding the letter.
+func shortOption(w, letter string) bool {
+	return len(w) > 1 && w[0] == '-' && w[1] != '-' && strings.Contains(w, letter)
 }
 
 // checkPipeWithoutPipefail reports the first pipe of each shell-form RUN
@@ -163,7 +167,7 @@ func reportPipe(p *Pass, st *dockerfile.BuildState, inst *dockerfile.Instruction
 	if end := cmdSpan(inst, reader); end.End > span.End && span != inst.Span {
 		span.End = end.End
 	}
-	msg := fmt.Sprintf("The RUN's status is that of %s alone: /bin/sh has no pipefail here, so if %s fails the build goes on, unless %s fails too.",
+	msg := fmt.Sprintf("The pipe's status is that of %s alone: the shell runs without pipefail, so if %s fails the build goes on, unless %s fails too.",
 		cmdText(reader), cmdText(writer), cmdText(reader))
 	fix := pipefailFix(p, st, inst)
 	if fix.Refused != "" {

@@ -1,5 +1,5 @@
 FROM debian:bookworm
-# want "^The RUN's status is that of `sh` alone: /bin/sh has no pipefail here, so if `curl -fsSL https://example.com/install.sh` fails the build goes on, unless `sh` fails too. Run it in bash with pipefail: SHELL \[\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"\]."
+# want "^The pipe's status is that of `sh` alone: the shell runs without pipefail, so if `curl -fsSL https://example.com/install.sh` fails the build goes on, unless `sh` fails too. Run it in bash with pipefail: SHELL \[\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"\]."
 RUN curl -fsSL https://example.com/install.sh | sh
 # One finding per RUN: the first pipe that hides a failure (gpg fails on no input).
 # want "if `curl -s https://example.com/v` fails the build goes on, unless `sed s/v//` fails too"
@@ -9,7 +9,7 @@ RUN wget -qO- https://example.com/key | gpg --dearmor -o /k.gpg && curl -s https
 RUN cat /etc/os-release | cut -d= -f2; set -o pipefail
 
 FROM alpine:3.20 AS alpine
-# want "^The RUN's status is that of `sh` alone.*No fix offered: bash is not known to be in this image"
+# want "^The pipe's status is that of `sh` alone.*No fix offered: bash is not known to be in this image"
 RUN wget -qO- https://example.com/install.sh | sh
 
 FROM alpine:3.20 AS alpine-bash
