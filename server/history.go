@@ -228,8 +228,8 @@ func (s *Server) historyLenses(ctx context.Context, u uri.URI) []protocol.CodeLe
 		return nil
 	}
 	fc := s.history().forecast(u, path, doc, st)
-	if fc == nil {
-		return nil
+	if fc == nil || fc.commits == 0 {
+		return nil // no commit has changed the build context yet: nothing to say
 	}
 	var out []protocol.CodeLens
 	for _, stage := range doc.Stages {
