@@ -54,7 +54,7 @@ func checkCopyBeforeInstall(p *Pass) {
 			}
 			fix := &FixData{Kind: CopyManifestsFirst, Refused: "the install reads the whole context through a bind mount: mount only the manifests"}
 			if !viaMount {
-				fix = manifestsFirstFix(p, cause, inst)
+				fix = manifestsFirstFix(p, cause, inst, inv)
 			}
 			p.Report(inst.Span, copyBeforeInstallMessage(p, st, i, inst, cause, inv, viaMount),
 				[]Related{{Span: cause.Span, Message: "this brings the whole build context (or a folder of it) into the build before the install"}}, fix)

@@ -9,7 +9,6 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/cache"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
-	"github.com/dockerfile-ls/dockerfile-ls/shell"
 )
 
 // The manifests-first fix of CopyBeforeInstall, worked out by the rule so
@@ -21,10 +20,13 @@ import (
 //	                               COPY . /app
 //
 // The install keeps what it depends on before it (ENV, WORKDIR, USER, an
-// apt RUN); the full COPY moves below it, its destination resolved to the
-// same absolute path, past instructions that do not read what it copies.
-// The image's files stay identical when the install reads nothing of the
-// context but the manifests it is given.
+// apt RUN); the COPYs of code move below it, each destination resolved to
+// the same absolute path, past instructions that do not read what they
+// copy. The image's files stay identical when the install reads nothing
+// of the context but the manifests it is given. A build that downloads
+// what it misses (go build, mvn package) and an install of the project
+// itself (poetry install) get their manager's dependency-only step
+// (go mod download, poetry install --no-root) before the moved COPYs.
 
 // baseWorkdir stands for the base image's working directory, unknown
 // offline, in the paths of a stage that sets no absolute WORKDIR: paths
@@ -36,59 +38,158 @@ type manifestsFirst struct {
 	p       *Pass
 	bs      *dockerfile.BuildState
 	cp, run *dockerfile.Instruction
-	src     string // the COPY's one source, relative to the context root
-	dest    string // where it lands (see baseWorkdir)
-	destArg dockerfile.Word
-	movedTo string // the destination the moved COPY must name; "" keeps it
+	inv     pkgmgr.Invocation // the finding's install or build
+	moved   []movedCopy       // the COPYs of code from cp to run, in order
 	files   []manifestFile
+	step    string // a dependency-only RUN before the moved COPYs; "" moves them below the install
+	split   int    // where the install RUN is cut, its rest moving below the COPYs; 0 keeps it whole
+	rest    string // that rest, as a RUN's script
+}
+
+// movedCopy is a COPY or ADD of code that moves below the install.
+type movedCopy struct {
+	in      *dockerfile.Instruction
+	src     string   // its one folder of the context; "" when it copies files, several sources or a pattern
+	dest    string   // where it lands (see baseWorkdir)
+	files   []string // for a COPY of files only, the paths each may land at
+	destArg dockerfile.Word
+	movedTo string // the destination it must name once moved; "" keeps it
 }
 
 // manifestsFirstFix is the finding's fix, or why there is none.
-func manifestsFirstFix(p *Pass, cp, run *dockerfile.Instruction) *FixData {
-	mf := &manifestsFirst{p: p, bs: p.state(), cp: cp, run: run}
-	for _, step := range []func() string{mf.source, mf.between, mf.install} {
+func manifestsFirstFix(p *Pass, cp, run *dockerfile.Instruction, inv pkgmgr.Invocation) *FixData {
+	mf := &manifestsFirst{p: p, bs: p.state(), cp: cp, run: run, inv: inv}
+	for _, step := range []func() string{mf.collect, mf.install, mf.between} {
 		if why := step(); why != "" {
 			return &FixData{Kind: CopyManifestsFirst, Refused: why}
 		}
 	}
-	title := fmt.Sprintf("Copy %s first, then install, then %s", strings.Join(mf.names(), " and "), strings.Trim(cache.OneLine(p.Doc, cp), "`"))
-	return &FixData{Kind: CopyManifestsFirst, Args: map[string]string{"title": title, "edits": encodeEdits(mf.edits())}}
+	edits, why := mf.edits()
+	if why != "" {
+		return &FixData{Kind: CopyManifestsFirst, Refused: why}
+	}
+	return &FixData{Kind: CopyManifestsFirst, Args: map[string]string{"title": mf.title(), "edits": encodeEdits(edits)}}
 }
 
-// source reads the broad COPY: one folder of the context, into a known
-// destination.
-func (mf *manifestsFirst) source() string {
-	c := mf.bs.Of(mf.cp).Copy()
-	switch {
-	case len(c.Unresolved) > 0 || !c.Dest.Known || c.Dest.Truncated:
-		return "the COPY depends on a variable without a value"
-	case len(c.Context) != 1:
-		return "the COPY has several sources"
-	case strings.ContainsAny(c.Context[0], "*?["):
-		return "the COPY's source is a pattern"
-	case mf.cp.JSONForm || len(mf.cp.Heredocs) > 0 || hasFlag(mf.cp.Flags, "parents"):
-		return "the COPY's form (JSON, heredoc or --parents) is not handled"
+func (mf *manifestsFirst) title() string {
+	what := "install"
+	if mf.step != "" {
+		what = "`" + mf.step + "`"
 	}
-	mf.src = path.Clean(c.Context[0])
-	if !mf.isFolder(c.Context[0]) {
-		return "the COPY copies a file, not a folder holding the manifests"
+	var copies []string
+	for _, m := range mf.moved {
+		copies = append(copies, strings.Trim(cache.OneLine(mf.p.Doc, m.in), "`"))
 	}
-	wd, ok := mf.workdir(mf.cp)
-	if !ok {
-		return "the working directory depends on a variable without a value"
+	then := strings.Join(copies, " and ")
+	if mf.rest != "" {
+		then += " and the rest of the RUN"
 	}
-	mf.dest = resolve(wd, c.Dest.Text)
-	mf.destArg = mf.cp.Args[len(mf.cp.Args)-1]
+	if len(mf.files) == 0 {
+		return fmt.Sprintf("Move %s below the install", then)
+	}
+	return fmt.Sprintf("Copy %s first, then %s, then %s", strings.Join(mf.names(), " and "), what, then)
+}
+
+// collect lists the COPYs that move: the broad one and the later COPYs of
+// code before the install (those of manifests stay).
+func (mf *manifestsFirst) collect() string {
+	for _, in := range mf.betweenInstructions(true) {
+		if in.Keyword != "COPY" && in.Keyword != "ADD" {
+			continue
+		}
+		c := mf.bs.Of(in).Copy()
+		if len(c.Context) == 0 && len(c.Unresolved) == 0 || in != mf.cp && !copiesCode(mf.p.Context, c) {
+			continue
+		}
+		m, why := mf.movedCopy(in, c)
+		if why != "" {
+			return why
+		}
+		mf.moved = append(mf.moved, m)
+	}
 	return ""
+}
+
+// betweenInstructions are the instructions of the stage after cp (from
+// cp with withCopy) and before the install.
+func (mf *manifestsFirst) betweenInstructions(withCopy bool) []*dockerfile.Instruction {
+	var out []*dockerfile.Instruction
+	for _, in := range mf.p.Doc.Stages[mf.cp.Stage].Instructions {
+		after := in.Span.Start > mf.cp.Span.Start || withCopy && in == mf.cp
+		if after && in.Span.Start < mf.run.Span.Start {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// movedCopy reads a COPY that moves: its destination must be known.
+func (mf *manifestsFirst) movedCopy(in *dockerfile.Instruction, c dockerfile.CopyReads) (movedCopy, string) {
+	switch {
+	case !c.Dest.Known || c.Dest.Truncated:
+		return movedCopy{}, "the COPY's destination depends on a variable without a value"
+	case in.JSONForm || len(in.Heredocs) > 0 || hasFlag(in.Flags, "parents"):
+		return movedCopy{}, "the COPY's form (JSON, heredoc or --parents) is not handled"
+	}
+	wd, ok := mf.workdir(in)
+	if !ok {
+		return movedCopy{}, "the working directory depends on a variable without a value"
+	}
+	m := movedCopy{in: in, dest: resolve(wd, c.Dest.Text), destArg: in.Args[len(in.Args)-1]}
+	if len(c.Context) == 1 && len(c.Unresolved) == 0 && !strings.ContainsAny(c.Context[0], "*?[") && mf.isFolder(c.Context[0]) {
+		m.src = path.Clean(c.Context[0])
+	}
+	if m.src == "" && len(c.Unresolved) == 0 {
+		m.files = mf.landings(c, m.dest)
+	}
+	return m, ""
+}
+
+// landings are where a COPY of files puts them: in the destination folder
+// (several sources, or one ending in "/"), else at the destination or,
+// when a folder is there already, in it. nil when a source may be a
+// folder or a pattern.
+func (mf *manifestsFirst) landings(c dockerfile.CopyReads, dest string) []string {
+	intoDir := len(c.Context) > 1 || strings.HasSuffix(c.Dest.Text, "/") || path.Base(c.Dest.Text) == "."
+	var out []string
+	for _, s := range c.Context {
+		if strings.ContainsAny(s, "*?[") || mf.isFolder(s) {
+			return nil
+		}
+		out = append(out, path.Join(dest, path.Base(s)))
+	}
+	if !intoDir {
+		out = append(out, dest)
+	}
+	return out
+}
+
+// writes are the paths a moved COPY may write at or below.
+func (m movedCopy) writes() []string {
+	if m.files != nil {
+		return m.files
+	}
+	return []string{m.dest}
+}
+
+// writesAt: a moved COPY may write at, above or below p.
+func (mf *manifestsFirst) writesAt(p string) bool {
+	for _, m := range mf.moved {
+		if slices.ContainsFunc(m.writes(), func(w string) bool { return overlaps(p, w) }) {
+			return true
+		}
+	}
+	return false
 }
 
 // isFolder: the source is a folder (the context says so, or its name).
 func (mf *manifestsFirst) isFolder(src string) bool {
+	clean := path.Clean(src)
 	if bctx := mf.p.Context; bctx != nil {
-		return bctx.IsDir(mf.src)
+		return bctx.IsDir(clean)
 	}
-	base := path.Base(mf.src)
-	return mf.src == "." || strings.HasSuffix(src, "/") || path.Ext(base) == "" && !conventionalFiles[base]
+	base := path.Base(clean)
+	return clean == "." || strings.HasSuffix(src, "/") || path.Ext(base) == "" && !conventionalFiles[base]
 }
 
 // workdir is the working directory of in, rooted at baseWorkdir when no
@@ -120,178 +221,23 @@ func setsWorkdir(st *dockerfile.BuildState, in *dockerfile.Instruction) bool {
 	return false
 }
 
-// between checks the instructions the full COPY moves past, and where it
-// must then write.
-func (mf *manifestsFirst) between() string {
-	for _, in := range mf.p.Doc.Stages[mf.cp.Stage].Instructions {
-		if in.Span.Start <= mf.cp.Span.Start || in.Span.Start >= mf.run.Span.Start {
-			continue
-		}
-		if why := mf.movesPast(in); why != "" {
-			return why
-		}
-	}
-	for _, v := range mf.bs.Of(mf.cp).Reads().Vars {
-		if now, _ := mf.bs.Of(mf.run).Lookup(v.Name); now.Decl != v.Decl {
-			return fmt.Sprintf("a variable the COPY reads is set again before the install: $%s", v.Name)
-		}
-	}
-	wd, ok := mf.workdir(mf.run)
-	if !ok {
-		return "the working directory depends on a variable without a value"
-	}
-	if resolve(wd, mf.destArg.Value) == mf.dest {
-		return ""
-	}
-	if under(mf.dest, baseWorkdir) {
-		return "a WORKDIR moves the install away from the base image's working directory, which is unknown"
-	}
-	mf.movedTo = mf.dest
-	return ""
-}
-
-// movesPast says why the full COPY cannot move below in, if it cannot.
-func (mf *manifestsFirst) movesPast(in *dockerfile.Instruction) string {
-	switch in.Keyword {
-	case "ENV", "ARG", "USER", "SHELL", "WORKDIR", "LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "MAINTAINER", "ONBUILD":
-		return ""
-	case "COPY", "ADD":
-		wd, ok := mf.workdir(in)
-		dest := mf.bs.Of(in).Copy().Dest
-		if !ok || !dest.Known || overlaps(resolve(wd, dest.Text), mf.dest) {
-			return fmt.Sprintf("another COPY writes where the full COPY does: line %d", in.Line+1)
-		}
-		return ""
-	case "RUN":
-		if !mf.bs.Of(in).DependsOn(mf.cp) {
-			return ""
-		}
-		if len(mf.bs.Of(in).Reads().Context) > 0 {
-			return fmt.Sprintf("a RUN between mounts the build context: line %d", in.Line+1)
-		}
-		for _, c := range commands(mf.bs, in) {
-			if !mf.leavesSources(in, c) {
-				return fmt.Sprintf("a RUN between may read the copied files: `%s`, line %d", c.Name(), in.Line+1)
-			}
-		}
-		return ""
-	}
-	return fmt.Sprintf("an instruction between is not handled: %s, line %d", in.Keyword, in.Line+1)
-}
-
-// install lists the manifests the install RUN reads, and checks that its
-// other commands read nothing of the sources.
-func (mf *manifestsFirst) install() string {
-	if s := mf.p.Doc.Script(mf.run); s == nil || s.Err != nil {
-		return "the RUN's script cannot be read in full"
-	}
-	if len(mf.bs.Of(mf.run).Reads().Context) > 0 {
-		return "the RUN mounts the build context"
-	}
-	start, ok := mf.workdir(mf.run)
-	if !ok {
-		return "the working directory depends on a variable without a value"
-	}
-	found := false
-	for _, c := range commands(mf.bs, mf.run) {
-		inv, ok := pkgmgr.Classify(c)
-		if ok && readsManifests(inv) {
-			if why := mf.installFrom(inv, start); why != "" {
-				return why
-			}
-			found = true
-			continue
-		}
-		if c.Name() != "cd" && !mf.leavesSources(mf.run, c) {
-			return fmt.Sprintf("the RUN also runs a command that may read the sources: `%s`", c.Name())
+// source maps a path in the image to the context path a moved COPY took
+// it from: via is that COPY's index, -1 when no moved COPY wrote there
+// (an earlier layer holds it); ok is false when one may have but which
+// file it copied there is unknown. For a folder an install reads its
+// manifests from (dir), a COPY of files counts only with a manifest.
+func (mf *manifestsFirst) source(imagePath string, dir bool) (ctx string, via int, ok bool) {
+	for i := len(mf.moved) - 1; i >= 0; i-- {
+		m := mf.moved[i]
+		hits := func(w string) bool { return overlaps(imagePath, w) && (!dir || looksLikeManifest(w)) }
+		switch {
+		case m.src != "" && under(imagePath, m.dest):
+			return path.Join(m.src, strings.TrimPrefix(strings.TrimPrefix(imagePath, m.dest), "/")), i, true
+		case m.src == "" && slices.ContainsFunc(m.writes(), hits):
+			return "", i, false
 		}
 	}
-	if !found {
-		return "no install from manifests in the RUN"
-	}
-	slices.SortFunc(mf.files, func(a, b manifestFile) int { return strings.Compare(a.path, b.path) })
-	mf.files = slices.CompactFunc(mf.files, func(a, b manifestFile) bool { return a.path == b.path })
-	for _, f := range mf.files {
-		if strings.ContainsAny(f.path, " \t\"'$\\") {
-			return fmt.Sprintf("a manifest's name needs quoting: %s", f.path)
-		}
-	}
-	return ""
-}
-
-// readsManifests: an install or download of a language's dependencies that
-// is not of named packages only.
-func readsManifests(inv pkgmgr.Invocation) bool {
-	if inv.Manager == nil || inv.Manager.System || inv.Action != pkgmgr.Install && inv.Action != pkgmgr.Download && inv.Action != pkgmgr.Build {
-		return false
-	}
-	return inv.InstallsProject || len(inv.Files) > 0 || len(inv.Packages) == 0
-}
-
-// installFrom adds the manifests one install reads.
-func (mf *manifestsFirst) installFrom(inv pkgmgr.Invocation, start string) string {
-	if inv.InstallsProject || inv.Action == pkgmgr.Build {
-		return projectInstallRefusal(inv)
-	}
-	dir, known := installDirFrom(mf.bs, mf.run, inv, start)
-	if !known {
-		return "the install's directory depends on a variable without a value"
-	}
-	if len(inv.Files) > 0 {
-		return mf.namedFiles(inv, dir)
-	}
-	ctxDir, ok := mf.contextPath(dir)
-	if !ok {
-		return "the install runs outside what the COPY copies"
-	}
-	files, why := projectManifests(inv.Manager, inv, ctxDir, mf.p.Context)
-	mf.files = append(mf.files, files...)
-	return why
-}
-
-// namedFiles adds the files an install names (pip -r requirements.txt).
-func (mf *manifestsFirst) namedFiles(inv pkgmgr.Invocation, dir string) string {
-	for _, f := range inv.Files {
-		if strings.ContainsAny(f, "$`*?[") {
-			return "the install names its manifest through a variable or pattern"
-		}
-		ctx, ok := mf.contextPath(resolve(dir, f))
-		if !ok {
-			return "the install reads a manifest from outside what the COPY copies"
-		}
-		files, why := namedFile(mf.p.Context, inv.Manager, ctx)
-		if why != "" {
-			return why
-		}
-		mf.files = append(mf.files, files...)
-	}
-	return ""
-}
-
-// projectInstallRefusal says why an install of the project itself, or a
-// build, gets no fix: its dependencies are known from its sources only.
-func projectInstallRefusal(inv pkgmgr.Invocation) string {
-	switch inv.Manager.Name {
-	case "poetry":
-		return "poetry installs the project too: `poetry install --no-root` installs only its dependencies"
-	case "uv":
-		return "uv installs the project too: `uv sync --no-install-project` installs only its dependencies"
-	case "pip":
-		return "pip installs the project from its sources (setup.py's dependencies are known only by running it)"
-	}
-	if inv.Action == pkgmgr.Build {
-		return fmt.Sprintf("the build downloads what it needs: a separate download step is not written for it: %s", inv.Manager.Name)
-	}
-	return fmt.Sprintf("the install needs the project's sources: %s", inv.Manager.Name)
-}
-
-// contextPath maps a path in the image, at or under the COPY's
-// destination, to the context path the COPY took it from.
-func (mf *manifestsFirst) contextPath(imagePath string) (string, bool) {
-	if !under(imagePath, mf.dest) {
-		return "", false
-	}
-	return path.Join(mf.src, strings.TrimPrefix(strings.TrimPrefix(imagePath, mf.dest), "/")), true
+	return "", -1, true
 }
 
 // resolve is p as seen from dir: an absolute p stands alone.
@@ -309,203 +255,9 @@ func overlaps(a, b string) bool { return under(a, b) || under(b, a) }
 func (mf *manifestsFirst) names() []string {
 	var out []string
 	for _, f := range mf.files {
-		if b := path.Base(f.path); !slices.Contains(out, b) {
+		if b := path.Base(f.source()); !slices.Contains(out, b) {
 			out = append(out, b)
 		}
 	}
 	return out
-}
-
-// leavesSources: command c of RUN in reads nothing the full COPY brings:
-// it names no path in its destination, and is a command that reads no
-// file it does not name (a system package install, mkdir, useradd...).
-func (mf *manifestsFirst) leavesSources(in *dockerfile.Instruction, c shell.Command) bool {
-	if inv, ok := pkgmgr.Classify(c); ok && inv.Manager != nil {
-		named := inv.Action == pkgmgr.Install && !readsManifests(inv)
-		return inv.Manager.System || named || inv.Action == pkgmgr.Clean || inv.Action == pkgmgr.Update
-	}
-	if !quietCommand(c) {
-		return false
-	}
-	pl := placeOf(mf.bs, in)
-	wd, ok := mf.workdir(in)
-	for _, w := range c.Args[1:] {
-		v, known := pl.word(w)
-		if !known || !ok {
-			return false
-		}
-		if strings.HasPrefix(v, "-") {
-			_, v, _ = strings.Cut(v, "=")
-		}
-		if v == "" || strings.Contains(v, "://") || !strings.ContainsAny(v, "/.~") {
-			continue
-		}
-		if strings.HasPrefix(v, "~") {
-			if v, known = pl.abs(v); !known {
-				return false
-			}
-		}
-		if overlaps(resolve(wd, v), mf.dest) {
-			return false
-		}
-	}
-	return true
-}
-
-// quietCommands read no file they do not name (their arguments are
-// checked), so they read no source code by themselves.
-var quietCommands = map[string]bool{
-	"cd": true, "mkdir": true, "echo": true, "printf": true, "export": true, "set": true, "true": true, ":": true,
-	"ln": true, "chmod": true, "chown": true, "chgrp": true, "rm": true, "cp": true, "mv": true, "touch": true,
-	"useradd": true, "adduser": true, "groupadd": true, "addgroup": true, "usermod": true, "apt-key": true,
-	"curl": true, "wget": true, "tar": true, "unzip": true, "gunzip": true, "sed": true, "update-ca-certificates": true,
-	"locale-gen": true, "localedef": true, "ldconfig": true, "update-alternatives": true, "dpkg-reconfigure": true,
-	"virtualenv": true, "corepack": true, "gpg": true, "sleep": true, "umask": true, "ulimit": true, "which": true,
-	"source": true, ".": true, "cat": true, "ls": true, "ssh-keyscan": true,
-}
-
-// quietSubcommands are the commands whose first words make them quiet:
-// configuration, a virtual environment.
-var quietSubcommands = map[string][]string{
-	"npm": {"config"}, "yarn": {"config"}, "pnpm": {"config"}, "pip": {"config"}, "pip3": {"config"}, "poetry": {"config"},
-	"bundle": {"config"}, "composer": {"config"}, "go": {"env", "version"}, "git": {"config"}, "conda": {"config"},
-	"mix": {"local.hex", "local.rebar"}, "node": {"--version", "-v"}, "gem": {"update"},
-}
-
-func quietCommand(c shell.Command) bool {
-	name := path.Base(c.Name())
-	if quietCommands[name] {
-		return true
-	}
-	if len(c.Args) < 2 {
-		return false
-	}
-	arg := c.Args[1].Value
-	if strings.HasPrefix(name, "python") && len(c.Args) > 2 && arg == "-m" {
-		return c.Args[2].Value == "venv" || c.Args[2].Value == "virtualenv"
-	}
-	return slices.Contains(quietSubcommands[name], arg)
-}
-
-// edits replace the COPY with the manifests' COPYs and put it back below
-// the install.
-func (mf *manifestsFirst) edits() []dockerfile.Edit {
-	doc := mf.p.Doc
-	eol := lineEnding(doc, mf.cp.Line)
-	cpStart, cpEnd := blockStart(doc, mf.cp), lineAfter(doc, mf.cp.EndLine)
-	moved := doc.Slice(dockerfile.Span{Start: cpStart, End: mf.destArg.Span.Start})
-	if mf.movedTo != "" {
-		moved += mf.movedTo
-		if strings.HasSuffix(mf.destArg.Value, "/") {
-			moved += "/"
-		}
-	} else {
-		moved += doc.Slice(mf.destArg.Span)
-	}
-	moved += strings.TrimRight(doc.Slice(dockerfile.Span{Start: mf.destArg.Span.End, End: cpEnd}), "\r\n") + eol
-	runEnd := lineAfter(doc, mf.run.EndLine)
-	if runEnd == len(doc.Text) && !strings.HasSuffix(string(doc.Text), "\n") {
-		moved = eol + strings.TrimSuffix(moved, eol)
-	}
-	return []dockerfile.Edit{
-		{Start: cpStart, End: cpEnd, Text: strings.Join(mf.copyLines(), eol) + eol},
-		{Start: runEnd, End: runEnd, Text: moved},
-	}
-}
-
-// copyLines are the new COPY instructions: one per source folder, since a
-// COPY with several files puts them all in one destination folder. The
-// destination is written the way the user wrote theirs: relative to
-// WORKDIR or absolute.
-func (mf *manifestsFirst) copyLines() []string {
-	doc, cp := mf.p.Doc, mf.cp
-	prefix := doc.Slice(dockerfile.Span{Start: doc.Lines.Start(cp.Line), End: cp.KeywordSpan.Start}) + doc.Slice(cp.KeywordSpan)
-	for _, fl := range cp.Flags {
-		prefix += " " + doc.Slice(fl.Span)
-	}
-	groups := map[string][]string{}
-	var dirs []string
-	for _, f := range mf.files {
-		d := path.Dir(f.path)
-		if _, ok := groups[d]; !ok {
-			dirs = append(dirs, d)
-		}
-		groups[d] = append(groups[d], f.source())
-	}
-	var out []string
-	for _, d := range dirs {
-		out = append(out, prefix+" "+strings.Join(groups[d], " ")+" "+mf.destText(d, groups[d]))
-	}
-	return out
-}
-
-// destText is the destination of the manifests of context folder d.
-func (mf *manifestsFirst) destText(d string, sources []string) string {
-	destDir := path.Join(mf.dest, relTo(mf.src, d))
-	single := len(sources) == 1 && !strings.ContainsAny(sources[0], "*?[")
-	if path.IsAbs(mf.destArg.Value) {
-		if single {
-			return path.Join(destDir, path.Base(sources[0]))
-		}
-		return strings.TrimSuffix(destDir, "/") + "/"
-	}
-	wd, _ := mf.workdir(mf.cp)
-	rel := relTo(wd, destDir)
-	switch {
-	case rel != "." && !strings.HasPrefix(rel, ".."):
-		return "./" + rel + "/"
-	case rel == "." && single:
-		return "."
-	case rel == ".":
-		return "./"
-	}
-	return strings.TrimSuffix(destDir, "/") + "/"
-}
-
-// relTo is target relative to base ("." when equal, ".." when outside).
-func relTo(base, target string) string {
-	base, target = path.Clean(base), path.Clean(target)
-	switch {
-	case base == target:
-		return "."
-	case base == "/" || base == ".":
-		return strings.TrimPrefix(target, "/")
-	case strings.HasPrefix(target, base+"/"):
-		return target[len(base)+1:]
-	}
-	return ".."
-}
-
-// blockStart is where an instruction's block begins: its line, or the
-// comment lines directly above it, which describe it and move with it.
-func blockStart(doc *dockerfile.Document, in *dockerfile.Instruction) int {
-	line := in.Line
-	for line > 0 {
-		prev := strings.TrimSpace(doc.Slice(dockerfile.Span{Start: doc.Lines.Start(line - 1), End: doc.Lines.End(line - 1)}))
-		if !strings.HasPrefix(prev, "#") || isDirectiveLine(doc, line-1) {
-			break
-		}
-		line--
-	}
-	return doc.Lines.Start(line)
-}
-
-func isDirectiveLine(doc *dockerfile.Document, line int) bool {
-	return slices.ContainsFunc(doc.Directives, func(d dockerfile.Directive) bool { return doc.Lines.LineOf(d.Span.Start) == line })
-}
-
-// lineAfter is the offset where the line after line starts (or the end).
-func lineAfter(doc *dockerfile.Document, line int) int {
-	if line+1 < doc.Lines.Count() {
-		return doc.Lines.Start(line + 1)
-	}
-	return len(doc.Text)
-}
-
-func lineEnding(doc *dockerfile.Document, line int) string {
-	end := doc.Lines.End(line)
-	if end < len(doc.Text) && doc.Text[end] == '\r' {
-		return "\r\n"
-	}
-	return "\n"
 }

@@ -31,6 +31,7 @@ const maxManifest = 16 << 20
 type manifestFile struct {
 	path     string
 	optional bool // copied as "path*": its absence is no error
+	via      int  // the moved COPY it comes from (manifestsFirst.moved)
 }
 
 // source is the COPY source of f.
@@ -168,27 +169,48 @@ func contextManifests(check manifestCheck, dir string, bctx *buildcontext.Contex
 			return nil, fmt.Sprintf("the full COPY would overwrite what the install writes: %s", path.Join(dir, out))
 		}
 	}
-	if main := path.Join(dir, check.files[0]); !bctx.Exists(main) {
+	if main := path.Join(dir, check.files[0]); len(present(bctx, main)) == 0 {
 		return nil, fmt.Sprintf("not in the build context: %s (missing, or left out by the ignore file)", main)
 	}
 	var files []manifestFile
 	for _, name := range check.files {
-		p := path.Join(dir, strings.TrimSuffix(name, "/"))
-		if !bctx.Exists(p) {
-			continue
-		}
-		if refuse := check.refuse[name]; refuse != nil {
-			text, ok := readContextFile(bctx, p)
-			if !ok {
-				return nil, fmt.Sprintf("a manifest cannot be read: %s", p)
+		for _, p := range present(bctx, path.Join(dir, strings.TrimSuffix(name, "/"))) {
+			f, why := checkManifest(check, name, p, bctx)
+			if why != "" {
+				return nil, why
 			}
-			if why := refuse(text); why != "" {
-				return nil, fmt.Sprintf("%s: %s", why, p)
-			}
+			files = append(files, f)
 		}
-		files = append(files, manifestFile{path: p})
 	}
 	return files, ""
+}
+
+// present are the context paths p names (a pattern may name several).
+func present(bctx *buildcontext.Context, p string) []string {
+	if strings.ContainsAny(p, "*?[") {
+		return bctx.Glob(p)
+	}
+	if bctx.Exists(p) {
+		return []string{p}
+	}
+	return nil
+}
+
+// checkManifest reads manifest p (named name in check) when its text can
+// ask for more than the manifests.
+func checkManifest(check manifestCheck, name, p string, bctx *buildcontext.Context) (manifestFile, string) {
+	refuse := check.refuse[name]
+	if refuse == nil {
+		return manifestFile{path: p}, ""
+	}
+	text, ok := readContextFile(bctx, p)
+	if !ok {
+		return manifestFile{}, fmt.Sprintf("a manifest cannot be read: %s", p)
+	}
+	if why := refuse(text); why != "" {
+		return manifestFile{}, fmt.Sprintf("%s: %s", why, p)
+	}
+	return manifestFile{path: p}, ""
 }
 
 // manifestCheck says, per manager, which files an install reads (the first
@@ -225,6 +247,7 @@ var manifestChecks = map[string]manifestCheck{
 	"uv":       {files: []string{"pyproject.toml", "uv.lock", ".python-version"}, outputs: []string{".venv"}, refuse: uvRefuse},
 	"composer": {files: []string{"composer.json", "composer.lock"}, outputs: []string{"vendor"}, needs: composerNeeds},
 	"maven":    {files: []string{"pom.xml"}, outputs: []string{"target"}},
+	"dotnet":   {files: []string{"*.csproj", "*.fsproj", "*.sln", "NuGet.config", "nuget.config", "Directory.Build.props", "Directory.Packages.props"}, blind: []string{"*.csproj"}, outputs: []string{"obj"}},
 }
 
 // composerNeeds: composer install runs the project's scripts (Laravel's
