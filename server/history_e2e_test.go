@@ -115,6 +115,32 @@ func TestHistoryCodeLensOffE2E(t *testing.T) {
 	}
 }
 
+// TestHistoryNoCommitsE2E: a repository whose only commit is the first
+// has no build before it to compare with: once the forecast is in (the
+// server asks for the lenses again), there is no history lens.
+func TestHistoryNoCommitsE2E(t *testing.T) {
+	p := server.NewFirstCommit(t)
+	c := lsptest.Start(t)
+	initializeWith(t, c, historyOptions(true))
+	openFile(c, p.URI(), server.HistoryDockerfile)
+	codeLenses(t, c, p.URI())
+	answered := map[string]bool{}
+	for deadline := time.Now().Add(30 * time.Second); lensRefreshes(c) == 0; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the forecast never ended: no workspace/codeLens/refresh")
+		}
+		answerRefreshes(c, answered, "")
+	}
+	for _, l := range codeLenses(t, c, p.URI()) {
+		if strings.HasPrefix(l.Command.Title, "re-ran in ") {
+			t.Errorf("a history lens over no commit: %+v", l)
+		}
+	}
+	if code := c.Exit(); code != 0 {
+		t.Errorf("exit code %d", code)
+	}
+}
+
 // TestHistoryRunsNothingE2E: the repository's configuration and hooks
 // name programs (core.fsmonitor runs on a `git status`, hooks on a
 // checkout or commit): the forecast reads git without git, so none runs.

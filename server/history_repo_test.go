@@ -22,8 +22,9 @@ import (
 // sees what this file exports).
 
 // HistoryProject is a git repository, made with go-git, whose Dockerfile
-// copies everything before its install: four commits after the first,
-// three of which change a file the build reads (the README is ignored).
+// copies everything before its install. NewFirstCommit makes its first
+// commit alone; NewHistoryProject four more, three of which change a file
+// the build reads (the README is ignored).
 type HistoryProject struct {
 	t    *testing.T
 	Dir  string
@@ -33,7 +34,7 @@ type HistoryProject struct {
 
 const HistoryDockerfile = "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"src/a.js\"]\n"
 
-func NewHistoryProject(t *testing.T) *HistoryProject {
+func NewFirstCommit(t *testing.T) *HistoryProject {
 	dir := t.TempDir()
 	repo, err := git.PlainInit(dir, false)
 	if err != nil {
@@ -46,6 +47,12 @@ func NewHistoryProject(t *testing.T) *HistoryProject {
 	p := &HistoryProject{t: t, Dir: dir, wt: wt, when: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
 	p.Commit("Dockerfile", HistoryDockerfile, ".dockerignore", "*.md\n", "package.json", `{"name":"a"}`,
 		"package-lock.json", `{"lockfileVersion":3}`, "src/a.js", "1", "README.md", "1")
+	return p
+}
+
+// NewHistoryProject is NewFirstCommit and four commits after it.
+func NewHistoryProject(t *testing.T) *HistoryProject {
+	p := NewFirstCommit(t)
 	p.Commit("src/a.js", "2")
 	p.Commit("README.md", "2")
 	p.Commit("package.json", `{"name":"a","version":"2"}`)
