@@ -348,7 +348,11 @@ func (d *Document) rawDeclsFromWords(in *Instruction) ([]rawDecl, bool) {
 // BuildKit rejects the instruction, from the model's reading of the words.
 func (d *Document) rawDeclsFromCommand(in *Instruction) []rawDecl {
 	var out []rawDecl
-	cmd, _ := d.Command(in)
+	cmd, err := d.Command(in)
+	if err != nil {
+		// BuildKit's parsers return a typed nil command with their error.
+		cmd = nil
+	}
 	switch c := cmd.(type) {
 	case *instructions.EnvCommand:
 		for _, kv := range c.Env {
