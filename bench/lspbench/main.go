@@ -108,6 +108,7 @@ type config struct {
 	docs       int
 	timeout    time.Duration
 	budget     time.Duration
+	deadline   time.Duration
 	fullProbe  time.Duration
 	out        string
 	jsonOut    string
@@ -137,6 +138,7 @@ func main() {
 	flag.IntVar(&cfg.requests, "requests", 40, "completion, hover and semantic-tokens requests per size and server (split over the rounds)")
 	flag.IntVar(&cfg.docs, "docs", 100, "documents opened for the memory measurement")
 	flag.DurationVar(&cfg.budget, "budget", 120*time.Second, "time budget per server, size and kind of measurement (typing at one pace, each kind of request) over all rounds; at least 2 samples (bursts) per round are taken regardless")
+	flag.DurationVar(&cfg.deadline, "deadline", 0, "wall time for the open, typing and request measurements (0: none); past it, what is left of them is skipped and the report says so, so that a slow server cannot stretch a run (start-up and memory always run)")
 	flag.DurationVar(&cfg.timeout, "timeout", 60*time.Second, "longest wait for any one answer or publish")
 	flag.DurationVar(&cfg.fullProbe, "full-probe", 5*time.Second, "how long to wait for a second publish of the opened version before deciding a server publishes once")
 	flag.StringVar(&cfg.out, "out", "", "also write the markdown report to this file")
@@ -250,8 +252,11 @@ func run(cfg config) error {
 		}
 	}
 	// Latency, alternating round by round.
+	if cfg.deadline > 0 {
+		b.latencyEnd = time.Now().Add(cfg.deadline)
+	}
 	if !cfg.skipEdits {
-		for r := 0; r < cfg.rounds; r++ {
+		for r := 0; r < cfg.rounds && !b.overtime(); r++ {
 			for _, s := range rotate(cfg.servers, r) {
 				b.latencyRound(s, r)
 			}
@@ -307,6 +312,22 @@ type bench struct {
 	seq    int
 	bursts int // typing bursts so far: they go round the positions
 	load   *loadSampler
+	// latencyEnd is cfg.deadline from the start (zero: none); skipped is
+	// when it was first found past.
+	latencyEnd time.Time
+	skipped    time.Time
+}
+
+// overtime says whether the latency measurements are past their deadline,
+// and records when that was first seen.
+func (b *bench) overtime() bool {
+	if b.latencyEnd.IsZero() || time.Now().Before(b.latencyEnd) {
+		return false
+	}
+	if b.skipped.IsZero() {
+		b.skipped = time.Now()
+	}
+	return true
 }
 
 // newDoc writes text as a Dockerfile in a new folder of the workspace, with
@@ -411,6 +432,9 @@ func (b *bench) latencyRound(s serverSpec, round int) {
 	defer c.stop()
 	keys := share(b.cfg.keys, b.cfg.rounds, round)
 	for _, n := range b.cfg.sizes {
+		if b.overtime() {
+			return
+		}
 		if err := b.sizeRound(c, s, n, keys, share(b.cfg.requests, b.cfg.rounds, round)); err != nil {
 			b.res.fail("%s: %d lines: %v", s.name, n, err)
 			return
@@ -471,7 +495,7 @@ func (b *bench) requests(c *conn, s serverSpec, uri string, n, line, requests in
 		}
 		k := key(req.cap, n)
 		deadline := time.Now().Add(budget)
-		for i := 0; i < requests && (i < minSamples || time.Now().Before(deadline)); i++ {
+		for i := 0; i < requests && !b.overtime() && (i < minSamples || time.Now().Before(deadline)); i++ {
 			params := map[string]any{"textDocument": td, "position": pos}
 			if req.cap == "semanticTokens" {
 				params = map[string]any{"textDocument": td}

@@ -77,6 +77,10 @@ func (r *reporter) header(took time.Duration) {
 		}
 		fmt.Fprintf(w, "- server `%s`: `%s`%s\n", s.name, s.command, what)
 	}
+	if !b.skipped.IsZero() {
+		fmt.Fprintf(w, "- **deadline**: the open, typing and request measurements reached `--deadline %s` at %s; what was left of them was skipped, so later rows (sizes, paces, requests, rounds) have fewer samples or none\n",
+			b.cfg.deadline, b.skipped.UTC().Format("15:04:05 MST"))
+	}
 	fmt.Fprintf(w, "- ratios are other ÷ `%s` (above 1: `%s` is faster or smaller)\n\n", r.base, r.base)
 }
 

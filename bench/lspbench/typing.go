@@ -76,7 +76,7 @@ func typingKey(metric string, size int, pace time.Duration, pos string) string {
 func (b *bench) typing(c *conn, s serverSpec, uri string, pts []point, size int, pace time.Duration, keys int, version *int32) error {
 	deadline := time.Now().Add(b.cfg.budget / time.Duration(b.cfg.rounds))
 	full := b.res.full[s.name]
-	for done := 0; done < keys && (done < minSamples*2*burstChars || time.Now().Before(deadline)); done += 2 * burstChars {
+	for done := 0; done < keys && !b.overtime() && (done < minSamples*2*burstChars || time.Now().Before(deadline)); done += 2 * burstChars {
 		b.bursts++
 		pos := b.bursts % len(pts)
 		mark := b.load.mark()
