@@ -189,7 +189,7 @@ func (mf *manifestsFirst) isFolder(src string) bool {
 		return bctx.IsDir(clean)
 	}
 	base := path.Base(clean)
-	return clean == "." || strings.HasSuffix(src, "/") || path.Ext(base) == "" && !conventionalFiles[base]
+	return clean == "." || strings.HasSuffix(src, "/") || path.Ext(base) == "" && !conventionalFiles[base] && !looksLikeManifest(base)
 }
 
 // workdir is the working directory of in, rooted at baseWorkdir when no

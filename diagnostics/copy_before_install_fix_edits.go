@@ -121,14 +121,33 @@ func (mf *manifestsFirst) copyLines() ([]string, string) {
 	return out, ""
 }
 
-// copyPrefix is a COPY's indentation, keyword and flags, as written.
+// copyPrefix is the indentation, keyword and flags of a manifests' COPY:
+// those of the COPY it comes from, as written; an ADD's become a COPY's
+// (a manifest is no archive to unpack, nor a URL).
 func (mf *manifestsFirst) copyPrefix(in *dockerfile.Instruction) string {
 	doc := mf.p.Doc
-	prefix := doc.Slice(dockerfile.Span{Start: doc.Lines.Start(mf.cp.Line), End: mf.cp.KeywordSpan.Start}) + doc.Slice(in.KeywordSpan)
+	keyword := doc.Slice(in.KeywordSpan)
+	if in.Keyword == "ADD" {
+		keyword = matchCase("COPY", keyword)
+	}
+	prefix := doc.Slice(dockerfile.Span{Start: doc.Lines.Start(mf.cp.Line), End: mf.cp.KeywordSpan.Start}) + keyword
 	for _, fl := range in.Flags {
-		prefix += " " + doc.Slice(fl.Span)
+		if !addOnlyFlags[fl.Name] {
+			prefix += " " + doc.Slice(fl.Span)
+		}
 	}
 	return prefix
+}
+
+// addOnlyFlags are ADD's flags that COPY does not take.
+var addOnlyFlags = map[string]bool{"checksum": true, "keep-git-dir": true, "unpack": true}
+
+// matchCase writes word in the case of like (all lower or all upper).
+func matchCase(word, like string) string {
+	if like == strings.ToLower(like) {
+		return strings.ToLower(word)
+	}
+	return word
 }
 
 // destText is the destination of the manifests of context folder d that

@@ -87,11 +87,15 @@ func (mf *manifestsFirst) splitAt(cmds []shell.Command, i int) string {
 	return ""
 }
 
-// checkFiles sorts the manifests, once each, and refuses names a COPY
-// line cannot hold unquoted.
+// checkFiles keeps each manifest once, in the order the managers list
+// them, and refuses names a COPY line cannot hold unquoted.
 func (mf *manifestsFirst) checkFiles() string {
-	slices.SortFunc(mf.files, func(a, b manifestFile) int { return strings.Compare(a.path, b.path) })
-	mf.files = slices.CompactFunc(mf.files, func(a, b manifestFile) bool { return a.path == b.path })
+	seen := map[string]bool{}
+	mf.files = slices.DeleteFunc(mf.files, func(f manifestFile) bool {
+		dup := seen[f.path]
+		seen[f.path] = true
+		return dup
+	})
 	for _, f := range mf.files {
 		if strings.ContainsAny(f.path, " \t\"'$\\") {
 			return fmt.Sprintf("a manifest's name needs quoting: %s", f.path)
@@ -179,7 +183,7 @@ func (mf *manifestsFirst) dependencyStep(start string) string {
 		if c.Start >= inv.Command.Start {
 			break
 		}
-		if c.Name() != "cd" || c.AfterOr {
+		if !stepSetup(c) || c.AfterOr || c.Sub {
 			return fmt.Sprintf("the RUN runs another command before the %s: `%s`", inv.Manager.Name, path.Base(c.Name()))
 		}
 		parts = append(parts, mf.p.Doc.Slice(cmdSpan(mf.run, c)))
@@ -199,6 +203,17 @@ func (mf *manifestsFirst) dependencyStep(start string) string {
 		return "the moved COPYs bring no manifest for the dependency-only step to read"
 	}
 	return mf.checkFiles()
+}
+
+// stepSetup: a command before a build or project install that the
+// dependency-only step runs too, since the install may need what it sets,
+// and that can run twice: cd, export, a manager's configuration.
+func stepSetup(c shell.Command) bool {
+	switch path.Base(c.Name()) {
+	case "cd", "export", "source", ".", "set":
+		return true
+	}
+	return len(c.Args) > 1 && slices.Contains(quietSubcommands[path.Base(c.Name())], c.Args[1].Value)
 }
 
 // dependencyOnly is the command that installs or downloads what inv
@@ -308,7 +323,13 @@ func (mf *manifestsFirst) sameFiles(in *dockerfile.Instruction, m movedCopy) boo
 		return false
 	}
 	dest := resolve(wd, c.Dest.Text)
-	if !slices.ContainsFunc(m.writes(), func(w string) bool { return overlaps(dest, w) }) {
+	lands := mf.landings(c, dest)
+	if lands == nil {
+		lands = []string{dest}
+	}
+	if !slices.ContainsFunc(m.writes(), func(w string) bool {
+		return slices.ContainsFunc(lands, func(l string) bool { return overlaps(l, w) })
+	}) {
 		return true
 	}
 	if m.src == "" || len(c.Unresolved) > 0 || c.From.Name != "" || len(c.Context) == 0 {

@@ -1,6 +1,6 @@
 FROM node:20-slim
 WORKDIR /usr/src/app
-COPY package-lock.json package.json ./
+COPY package.json package-lock.json ./
 RUN npm ci --omit=dev
 COPY . .
 CMD ["node", "src/index.js"]

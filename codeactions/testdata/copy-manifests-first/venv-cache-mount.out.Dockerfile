@@ -1,0 +1,8 @@
+FROM python:3.12-slim
+ENV VENV_PATH=/opt/venv
+WORKDIR /app
+COPY requirements.txt .
+RUN --mount=type=cache,target=/root/.cache python -m venv "$VENV_PATH" && "$VENV_PATH/bin/pip" install -r requirements.txt
+COPY . .
+ENV PATH="$VENV_PATH/bin:$PATH"
+CMD ["python", "main.py"]
