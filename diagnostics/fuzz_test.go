@@ -18,7 +18,13 @@ func checkInvariants(t *testing.T, name string, text []byte) []Finding {
 	for _, err := range errs {
 		t.Errorf("%s: %v", name, err)
 	}
-	all := append(fast, BuildKitChecks(context.Background(), doc, BuildKitOptions{})...)
+	all := fast
+	// As the pipeline (analysis.BuildKit): BuildKit expands every word in
+	// full, so a document over the expansion budget never reaches it. A
+	// fuzzed expansion bomb otherwise takes the fuzzing process down.
+	if _, over := OverExpansionBudget(doc.State(dockerfile.Options{})); !over {
+		all = append(all, BuildKitChecks(context.Background(), doc, BuildKitOptions{})...)
+	}
 	for _, f := range all {
 		if f.Span.Start < 0 || f.Span.End > len(text) || f.Span.Start > f.Span.End {
 			t.Errorf("%s: %s has span %v outside the text (%d bytes)", name, f.Rule, f.Span, len(text))
