@@ -50,12 +50,13 @@ type passQueue struct {
 	// has not published yet.
 	unpublished int
 	wake        chan struct{} // capacity 1
-	// minQuiet and maxQuiet when the session started.
+	// minQuiet, maxQuiet and collectAfter when the session started.
 	minQuiet, maxQuiet time.Duration
+	collectAfter       float64
 }
 
 func newPassQueue() *passQueue {
-	return &passQueue{wake: make(chan struct{}, 1), minQuiet: minQuiet, maxQuiet: maxQuiet}
+	return &passQueue{wake: make(chan struct{}, 1), minQuiet: minQuiet, maxQuiet: maxQuiet, collectAfter: collectAfter}
 }
 
 // quietFor is how long typing must pause before d's pass starts.
@@ -144,7 +145,7 @@ func (s *Server) runPasses(ctx context.Context) {
 			continue
 		}
 		if ran && q.caughtUp() {
-			collectPassGarbage()
+			q.collectGarbage()
 			ran = false
 		}
 		var quiet <-chan time.Time
@@ -210,10 +211,10 @@ func (q *passQueue) caughtUp() bool {
 // start with the whole runway. Tests change it.
 var collectAfter = 0.5
 
-// collectPassGarbage collects now when the heap has used collectAfter of
-// its runway.
-func collectPassGarbage() {
-	if runwayUsed() >= collectAfter {
+// collectGarbage collects now when the heap has used collectAfter of its
+// runway.
+func (q *passQueue) collectGarbage() {
+	if runwayUsed() >= q.collectAfter {
 		runtime.GC()
 	}
 }
