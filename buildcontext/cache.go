@@ -3,6 +3,7 @@ package buildcontext
 import (
 	"context"
 	"errors"
+	"maps"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -253,6 +254,28 @@ func (c *Cache) Retain(roots []string) {
 		if !keep[key.root] {
 			delete(c.entries, key)
 		}
+	}
+}
+
+// Recheck asks Allow again about every context held, and drops those it
+// now refuses (the scope narrowed: a workspace folder was closed), so
+// that their snapshots go at once rather than with their last document.
+func (c *Cache) Recheck() {
+	if c.Allow == nil {
+		return
+	}
+	c.mu.Lock()
+	held := maps.Clone(c.entries)
+	c.mu.Unlock()
+	for key, e := range held {
+		if c.Allow(e.aliases[0], e.dockerfile) == nil {
+			continue // asked outside the lock: Allow may take the caller's
+		}
+		c.mu.Lock()
+		if c.entries[key] == e {
+			delete(c.entries, key)
+		}
+		c.mu.Unlock()
 	}
 }
 

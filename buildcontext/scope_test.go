@@ -159,3 +159,35 @@ func TestCacheFailed(t *testing.T) {
 		t.Fatalf("Failed was told %v, want one ErrIgnoreFile", failed)
 	}
 }
+
+// TestCacheRecheck: once the scope narrows, Recheck drops the contexts
+// Allow now refuses and keeps the others.
+func TestCacheRecheck(t *testing.T) {
+	ws, other := t.TempDir(), t.TempDir()
+	c := NewCache()
+	defer c.Close()
+	var mu sync.Mutex
+	scope := Scope{Workspaces: []string{ws, other}}
+	c.Allow = func(root, dockerfile string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		return scope.Check(root, dockerfile)
+	}
+	// Each context is the folder above its Dockerfile's: once no
+	// workspace folder holds the Dockerfile, only its own folder may be.
+	for _, root := range []string{ws, other} {
+		if getFresh(t, c, root, "sub/Dockerfile") == nil {
+			t.Fatalf("%s was not loaded", root)
+		}
+	}
+	mu.Lock()
+	scope.Workspaces = []string{ws}
+	mu.Unlock()
+	c.Recheck()
+	if n := len(c.snapshots(resolved(ws))); n != 1 {
+		t.Errorf("%d snapshots of the folder still open, want 1", n)
+	}
+	if n := len(c.snapshots(resolved(other))); n != 0 {
+		t.Errorf("%d snapshots of the folder closed, want 0", n)
+	}
+}

@@ -72,14 +72,16 @@ func workspaceRoots(p *protocol.InitializeParams) []string {
 // DidChangeWorkspaceFolders implements protocol.Server: the folders added
 // and removed change where build contexts may be (allowContext) and where
 // the search for project files ends (stopSearch), so what was read under
-// the old folders is forgotten and every open document analysed again: a
-// context in a folder no longer open is refused from now on.
+// the old folders is forgotten, a context no longer allowed is dropped,
+// and every open document analysed again: a context in a folder no longer
+// open is refused from now on.
 func (s *Server) DidChangeWorkspaceFolders(_ context.Context, p *protocol.DidChangeWorkspaceFoldersParams) error {
 	s.mu.Lock()
 	s.roots = changeRoots(s.roots, p.Event)
 	roots := s.roots
 	s.mu.Unlock()
 	s.log.Info("workspace folders changed", "now", roots)
+	s.contexts.Recheck()
 	s.projects.Forget("")
 	s.reanalyseAll(true)
 	s.sizeHintsRefresh.ask()
