@@ -44,3 +44,28 @@ func TestCompareSteps(t *testing.T) {
 		t.Errorf("a contradicted forecast: %+v, %d errors", b, other)
 	}
 }
+
+// TestCompareMergedSteps: two stages that start alike make the same
+// operations; BuildKit solves them once and reports one line. The other
+// line, forecast to re-run, is compared through its twin; a line of a
+// stage on another base is not.
+func TestCompareMergedSteps(t *testing.T) {
+	doc := dockerfile.Parse([]byte("FROM node AS a\nCOPY p.json .\nRUN x\nFROM node AS b\nCOPY p.json .\nRUN y\nFROM python AS c\nCOPY p.json .\n"))
+	fc := cachehistory.CommitResult{Doc: doc, Steps: cache.Predict(cache.Input{Doc: doc}, cache.Change{Paths: []string{"p.json"}})}
+	for i := range fc.Steps {
+		fc.Steps[i].Status = cache.ReRun
+	}
+	steps := []StepResult{
+		{Line: 2, Stage: "a", Name: "COPY p.json ."}, // reported under line 5
+		{Line: 3, Stage: "a", Name: "RUN x", Ran: true},
+		{Line: 5, Stage: "b", Name: "COPY p.json .", Ran: true},
+		{Line: 6, Stage: "b", Name: "RUN y", Ran: true},
+		{Line: 8, Stage: "c", Name: "COPY p.json ."}, // another base: no twin
+	}
+	var errs errorCount
+	var a agreement
+	compareSteps(&errs, "0123456789abcdef", fc, steps, &a)
+	if a.merged != 1 || a.reran != 4 || a.disagree != 1 || errs != 1 {
+		t.Errorf("got %+v and %d errors; want line 2 merged with line 5, line 8 contradicted", a, errs)
+	}
+}
