@@ -177,11 +177,32 @@ func yamlNesting(data []byte) int {
 			}
 			i += end - 1 // the newline is read next
 		case c == '"' || c == '\'':
-			i = closingQuote(data, i)
+			end := closingQuote(data, i)
+			deepest = max(deepest, depth+interpolationNesting(data[i+1:end]))
+			i = end
 		case c == '[' || c == '{':
 			depth++
 			deepest = max(deepest, depth)
 		case (c == ']' || c == '}') && depth > 0:
+			depth--
+		}
+	}
+	return deepest
+}
+
+// interpolationNesting is how deep the "${" of Compose's interpolation nest
+// in a quoted scalar ("${A:-${B:-x}}" is 2): compose-go substitutes one
+// level per pass over the whole value, so 100,000 nested in 600 KB took
+// minutes. (Outside quotes each "{" already counts as a flow mapping.)
+func interpolationNesting(scalar []byte) int {
+	depth, deepest := 0, 0
+	for i := 0; i < len(scalar); i++ {
+		switch {
+		case scalar[i] == '$' && i+1 < len(scalar) && scalar[i+1] == '{':
+			depth++
+			deepest = max(deepest, depth)
+			i++
+		case scalar[i] == '}' && depth > 0:
 			depth--
 		}
 	}

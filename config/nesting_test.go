@@ -19,19 +19,20 @@ func deepFiles() map[string]struct{ name, text string } {
 	const n, half = 100_000, 50_000
 	r := strings.Repeat
 	return map[string]struct{ name, text string }{
-		"HCL brackets":      {"docker-bake.hcl", "x = " + r("[", n)},
-		"HCL parentheses":   {"docker-bake.hcl", "target \"a\" {\n  args = { A = " + r("(", n) + "1" + r(")", n) + " }\n}\n"},
-		"HCL braces":        {"docker-bake.hcl", "x = " + r("{a=", n)},
-		"HCL unary !":       {"docker-bake.hcl", "x = " + r("!", n) + "true\n"},
-		"HCL unary -":       {"docker-bake.hcl", "x = " + r("-", n) + "1\n"},
-		"HCL conditionals":  {"docker-bake.hcl", "x = " + r("true ? 1 : ", half) + "2\n"},
-		"HCL templates":     {"docker-bake.hcl", "x = " + r("\"${", n)},
-		"HCL directives":    {"docker-bake.hcl", "x = <<EOT\n" + r("%{if true}", half) + r("%{endif}", half) + "\nEOT\n"},
-		"JSON arrays":       {"docker-bake.json", "{\"x\": " + r("[", n)},
-		"JSON template":     {"docker-bake.json", `{"variable": {"A": {"default": "${` + r("(", n) + "1" + r(")", n) + `}"}}}`},
-		"Compose flow":      {"compose.yaml", "services: " + r("[", n)},
-		"Compose block":     {"compose.yaml", "services:\n" + r("- ", n) + "x\n"},
-		"project file flow": {".dockerfile-ls.yaml", "rules: " + r("{a: ", n)},
+		"HCL brackets":          {"docker-bake.hcl", "x = " + r("[", n)},
+		"HCL parentheses":       {"docker-bake.hcl", "target \"a\" {\n  args = { A = " + r("(", n) + "1" + r(")", n) + " }\n}\n"},
+		"HCL braces":            {"docker-bake.hcl", "x = " + r("{a=", n)},
+		"HCL unary !":           {"docker-bake.hcl", "x = " + r("!", n) + "true\n"},
+		"HCL unary -":           {"docker-bake.hcl", "x = " + r("-", n) + "1\n"},
+		"HCL conditionals":      {"docker-bake.hcl", "x = " + r("true ? 1 : ", half) + "2\n"},
+		"HCL templates":         {"docker-bake.hcl", "x = " + r("\"${", n)},
+		"HCL directives":        {"docker-bake.hcl", "x = <<EOT\n" + r("%{if true}", half) + r("%{endif}", half) + "\nEOT\n"},
+		"JSON arrays":           {"docker-bake.json", "{\"x\": " + r("[", n)},
+		"JSON template":         {"docker-bake.json", `{"variable": {"A": {"default": "${` + r("(", n) + "1" + r(")", n) + `}"}}}`},
+		"Compose flow":          {"compose.yaml", "services: " + r("[", n)},
+		"Compose block":         {"compose.yaml", "services:\n" + r("- ", n) + "x\n"},
+		"Compose interpolation": {"compose.yaml", "services:\n  a:\n    build:\n      args:\n        X: \"" + r("${A:-", half) + "x" + r("}", half) + "\"\n"},
+		"project file flow":     {".dockerfile-ls.yaml", "rules: " + r("{a: ", n)},
 	}
 }
 
@@ -88,6 +89,9 @@ func TestNestingBudgetEdge(t *testing.T) {
 		{"docker-bake.json", `{"a": "` + r("(", 2*n) + `"}`, true},
 		{"compose.yaml", "a: " + r("[", n) + r("]", n) + "\n", true},
 		{"compose.yaml", "a: " + r("[", n+1) + r("]", n+1) + "\n", false},
+		{"compose.yaml", "a: \"" + r("${A:-", n) + "x" + r("}", n) + "\"\n", true},
+		{"compose.yaml", "a: '" + r("${A:-", n+1) + "x" + r("}", n+1) + "'\n", false},
+		{"compose.yaml", "a: \"" + r("${A}${B:-x}", 2*n) + "\"\n", true},
 		{"compose.yaml", "# " + r("[", 2*n) + "\na: '" + r("{", 2*n) + "'\nb: \"[\\\"" + r("[", 2*n) + "\"\n", true},
 	}
 	for _, c := range cases {
