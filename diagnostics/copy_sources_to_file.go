@@ -29,37 +29,47 @@ var copySourcesToFile = &Rule{
 // non-directory"). Directories alone merge their contents, as with a /.
 func checkCopySourcesToFile(p *Pass) {
 	st := p.state()
-	for _, inst := range p.Doc.Instructions {
-		if inst.Keyword != "COPY" && inst.Keyword != "ADD" || inst.Stage < 0 || len(inst.Args) < 3 {
-			continue
-		}
-		x := st.Of(inst)
-		reads := x.Copy()
-		dest := reads.Dest.Text
-		if !reads.Dest.Known || strings.HasSuffix(dest, "/") || path.Base(dest) == "." || path.Base(dest) == ".." || dest == "" {
-			continue
-		}
-		file, ok := firstFileNotLast(p, reads)
-		if !ok {
-			continue
-		}
-		abs := dest
-		if !path.IsAbs(abs) {
-			wd := x.Workdir()
-			if !wd.Known {
-				continue
+	made := madeDirs{bs: st, full: map[int]map[string]bool{}}
+	for _, stage := range p.Doc.Stages {
+		dirs := made.inherited(stage)
+		for _, inst := range stage.Instructions {
+			if inst.Keyword == "COPY" || inst.Keyword == "ADD" {
+				checkCopyDest(p, st.Of(inst), inst, dirs)
 			}
-			abs = path.Join(wd.Text, dest)
+			made.add(dirs, inst)
 		}
-		if dirKnown(st, inst, path.Clean(abs)) {
-			continue
-		}
-		last := inst.Args[len(inst.Args)-1]
-		p.Report(last.Span, fmt.Sprintf(
-			"%s is no directory yet and has no trailing /: BuildKit copies %s to the file %s, then each next source onto it, so the image keeps only the last (a directory after a file fails the build; the classic builder refuses it). End it with /.",
-			dest, file, abs), nil, &FixData{Kind: AddDestSlash, Args: map[string]string{
-			"offset": strconv.Itoa(last.Span.End), "text": "/"}})
 	}
+}
+
+// checkCopyDest reports the COPY or ADD if it copies a file and more to
+// a destination without / that is not in dirs (the directories known to
+// exist) when it runs.
+func checkCopyDest(p *Pass, x dockerfile.InstState, inst *dockerfile.Instruction, dirs map[string]bool) {
+	reads := x.Copy()
+	dest := reads.Dest.Text
+	if len(inst.Args) < 3 || !reads.Dest.Known || dest == "" || strings.HasSuffix(dest, "/") || path.Base(dest) == "." || path.Base(dest) == ".." {
+		return
+	}
+	file, ok := firstFileNotLast(p, reads)
+	if !ok {
+		return
+	}
+	abs := path.Clean(dest)
+	if !path.IsAbs(abs) {
+		wd := x.Workdir()
+		if !wd.Known {
+			return
+		}
+		abs = path.Join(wd.Text, dest)
+	}
+	if dirs[abs] || systemDirs[abs] || strings.HasPrefix(abs, "/etc/") && strings.HasSuffix(abs, ".d") {
+		return
+	}
+	last := inst.Args[len(inst.Args)-1]
+	p.Report(last.Span, fmt.Sprintf(
+		"%s is no directory yet and has no trailing /: BuildKit copies %s to the file %s, then each next source onto it, so the image keeps only the last (a directory after a file fails the build; the classic builder refuses it). End it with /.",
+		dest, file, abs), nil, &FixData{Kind: AddDestSlash, Args: map[string]string{
+		"offset": strconv.Itoa(last.Span.End), "text": "/"}})
 }
 
 // firstFileNotLast finds a source that is a file, with another source
@@ -112,7 +122,7 @@ func isDirSource(p *Pass, reads dockerfile.CopyReads, src string) bool {
 }
 
 // systemDirs exist in every Linux image, and official images' own
-// directories in theirs.
+// directories in theirs (as do /etc/*.d).
 var systemDirs = map[string]bool{
 	"/": true, "/bin": true, "/sbin": true, "/lib": true, "/etc": true, "/tmp": true, "/var": true, "/usr": true,
 	"/home": true, "/root": true, "/opt": true, "/srv": true, "/mnt": true, "/run": true, "/media": true,
@@ -125,60 +135,88 @@ var systemDirs = map[string]bool{
 	"/usr/share/elasticsearch/config": true, "/etc/supervisor/conf.d": true, "/etc/ssl/certs": true,
 }
 
-// dirKnown: dir is a directory when inst runs: a system directory, the
-// working directory or a parent of it (WORKDIR creates it), or created
-// by an earlier instruction of the stage or of the stages it builds FROM
-// (a COPY into dir/ or below it, `mkdir`).
-func dirKnown(bs *dockerfile.BuildState, inst *dockerfile.Instruction, dir string) bool {
-	if systemDirs[dir] || strings.HasPrefix(dir, "/etc/") && strings.HasSuffix(dir, ".d") {
-		return true
-	}
-	doc := bs.Document()
-	for _, s := range stageChain(bs, doc.Stages[inst.Stage]) {
-		for _, in := range s.Instructions {
-			if s.Index == inst.Stage && in.Span.Start >= inst.Span.Start {
-				break
-			}
-			if createsDir(bs, in, dir) {
-				return true
-			}
-		}
-	}
-	wd := bs.Of(inst).Workdir()
-	return wd.Known && under(wd.Text, dir)
+// madeDirs are the directories the instructions of a file make: the
+// working directory and its parents (WORKDIR creates them), what a COPY
+// creates (its destination when it ends with /, and the parents of its
+// destination), what mkdir creates (its operands and their parents).
+// Each stage's are computed once: asking each COPY to scan the stages
+// before it would make a long file quadratic.
+type madeDirs struct {
+	bs   *dockerfile.BuildState
+	full map[int]map[string]bool // by stage index: all its instructions'
 }
 
-// createsDir: in makes dir a directory (WORKDIR dir or below, COPY into
-// dir/ or below dir, mkdir dir or below).
-func createsDir(bs *dockerfile.BuildState, in *dockerfile.Instruction, dir string) bool {
-	x := bs.Of(in)
+// inherited are the directories the stages st builds FROM made, as a new
+// set that st's instructions then add to.
+func (m madeDirs) inherited(st *dockerfile.Stage) map[string]bool {
+	dirs := map[string]bool{}
+	for _, parent := range stageChain(m.bs, st)[1:] {
+		for d := range m.of(parent) {
+			dirs[d] = true
+		}
+	}
+	return dirs
+}
+
+// of is the set of every directory stage st's own instructions make.
+func (m madeDirs) of(st *dockerfile.Stage) map[string]bool {
+	if dirs, ok := m.full[st.Index]; ok {
+		return dirs
+	}
+	dirs := map[string]bool{}
+	m.full[st.Index] = dirs // a cycle of stages ends here
+	for _, in := range st.Instructions {
+		m.add(dirs, in)
+	}
+	return dirs
+}
+
+// add puts in dirs the directories in makes.
+func (m madeDirs) add(dirs map[string]bool, in *dockerfile.Instruction) {
+	x := m.bs.Of(in)
 	wd := x.Workdir()
+	if !wd.Known {
+		return
+	}
 	switch in.Keyword {
 	case "WORKDIR":
-		return wd.Known && under(wd.Text, dir)
+		addWithParents(dirs, wd.Text)
 	case "COPY", "ADD":
-		d := x.Copy().Dest
-		if !d.Known || !wd.Known {
-			return false
+		if d := x.Copy().Dest; d.Known && d.Text != "" {
+			abs := path.Join(wd.Text, d.Text)
+			if path.IsAbs(d.Text) {
+				abs = path.Clean(d.Text)
+			}
+			if strings.HasSuffix(d.Text, "/") {
+				addWithParents(dirs, abs)
+			} else {
+				addWithParents(dirs, path.Dir(abs))
+			}
 		}
-		abs := path.Join(wd.Text, d.Text)
-		if path.IsAbs(d.Text) {
-			abs = path.Clean(d.Text)
-		}
-		return abs != dir && under(abs, dir) || abs == dir && strings.HasSuffix(d.Text, "/")
 	case "RUN":
-		for _, c := range commands(bs, in) {
-			if c.Name() == "mkdir" && mkdirs(x, c, wd, dir) {
-				return true
+		for _, c := range commands(m.bs, in) {
+			if c.Name() == "mkdir" {
+				for _, dir := range mkdirOperands(x, c, wd.Text) {
+					addWithParents(dirs, dir)
+				}
 			}
 		}
 	}
-	return false
 }
 
-// mkdirs: a mkdir's operand (its ARGs and ENVs expanded) is dir or below
-// it.
-func mkdirs(x dockerfile.InstState, c shell.Command, wd dockerfile.Expansion, dir string) bool {
+func addWithParents(dirs map[string]bool, dir string) {
+	for ; !dirs[dir]; dir = path.Dir(dir) {
+		dirs[dir] = true
+		if dir == "/" || dir == "." {
+			return
+		}
+	}
+}
+
+// mkdirOperands are a mkdir's operands, absolute, their ARGs and ENVs
+// expanded; those the build state does not know are left out.
+func mkdirOperands(x dockerfile.InstState, c shell.Command, wd string) []string {
+	var out []string
 	for _, w := range c.Args[1:] {
 		v := w.Value
 		if w.Dynamic {
@@ -192,14 +230,9 @@ func mkdirs(x dockerfile.InstState, c shell.Command, wd dockerfile.Expansion, di
 			continue
 		}
 		if !path.IsAbs(v) {
-			if !wd.Known {
-				continue
-			}
-			v = path.Join(wd.Text, v)
+			v = path.Join(wd, v)
 		}
-		if under(path.Clean(v), dir) {
-			return true
-		}
+		out = append(out, path.Clean(v))
 	}
-	return false
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
@@ -52,6 +53,7 @@ var yesSpecs = map[string]yesSpec{
 // RUN) and no input piped in (`yes | apt-get install …`).
 func checkMissingYesFlag(p *Pass) {
 	st := p.state()
+	configured := firstRunWhere(p.Doc, writesAssumeYes)
 	for _, inst := range p.Doc.Instructions {
 		if inst.Keyword != "RUN" || inst.Stage < 0 {
 			continue
@@ -62,7 +64,7 @@ func checkMissingYesFlag(p *Pass) {
 				continue
 			}
 			answered, known := spec.answers(st.Of(inst), inv)
-			if answered || !known || yesConfigured(st, inst) {
+			if answered || !known || configured.before(st, inst, true) {
 				continue
 			}
 			p.Report(cmdSpan(inst, inv.Command), fmt.Sprintf(
@@ -198,7 +200,7 @@ func optionSaysYes(flag, next string) bool {
 		setting = v
 	}
 	key, value, _ := strings.Cut(setting, "=")
-	key = normalizeKey(key)
+	key = squash(key)
 	switch {
 	case strings.HasSuffix(key, "assumeyes"):
 		return pkgmgr.Truthy(value)
@@ -227,22 +229,11 @@ func expandedArgs(x dockerfile.InstState, args []shell.Word) ([]string, bool) {
 	return out, true
 }
 
-// yesConfigured: an earlier RUN of the stage (or of a stage it builds
-// FROM), or this one, writes a setting that answers yes to the manager's
-// configuration (APT::Get::Assume-Yes "true"; assumeyes=1 in yum.conf or
-// dnf.conf). Options given to a command (-y, --assume-yes) do not count.
-func yesConfigured(bs *dockerfile.BuildState, inst *dockerfile.Instruction) bool {
-	doc := bs.Document()
-	for _, st := range stageChain(bs, doc.Stages[inst.Stage]) {
-		for _, in := range st.Instructions {
-			if in.Keyword == "RUN" && (st.Index != inst.Stage || in.Span.Start <= inst.Span.Start) && writesAssumeYes(doc, in) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
+// writesAssumeYes: the RUN writes a setting that answers yes to the
+// manager's configuration (APT::Get::Assume-Yes "true"; assumeyes=1 in
+// yum.conf or dnf.conf); options given to a command (-y, --assume-yes) do
+// not count. With firstRunWhere, an earlier RUN of the stage (or of a
+// stage it builds FROM), or this one, doing so answers the install.
 func writesAssumeYes(doc *dockerfile.Document, in *dockerfile.Instruction) bool {
 	script := doc.Script(in)
 	if script == nil {
@@ -250,10 +241,56 @@ func writesAssumeYes(doc *dockerfile.Document, in *dockerfile.Instruction) bool 
 	}
 	for _, c := range script.Commands {
 		for _, w := range c.Args {
-			if v := wordText(w); !strings.HasPrefix(v, "-") && strings.Contains(normalizeKey(v), "assumeyes") {
+			if v := wordText(w); !strings.HasPrefix(v, "-") && strings.Contains(squash(v), "assumeyes") {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// firstRuns is, per stage, the offset of the first RUN that satisfies a
+// predicate (-1 for none), computed once per check: asking each finding
+// to scan its stages would make a long file quadratic.
+type firstRuns []int
+
+func firstRunWhere(doc *dockerfile.Document, pred func(*dockerfile.Document, *dockerfile.Instruction) bool) firstRuns {
+	out := make(firstRuns, len(doc.Stages))
+	for _, st := range doc.Stages {
+		out[st.Index] = -1
+		for _, in := range st.Instructions {
+			if in.Keyword == "RUN" && pred(doc, in) {
+				out[st.Index] = in.Span.Start
+				break
+			}
+		}
+	}
+	return out
+}
+
+// before reports whether such a RUN comes before inst in its stage (or is
+// inst, when self), or is in a stage inst's stage builds FROM.
+func (f firstRuns) before(bs *dockerfile.BuildState, inst *dockerfile.Instruction, self bool) bool {
+	for _, st := range stageChain(bs, bs.Document().Stages[inst.Stage]) {
+		pos := f[st.Index]
+		switch {
+		case pos < 0:
+		case st.Index != inst.Stage, pos < inst.Span.Start, self && pos == inst.Span.Start:
+			return true
+		}
+	}
+	return false
+}
+
+// squash lowers s and drops the separators of option names, so that
+// "APT::Get::Assume-Yes" and "assume_yes" read "aptgetassumeyes" and
+// "assumeyes".
+func squash(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '-', '_', ':', '.':
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
 }

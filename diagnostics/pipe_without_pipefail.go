@@ -90,6 +90,7 @@ func shortOption(w, letter string) bool {
 // pipefail` earlier in the script, nor a `bash -o pipefail -c` it runs.
 func checkPipeWithoutPipefail(p *Pass) {
 	st := p.state()
+	evidence := firstRunWhere(p.Doc, func(_ *dockerfile.Document, in *dockerfile.Instruction) bool { return showsBash(st, in) })
 	for _, inst := range p.Doc.Instructions {
 		if inst.Keyword != "RUN" || inst.JSONForm || inst.Stage < 0 {
 			continue
@@ -102,7 +103,7 @@ func checkPipeWithoutPipefail(p *Pass) {
 			continue
 		}
 		if first, last, ok := hidingPipe(script.Commands); ok {
-			reportPipe(p, st, inst, script.Commands[first:last+1])
+			reportPipe(p, st, inst, script.Commands[first:last+1], evidence)
 		}
 	}
 }
@@ -154,7 +155,7 @@ func pipeHides(pipe []shell.Command) bool {
 	return slices.ContainsFunc(pipe[:len(pipe)-1], func(c shell.Command) bool { return !writerCannotFail(c) })
 }
 
-func reportPipe(p *Pass, st *dockerfile.BuildState, inst *dockerfile.Instruction, pipe []shell.Command) {
+func reportPipe(p *Pass, st *dockerfile.BuildState, inst *dockerfile.Instruction, pipe []shell.Command, evidence firstRuns) {
 	writer := pipe[0]
 	for _, c := range pipe[:len(pipe)-1] {
 		if !writerCannotFail(c) {
@@ -169,7 +170,7 @@ func reportPipe(p *Pass, st *dockerfile.BuildState, inst *dockerfile.Instruction
 	}
 	msg := fmt.Sprintf("The pipe's status is that of %s alone: the shell runs without pipefail, so if %s fails the build goes on, unless %s fails too.",
 		cmdText(reader), cmdText(writer), cmdText(reader))
-	fix := pipefailFix(p, st, inst)
+	fix := pipefailFix(p, st, inst, evidence)
 	if fix.Refused != "" {
 		msg += " " + fix.Refused
 	} else {
@@ -180,8 +181,8 @@ func reportPipe(p *Pass, st *dockerfile.BuildState, inst *dockerfile.Instruction
 
 // pipefailFix is the SHELL fix where bash is known to be in the image,
 // else the reason there is none.
-func pipefailFix(p *Pass, st *dockerfile.BuildState, inst *dockerfile.Instruction) *FixData {
-	if !bashKnown(st, inst) {
+func pipefailFix(p *Pass, st *dockerfile.BuildState, inst *dockerfile.Instruction, evidence firstRuns) *FixData {
+	if !bashKnown(st, inst, evidence) {
 		return &FixData{Kind: BashPipefail, Refused: "No fix offered: bash is not known to be in this image (Debian's /bin/sh is dash, where `set -o pipefail` fails; Alpine has no bash unless installed), so add pipefail where the image's shell has it."}
 	}
 	return &FixData{Kind: BashPipefail, Args: map[string]string{
@@ -215,9 +216,8 @@ func noBashTag(tag string) bool {
 // bashKnown: the stage's image (the external image its chain of stages
 // starts from) ships bash, the SHELL in force runs it, inst runs it
 // without installing it, or a RUN before inst in that chain shows that it
-// is there: it runs bash, installs it, or runs apt, dpkg, yum, dnf or
-// zypper (images of those distributions all have bash).
-func bashKnown(bs *dockerfile.BuildState, inst *dockerfile.Instruction) bool {
+// is there (evidence: see showsBash).
+func bashKnown(bs *dockerfile.BuildState, inst *dockerfile.Instruction, evidence firstRuns) bool {
 	if sh, declared := bs.Of(inst).Shell(); declared && slices.ContainsFunc(sh, func(w string) bool { return path.Base(w) == "bash" }) {
 		return true
 	}
@@ -232,16 +232,11 @@ func bashKnown(bs *dockerfile.BuildState, inst *dockerfile.Instruction) bool {
 	if runsBash(bs, inst) && !installsBash(bs, inst) {
 		return true // it was there before the RUN
 	}
-	for _, s := range stageChain(bs, st) {
-		for _, in := range s.Instructions {
-			if in.Keyword == "RUN" && (s.Index != inst.Stage || in.Span.Start < inst.Span.Start) && showsBash(bs, in) {
-				return true
-			}
-		}
-	}
-	return false
+	return evidence.before(bs, inst, false)
 }
 
+// showsBash: the RUN runs bash, installs it, or runs apt, dpkg, yum, dnf
+// or zypper (images of those distributions all have bash).
 func showsBash(bs *dockerfile.BuildState, in *dockerfile.Instruction) bool {
 	if runsBash(bs, in) || installsBash(bs, in) {
 		return true
