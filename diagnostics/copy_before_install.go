@@ -33,12 +33,13 @@ func checkCopyBeforeInstall(p *Pass) {
 			if inst.Keyword != "RUN" {
 				continue
 			}
-			inv, ok := dependencyInstall(bs, inst)
+			deps := depsOf(bs, inst, sc.broad == nil)
+			inv, ok := deps.install, deps.installs
 			if !ok {
-				inv, ok = fetchingBuild(bs, inst)
+				inv, ok = deps.build, deps.builds
 			}
 			if !ok {
-				sc.installedDeps(inst)
+				sc.installedDeps(deps)
 				continue
 			}
 			cause, viaMount := sc.broad, false
@@ -46,7 +47,7 @@ func checkCopyBeforeInstall(p *Pass) {
 				cause, viaMount = inst, true
 			}
 			if cause == nil {
-				sc.installedDeps(inst)
+				sc.installedDeps(deps)
 				continue
 			}
 			if !viaMount && !sc.applies(inst, inv) {
@@ -54,7 +55,7 @@ func checkCopyBeforeInstall(p *Pass) {
 			}
 			fix := &FixData{Kind: CopyManifestsFirst, Refused: "the install reads the whole context through a bind mount: mount only the manifests"}
 			if !viaMount {
-				fix = manifestsFirstFix(p, cause, inst, inv)
+				fix = manifestsFirstFix(p, cause, inst, inv, sc.workdirs(st))
 			}
 			p.Report(inst.Span, copyBeforeInstallMessage(p, st, i, inst, cause, inv, viaMount),
 				[]Related{{Span: cause.Span, Message: "this brings the whole build context (or a folder of it) into the build before the install"}}, fix)
@@ -62,42 +63,60 @@ func checkCopyBeforeInstall(p *Pass) {
 	}
 }
 
-// dependencyInstall is the first command of the RUN that installs or
-// downloads dependencies from manifests (pip, npm, go mod download, ...).
-func dependencyInstall(st *dockerfile.BuildState, inst *dockerfile.Instruction) (pkgmgr.Invocation, bool) {
-	for _, inv := range allInvocations(st, inst) {
-		if inv.Manager == nil || inv.Manager.System || len(inv.Manager.Manifests) == 0 {
-			continue
-		}
-		// Named packages ("pip install flask", "yarn global add x") do not
-		// read the manifests; only manifest-driven installs are the point.
-		namedOnly := len(inv.Packages) > 0 && len(inv.Files) == 0 && !inv.InstallsProject
-		if (inv.Action == pkgmgr.Install || inv.Action == pkgmgr.Download) && !namedOnly {
-			return inv, true
-		}
-	}
-	return pkgmgr.Invocation{}, false
+// runDeps is what a RUN does with a project's dependencies, found in one
+// pass over its invocations (the rule asks for every RUN on every
+// keystroke).
+type runDeps struct {
+	install  pkgmgr.Invocation // the first install or download from manifests
+	build    pkgmgr.Invocation // the first build that fetches what it misses
+	installs bool
+	builds   bool
+	conda    bool // conda creates or updates an environment from a file
 }
 
-// fetchingBuild is the RUN's first build that downloads the project's
-// dependencies when they are missing (mvn package, gradle build, dotnet
-// publish, cargo build, go build) and has a separate step to download them
-// first; not when it runs offline or keeps downloads in a cache mount.
-func fetchingBuild(st *dockerfile.BuildState, inst *dockerfile.Instruction) (pkgmgr.Invocation, bool) {
-	if len(scratch(st, inst).targets) > 0 {
-		return pkgmgr.Invocation{}, false
-	}
-	for _, inv := range allInvocations(st, inst) {
-		if inv.Manager == nil || inv.Action != pkgmgr.Build || inv.Command.AfterOr || downloadStep(inv.Manager) == "" {
-			continue
+// depsOf classifies the RUN's invocations; conda's only when asked.
+func depsOf(st *dockerfile.BuildState, inst *dockerfile.Instruction, withConda bool) runDeps {
+	var d runDeps
+	run := runOf(st, inst)
+	for _, inv := range run.all {
+		if !d.installs && manifestInstall(inv) {
+			d.install, d.installs = inv, true
 		}
-		offline := offlineFlags[inv.Manager.Name]
-		if offline == nil || inv.HasFlag(offline...) || inv.Manager.Name == "go" && !slices.Contains([]string{"build", "run", "test"}, first(inv.Sub)) {
-			continue
+		if !d.builds && fetches(inv) {
+			d.build, d.builds = inv, true
 		}
-		return inv, true
 	}
-	return pkgmgr.Invocation{}, false
+	if d.builds && len(scratch(st, inst).targets) > 0 {
+		d.build, d.builds = pkgmgr.Invocation{}, false // its downloads stay in a cache mount
+	}
+	if withConda {
+		d.conda = slices.ContainsFunc(run.cmds, condaFromFile)
+	}
+	return d
+}
+
+// manifestInstall: a command that installs or downloads dependencies from
+// manifests (pip, npm, go mod download, ...).
+func manifestInstall(inv pkgmgr.Invocation) bool {
+	if inv.Manager == nil || inv.Manager.System || len(inv.Manager.Manifests) == 0 {
+		return false
+	}
+	// Named packages ("pip install flask", "yarn global add x") do not
+	// read the manifests; only manifest-driven installs are the point.
+	namedOnly := len(inv.Packages) > 0 && len(inv.Files) == 0 && !inv.InstallsProject
+	return (inv.Action == pkgmgr.Install || inv.Action == pkgmgr.Download) && !namedOnly
+}
+
+// fetches: a build that downloads the project's dependencies when they
+// are missing (mvn package, gradle build, dotnet publish, cargo build, go
+// build) and has a separate step to download them first; not when it runs
+// offline (nor, see depsOf, when it keeps downloads in a cache mount).
+func fetches(inv pkgmgr.Invocation) bool {
+	if inv.Manager == nil || inv.Action != pkgmgr.Build || inv.Command.AfterOr || downloadStep(inv.Manager) == "" {
+		return false
+	}
+	offline := offlineFlags[inv.Manager.Name]
+	return offline != nil && !inv.HasFlag(offline...) && (inv.Manager.Name != "go" || slices.Contains([]string{"build", "run", "test"}, first(inv.Sub)))
 }
 
 // offlineFlags are the flags with which a build downloads nothing, for the

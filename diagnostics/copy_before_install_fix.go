@@ -41,6 +41,7 @@ type manifestsFirst struct {
 	inv     pkgmgr.Invocation // the finding's install or build
 	moved   []movedCopy       // the COPYs of code from cp to run, in order
 	files   []manifestFile
+	abs     *absWorkdirs
 	step    string // a dependency-only RUN before the moved COPYs; "" moves them below the install
 	split   int    // where the install RUN is cut, its rest moving below the COPYs; 0 keeps it whole
 	rest    string // that rest, as a RUN's script
@@ -57,8 +58,8 @@ type movedCopy struct {
 }
 
 // manifestsFirstFix is the finding's fix, or why there is none.
-func manifestsFirstFix(p *Pass, cp, run *dockerfile.Instruction, inv pkgmgr.Invocation) *FixData {
-	mf := &manifestsFirst{p: p, bs: p.state(), cp: cp, run: run, inv: inv}
+func manifestsFirstFix(p *Pass, cp, run *dockerfile.Instruction, inv pkgmgr.Invocation, abs *absWorkdirs) *FixData {
+	mf := &manifestsFirst{p: p, bs: p.state(), cp: cp, run: run, inv: inv, abs: abs}
 	for _, step := range []func() string{mf.collect, mf.install, mf.between} {
 		if why := step(); why != "" {
 			return &FixData{Kind: CopyManifestsFirst, Refused: why}
@@ -199,26 +200,39 @@ func (mf *manifestsFirst) workdir(in *dockerfile.Instruction) (string, bool) {
 	if !wd.Known || wd.Truncated {
 		return "", false
 	}
-	if setsWorkdir(mf.bs, in) {
+	if mf.abs.before(in) {
 		return wd.Text, true
 	}
 	return path.Join(baseWorkdir, wd.Text), true
 }
 
-// setsWorkdir: a WORKDIR of in's stage, or of a stage it is built FROM,
-// sets an absolute directory before in.
-func setsWorkdir(st *dockerfile.BuildState, in *dockerfile.Instruction) bool {
-	for stage := st.Document().Stages[in.Stage]; stage != nil; stage = st.StageParent(stage) {
-		for _, w := range stage.Instructions {
-			if w.Span.Start >= in.Span.Start {
-				break
-			}
+// absWorkdirs says where a stage's working directory becomes absolute:
+// found in one pass over the stage and those it is built FROM, for all
+// the findings of the stage.
+type absWorkdirs struct {
+	inherited bool // a stage it is built FROM sets one
+	at        int  // the offset of the stage's first absolute WORKDIR; -1 for none
+}
+
+func absWorkdirsOf(st *dockerfile.BuildState, stage *dockerfile.Stage) *absWorkdirs {
+	a := &absWorkdirs{at: -1}
+	for s := stage; s != nil; s = st.StageParent(s) {
+		for _, w := range s.Instructions {
 			if args := st.Of(w).Args(); w.Keyword == "WORKDIR" && len(args) > 0 && path.IsAbs(args[0].Text) {
-				return true
+				if s != stage {
+					a.inherited = true
+				} else if a.at < 0 {
+					a.at = w.Span.Start
+				}
 			}
 		}
 	}
-	return false
+	return a
+}
+
+// before: an absolute WORKDIR is in force at in.
+func (a *absWorkdirs) before(in *dockerfile.Instruction) bool {
+	return a.inherited || a.at >= 0 && a.at < in.Span.Start
 }
 
 // source maps a path in the image to the context path a moved COPY took

@@ -21,6 +21,16 @@ type installScope struct {
 	dests     []string                // absolute destinations of context COPYs; "" unknown
 	depsFirst map[string]bool         // ecosystems installed from manifests before broad
 	fetched   map[string]bool         // ecosystems whose dependencies a RUN after broad fetched
+	abs       *absWorkdirs            // for the fixes; worked out for the first
+}
+
+// workdirs is where the stage's working directory becomes absolute,
+// worked out once per stage.
+func (sc *installScope) workdirs(st *dockerfile.Stage) *absWorkdirs {
+	if sc.abs == nil {
+		sc.abs = absWorkdirsOf(sc.bs, st)
+	}
+	return sc.abs
 }
 
 func (sc *installScope) copied(inst *dockerfile.Instruction) {
@@ -40,20 +50,18 @@ func (sc *installScope) copied(inst *dockerfile.Instruction) {
 
 // installedDeps notes a RUN, before any COPY of code, that installs
 // dependencies from manifests (conda's environment file included).
-func (sc *installScope) installedDeps(inst *dockerfile.Instruction) {
+func (sc *installScope) installedDeps(d runDeps) {
 	if sc.broad != nil {
 		return
 	}
-	if inv, ok := dependencyInstall(sc.bs, inst); ok {
-		sc.depsFirst[inv.Manager.Ecosystem] = true
+	if d.installs {
+		sc.depsFirst[d.install.Manager.Ecosystem] = true
 	}
-	if inv, ok := fetchingBuild(sc.bs, inst); ok {
-		sc.depsFirst[inv.Manager.Ecosystem] = true // a build on the manifests alone fetches them too
+	if d.builds {
+		sc.depsFirst[d.build.Manager.Ecosystem] = true // a build on the manifests alone fetches them too
 	}
-	for _, c := range commands(sc.bs, inst) {
-		if condaFromFile(c) {
-			sc.depsFirst["python"] = true
-		}
+	if d.conda {
+		sc.depsFirst["python"] = true
 	}
 }
 
