@@ -2,6 +2,8 @@ package diagnostics
 
 import (
 	"fmt"
+	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -53,7 +55,9 @@ var yesSpecs = map[string]yesSpec{
 // RUN) and no input piped in (`yes | apt-get install …`).
 func checkMissingYesFlag(p *Pass) {
 	st := p.state()
-	configured := firstRunWhere(p.Doc, writesAssumeYes)
+	configured := firstWhere(p.Doc, func(in *dockerfile.Instruction) bool {
+		return in.Keyword == "RUN" && writesAssumeYes(p.Doc, in) || copiesManagerConfig(st, in)
+	})
 	for _, inst := range p.Doc.Instructions {
 		if inst.Keyword != "RUN" || inst.Stage < 0 {
 			continue
@@ -64,7 +68,7 @@ func checkMissingYesFlag(p *Pass) {
 				continue
 			}
 			answered, known := spec.answers(st.Of(inst), inv)
-			if answered || !known || configured.before(st, inst, true) {
+			if answered || !known || configured.before(st, inst, true) || yesImage(st, inst) {
 				continue
 			}
 			p.Report(cmdSpan(inst, inv.Command), fmt.Sprintf(
@@ -249,17 +253,17 @@ func writesAssumeYes(doc *dockerfile.Document, in *dockerfile.Instruction) bool 
 	return false
 }
 
-// firstRuns is, per stage, the offset of the first RUN that satisfies a
-// predicate (-1 for none), computed once per check: asking each finding
-// to scan its stages would make a long file quadratic.
+// firstRuns is, per stage, the offset of the first instruction that
+// satisfies a predicate (-1 for none), computed once per check: asking
+// each finding to scan its stages would make a long file quadratic.
 type firstRuns []int
 
-func firstRunWhere(doc *dockerfile.Document, pred func(*dockerfile.Document, *dockerfile.Instruction) bool) firstRuns {
+func firstWhere(doc *dockerfile.Document, pred func(*dockerfile.Instruction) bool) firstRuns {
 	out := make(firstRuns, len(doc.Stages))
 	for _, st := range doc.Stages {
 		out[st.Index] = -1
 		for _, in := range st.Instructions {
-			if in.Keyword == "RUN" && pred(doc, in) {
+			if pred(in) {
 				out[st.Index] = in.Span.Start
 				break
 			}
@@ -268,7 +272,7 @@ func firstRunWhere(doc *dockerfile.Document, pred func(*dockerfile.Document, *do
 	return out
 }
 
-// before reports whether such a RUN comes before inst in its stage (or is
+// before reports whether such an instruction comes before inst in its stage (or is
 // inst, when self), or is in a stage inst's stage builds FROM.
 func (f firstRuns) before(bs *dockerfile.BuildState, inst *dockerfile.Instruction, self bool) bool {
 	for _, st := range stageChain(bs, bs.Document().Stages[inst.Stage]) {
@@ -293,4 +297,40 @@ func squash(s string) string {
 		}
 		return unicode.ToLower(r)
 	}, s)
+}
+
+// managerConfigs are where the prompting managers read their settings.
+var managerConfigs = []string{"/etc/apt/apt.conf", "/etc/apt/apt.conf.d", "/etc/yum.conf", "/etc/dnf", "/etc/zypp"}
+
+// copiesManagerConfig: a COPY or ADD writes a package manager's
+// configuration, which may answer yes (what it holds is not read here).
+func copiesManagerConfig(bs *dockerfile.BuildState, in *dockerfile.Instruction) bool {
+	if in.Keyword != "COPY" && in.Keyword != "ADD" {
+		return false
+	}
+	x := bs.Of(in)
+	d, wd := x.Copy().Dest, x.Workdir()
+	if !d.Known || !wd.Known {
+		return true // unknown: it may
+	}
+	dest := path.Join(wd.Text, d.Text)
+	if path.IsAbs(d.Text) {
+		dest = path.Clean(d.Text)
+	}
+	for _, c := range managerConfigs {
+		if under(dest, c) || under(c, dest) && dest != "/" {
+			return true
+		}
+	}
+	return false
+}
+
+// yesImages are images whose apt is configured to answer yes: balena's
+// (formerly resin's) base images ship /etc/apt/apt.conf.d/01_buildconfig
+// with APT::Get::Assume-Yes "true".
+var yesImages = []string{"resin/", "balenalib/"}
+
+func yesImage(bs *dockerfile.BuildState, inst *dockerfile.Instruction) bool {
+	img, _ := bs.StageImage(bs.Document().Stages[inst.Stage])
+	return img.Known && slices.ContainsFunc(yesImages, func(prefix string) bool { return strings.HasPrefix(img.Text, prefix) })
 }

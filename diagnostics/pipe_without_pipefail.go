@@ -90,7 +90,7 @@ func shortOption(w, letter string) bool {
 // pipefail` earlier in the script, nor a `bash -o pipefail -c` it runs.
 func checkPipeWithoutPipefail(p *Pass) {
 	st := p.state()
-	evidence := firstRunWhere(p.Doc, func(_ *dockerfile.Document, in *dockerfile.Instruction) bool { return showsBash(st, in) })
+	evidence := firstWhere(p.Doc, func(in *dockerfile.Instruction) bool { return in.Keyword == "RUN" && showsBash(st, in) })
 	for _, inst := range p.Doc.Instructions {
 		if inst.Keyword != "RUN" || inst.JSONForm || inst.Stage < 0 {
 			continue

@@ -47,3 +47,12 @@ RUN microdnf install git
 FROM debian:bookworm AS pwsh
 SHELL ["pwsh", "-Command"]
 RUN apt-get install curl
+
+# balena's (resin's) base images configure APT::Get::Assume-Yes "true".
+FROM resin/rpi-raspbian:latest AS resin
+RUN apt-get update && apt-get upgrade && apt-get install motion
+
+# A configuration file copied in may answer yes.
+FROM debian:bookworm AS copied
+COPY 01_buildconfig /etc/apt/apt.conf.d/
+RUN apt-get install curl
