@@ -188,7 +188,7 @@ test-realbuild:
 	@echo "test-realbuild: budget 12 min (setup included)"
 	@$(TIME) test-realbuild env DFLS_REALBUILD=1 DFLS_REALBUILD_TIMEOUT=$(REALBUILD_TIMEOUT) \
 	  DFLS_REALBUILD_JOBS=$(REALBUILD_JOBS) \
-	  $(GO) test -count=1 -timeout 30m -v -run 'TestAptLists|TestCISample' ./internal/realbuild/
+	  $(GO) test -count=1 -timeout 45m -v -run 'TestAptLists|TestCISample' ./internal/realbuild/
 
 proof-realbuild:
 	@if [ ! -d "$(CORPUS)" ]; then \

@@ -19,7 +19,8 @@ import (
 
 // installs are the packages the Dockerfile's RUNs install, by manager
 // ("apt", "pip"), as written; words that are not plain names (variables,
-// files, URLs, options) are left out.
+// files, URLs, options) are left out. A manager of foreignManagers is
+// listed even when it names no package ("" then).
 func installs(text []byte) map[string][]string {
 	doc := dockerfile.Parse(text)
 	out := map[string][]string{}
@@ -30,6 +31,9 @@ func installs(text []byte) map[string][]string {
 		for _, inv := range cache.Invocations(doc, in) {
 			if inv.Manager == nil || inv.Action != pkgmgr.Install {
 				continue
+			}
+			if slices.Contains(foreignManagers, inv.Manager.Name) {
+				out[inv.Manager.Name] = append(out[inv.Manager.Name], "")
 			}
 			for _, p := range inv.Packages {
 				if name, ok := plainName(p); ok {
@@ -53,11 +57,20 @@ func plainName(arg string) (string, bool) {
 	return name, true
 }
 
+// foreignManagers install from archives the Debian images have no
+// manager for (an alpine tag mapped onto node, a CentOS habit).
+var foreignManagers = []string{"apk", "yum", "dnf", "microdnf", "zypper"}
+
 // unavailable says why the installs cannot succeed on the oracle ("" when
 // they may): an apt package bookworm has no candidate for, or a pip
 // package other than the local wheel.
 func unavailable(text []byte) string {
 	ins := installs(text)
+	for _, m := range foreignManagers {
+		if len(ins[m]) > 0 {
+			return "installs with " + m
+		}
+	}
 	for _, p := range ins["pip"] {
 		if p != strings.TrimSpace(Requirements) {
 			return "pip installs from the index: " + p

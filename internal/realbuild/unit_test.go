@@ -394,6 +394,7 @@ func TestUnavailable(t *testing.T) {
 	cases := map[string]string{
 		"FROM debian:bookworm\nRUN apt-get install -y curl jq\n":                             "",
 		"FROM python:3\nRUN pip install -r requirements.txt realbuild-probe\n":               "",
+		"FROM node:20-alpine\nRUN apk add --no-cache git\n":                                  "installs with apk",
 		"FROM debian:bookworm\nRUN apt-get install -y curl python-pip\n":                     "bookworm has no package: python-pip",
 		"FROM python:3\nRUN apt-get update && apt-get install -y gcc && pip install flask\n": "pip installs from the index: flask",
 	}
