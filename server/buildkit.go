@@ -50,13 +50,19 @@ type passQueue struct {
 	// has not published yet.
 	unpublished int
 	wake        chan struct{} // capacity 1
-	// minQuiet, maxQuiet and collectAfter when the session started.
-	minQuiet, maxQuiet time.Duration
-	collectAfter       float64
+	// minQuiet, maxQuiet, collectAfter and idleCollect when the session
+	// started.
+	minQuiet, maxQuiet, idleCollect time.Duration
+	collectAfter                    float64
+	// collect runs collectIfIdle once the session has been idle for
+	// idleCollect; nil until first needed, and once the session ends.
+	collect    *time.Timer
+	ended      bool
+	collecting atomic.Bool
 }
 
 func newPassQueue() *passQueue {
-	return &passQueue{wake: make(chan struct{}, 1), minQuiet: minQuiet, maxQuiet: maxQuiet, collectAfter: collectAfter}
+	return &passQueue{wake: make(chan struct{}, 1), minQuiet: minQuiet, maxQuiet: maxQuiet, idleCollect: idleCollect, collectAfter: collectAfter}
 }
 
 // quietFor is how long typing must pause before d's pass starts.
@@ -96,6 +102,9 @@ func (q *passQueue) addUnpublished(n int) {
 	}
 	q.mu.Lock()
 	q.unpublished += n
+	if q.unpublished == 0 {
+		q.collectLater()
+	}
 	caughtUp := q.unpublished == 0 && len(q.waiting) > 0
 	q.mu.Unlock()
 	if caughtUp {
@@ -137,16 +146,16 @@ func (s *Server) runPasses(ctx context.Context) {
 	q := s.passes
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	ran := false // a pass ran since the queue last went idle
+	defer q.end()
 	for {
 		d, wait := q.next(time.Now())
 		if d != nil {
-			ran = s.runPass(d) || ran
+			if s.runPass(d) {
+				q.mu.Lock()
+				q.collectLater()
+				q.mu.Unlock()
+			}
 			continue
-		}
-		if ran && q.caughtUp() {
-			q.collectGarbage()
-			ran = false
 		}
 		var quiet <-chan time.Time
 		if wait > 0 {
@@ -202,20 +211,60 @@ func (q *passQueue) caughtUp() bool {
 }
 
 // collectAfter is the share of the GC's runway (how far the heap may grow
-// before the next collection) at which the queue, once its passes are
-// done, collects at once. A pass allocates megabytes (BuildKit's LLB
-// states) and keeps none of it: left to the pacer, the collection that
-// garbage calls for starts during one of the next keystrokes, whose
-// analysis then shares the cores with the marking and pays for part of it
-// (assists). Collected while typing pauses, the keystrokes that follow
-// start with the whole runway. Tests change it.
+// before the next collection) at which the session collects as soon as it
+// is idle. A keystroke's analysis, and even more a BuildKit pass, leave
+// garbage behind: left to the pacer, the collection it calls for starts
+// during a later keystroke, whose analysis then shares the cores with the
+// marking and pays for part of it (assists). Collected while typing
+// pauses, the keystrokes that follow start with the whole runway. Tests
+// change it.
 var collectAfter = 0.5
 
-// collectGarbage collects now when the heap has used collectAfter of its
-// runway.
-func (q *passQueue) collectGarbage() {
+// idleCollect is how long the session stays idle (every version
+// published, no edit, no pass running) before it collects: someone typing
+// back to back sends the next key within a millisecond or two of the
+// publish, and the collection would only overlap it; a longer pause leaves
+// time for it. Tests change it.
+var idleCollect = 5 * time.Millisecond
+
+// collectLater (re)arms the idle collection; q.mu held.
+func (q *passQueue) collectLater() {
+	switch {
+	case q.ended:
+	case q.collect == nil:
+		q.collect = time.AfterFunc(q.idleCollect, q.collectIfIdle)
+	default:
+		q.collect.Reset(q.idleCollect)
+	}
+}
+
+// idle says whether, at now, every version is published and the last edit
+// is idleCollect old.
+func (q *passQueue) idle(now time.Time) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.unpublished == 0 && now.Sub(q.lastEdit) >= q.idleCollect
+}
+
+// collectIfIdle collects when the session is idle and the heap has used
+// collectAfter of its runway; one collection at a time.
+func (q *passQueue) collectIfIdle() {
+	if !q.idle(time.Now()) || !q.collecting.CompareAndSwap(false, true) {
+		return
+	}
+	defer q.collecting.Store(false)
 	if runwayUsed() >= q.collectAfter {
 		runtime.GC()
+	}
+}
+
+// end stops the idle collection when the session ends.
+func (q *passQueue) end() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.ended = true
+	if q.collect != nil {
+		q.collect.Stop()
 	}
 }
 

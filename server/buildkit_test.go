@@ -246,29 +246,54 @@ func forcedCollections() uint64 {
 	return s[0].Value.Uint64()
 }
 
-// TestPassGarbageCollected: once its passes are done and every version is
-// published, the queue collects what they left, so that the collection
-// does not fall on a later keystroke; while a version waits for its
-// publish, it does not.
-func TestPassGarbageCollected(t *testing.T) {
-	defer func(v float64) { collectAfter = v }(collectAfter)
-	collectAfter = 0 // whatever the heap
+// TestIdleCollection: once every version is published and typing has
+// paused for idleCollect, the session collects what the keystrokes and the
+// passes left, so that the collection does not fall on a later keystroke.
+func TestIdleCollection(t *testing.T) {
+	oldAfter, oldIdle := collectAfter, idleCollect
+	collectAfter, idleCollect = 0, time.Millisecond // whatever the heap
+	t.Cleanup(func() { collectAfter, idleCollect = oldAfter, oldIdle })
+	withQuietPeriod(t, time.Hour) // no pass but the opened version's
 	useChecks(t, passOver)
 	c := startSession(t)
-	before := forcedCollections()
 	c.send(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"untitled:Dockerfile","languageId":"dockerfile","version":1,"text":"FROM alpine\n"}}}`)
+	before := forcedCollections()
 	publishWith(t, c, 1, "pass over FROM alpine", "\x00")
+	waitCollection(t, before, "after the pass")
+	before = forcedCollections()
+	c.send(didChange("untitled:Dockerfile", 2, insertAt(0, 11, "x")))
+	c.waitPublish(t, 2, false)
+	waitCollection(t, before, "once typing paused")
+}
+
+// waitCollection waits for a collection forced after before's count.
+func waitCollection(t *testing.T, before uint64, when string) {
+	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); forcedCollections() == before; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatal("no collection after the pass")
+			t.Fatal("no collection " + when)
 		}
 	}
+}
 
+// TestIdleWaitsForTyping: the session is not idle while a version waits
+// for its publish, nor within idleCollect of the last edit.
+func TestIdleWaitsForTyping(t *testing.T) {
 	q := newPassQueue()
-	q.addUnpublished(1)
-	if q.caughtUp() {
-		t.Error("caught up while a version waits for its publish")
+	q.idleCollect = 5 * time.Millisecond
+	now := time.Now()
+	q.edited(now)
+	if q.idle(now.Add(time.Millisecond)) {
+		t.Error("idle 1 ms after an edit")
 	}
+	if !q.idle(now.Add(5 * time.Millisecond)) {
+		t.Error("not idle idleCollect after the last edit")
+	}
+	q.addUnpublished(1)
+	if q.idle(now.Add(time.Second)) || q.caughtUp() {
+		t.Error("idle while a version waits for its publish")
+	}
+	q.end()
 }
 
 // TestPassYieldsToKeystroke: a pass whose document had to be parsed again
