@@ -432,10 +432,20 @@ var quietSubcommands = map[string][]string{
 	"mix": {"local.hex", "local.rebar"}, "node": {"--version", "-v"}, "gem": {"update"},
 }
 
-// shellWrapper: `sh -c script`, `bash -c script`.
+// shellWrapper: `sh -c script`, `bash --login -c script`.
 func shellWrapper(c shell.Command) bool {
-	name := path.Base(c.Name())
-	return (name == "sh" || name == "bash") && len(c.Args) > 1 && c.Args[1].Value == "-c"
+	if name := path.Base(c.Name()); name != "sh" && name != "bash" {
+		return false
+	}
+	for _, w := range c.Args[1:] {
+		if w.Value == "-c" {
+			return true
+		}
+		if !strings.HasPrefix(w.Value, "-") {
+			return false
+		}
+	}
+	return false
 }
 
 func quietCommand(c shell.Command) bool {
