@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -78,6 +79,35 @@ func BenchmarkRuleFamily(b *testing.B) {
 					}
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkKeystrokePath is one keystroke's work before the first
+// publish, at each size lspbench sweeps: the edit applied to the model,
+// then the fast analysis. The document is analysed once before the loop,
+// as the server does on didOpen. cpu-ns/op is the process's CPU time per
+// keystroke (GC included): on a shared machine ns/op mostly says how busy
+// the others were.
+func BenchmarkKeystrokePath(b *testing.B) {
+	for _, lines := range []int{20, 54, 200, 2000, 10000} {
+		b.Run(fmt.Sprintf("%dlines", lines), func(b *testing.B) {
+			text := testgen.Dockerfile(lines, max(1, lines*110/2000))
+			doc := dockerfile.Parse([]byte(text))
+			at := testgen.TypingAt(text)
+			Analyze(doc, nil)
+			b.ReportAllocs()
+			cpu := processCPU()
+			for i := 0; b.Loop(); i++ {
+				start, end, typed := testgen.Keystroke(at, i)
+				next, err := doc.Apply(dockerfile.Edit{Start: start, End: end, Text: typed})
+				if err != nil {
+					b.Fatal(err)
+				}
+				doc = next
+				Analyze(doc, nil)
+			}
+			b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

@@ -132,9 +132,16 @@ type runKey struct{ names string }
 var noCommands = &runCommands{}
 
 // runOf is the RUN's runCommands, memoised; empty for other instructions
-// and non-POSIX shells. Callers must not modify it.
+// and non-POSIX shells. Callers must not modify it. Every rule asks for
+// every RUN, so it is kept on the state: one lookup per ask.
 func runOf(st *dockerfile.BuildState, inst *dockerfile.Instruction) *runCommands {
-	script := st.Document().Script(inst)
+	return st.Derive(inst, runKey{}, func() any { return runOfState(st, inst) }).(*runCommands)
+}
+
+// runOfState is runOf, worked out: the runCommands as written are
+// memoised on the instruction, those with expanded names per names.
+func runOfState(st *dockerfile.BuildState, inst *dockerfile.Instruction) *runCommands {
+	script := st.Script(inst)
 	if script == nil || len(script.Commands) == 0 {
 		return noCommands
 	}
@@ -158,19 +165,38 @@ func classified(cmds []shell.Command, names map[int]string, key string) *runComm
 			r.cmds[i] = renamed(r.cmds[i], name)
 		}
 	}
+	var kept []int // indexes in r.all
 	for i := range r.cmds {
 		c := &r.cmds[i]
 		if len(c.Args) > 0 && c.Args[0].Dynamic {
 			r.named = append(r.named, i)
 		}
 		if inv, ok := pkgmgr.Classify(*c); ok {
-			r.all = append(r.all, inv)
 			if !leftOut(inv) {
-				r.kept = append(r.kept, inv)
+				kept = append(kept, len(r.all))
 			}
+			r.all = append(r.all, inv)
 		}
 	}
+	r.keep(kept)
 	return r
+}
+
+// keep sets r.kept to the invocations of r.all at the indexes kept, and
+// trims r.all to its length: every open document keeps them. When every
+// invocation is kept, as in most RUNs, both share one array.
+func (r *runCommands) keep(kept []int) {
+	if cap(r.all) > len(r.all) {
+		r.all = slices.Clone(r.all)
+	}
+	if len(kept) == len(r.all) {
+		r.kept = r.all
+		return
+	}
+	r.kept = make([]pkgmgr.Invocation, len(kept))
+	for k, i := range kept {
+		r.kept[k] = r.all[i]
+	}
 }
 
 // expandedNames are the names of the commands at the indexes named,
@@ -237,22 +263,14 @@ func scopeLookup(x dockerfile.InstState) envLookup {
 	}
 }
 
-// stageChain is st and the stages it builds FROM, nearest first.
+// stageChain is st and the stages it builds FROM, nearest first. A stage
+// is only built FROM an earlier one, so the chain ends.
 func stageChain(bs *dockerfile.BuildState, st *dockerfile.Stage) []*dockerfile.Stage {
 	var out []*dockerfile.Stage
-	for seen := map[int]bool{}; st != nil && !seen[st.Index]; st = bs.StageParent(st) {
-		seen[st.Index] = true
+	for ; st != nil; st = bs.StageParent(st) {
 		out = append(out, st)
 	}
 	return out
-}
-
-// writtenMounts are a RUN's --mount flags parsed as written, and whether
-// one reads a variable or quotes (then only the build state can read it).
-type writtenMounts struct {
-	mounts  []dockerfile.Mount
-	dynamic bool
-	scratch scratchMounts
 }
 
 // scratchMounts are the targets of a RUN's cache and tmpfs mounts: what
@@ -273,19 +291,23 @@ func scratchOf(ms []dockerfile.Mount) scratchMounts {
 	return s
 }
 
-// scratch are the RUN's scratchMounts.
+// scratch are the RUN's scratchMounts, memoised on the instruction when
+// its mounts read no variable, as nearly always.
 func scratch(st *dockerfile.BuildState, inst *dockerfile.Instruction) scratchMounts {
 	if inst.Keyword != "RUN" {
 		return scratchMounts{}
 	}
-	if w := mountsAsWritten(inst); !w.dynamic {
-		return w.scratch
+	if len(inst.WrittenMounts()) == 0 {
+		return scratchMounts{}
+	}
+	if !dynamicMounts(inst) {
+		return inst.Derive(scratchKey{}, func() any { return scratchOf(inst.WrittenMounts()) }).(scratchMounts)
 	}
 	return scratchOf(st.Of(inst).Mounts())
 }
 
-// mountsKey memoises a RUN's writtenMounts on the instruction.
-type mountsKey struct{}
+// scratchKey memoises a RUN's scratchMounts on the instruction.
+type scratchKey struct{}
 
 // mounts are the RUN's --mount flags. They are parsed once per
 // instruction text when they read no variable, as nearly always: the build
@@ -295,23 +317,16 @@ func mounts(st *dockerfile.BuildState, inst *dockerfile.Instruction) []dockerfil
 	if inst.Keyword != "RUN" {
 		return nil
 	}
-	if w := mountsAsWritten(inst); !w.dynamic {
-		return w.mounts
+	if !dynamicMounts(inst) {
+		return inst.WrittenMounts()
 	}
 	return st.Of(inst).Mounts()
 }
 
-// mountsAsWritten are the RUN's writtenMounts, memoised.
-func mountsAsWritten(inst *dockerfile.Instruction) writtenMounts {
-	return inst.Derive(mountsKey{}, func() any {
-		var w writtenMounts
-		for _, f := range inst.Flags {
-			if f.Name == "mount" {
-				w.mounts = append(w.mounts, dockerfile.ParseMount(f.Value))
-				w.dynamic = w.dynamic || strings.ContainsAny(f.Value, "$'\"\\`")
-			}
-		}
-		w.scratch = scratchOf(w.mounts)
-		return w
-	}).(writtenMounts)
+// dynamicMounts: a --mount flag of the instruction reads a variable or
+// quotes, so only the build state can read it.
+func dynamicMounts(inst *dockerfile.Instruction) bool {
+	return slices.ContainsFunc(inst.Flags, func(f dockerfile.Flag) bool {
+		return f.Name == "mount" && strings.ContainsAny(f.Value, "$'\"\\`")
+	})
 }

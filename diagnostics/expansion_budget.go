@@ -1,7 +1,10 @@
 package diagnostics
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
@@ -31,12 +34,29 @@ func checkExpansionBudget(p *Pass) {
 // values among them), RUN --mount values and COPY/ADD heredocs. It
 // expands each at most once per state, as the rules would.
 func OverExpansionBudget(st *dockerfile.BuildState) (dockerfile.Span, bool) {
-	for _, in := range st.Document().Instructions {
+	doc := st.Document()
+	for _, in := range doc.Instructions {
+		if !lexable(doc, in) {
+			continue
+		}
 		if span, ok := overBudgetIn(st.Of(in)); ok {
 			return span, true
 		}
 	}
 	return dockerfile.Span{}, false
+}
+
+// lexable: a word or flag of the instruction that BuildKit expands holds
+// a character its lexer acts on ($, a quote, the escape character).
+// Without one, every expansion is the word as written, never over the
+// budget, and not worth materialising: every open document would keep
+// it. A RUN's words run as written; only its flags are expanded.
+func lexable(doc *dockerfile.Document, in *dockerfile.Instruction) bool {
+	chars := "$'\"" + string(doc.Escape)
+	if in.Keyword == "RUN" {
+		return slices.ContainsFunc(in.Flags, func(f dockerfile.Flag) bool { return strings.ContainsAny(f.Value, chars) })
+	}
+	return bytes.ContainsAny(doc.Text[in.Span.Start:in.Span.End], chars)
 }
 
 // overBudgetIn is OverExpansionBudget for one instruction.
@@ -47,13 +67,10 @@ func overBudgetIn(x dockerfile.InstState) (dockerfile.Span, bool) {
 			return in.Args[i].Span, true
 		}
 	}
-	nth := map[string]int{} // how many flags of each name came before
-	for _, f := range in.Flags {
-		values, k := x.Flag(f.Name), nth[f.Name]
-		nth[f.Name]++
+	for i, f := range in.Flags {
 		// A mount's fields are expanded one by one (Mounts): the whole
 		// value stands for them.
-		if (k < len(values) && values[k].Truncated) || (f.Name == "mount" && x.Expand(f.Value).Truncated) {
+		if x.FlagValue(i).Truncated || (f.Name == "mount" && x.Expand(f.Value).Truncated) {
 			return f.Span, true
 		}
 	}

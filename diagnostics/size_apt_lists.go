@@ -69,11 +69,17 @@ func commandsAfter(st *dockerfile.BuildState, inst *dockerfile.Instruction, c sh
 			if seen && !x.AfterOr && !yield(x) {
 				return
 			}
-			if x.Start == c.Start && x.End == c.End && sameArgs(x, c) {
+			if sameCommand(x, c) {
 				seen = true
 			}
 		}
 	}
+}
+
+// sameCommand: a and b are the same command of a RUN (an invocation's
+// Command is a copy).
+func sameCommand(a, b shell.Command) bool {
+	return a.Start == b.Start && a.End == b.End && sameArgs(a, b)
 }
 
 func sameArgs(a, b shell.Command) bool {
@@ -97,7 +103,8 @@ func removesFiles(c shell.Command) bool {
 // removesAny: c is an rm (or find -delete) of one of dirs, a parent of
 // it, or everything in it.
 func removesAny(c shell.Command, pl *lazyPlace, dirs []string) bool {
-	for _, t := range removedPaths(c, pl) {
+	var room [4]string
+	for _, t := range appendRemoved(room[:0], c, pl) {
 		t = trimGlobs(t)
 		for _, d := range dirs {
 			if under(d, t) && t != "/" && strings.Count(t, "/") >= 2 {
@@ -114,7 +121,12 @@ func removesAny(c shell.Command, pl *lazyPlace, dirs []string) bool {
 // "$HOME/.npm"), for the package managers' catalog to recognise. The
 // place is worked out only for a path that is not absolute as written.
 func removedPaths(c shell.Command, lazy *lazyPlace) []string {
-	var out []string
+	return appendRemoved(nil, c, lazy)
+}
+
+// appendRemoved appends c's removedPaths to out: the rules that only scan
+// them pass a buffer of their own, and most RUNs have an rm.
+func appendRemoved(out []string, c shell.Command, lazy *lazyPlace) []string {
 	switch c.Name() {
 	case "rm", "rmdir":
 		for _, w := range c.Args[1:] {

@@ -166,11 +166,12 @@ func unpacks(cs []shell.Command, pl *lazyPlace, file string) bool {
 }
 
 func deletedLater(cs []shell.Command, pl *lazyPlace, file string) bool {
+	var room [4]string
 	for _, c := range cs {
 		if c.AfterOr {
 			continue
 		}
-		for _, t := range removedPaths(c, pl) {
+		for _, t := range appendRemoved(room[:0], c, pl) {
 			if createdBy([]created{{path: file}}, t) {
 				return true
 			}

@@ -130,7 +130,7 @@ func (k keptTools) find() ([]string, dockerfile.Span, bool) {
 			continue
 		}
 		removed := removedLater(invs[i+1:], inv)
-		if removed["*"] || purgesAutoInstalled(cmdsFrom(cmds, inv.Command.End)) {
+		if removed["*"] || purgesAutoInstalled(cmds, inv.Command.End) {
 			continue
 		}
 		later := laterCommands(k.bs, k.final, k.inst, inv.Command.End)
@@ -160,13 +160,16 @@ func (k keptTools) find() ([]string, dockerfile.Span, bool) {
 // removedLater are the package names later removals in the RUN name; "*"
 // when they remove the install's whole virtual group (apk add --virtual).
 func removedLater(rest []pkgmgr.Invocation, inv pkgmgr.Invocation) map[string]bool {
-	out := map[string]bool{}
+	var out map[string]bool // nil while none: most RUNs remove nothing
 	group := inv.Flags["--virtual"] + inv.Flags["-t"]
 	for _, r := range rest {
 		if r.Manager.Name != inv.Manager.Name || r.Action != pkgmgr.Remove {
 			continue
 		}
 		for _, pkg := range r.Packages {
+			if out == nil {
+				out = map[string]bool{}
+			}
 			out[packageName(pkg)] = true
 			if group != "" && pkg == group {
 				out["*"] = true

@@ -206,17 +206,6 @@ func laterCommands(bs *dockerfile.BuildState, final map[int]bool, inst *dockerfi
 	}
 }
 
-// cmdsFrom are the commands that start at or after offset start.
-func cmdsFrom(cmds []shell.Command, start int) []shell.Command {
-	var out []shell.Command
-	for _, c := range cmds {
-		if c.Start >= start {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // usedLater reports whether a later command may use a tool of kind u.
 func usedLater(later iter.Seq[shell.Command], u toolUse) bool {
 	for c := range later {
@@ -247,15 +236,15 @@ func removedByLaterRun(bs *dockerfile.BuildState, final map[int]bool, inst *dock
 	return false
 }
 
-// purgesAutoInstalled reports whether a command of rest marks every
-// package automatic (`apt-mark auto '.*'`) before an autoremove that
-// follows: the official images' way to remove their build dependencies
-// and keep what the result links against.
-func purgesAutoInstalled(rest []shell.Command) bool {
+// purgesAutoInstalled reports whether a command of cmds that starts at or
+// after offset start marks every package automatic (`apt-mark auto '.*'`)
+// before an autoremove that follows: the official images' way to remove
+// their build dependencies and keep what the result links against.
+func purgesAutoInstalled(cmds []shell.Command, start int) bool {
 	marked := false
-	for _, c := range rest {
+	for _, c := range cmds {
 		switch {
-		case c.AfterOr:
+		case c.Start < start, c.AfterOr:
 		case c.Name() == "apt-mark" && len(c.Args) > 1 && c.Args[1].Value == "auto":
 			marked = true
 		case marked && isAutoRemove(c):

@@ -125,12 +125,13 @@ func (lc *laterCleanup) check(inst *dockerfile.Instruction) {
 	pl := &lazyPlace{st: st, in: inst}
 	var installedHere []string // managers this RUN installed with so far
 	cmds := commands(st, inst)
+	var room [4]string
 	for i, c := range cmds {
 		if c.AfterOr {
 			continue
 		}
 		inv, isInv := invocationOf(st, inst, c)
-		removed := removedPaths(c, pl)
+		removed := appendRemoved(room[:0], c, pl)
 		switch {
 		case len(removed) > 0:
 			for _, t := range removed {
@@ -194,8 +195,17 @@ func (lc *laterCleanup) createdHereBefore(inst *dockerfile.Instruction, i int, t
 // RUN's own check and those of later RUNs ask on every keystroke. Besides
 // the RUN's text, the answer depends on its working directory, its user,
 // its scratch mounts and the variables that move package-manager caches,
-// so those are the key.
+// so those are the key. The answer is also kept on the state: working out
+// the key costs allocations, and later RUNs ask many times.
 func commandsCreate(st *dockerfile.BuildState, inst *dockerfile.Instruction) [][]created {
+	return st.Derive(inst, createsStateKey{}, func() any { return createsOf(st, inst) }).([][]created)
+}
+
+// createsStateKey keeps commandsCreate on the state.
+type createsStateKey struct{}
+
+// createsOf is commandsCreate, found or computed on the instruction.
+func createsOf(st *dockerfile.BuildState, inst *dockerfile.Instruction) [][]created {
 	run := runOf(st, inst)
 	if len(run.cmds) == 0 { // none under a non-POSIX SHELL
 		return nil
@@ -221,7 +231,7 @@ func computeCreates(st *dockerfile.BuildState, inst *dockerfile.Instruction) [][
 	for i, c := range run.cmds {
 		cs[i] = commandCreates(c, pl)
 		for _, inv := range run.kept {
-			if inv.Command.Start == c.Start && inv.Command.End == c.End && sameArgs(inv.Command, c) {
+			if sameCommand(inv.Command, c) {
 				cs[i] = append(cs[i], managerCreates(inv, pl, env.lookup, scratched)...)
 				break
 			}

@@ -62,8 +62,14 @@ func needsOf(bs *dockerfile.BuildState, doc *dockerfile.Document) fullNeeds {
 // read adds what one RUN needs; installed are the system packages the
 // file installed so far.
 func (need *fullNeeds) read(bs *dockerfile.BuildState, in *dockerfile.Instruction, installed map[string]bool) {
-	for _, c := range commands(bs, in) {
-		inv, ok := pkgmgr.Classify(c)
+	r := runOf(bs, in)
+	next := 0 // the first of r.all not read yet: they are in the order of r.cmds
+	for _, c := range r.cmds {
+		var inv pkgmgr.Invocation
+		ok := next < len(r.all) && sameCommand(r.all[next].Command, c)
+		if ok {
+			inv, next = r.all[next], next+1
+		}
 		switch {
 		case ok && inv.Manager != nil && inv.Manager.System:
 			need.systems[inv.Manager.Ecosystem] = true

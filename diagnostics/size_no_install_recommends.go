@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
@@ -18,8 +19,25 @@ var noInstallRecommends = &Rule{
 }
 
 // recommendsFlags are the catalog's size flags of a system manager that
-// leave out recommended or weak dependencies.
+// leave out recommended or weak dependencies, worked out once per manager
+// of the catalog: the rule asks for every install on every keystroke.
 func recommendsFlags(m *pkgmgr.Manager) []string {
+	if flags, ok := catalogRecommendsFlags()[m]; ok {
+		return flags
+	}
+	return managerRecommendsFlags(m)
+}
+
+var catalogRecommendsFlags = sync.OnceValue(func() map[*pkgmgr.Manager][]string {
+	all := pkgmgr.Catalog()
+	out := make(map[*pkgmgr.Manager][]string, len(all))
+	for i := range all {
+		out[&all[i]] = managerRecommendsFlags(&all[i])
+	}
+	return out
+})
+
+func managerRecommendsFlags(m *pkgmgr.Manager) []string {
 	if !m.System {
 		return nil
 	}
@@ -82,11 +100,7 @@ func checkNoInstallRecommends(p *Pass) {
 func installedBefore(bs *dockerfile.BuildState, seen map[int]map[string]bool, inst *dockerfile.Instruction, inv pkgmgr.Invocation) bool {
 	all := true
 	for _, pkg := range inv.Packages {
-		found := false
-		for _, st := range stageChain(bs, bs.Document().Stages[inst.Stage]) {
-			found = found || seen[st.Index][packageName(pkg)]
-		}
-		all = all && found && !strings.ContainsAny(pkg, "$`")
+		all = all && !strings.ContainsAny(pkg, "$`") && installedIn(bs, seen, inst.Stage, packageName(pkg))
 	}
 	if seen[inst.Stage] == nil {
 		seen[inst.Stage] = map[string]bool{}
@@ -95,6 +109,17 @@ func installedBefore(bs *dockerfile.BuildState, seen map[int]map[string]bool, in
 		seen[inst.Stage][packageName(pkg)] = true
 	}
 	return all
+}
+
+// installedIn reports whether stage i or a stage it builds FROM installed
+// pkg, as seen records it.
+func installedIn(bs *dockerfile.BuildState, seen map[int]map[string]bool, i int, pkg string) bool {
+	for st := bs.Document().Stages[i]; st != nil; st = bs.StageParent(st) {
+		if seen[st.Index][pkg] {
+			return true
+		}
+	}
+	return false
 }
 
 // elDNF are images whose yum is dnf (Enterprise Linux 8 and later,

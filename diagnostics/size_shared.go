@@ -44,7 +44,7 @@ func findShippedStages(doc *dockerfile.Document) map[int]bool {
 				}
 			}
 			if inst.Keyword == "RUN" {
-				for _, m := range mountsAsWritten(inst).mounts {
+				for _, m := range inst.WrittenMounts() {
 					mark(m.From.Name)
 				}
 			}
@@ -180,7 +180,7 @@ func scratchMounted(st *dockerfile.BuildState, inst *dockerfile.Instruction, dir
 // commands, from the memoised list.
 func invocationOf(st *dockerfile.BuildState, inst *dockerfile.Instruction, c shell.Command) (pkgmgr.Invocation, bool) {
 	for _, inv := range invocations(st, inst) {
-		if inv.Command.Start == c.Start && inv.Command.End == c.End && sameArgs(inv.Command, c) {
+		if sameCommand(inv.Command, c) {
 			return inv, true
 		}
 	}

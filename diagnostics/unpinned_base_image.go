@@ -38,7 +38,7 @@ func checkUnpinnedBaseImage(p *Pass) {
 					reportUnpinned(p, f.Value, f.ValueSpan)
 				}
 			}
-			for _, m := range mountsAsWritten(in).mounts {
+			for _, m := range in.WrittenMounts() {
 				if m.From.Name != "" && p.Doc.RefIsImage(m.From.Name) {
 					reportUnpinned(p, m.From.Name, in.Span)
 				}

@@ -257,12 +257,16 @@ type memo struct {
 	// derived: a handful of values per instruction, so a list: scanning
 	// it is cheaper than hashing the key. Readers scan it without the
 	// lock (the rules ask thousands of times a keystroke); a writer
-	// publishes a copy with its value added, of exactly the size needed:
-	// every open document keeps these.
-	derived atomic.Pointer[[]derivedValue]
+	// publishes a new head, one allocation: every open document keeps
+	// these.
+	derived atomic.Pointer[derivedValue]
 }
 
-type derivedValue struct{ key, value any }
+// derivedValue is a node of an immutable list of derived values.
+type derivedValue struct {
+	key, value any
+	next       *derivedValue
+}
 
 // Derive returns the value compute gives for key, computing it once per
 // instruction text: shifted copies share it. compute must depend only on
@@ -270,31 +274,38 @@ type derivedValue struct{ key, value any }
 // in what it returns must be relative to the instruction (for example to
 // ArgsSpan.Start), since the instruction may move.
 func (in *Instruction) Derive(key any, compute func() any) any {
-	if v, ok := in.memo.find(key); ok {
+	return derive(&in.memo.derived, nil, &in.memo.mu, key, compute)
+}
+
+// derive returns the value for key in the list at p, computing it and
+// publishing a new head of the list with it when missing, a node from
+// node (nil: a new one). mu serialises writers; readers scan without it.
+func derive(p *atomic.Pointer[derivedValue], node func() *derivedValue, mu *sync.Mutex, key any, compute func() any) any {
+	if v, ok := find(p, key); ok {
 		return v
 	}
 	v := compute()
-	in.memo.mu.Lock()
-	defer in.memo.mu.Unlock()
-	if first, ok := in.memo.find(key); ok {
+	mu.Lock()
+	defer mu.Unlock()
+	if first, ok := find(p, key); ok {
 		return first // computed meanwhile by another caller: keep one
 	}
-	var old []derivedValue
-	if p := in.memo.derived.Load(); p != nil {
-		old = *p
+	var n *derivedValue
+	if node != nil {
+		n = node()
+	} else {
+		n = new(derivedValue)
 	}
-	added := append(make([]derivedValue, 0, len(old)+1), old...)
-	added = append(added, derivedValue{key, v})
-	in.memo.derived.Store(&added)
+	*n = derivedValue{key: key, value: v, next: p.Load()}
+	p.Store(n)
 	return v
 }
 
-func (m *memo) find(key any) (any, bool) {
-	p := m.derived.Load()
-	if p == nil {
-		return nil, false
-	}
-	for _, d := range *p {
+func (m *memo) find(key any) (any, bool) { return find(&m.derived, key) }
+
+// find is the value for key in the list at p.
+func find(p *atomic.Pointer[derivedValue], key any) (any, bool) {
+	for d := p.Load(); d != nil; d = d.next {
 		if d.key == key {
 			return d.value, true
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/containerd/platforms"
+	"github.com/dockerfile-ls/dockerfile-ls/shell"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
@@ -391,7 +392,11 @@ type stageState struct {
 
 	workdirs []Expansion
 	shells   [][]string // nil: the default shell
-	charge   charge     // what building it cost of the expansion budget
+	// posix says, for each of shells, whether it is a POSIX shell (the
+	// default shell's answer depends on the base image): decided once per
+	// stage, since every reader of a RUN script asks.
+	posix  []bool
+	charge charge // what building it cost of the expansion budget
 }
 
 // instSlot is an instruction's place in its stage's tables.
@@ -434,7 +439,9 @@ func (s *BuildState) buildStage(st *Stage) *stageState {
 			ss.workdirs = append(ss.workdirs, s.workdir(ss, k, in))
 			ss.at[k].workdir = int32(len(ss.workdirs) - 1)
 		case "SHELL":
-			ss.shells = append(ss.shells, shellOf(in))
+			sh := shellOf(in)
+			ss.shells = append(ss.shells, sh)
+			ss.posix = append(ss.posix, s.posixShell(sh, ss.index))
 		}
 	}
 	return ss
@@ -454,13 +461,13 @@ func (s *BuildState) predefinedArgs() *scope {
 // WORKDIR and SHELL. The stage's tables are made the size they will be:
 // every open document keeps them.
 func (s *BuildState) inherit(ss *stageState) {
-	wd, sh := Expansion{Text: "/", Known: true}, []string(nil)
+	wd, sh, posix := Expansion{Text: "/", Known: true}, []string(nil), s.defaultPOSIX(ss.index)
 	envs := 0
 	if p := ss.parent; p != nil {
 		for range p.scope.envAtEnd() {
 			envs++
 		}
-		wd, sh = p.workdirs[len(p.workdirs)-1], p.shells[len(p.shells)-1]
+		wd, sh, posix = p.workdirs[len(p.workdirs)-1], p.shells[len(p.shells)-1], p.posix[len(p.posix)-1]
 	}
 	st := s.doc.Stages[ss.index]
 	ss.scope.vars = make([]ScopeVar, 0, envs+len(st.Vars))
@@ -473,6 +480,28 @@ func (s *BuildState) inherit(ss *stageState) {
 	}
 	ss.workdirs = append(make([]Expansion, 0, 1+countKeyword(st, "WORKDIR")), wd)
 	ss.shells = append(make([][]string, 0, 1+len(st.Shells)), sh)
+	ss.posix = append(make([]bool, 0, 1+len(st.Shells)), posix)
+}
+
+// posixShell reports whether sh, a shell of stage i (nil: the default
+// one), is a POSIX shell.
+func (s *BuildState) posixShell(sh []string, i int) bool {
+	if sh != nil {
+		return shell.IsPOSIX(sh)
+	}
+	return s.defaultPOSIX(i)
+}
+
+// defaultPOSIX reports whether the default shell of stage i is a POSIX
+// one: /bin/sh, but cmd on a Windows base image. When the base is unknown
+// (a variable without a value, which expands to nothing), "# escape=`",
+// the escape character of Windows Dockerfiles, counts as a Windows base.
+func (s *BuildState) defaultPOSIX(i int) bool {
+	img, _ := s.StageImage(s.doc.Stages[i])
+	if !img.Known || img.Truncated || img.Text == "" {
+		return s.doc.Escape != '`'
+	}
+	return !windowsImage(img.Text)
 }
 
 // countKeyword is the number of the stage's instructions with keyword.

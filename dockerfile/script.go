@@ -17,9 +17,15 @@ type scriptKey struct{}
 // escape directive is honoured: with "# escape=`" the backtick continues
 // lines.
 func (d *Document) Script(in *Instruction) *shell.Script {
-	if in.Keyword != "RUN" || !d.posixShellAt(in) {
+	return d.stateInUse().Script(in)
+}
+
+// Script is Document.Script with the shell decided by this state.
+func (s *BuildState) Script(in *Instruction) *shell.Script {
+	if in.Keyword != "RUN" || !s.posixShellAt(in) {
 		return nil
 	}
+	d := s.doc
 	script, _ := in.Derive(scriptKey{}, func() any {
 		if in.JSONForm {
 			args := make([]string, len(in.Args))
@@ -81,23 +87,17 @@ func (d *Document) continues(line int) bool {
 // posixShellAt reports whether in runs in a POSIX shell: the one answer
 // every reader of RUN scripts (rules, fixes, the cache engine, sizes)
 // shares. A SHELL in force (declared in the stage or in the stage it is
-// built FROM) decides; without one, the default shell does: /bin/sh, but
-// cmd on a Windows base image. When the base is unknown (a variable
-// without a value, which expands to nothing), "# escape=`", the escape
-// character of Windows Dockerfiles, counts as a Windows base.
-func (d *Document) posixShellAt(in *Instruction) bool {
-	if in.Stage < 0 || in.Stage >= len(d.Stages) {
+// built FROM) decides; without one, the default shell does (see
+// BuildState.defaultPOSIX). The stage's tables hold the answer.
+func (s *BuildState) posixShellAt(in *Instruction) bool {
+	if in.Stage < 0 || in.Stage >= len(s.doc.Stages) {
 		return true
 	}
-	s := d.stateInUse()
-	if sh, declared := s.Of(in).Shell(); declared {
-		return shell.IsPOSIX(sh)
+	x := s.Of(in)
+	if x.st == nil {
+		return s.defaultPOSIX(in.Stage)
 	}
-	img, _ := s.StageImage(d.Stages[in.Stage])
-	if !img.Known || img.Truncated || img.Text == "" {
-		return d.Escape != '`'
-	}
-	return !windowsImage(img.Text)
+	return x.st.posix[x.st.at[x.pos].shell]
 }
 
 // stateInUse is the build state the document keeps (that of the options

@@ -110,6 +110,10 @@ func TestScriptPOSIX(t *testing.T) {
 		{"# escape=`\nARG BASE=python:3.12\nFROM $BASE\nRUN x", true},
 		{"ARG BASE=mcr.microsoft.com/windows/servercore:ltsc2022\nFROM $BASE\nRUN x", false},
 		{"# escape=`\nARG BASE\nFROM $BASE\nSHELL [\"/bin/sh\", \"-c\"]\nRUN x", true},
+		// The stage's tables carry the answer down a FROM chain.
+		{"FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS w\nSHELL [\"bash\", \"-c\"]\nFROM w AS x\nFROM x\nRUN x", true},
+		{"FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS w\nFROM w AS x\nFROM x\nRUN x", false},
+		{"FROM alpine AS a\nSHELL [\"pwsh\"]\nRUN y\nSHELL [\"sh\", \"-c\"]\nFROM a\nRUN x", true}, // the last SHELL
 	}
 	for _, tt := range tests {
 		d := Parse([]byte(tt.file))

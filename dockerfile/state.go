@@ -120,6 +120,12 @@ type BuildState struct {
 	usersTaken sync.Once
 	priorUsers *priorUsers
 
+	// derived is what readers derived from an instruction in this state
+	// (Derive), by index in doc.Instructions.
+	derived   []atomic.Pointer[derivedValue]
+	derivedMu sync.Mutex     // held by writers of derived only
+	nodes     []derivedValue // derived's nodes to come, allocated in blocks
+
 	used atomic.Int64 // bytes of expansions materialised
 	cut  atomic.Bool
 }
@@ -155,6 +161,7 @@ func newBuildState(d *Document, opts Options, prior *BuildState) *BuildState {
 		facts:     make([]atomic.Pointer[instFacts], len(d.Instructions)),
 		usersOnce: make([]sync.Once, len(d.Stages)),
 		users:     make([]atomic.Pointer[userTable], len(d.Stages)),
+		derived:   make([]atomic.Pointer[derivedValue], len(d.Instructions)),
 	}
 	s.global = s.globalScope()
 	s.predefined = s.predefinedArgs()
@@ -285,6 +292,31 @@ func (s *BuildState) StageImage(st *Stage) (Expansion, *Stage) {
 	l := s.links()
 	root := l.root(st.Index)
 	return l.bases[root], s.doc.Stages[root]
+}
+
+// Derive returns the value compute gives for key and instruction in of
+// this state, computed once per state (Instruction.Derive is once per
+// instruction text): for what depends on the state as well as on the
+// instruction, or what readers ask so often that one lookup must be cheap.
+// An instruction of another document is not memoised.
+func (s *BuildState) Derive(in *Instruction, key any, compute func() any) any {
+	i := s.indexOf(in)
+	if i < 0 {
+		return compute()
+	}
+	return derive(&s.derived[i], s.node, &s.derivedMu, key, compute)
+}
+
+// node is a node for derived, taken from a block: the rules derive one or
+// two values from every RUN on every keystroke, and this makes them a few
+// allocations a state, not one each. Called with derivedMu held.
+func (s *BuildState) node() *derivedValue {
+	if len(s.nodes) == 0 {
+		s.nodes = make([]derivedValue, min(64, len(s.doc.Instructions)))
+	}
+	n := &s.nodes[0]
+	s.nodes = s.nodes[1:]
+	return n
 }
 
 // Expand expands raw as BuildKit would in instruction in.

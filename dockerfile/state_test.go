@@ -281,6 +281,39 @@ func TestStateCarriedPaysTheBudget(t *testing.T) {
 	}
 }
 
+// TestStateDerive: a value derived in a state is computed once per state
+// and instruction, and again in another state; an instruction of another
+// document is not memoised.
+func TestStateDerive(t *testing.T) {
+	type key struct{}
+	d := Parse([]byte("FROM alpine\nRUN x\nRUN y\n"))
+	calls := 0
+	derive := func(s *BuildState, in *Instruction) any {
+		return s.Derive(in, key{}, func() any { calls++; return in.Line })
+	}
+	a := d.State(Options{})
+	for range 2 {
+		for _, in := range d.Instructions {
+			if got := derive(a, in); got != in.Line {
+				t.Errorf("line %d: derived %v", in.Line, got)
+			}
+		}
+	}
+	if calls != len(d.Instructions) {
+		t.Errorf("%d computations for %d instructions", calls, len(d.Instructions))
+	}
+	derive(NewState(d, Options{}), d.Instructions[1])
+	if calls != len(d.Instructions)+1 {
+		t.Error("another state reuses the value")
+	}
+	other := Parse([]byte("FROM alpine\nRUN x\nRUN y\n"))
+	derive(a, other.Instructions[1])
+	derive(a, other.Instructions[1])
+	if calls != len(d.Instructions)+3 {
+		t.Error("an instruction of another document memoised")
+	}
+}
+
 func TestStateMemoised(t *testing.T) {
 	d := Parse([]byte("FROM alpine\nRUN x\n"))
 	a := d.State(Options{BuildArgs: map[string]string{"A": "1"}})

@@ -129,7 +129,7 @@ func (x InstState) computeFacts() *instFacts {
 // quotes, as nearly always.
 func (x InstState) mounts(f *instFacts) []Mount {
 	if !slices.ContainsFunc(x.in.Flags, func(fl Flag) bool { return fl.Name == "mount" && needsLex(fl.Value, x.s.doc.Escape) }) {
-		return x.in.writtenMounts()
+		return x.in.WrittenMounts()
 	}
 	var out []Mount
 	for _, fl := range x.in.Flags {
@@ -140,12 +140,18 @@ func (x InstState) mounts(f *instFacts) []Mount {
 	return out
 }
 
-// writtenMountsKey memoises an instruction's writtenMounts.
+// writtenMountsKey memoises an instruction's WrittenMounts.
 type writtenMountsKey struct{}
 
-// writtenMounts are the instruction's --mount flags parsed as written
-// (ParseMount), nil when it has none.
-func (in *Instruction) writtenMounts() []Mount {
+// WrittenMounts are the instruction's --mount flags parsed as written
+// (ParseMount), memoised; nil when it has none. What they mean in a build
+// is InstState.Mounts: a reader of the flags' stage names or of values
+// without variables or quotes can take these. Callers must not modify
+// them.
+func (in *Instruction) WrittenMounts() []Mount {
+	if !slices.ContainsFunc(in.Flags, func(fl Flag) bool { return fl.Name == "mount" }) {
+		return nil
+	}
 	return in.Derive(writtenMountsKey{}, func() any {
 		var out []Mount
 		for _, fl := range in.Flags {
@@ -214,6 +220,10 @@ func (x InstState) Flag(name string) []Expansion {
 	}
 	return out
 }
+
+// FlagValue is the value of the instruction's i-th flag (Flags[i]) after
+// expansion: Flag without a slice, for a reader that walks every flag.
+func (x InstState) FlagValue(i int) Expansion { return x.facts().flags[i].value }
 
 // FlagBool reports whether a boolean flag such as --link is on: given
 // bare, or with a value BuildKit reads as true.
