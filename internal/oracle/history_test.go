@@ -69,7 +69,7 @@ func TestHistoryAgainstBuildKit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			forecast := forecastOf(t, data)
+			forecast, repo := forecastOf(t, data)
 			if len(forecast) < minReplayed {
 				t.Fatalf("%d commits replayed, want at least %d", len(forecast), minReplayed)
 			}
@@ -79,6 +79,7 @@ func TestHistoryAgainstBuildKit(t *testing.T) {
 			}
 			t.Logf("%s: %d commits, %d steps agree (%d re-run, %d cached; %d of them merged by BuildKit with a twin), %d disagree; depends: %d (BuildKit ran %d, cached %d)",
 				n.Name(), len(forecast), tally.agree(), tally.reran, tally.cached, tally.merged, tally.disagree, tally.depends, tally.dependsRan, tally.dependsCached)
+			checkMeasured(t, d, repo)
 		})
 	}
 }
@@ -86,7 +87,7 @@ func TestHistoryAgainstBuildKit(t *testing.T) {
 // forecastOf rebuilds the history as a go-git repository (contents
 // derived from blob ids) and replays it with `cache --history`; by
 // commit hash of the original repository.
-func forecastOf(t *testing.T, data *ReplayData) map[string]cachehistory.CommitResult {
+func forecastOf(t *testing.T, data *ReplayData) (map[string]cachehistory.CommitResult, string) {
 	dir := t.TempDir()
 	repo, err := git.PlainInit(dir, false)
 	if err != nil {
@@ -126,7 +127,32 @@ func forecastOf(t *testing.T, data *ReplayData) map[string]cachehistory.CommitRe
 	for _, c := range rep.Before.Commits {
 		out[c.Subject] = c
 	}
-	return out
+	return out, dir
+}
+
+// checkMeasured: after the replay, the daemon's history holds two builds
+// of the Dockerfile per commit; `cache --history --buildkit-addr` reads
+// them. The COPY steps have the texts BuildKit showed, so they are
+// measured; the RUNs had stand-in commands, so they keep their estimate.
+func checkMeasured(t *testing.T, d *Daemon, repo string) {
+	rep, err := cli.History(cli.HistoryOptions{CacheOptions: cli.CacheOptions{Dockerfile: filepath.Join(repo, "Dockerfile")}, BuildKitAddr: "unix://" + d.sock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Repo.Close()
+	measured := 0
+	for _, s := range rep.Before.Steps {
+		switch {
+		case s.Cost.Measured && s.Inst.Keyword == "RUN":
+			t.Errorf("line %d: a stand-in RUN measured as the original", s.Inst.Line+1)
+		case s.Cost.Measured:
+			measured++
+		}
+	}
+	if measured == 0 || rep.Measured.Builds == 0 {
+		t.Errorf("--buildkit-addr measured %d steps from %d builds, want some", measured, rep.Measured.Builds)
+	}
+	t.Logf("--buildkit-addr: %d steps of the Dockerfile measured from %d builds", measured, rep.Measured.Builds)
 }
 
 func copyFileT(t *testing.T, src, dst string) {
