@@ -85,7 +85,10 @@ func (mf *manifestsFirst) title() string {
 	if mf.rest != "" {
 		then += " and the rest of the RUN"
 	}
-	if len(mf.files) == 0 {
+	switch {
+	case len(mf.files) == 0 && mf.step != "":
+		return fmt.Sprintf("Run %s first, then %s", what, then)
+	case len(mf.files) == 0:
 		return fmt.Sprintf("Move %s below the install", then)
 	}
 	return fmt.Sprintf("Copy %s first, then %s, then %s", strings.Join(mf.names(), " and "), what, then)

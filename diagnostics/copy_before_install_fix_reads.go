@@ -199,10 +199,31 @@ func (mf *manifestsFirst) dependencyStep(start string) string {
 	if why := mf.projectFiles(inv, dir); why != "" {
 		return why
 	}
-	if len(mf.files) == 0 {
+	if len(mf.files) == 0 && !mf.copiedBefore(dir, inv.Manager) {
 		return "the moved COPYs bring no manifest for the dependency-only step to read"
 	}
 	return mf.checkFiles()
+}
+
+// copiedBefore: a COPY of the stage that stays before the install put the
+// manager's main manifest in dir (COPY pom.xml . before COPY src ./src).
+func (mf *manifestsFirst) copiedBefore(dir string, m *pkgmgr.Manager) bool {
+	for _, in := range mf.p.Doc.Stages[mf.run.Stage].Instructions {
+		if in.Span.Start >= mf.run.Span.Start || (in.Keyword != "COPY" && in.Keyword != "ADD") || mf.isMoved(in) {
+			continue
+		}
+		c := mf.bs.Of(in).Copy()
+		wd, ok := mf.workdir(in)
+		if !ok || !c.Dest.Known || c.From.Name != "" {
+			continue
+		}
+		for _, l := range mf.landings(c, resolve(wd, c.Dest.Text)) {
+			if ok, _ := path.Match(m.Manifests[0], path.Base(l)); ok && path.Dir(l) == dir {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // stepSetup: a command before a build or project install that the
