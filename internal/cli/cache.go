@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/cache"
 	"github.com/dockerfile-ls/dockerfile-ls/config"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+
+	"github.com/dockerfile-ls/dockerfile-ls/internal/pathrel"
 )
 
 // CacheOptions are what `cache` is asked.
@@ -165,7 +166,7 @@ func inContext(root, p string) (string, error) {
 	if !exists(p) {
 		return "", errNotExist
 	}
-	rel, ok := within(root, p)
+	rel, ok := pathrel.Within(root, p)
 	if !ok {
 		return "", fmt.Errorf("outside the build context %s", root)
 	}
@@ -185,31 +186,4 @@ func relToCwd(p string) string {
 		}
 	}
 	return p
-}
-
-// within returns p relative to root (slash-separated) when p is inside
-// root, comparing the real folders when either is reached through a
-// symbolic link. The file itself is not resolved: a link inside the
-// context is a file of the context.
-func within(root, p string) (string, bool) {
-	if rel, ok := relInside(root, p); ok {
-		return rel, true
-	}
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return "", false
-	}
-	realDir, err := filepath.EvalSymlinks(filepath.Dir(p))
-	if err != nil {
-		return "", false
-	}
-	return relInside(realRoot, filepath.Join(realDir, filepath.Base(p)))
-}
-
-func relInside(root, p string) (string, bool) {
-	rel, err := filepath.Rel(root, p)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return "", false
-	}
-	return filepath.ToSlash(rel), true
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
+
+	"github.com/dockerfile-ls/dockerfile-ls/internal/pathrel"
 )
 
 var (
@@ -92,8 +94,8 @@ func isFSRoot(p string) bool {
 // inside reports whether p is dir or below it, as written and once the
 // symlinks of both are resolved (a link inside dir may lead out of it).
 func inside(p, dir string) bool {
-	_, asWritten := relInside(dir, p)
-	_, real := relInside(resolved(dir), resolved(p))
+	_, asWritten := pathrel.Inside(dir, p)
+	_, real := pathrel.Inside(resolved(dir), resolved(p))
 	return asWritten && real
 }
 
