@@ -140,9 +140,34 @@ func BuildKitOptions(s config.Settings, bctx *buildcontext.Context) diagnostics.
 func Assemble(doc *dockerfile.Document, s config.Settings, fast, buildkit []diagnostics.Finding) []diagnostics.Finding {
 	all := make([]diagnostics.Finding, 0, len(fast)+len(buildkit))
 	all = append(append(all, fast...), buildkit...)
-	shown := bounded(doc, diagnostics.Suppress(doc, s.Diagnostics().Apply(all)))
+	shown := bounded(doc, diagnostics.Suppress(doc, withoutSuperseded(doc, s.Diagnostics().Apply(all))))
 	diagnostics.Sort(shown)
 	return shown
+}
+
+// withoutSuperseded drops the findings a finding of another rule on the
+// same instruction supersedes (diagnostics.Rule.Supersedes). fs is not
+// modified.
+func withoutSuperseded(doc *dockerfile.Document, fs []diagnostics.Finding) []diagnostics.Finding {
+	type ruleAt struct {
+		rule string
+		in   *dockerfile.Instruction
+	}
+	superseded := map[ruleAt]bool{}
+	for _, f := range fs {
+		if r := diagnostics.Lookup(f.Rule); r != nil && len(r.Supersedes) > 0 {
+			in := doc.InstructionAt(f.Span.Start)
+			for _, name := range r.Supersedes {
+				superseded[ruleAt{name, in}] = true
+			}
+		}
+	}
+	if len(superseded) == 0 {
+		return fs
+	}
+	return slices.DeleteFunc(slices.Clone(fs), func(f diagnostics.Finding) bool {
+		return superseded[ruleAt{f.Rule, doc.InstructionAt(f.Span.Start)}]
+	})
 }
 
 // bounded keeps at most budget.MaxFindings of fs, the most severe first and

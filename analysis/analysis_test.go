@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
@@ -174,5 +175,30 @@ func TestRulesReadBuildArgs(t *testing.T) {
 	withArg := config.Settings{BuildArgs: map[string]string{"PIP": "pip"}}
 	if _, ok := find(run(t, withArg, text), "CopyBeforeInstall"); !ok {
 		t.Error("no CopyBeforeInstall with --build-arg PIP=pip")
+	}
+}
+
+// TestSupersededFindingsDropped: on `CMD ['npm', 'start']` the report keeps
+// ExecFormSingleQuotes and drops BuildKit's JSONArgsRecommended for that
+// line, but not for another CMD-like line, and not when the superseding
+// rule is switched off.
+func TestSupersededFindingsDropped(t *testing.T) {
+	text := "FROM node:20\nENTRYPOINT node\nCMD ['npm', 'start']\n"
+	fs := run(t, config.Settings{}, text)
+	if _, ok := find(fs, "ExecFormSingleQuotes"); !ok {
+		t.Fatalf("no ExecFormSingleQuotes: %v", rules(fs))
+	}
+	var lines []int
+	for _, f := range fs {
+		if f.Rule == "JSONArgsRecommended" {
+			lines = append(lines, f.Span.Start)
+		}
+	}
+	if want := strings.Index(text, "ENTRYPOINT"); !slices.Equal(lines, []int{want}) {
+		t.Errorf("JSONArgsRecommended at offsets %v, want only the ENTRYPOINT's (%d)", lines, want)
+	}
+	off := run(t, config.Settings{Rules: map[string]string{"ExecFormSingleQuotes": "off"}}, text)
+	if n := len(slices.DeleteFunc(off, func(f diagnostics.Finding) bool { return f.Rule != "JSONArgsRecommended" })); n != 2 {
+		t.Errorf("with ExecFormSingleQuotes off, %d JSONArgsRecommended findings, want 2", n)
 	}
 }

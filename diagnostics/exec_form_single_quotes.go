@@ -19,7 +19,10 @@ var execFormSingleQuotes = &Rule{
 	Name: "ExecFormSingleQuotes", Category: Syntax, Severity: Error,
 	Summary: "CMD, ENTRYPOINT or RUN written as an exec-form array with single quotes: it is not JSON, so it runs in the shell form, which runs a program named like `[npm,` and fails",
 	DocsURL: DocsBase + "ExecFormSingleQuotes.md",
-	Check:   checkExecFormSingleQuotes,
+	// BuildKit's "JSON arguments recommended" on the same line would send
+	// the user to the JSON form the line already attempts.
+	Supersedes: []string{"JSONArgsRecommended"},
+	Check:      checkExecFormSingleQuotes,
 }
 
 // checkExecFormSingleQuotes reports a CMD, ENTRYPOINT or RUN (and a
