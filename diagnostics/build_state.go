@@ -297,10 +297,10 @@ func scratch(st *dockerfile.BuildState, inst *dockerfile.Instruction) scratchMou
 	if inst.Keyword != "RUN" {
 		return scratchMounts{}
 	}
-	if len(inst.WrittenMounts()) == 0 {
+	switch has, dynamic := mountFlagsOf(inst); {
+	case !has:
 		return scratchMounts{}
-	}
-	if !dynamicMounts(inst) {
+	case !dynamic:
 		return inst.Derive(scratchKey{}, func() any { return scratchOf(inst.WrittenMounts()) }).(scratchMounts)
 	}
 	return scratchOf(st.Of(inst).Mounts())
@@ -317,16 +317,21 @@ func mounts(st *dockerfile.BuildState, inst *dockerfile.Instruction) []dockerfil
 	if inst.Keyword != "RUN" {
 		return nil
 	}
-	if !dynamicMounts(inst) {
+	if _, dynamic := mountFlagsOf(inst); !dynamic {
 		return inst.WrittenMounts()
 	}
 	return st.Of(inst).Mounts()
 }
 
-// dynamicMounts: a --mount flag of the instruction reads a variable or
-// quotes, so only the build state can read it.
-func dynamicMounts(inst *dockerfile.Instruction) bool {
-	return slices.ContainsFunc(inst.Flags, func(f dockerfile.Flag) bool {
-		return f.Name == "mount" && strings.ContainsAny(f.Value, "$'\"\\`")
-	})
+// mountFlagsOf says whether the instruction has a --mount flag, and
+// whether one reads a variable or quotes (dynamic: then only the build
+// state can read it).
+func mountFlagsOf(inst *dockerfile.Instruction) (has, dynamic bool) {
+	for _, f := range inst.Flags {
+		if f.Name == "mount" {
+			has = true
+			dynamic = dynamic || strings.ContainsAny(f.Value, "$'\"\\`")
+		}
+	}
+	return has, dynamic
 }

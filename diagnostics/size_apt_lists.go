@@ -44,8 +44,32 @@ func checkAptListsNotRemoved(p *Pass) {
 }
 
 // listsKept: no later command of the RUN removes the lists, and no cache
-// or tmpfs mount holds them.
+// or tmpfs mount holds them. The answer for the RUN's update is kept on
+// the state: AptListsNotRemoved and StalePackageIndex both ask.
 func listsKept(st *dockerfile.BuildState, inst *dockerfile.Instruction, m *pkgmgr.Manager, upd pkgmgr.Invocation) bool {
+	if upd.Command.Start < 0 { // no offsets to tell the RUN's updates apart
+		return computeListsKept(st, inst, m, upd)
+	}
+	a := st.Derive(inst, listsKey{}, func() any {
+		return &listsAnswer{m: m, start: upd.Command.Start, end: upd.Command.End, kept: computeListsKept(st, inst, m, upd)}
+	}).(*listsAnswer)
+	if a.m == m && a.start == upd.Command.Start && a.end == upd.Command.End {
+		return a.kept
+	}
+	return computeListsKept(st, inst, m, upd)
+}
+
+// listsKey keeps a RUN's listsAnswer on the state.
+type listsKey struct{}
+
+// listsAnswer is listsKept for the update of a RUN at start:end.
+type listsAnswer struct {
+	m          *pkgmgr.Manager
+	start, end int
+	kept       bool
+}
+
+func computeListsKept(st *dockerfile.BuildState, inst *dockerfile.Instruction, m *pkgmgr.Manager, upd pkgmgr.Invocation) bool {
 	for _, dir := range m.CleanPaths {
 		if scratchMounted(st, inst, dir) {
 			return false

@@ -16,6 +16,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
+	"github.com/dockerfile-ls/dockerfile-ls/shell"
 	"github.com/dockerfile-ls/dockerfile-ls/textpos"
 )
 
@@ -260,6 +261,9 @@ type memo struct {
 	// publishes a new head, one allocation: every open document keeps
 	// these.
 	derived atomic.Pointer[derivedValue]
+	// script is a RUN's parsed script (Script), apart: every reader of
+	// RUNs asks for it, so it is one load, not a scan of derived.
+	script atomic.Pointer[shell.Script]
 }
 
 // derivedValue is a node of an immutable list of derived values.
@@ -372,6 +376,7 @@ func (d *Document) Forget() {
 	for _, in := range d.Instructions {
 		in.memo.mu.Lock()
 		in.memo.derived.Store(nil)
+		in.memo.script.Store(nil)
 		in.memo.mu.Unlock()
 	}
 }

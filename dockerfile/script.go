@@ -6,8 +6,8 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/shell"
 )
 
-// scriptKey memoises a RUN's parsed script on the instruction.
-type scriptKey struct{}
+// noScript stands for a RUN whose script parses to nil in memo.script.
+var noScript = &shell.Script{}
 
 // Script is what a RUN executes, as the shell parser reads it, with offsets
 // relative to the instruction's ArgsSpan.Start (add it for file offsets);
@@ -25,19 +25,33 @@ func (s *BuildState) Script(in *Instruction) *shell.Script {
 	if in.Keyword != "RUN" || !s.posixShellAt(in) {
 		return nil
 	}
-	d := s.doc
-	script, _ := in.Derive(scriptKey{}, func() any {
-		if in.JSONForm {
-			args := make([]string, len(in.Args))
-			for i, a := range in.Args {
-				args[i] = a.Value
-			}
-			return shell.ParseExec(args)
+	script := in.memo.script.Load()
+	if script == nil {
+		script = s.doc.parseScript(in)
+		if script == nil {
+			script = noScript
 		}
-		s, _ := shell.ParseJoined(d.shellSource(in))
-		return s
-	}).(*shell.Script)
+		if !in.memo.script.CompareAndSwap(nil, script) {
+			script = in.memo.script.Load() // parsed meanwhile by another caller: keep one
+		}
+	}
+	if script == noScript {
+		return nil
+	}
 	return script
+}
+
+// parseScript parses a RUN's script (see Script).
+func (d *Document) parseScript(in *Instruction) *shell.Script {
+	if in.JSONForm {
+		args := make([]string, len(in.Args))
+		for i, a := range in.Args {
+			args[i] = a.Value
+		}
+		return shell.ParseExec(args)
+	}
+	s, _ := shell.ParseJoined(d.shellSource(in))
+	return s
 }
 
 // shellSource is the text the shell runs for a shell-form RUN, with the

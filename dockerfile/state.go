@@ -125,6 +125,12 @@ type BuildState struct {
 	derived   []atomic.Pointer[derivedValue]
 	derivedMu sync.Mutex     // held by writers of derived only
 	nodes     []derivedValue // derived's nodes to come, allocated in blocks
+	// carried are the prior state's derived values of the instructions
+	// this version did not change, taken over on the first Derive if the
+	// users' tables hold too (see takeDerived).
+	carried      []*derivedValue
+	carriedUsers *priorUsers // what the users' tables hold by
+	carriedOnce  sync.Once
 
 	used atomic.Int64 // bytes of expansions materialised
 	cut  atomic.Bool
@@ -228,6 +234,7 @@ func (s *BuildState) carry(p *BuildState) {
 	for i := range users.tables {
 		users.tables[i] = p.users[i].Load()
 	}
+	carried := make([]*derivedValue, len(s.doc.Instructions))
 	for i, in := range s.doc.Instructions {
 		o := p.doc.Instructions[i]
 		if o.memo != in.memo {
@@ -238,8 +245,31 @@ func (s *BuildState) carry(p *BuildState) {
 			s.facts[i].Store(f)
 			s.pay(f.charge)
 		}
+		carried[i] = p.derived[i].Load()
 	}
 	s.priorUsers = users
+	if users != nil {
+		s.carried, s.carriedUsers = carried, users
+	}
+}
+
+// takeDerived takes over the values carry kept of the prior state, if no
+// changed RUN creates or created accounts: then what the state says of
+// each unchanged instruction (scope, user, working directory, shell) is
+// what it said, and so are the values derived from it.
+func (s *BuildState) takeDerived() {
+	s.carriedOnce.Do(func() {
+		carried, users := s.carried, s.carriedUsers
+		s.carried, s.carriedUsers = nil, nil
+		if carried == nil || !users.hold(s.doc) {
+			return
+		}
+		for i, d := range carried {
+			if d != nil {
+				s.derived[i].Store(d)
+			}
+		}
+	})
 }
 
 // scopeKeywords are the instructions whose text the stages' tables read.
@@ -298,12 +328,17 @@ func (s *BuildState) StageImage(st *Stage) (Expansion, *Stage) {
 // this state, computed once per state (Instruction.Derive is once per
 // instruction text): for what depends on the state as well as on the
 // instruction, or what readers ask so often that one lookup must be cheap.
-// An instruction of another document is not memoised.
+// compute must depend only on the instruction's text and on what the state
+// says of it (Of(in): its scope, user, working directory, shell, mounts):
+// the state of the next version of the document takes the value over when
+// those did not change. An instruction of another document is not
+// memoised.
 func (s *BuildState) Derive(in *Instruction, key any, compute func() any) any {
 	i := s.indexOf(in)
 	if i < 0 {
 		return compute()
 	}
+	s.takeDerived()
 	return derive(&s.derived[i], s.node, &s.derivedMu, key, compute)
 }
 

@@ -314,6 +314,42 @@ func TestStateDerive(t *testing.T) {
 	}
 }
 
+// TestStateDeriveCarried: an edit takes over what was derived in the
+// prior version's state for the instructions it did not change, unless
+// what the state says of them may have changed (a scope, a user).
+func TestStateDeriveCarried(t *testing.T) {
+	type key struct{}
+	tests := []struct {
+		name, text, old, new string
+		carried              bool
+	}{
+		{"another RUN edited", "FROM alpine\nRUN echo a\nRUN echo b\n", "echo a", "echo ax", true},
+		{"a USER edited", "FROM alpine\nUSER a\nRUN echo b\n", "USER a", "USER c", false},
+		{"a RUN now creates an account", "FROM alpine\nRUN echo a\nRUN echo b\n", "echo a", "useradd a", false},
+		{"an ENV edited", "FROM alpine\nENV A=1\nRUN echo b\n", "A=1", "A=2", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls := 0
+			derive := func(d *Document) any {
+				last := d.Instructions[len(d.Instructions)-1]
+				return d.State(Options{}).Derive(last, key{}, func() any { calls++; return calls })
+			}
+			d := Parse([]byte(tt.text))
+			derive(d)
+			d.State(Options{}).Of(d.Instructions[len(d.Instructions)-1]).User() // as the rules ask
+			at := strings.Index(tt.text, tt.old)
+			next, err := d.Apply(Edit{Start: at, End: at + len(tt.old), Text: tt.new})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := derive(next) == 1; got != tt.carried {
+				t.Errorf("taken over: %v, want %v", got, tt.carried)
+			}
+		})
+	}
+}
+
 func TestStateMemoised(t *testing.T) {
 	d := Parse([]byte("FROM alpine\nRUN x\n"))
 	a := d.State(Options{BuildArgs: map[string]string{"A": "1"}})

@@ -107,6 +107,18 @@ func (p *priorUsers) changedBy(o, in *Instruction) *priorUsers {
 	return p
 }
 
+// hold reports whether the prior tables hold for d, the version the
+// changes recorded lead to: no changed RUN creates an account, or created
+// one.
+func (p *priorUsers) hold(d *Document) bool {
+	for _, c := range p.changed {
+		if createsAccounts(c[0], nil) || createsAccounts(c[1], d) {
+			return false
+		}
+	}
+	return true
+}
+
 // takeUsers takes the prior state's user tables over if no changed RUN
 // creates an account, or created one: then they hold for this version.
 // Asking the RUNs' scripts waits for a table to be asked for, as the
@@ -114,13 +126,8 @@ func (p *priorUsers) changedBy(o, in *Instruction) *priorUsers {
 func (s *BuildState) takeUsers() {
 	p := s.priorUsers
 	s.priorUsers = nil
-	if p == nil {
+	if p == nil || !p.hold(s.doc) {
 		return
-	}
-	for _, c := range p.changed {
-		if createsAccounts(c[0], nil) || createsAccounts(c[1], s.doc) {
-			return
-		}
 	}
 	for i, t := range p.tables {
 		if t != nil {
