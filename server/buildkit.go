@@ -252,9 +252,18 @@ func (q *passQueue) idle(now time.Time) bool {
 }
 
 // collectIfIdle collects when the session is idle and the heap has used
-// collectAfter of its runway; one collection at a time.
+// collectAfter of its runway; one collection at a time, and one asked for
+// while another runs is asked for again later, since what it is for (the
+// last keystroke's or pass's garbage) may have come after the running one
+// started.
 func (q *passQueue) collectIfIdle() {
-	if !q.idle(time.Now()) || !q.collecting.CompareAndSwap(false, true) {
+	if !q.idle(time.Now()) {
+		return
+	}
+	if !q.collecting.CompareAndSwap(false, true) {
+		q.mu.Lock()
+		q.collectLater()
+		q.mu.Unlock()
 		return
 	}
 	defer q.collecting.Store(false)
