@@ -123,12 +123,21 @@ func hidingPipe(cmds []shell.Command) (first, last int, ok bool) {
 		for last+1 < len(cmds) && cmds[last+1].Op == "|" {
 			last++
 		}
-		if pipeHides(cmds[first:last+1]) && (last+1 >= len(cmds) || cmds[last+1].Op != "||") {
+		if !nested(cmds[first:last+1]) && pipeHides(cmds[first:last+1]) && (last+1 >= len(cmds) || cmds[last+1].Op != "||") {
 			return first, last, true
 		}
 		i = last
 	}
 	return 0, 0, false
+}
+
+// nested: a command of the pipe runs inside another construct. In the
+// script of a `bash -c` a SHELL with pipefail does not reach it (the inner
+// shell starts without the option), and in a command substitution the
+// status is most often dropped anyway (`export X=$(a | b)`); the parser
+// does not tell those from a subshell or an if body, so none is reported.
+func nested(pipe []shell.Command) bool {
+	return slices.ContainsFunc(pipe, func(c shell.Command) bool { return c.Sub })
 }
 
 // setsPipefail: `set -o pipefail`, `set -euxo pipefail`, or a shell run

@@ -46,3 +46,9 @@ RUN ["sh", "-c", "curl -fsSL https://example.com/x | sh"]
 FROM debian:bookworm AS pwsh
 SHELL ["pwsh", "-Command"]
 RUN Get-Content x | Out-File y
+
+FROM debian:bookworm AS nested
+# A nested shell starts without the SHELL's pipefail, and a substitution's
+# status is dropped by export: SHELL would change neither.
+RUN bash -c 'export JAVA_HOME=$(readlink -f /usr/bin/javac | sed "s:/bin/javac::") && echo $JAVA_HOME'
+RUN runDeps="$(scanelf --needed --nobanner /usr/local/lib | awk '{ print $2 }' | sort -u)" && apk add $runDeps
