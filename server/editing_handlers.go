@@ -89,20 +89,34 @@ func (s *Server) Hover(ctx context.Context, p *protocol.HoverParams) (*protocol.
 	}
 	off, _ := s.toOffset(doc, p.Position)
 	h, ok := features.HoverFor(s.buildState(p.TextDocument.URI, doc), off)
-	if !ok {
+	saving := s.historyHover(p.TextDocument.URI, doc, off)
+	if !ok && saving == "" {
 		return nil, nil
 	}
-	text := h.Markdown
+	if !ok {
+		// The install's command text has no hover of its own.
+		if in := doc.InstructionAt(off); in != nil {
+			h.Span = in.Span
+		}
+	}
+	text := joinHover(h.Markdown, saving)
 	if inst := doc.InstructionAt(off); inst != nil && (inst.Keyword == "COPY" || inst.Keyword == "ADD") && inst.KeywordSpan.Contains(off) {
 		if d := s.lookup(p.TextDocument.URI); d != nil {
 			st := s.settingsFor(d.path())
-			if more := sizes.CopyHoverFor(doc.State(st.BuildOptions()), inst, s.buildContext(d, st)); more != "" {
-				text += "\n\n---\n\n" + more
-			}
+			text = joinHover(text, sizes.CopyHoverFor(doc.State(st.BuildOptions()), inst, s.buildContext(d, st)))
 		}
 	}
 	r := s.toRange(doc, h.Span)
 	return &protocol.Hover{Contents: markdown(text), Range: &r}, nil
+}
+
+// joinHover puts two parts of a hover one below the other, with a rule
+// between them when both have text.
+func joinHover(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + "\n\n---\n\n" + b
 }
 
 // SignatureHelp implements protocol.Server.

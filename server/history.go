@@ -44,8 +44,7 @@ func historyOn(st config.Settings) bool {
 	return st.CacheHistory.CodeLens != nil && *st.CacheHistory.CodeLens
 }
 
-// historyLens is one server's forecasts, by document. The Server type is
-// not this file's, so it is kept beside it, by server, in histories.
+// historyLens is one server's forecasts, by document.
 type historyLens struct {
 	s    *Server
 	slot chan struct{} // one forecast at a time
@@ -56,22 +55,20 @@ type historyLens struct {
 	heads   *headWatch
 }
 
-var histories sync.Map // *Server → *historyLens
-
-// history is s's forecasts, made on first use.
+// history is s's forecasts, made on first use and closed with the
+// connection.
 func (s *Server) history() *historyLens {
-	if h, ok := histories.Load(s); ok {
-		return h.(*historyLens)
-	}
-	h, loaded := histories.LoadOrStore(s, &historyLens{s: s, slot: make(chan struct{}, 1), entries: map[uri.URI]*historyEntry{}})
-	if !loaded && s.conn != nil {
-		go func() {
-			<-s.conn.Done()
-			h.(*historyLens).close()
-			histories.Delete(s)
-		}()
-	}
-	return h.(*historyLens)
+	s.historyOnce.Do(func() {
+		h := &historyLens{s: s, slot: make(chan struct{}, 1), entries: map[uri.URI]*historyEntry{}}
+		s.historyForecasts = h
+		if s.conn != nil {
+			go func() {
+				<-s.conn.Done()
+				h.close()
+			}()
+		}
+	})
+	return s.historyForecasts
 }
 
 // historyKey says which forecast a document needs: its text, its

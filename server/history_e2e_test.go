@@ -177,3 +177,30 @@ func TestHistoryRunsNothingE2E(t *testing.T) {
 		t.Errorf("exit code %d", code)
 	}
 }
+
+// TestHistoryHoverE2E: once the forecast is in, a hover on the install
+// CopyBeforeInstall reports adds what its fix would have saved over the
+// same commits, also on the command's text, where no hover of its own is.
+func TestHistoryHoverE2E(t *testing.T) {
+	p := server.NewHistoryProject(t)
+	c := lsptest.Start(t)
+	initializeWith(t, c, historyOptions(true))
+	openFile(c, p.URI(), server.HistoryDockerfile)
+	historyLensesOf(t, c, p.URI(), "of the last 3 commits")
+
+	var h struct {
+		Contents struct{ Value string }
+	}
+	for _, char := range []int{1, 6} { // the keyword, then "npm"
+		edResult(t, c, "textDocument/hover", map[string]any{
+			"textDocument": map[string]any{"uri": p.URI()},
+			"position":     map[string]any{"line": 3, "character": char},
+		}, &h)
+		if !strings.Contains(h.Contents.Value, "after the fix it would have in 1") {
+			t.Errorf("hover at 3:%d: %q, want what the fix would have saved", char, h.Contents.Value)
+		}
+	}
+	if code := c.Exit(); code != 0 {
+		t.Errorf("exit code %d", code)
+	}
+}

@@ -81,6 +81,10 @@ type Server struct {
 	pulls, sizeHintsRefresh, diagnosticsRefresh coalesced
 	// passes runs BuildKit's passes, one at a time.
 	passes *passQueue
+	// historyLenses are the cache-history forecasts, made on first use
+	// (history.go).
+	historyOnce      sync.Once
+	historyForecasts *historyLens
 }
 
 // Run serves LSP on in/out until the client sends exit, closes the input,
