@@ -202,3 +202,17 @@ func TestSupersededFindingsDropped(t *testing.T) {
 		t.Errorf("with ExecFormSingleQuotes off, %d JSONArgsRecommended findings, want 2", n)
 	}
 }
+
+// TestMisspeltStageIsNotAnImage: COPY --from=buidler gets
+// CopyFromUnknownStage, not also UnpinnedBaseImage's advice to pin the
+// "image" buidler.
+func TestMisspeltStageIsNotAnImage(t *testing.T) {
+	text := "FROM golang:1.22 AS builder\nRUN go version > /v\nFROM alpine:3.20\nCOPY --from=buidler /v /v\n"
+	fs := run(t, config.Settings{}, text)
+	if _, ok := find(fs, "CopyFromUnknownStage"); !ok {
+		t.Fatalf("no CopyFromUnknownStage: %v", rules(fs))
+	}
+	if f, ok := find(fs, "UnpinnedBaseImage"); ok {
+		t.Errorf("UnpinnedBaseImage on the misspelt stage: %s", f.Message)
+	}
+}

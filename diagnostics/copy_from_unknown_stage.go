@@ -17,7 +17,9 @@ var copyFromUnknownStage = &Rule{
 	Name: "CopyFromUnknownStage", Category: Syntax, Severity: Warning,
 	Summary: "COPY --from naming no stage of the file, and no valid image or one a letter or two from a stage's name: BuildKit tries to pull it as an image, and the build fails",
 	DocsURL: DocsBase + "CopyFromUnknownStage.md",
-	Check:   checkCopyFromUnknownStage,
+	// "buidler has no tag" is no advice for a misspelt stage name.
+	Supersedes: []string{"UnpinnedBaseImage"},
+	Check:      checkCopyFromUnknownStage,
 }
 
 // checkCopyFromUnknownStage reports the --from of a COPY or ADD that

@@ -62,10 +62,10 @@ type Rule struct {
 	// Hadolint lists hadolint's codes for the same problem: a "# hadolint
 	// ignore=" comment naming one of them suppresses the rule.
 	Hadolint []string
-	// Supersedes names rules (BuildKit's) whose finding on the same
-	// instruction says less about the same problem: the report keeps this
-	// rule's finding and drops theirs (analysis.Assemble), unless this
-	// rule is switched off.
+	// Supersedes names rules whose finding on the same instruction says
+	// less about the same problem (BuildKit's JSONArgsRecommended on a
+	// single-quoted exec form): the report keeps this rule's finding and
+	// drops theirs (analysis.Assemble), unless this rule is switched off.
 	Supersedes []string
 	// Check reports the rule's findings; nil for rules another engine
 	// (BuildKit) reports.
