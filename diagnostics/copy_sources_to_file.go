@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,14 +32,26 @@ func checkCopySourcesToFile(p *Pass) {
 	st := p.state()
 	made := madeDirs{bs: st, full: map[int]map[string]bool{}}
 	for _, stage := range p.Doc.Stages {
+		// The directories made are worked out only for the stages that
+		// have such a COPY: most files have none, and this runs on every
+		// keystroke.
+		if !slices.ContainsFunc(stage.Instructions, severalSourcesToFile) {
+			continue
+		}
 		dirs := made.inherited(stage)
 		for _, inst := range stage.Instructions {
-			if inst.Keyword == "COPY" || inst.Keyword == "ADD" {
+			if severalSourcesToFile(inst) {
 				checkCopyDest(p, st.Of(inst), inst, dirs)
 			}
 			made.add(dirs, inst)
 		}
 	}
+}
+
+// severalSourcesToFile: a COPY or ADD of several sources whose destination,
+// as written, does not end with / (expanding it cannot add one).
+func severalSourcesToFile(in *dockerfile.Instruction) bool {
+	return (in.Keyword == "COPY" || in.Keyword == "ADD") && len(in.Args) >= 3 && !strings.HasSuffix(in.Args[len(in.Args)-1].Value, "/")
 }
 
 // checkCopyDest reports the COPY or ADD if it copies a file and more to

@@ -36,7 +36,7 @@ func checkExecFormSingleQuotes(p *Pass) {
 		default:
 			continue
 		}
-		if inst.JSONForm || len(inst.Heredocs) > 0 || inst.ArgsSpan.End <= inst.ArgsSpan.Start {
+		if inst.JSONForm || len(inst.Heredocs) > 0 || inst.ArgsSpan.End <= inst.ArgsSpan.Start || !mayBeArray(p.Doc, inst) {
 			continue
 		}
 		text := string(dockerfile.JoinLines(p.Doc, p.Doc.Lines.LineOf(inst.ArgsSpan.Start), inst.ArgsSpan.Start, inst.ArgsSpan.End).Text)
@@ -60,6 +60,13 @@ func checkExecFormSingleQuotes(p *Pass) {
 		}
 		reportSingleQuotes(p, inst, span, strings.TrimSpace(text), elems)
 	}
+}
+
+// mayBeArray: the arguments as written hold a "[" and a "'", so that the
+// lines of every other RUN are not joined on each keystroke.
+func mayBeArray(doc *dockerfile.Document, inst *dockerfile.Instruction) bool {
+	raw := doc.Slice(inst.ArgsSpan)
+	return strings.IndexByte(raw, '[') >= 0 && strings.IndexByte(raw, '\'') >= 0
 }
 
 func reportSingleQuotes(p *Pass, inst *dockerfile.Instruction, span dockerfile.Span, written string, elems []string) {

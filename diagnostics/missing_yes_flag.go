@@ -245,7 +245,7 @@ func writesAssumeYes(doc *dockerfile.Document, in *dockerfile.Instruction) bool 
 	}
 	for _, c := range script.Commands {
 		for _, w := range c.Args {
-			if v := wordText(w); !strings.HasPrefix(v, "-") && strings.Contains(squash(v), "assumeyes") {
+			if v := wordText(w); !strings.HasPrefix(v, "-") && mentionsAssume(v) && strings.Contains(squash(v), "assumeyes") {
 				return true
 			}
 		}
@@ -289,6 +289,18 @@ func (f firstRuns) before(bs *dockerfile.BuildState, inst *dockerfile.Instructio
 // squash lowers s and drops the separators of option names, so that
 // "APT::Get::Assume-Yes" and "assume_yes" read "aptgetassumeyes" and
 // "assumeyes".
+// mentionsAssume: s holds "assume" in any case, tested without the
+// allocation squash makes for each word of every RUN.
+func mentionsAssume(s string) bool {
+	const word = "assume"
+	for i := 0; i+len(word) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(word)], word) {
+			return true
+		}
+	}
+	return false
+}
+
 func squash(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch r {
