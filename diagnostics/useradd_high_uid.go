@@ -22,7 +22,7 @@ const highUID = 65536
 const lastlogEntry = 292
 
 var useraddHighUID = &Rule{
-	Name: "UseraddHighUID", Category: Size, Severity: Warning,
+	Name: "UseraddHighUID", Category: Size, Severity: Info,
 	Summary: "useradd with a UID of 65536 or more and no -l: it writes the user's record far into /var/log/lastlog and faillog, sparse files that the image layer stores in full",
 	DocsURL: DocsBase + "UseraddHighUID.md",
 	Check:   checkUseraddHighUID,
