@@ -52,6 +52,24 @@ func insertion(title, key, prefix string, fixAll bool) Fixer {
 	}
 }
 
+// replacement builds a fix that replaces the text between Args["start"]
+// and Args["end"] with Args["text"], titled title followed by that text.
+func replacement(title string, fixAll bool) Fixer {
+	return func(fx FixInput) (Action, bool) {
+		args := fx.Finding.Fix.Args
+		start, err1 := strconv.Atoi(args["start"])
+		end, err2 := strconv.Atoi(args["end"])
+		if err1 != nil || err2 != nil || start < 0 || end < start || end > len(fx.Doc.Text) || args["text"] == "" {
+			return Action{}, false
+		}
+		return Action{
+			Title:    title + args["text"],
+			Edits:    []dockerfile.Edit{{Start: start, End: end, Text: args["text"]}},
+			InFixAll: fixAll,
+		}, true
+	}
+}
+
 // scriptParsesAt: the RUN at off, if any, has a script without a syntax
 // error. Text inserted into a script that does not parse can land inside
 // an unclosed quote or heredoc, where it is no longer a command or a flag.
