@@ -2,7 +2,6 @@ package codeactions
 
 import (
 	"path"
-	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -74,35 +73,4 @@ func resolvePath(dir, p string) string {
 		return path.Clean(p)
 	}
 	return path.Join(dir, p)
-}
-
-// blockStart is where an instruction's block begins: its line, or the
-// comment lines directly above it, which describe it and move with it.
-func blockStart(doc *dockerfile.Document, in *dockerfile.Instruction) int {
-	line := in.Line
-	for line > 0 {
-		prev := strings.TrimSpace(doc.Slice(dockerfile.Span{Start: doc.Lines.Start(line - 1), End: doc.Lines.End(line - 1)}))
-		if !strings.HasPrefix(prev, "#") || isDirectiveLine(doc, line-1) {
-			break
-		}
-		line--
-	}
-	return doc.Lines.Start(line)
-}
-
-func isDirectiveLine(doc *dockerfile.Document, line int) bool {
-	for _, d := range doc.Directives {
-		if doc.Lines.LineOf(d.Span.Start) == line {
-			return true
-		}
-	}
-	return false
-}
-
-// lineAfter is the offset where the line after line starts (or the end).
-func lineAfter(doc *dockerfile.Document, line int) int {
-	if line+1 < doc.Lines.Count() {
-		return doc.Lines.Start(line + 1)
-	}
-	return len(doc.Text)
 }

@@ -45,7 +45,7 @@ func mergeUpdate(fx FixInput) (Action, bool) {
 	return Action{
 		Title: fmt.Sprintf("Run %s in the same RUN as the install", command),
 		Edits: []dockerfile.Edit{
-			{Start: blockStart(doc, upd), End: lineAfter(doc, upd.EndLine)},
+			{Start: doc.BlockStart(upd), End: doc.LineAfter(upd.EndLine)},
 			{Start: next.ArgsSpan.Start, End: next.ArgsSpan.Start, Text: command + " && "},
 		},
 		Preferred: true,

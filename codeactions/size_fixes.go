@@ -177,7 +177,7 @@ func commandRemoval(doc *dockerfile.Document, run *dockerfile.Instruction, start
 		}
 		switch {
 		case len(cmds) == 1:
-			return dockerfile.Edit{Start: blockStart(doc, run), End: lineAfter(doc, run.EndLine)}, true
+			return dockerfile.Edit{Start: doc.BlockStart(run), End: doc.LineAfter(run.EndLine)}, true
 		case i == 0 && (cmds[1].Op == "&&" || cmds[1].Op == ";"):
 			return dockerfile.Edit{Start: start, End: base + cmds[1].Start}, true
 		case i > 0 && (c.Op == "&&" || c.Op == ";") && (i+1 == len(cmds) || cmds[i+1].Op != "|"):

@@ -264,21 +264,9 @@ func setupRefusal(st *dockerfile.BuildState, first *dockerfile.Instruction) stri
 // setupEdit inserts the RUN that turns docker-clean off above first and
 // the comments directly above it, written in first's keyword casing.
 func setupEdit(doc *dockerfile.Document, first *dockerfile.Instruction) dockerfile.Edit {
-	line := first.Line
-	for line > 0 {
-		prev := strings.TrimSpace(doc.Slice(dockerfile.Span{Start: doc.Lines.Start(line - 1), End: doc.Lines.End(line - 1)}))
-		if !strings.HasPrefix(prev, "#") || slices.ContainsFunc(doc.Directives, func(d dockerfile.Directive) bool { return doc.Lines.LineOf(d.Span.Start) == line-1 }) {
-			break
-		}
-		line--
-	}
-	at := doc.Lines.Start(line)
+	at := doc.BlockStart(first)
 	indent := doc.Slice(dockerfile.Span{Start: doc.Lines.Start(first.Line), End: first.KeywordSpan.Start})
-	eol := "\n"
-	if end := doc.Lines.End(first.Line); end < len(doc.Text) && doc.Text[end] == '\r' {
-		eol = "\r\n"
-	}
-	return dockerfile.Edit{Start: at, End: at, Text: indent + doc.Slice(first.KeywordSpan) + " " + aptKeepCache + eol}
+	return dockerfile.Edit{Start: at, End: at, Text: indent + doc.Slice(first.KeywordSpan) + " " + aptKeepCache + doc.LineEnding(first.Line)}
 }
 
 // childStages names the stages built FROM stage i, directly or not.

@@ -15,7 +15,7 @@ import (
 // dependency-only step, below that step and above the build).
 func (mf *manifestsFirst) edits() ([]dockerfile.Edit, string) {
 	doc := mf.p.Doc
-	eol := lineEnding(doc, mf.cp.Line)
+	eol := doc.LineEnding(mf.cp.Line)
 	lines, why := mf.copyLines()
 	if why != "" {
 		return nil, why
@@ -23,7 +23,7 @@ func (mf *manifestsFirst) edits() ([]dockerfile.Edit, string) {
 	var edits []dockerfile.Edit
 	var moved strings.Builder
 	for i, m := range mf.moved {
-		start, end := blockStart(doc, m.in), lineAfter(doc, m.in.EndLine)
+		start, end := doc.BlockStart(m.in), doc.LineAfter(m.in.EndLine)
 		repl := ""
 		if i == 0 && len(lines) > 0 {
 			repl = strings.Join(lines, eol) + eol
@@ -32,13 +32,13 @@ func (mf *manifestsFirst) edits() ([]dockerfile.Edit, string) {
 		moved.WriteString(mf.movedText(m, start, end, eol))
 	}
 	if mf.step != "" {
-		return insertLines(doc, edits, blockStart(doc, mf.run), mf.runLine(mf.step, eol)+moved.String()), ""
+		return insertLines(doc, edits, doc.BlockStart(mf.run), mf.runLine(mf.step, eol)+moved.String()), ""
 	}
 	if mf.rest != "" {
 		edits = append(edits, dockerfile.Edit{Start: mf.split, End: mf.run.ArgsSpan.End})
 		moved.WriteString(mf.runLine(mf.rest, eol))
 	}
-	at, text := lineAfter(doc, mf.run.EndLine), moved.String()
+	at, text := doc.LineAfter(mf.run.EndLine), moved.String()
 	if at == len(doc.Text) && !strings.HasSuffix(string(doc.Text), "\n") {
 		return append(edits, dockerfile.Edit{Start: at, End: at, Text: eol + strings.TrimSuffix(text, eol)}), ""
 	}
@@ -185,38 +185,4 @@ func relTo(base, target string) string {
 		return target[len(base)+1:]
 	}
 	return ".."
-}
-
-// blockStart is where an instruction's block begins: its line, or the
-// comment lines directly above it, which describe it and move with it.
-func blockStart(doc *dockerfile.Document, in *dockerfile.Instruction) int {
-	line := in.Line
-	for line > 0 {
-		prev := strings.TrimSpace(doc.Slice(dockerfile.Span{Start: doc.Lines.Start(line - 1), End: doc.Lines.End(line - 1)}))
-		if !strings.HasPrefix(prev, "#") || isDirectiveLine(doc, line-1) {
-			break
-		}
-		line--
-	}
-	return doc.Lines.Start(line)
-}
-
-func isDirectiveLine(doc *dockerfile.Document, line int) bool {
-	return slices.ContainsFunc(doc.Directives, func(d dockerfile.Directive) bool { return doc.Lines.LineOf(d.Span.Start) == line })
-}
-
-// lineAfter is the offset where the line after line starts (or the end).
-func lineAfter(doc *dockerfile.Document, line int) int {
-	if line+1 < doc.Lines.Count() {
-		return doc.Lines.Start(line + 1)
-	}
-	return len(doc.Text)
-}
-
-func lineEnding(doc *dockerfile.Document, line int) string {
-	end := doc.Lines.End(line)
-	if end < len(doc.Text) && doc.Text[end] == '\r' {
-		return "\r\n"
-	}
-	return "\n"
 }
