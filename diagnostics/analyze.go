@@ -8,10 +8,12 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/buildkitcheck"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/budget"
 )
 
 // The syntax rules: what stops BuildKit from parsing the file at all.
@@ -45,9 +47,15 @@ func AnalyzeBuild(doc *dockerfile.Document, bctx *buildcontext.Context, build do
 			out = append(out, finding(instructionErrorRule, in.Span, stableFlagSuggestion(stableSuggestion(err.Error(), in.Keyword), in.Keyword)))
 		}
 	}
-	for _, r := range Rules() {
+	rules := Rules()
+	deadline := time.Now().Add(rulesTime)
+	for i, r := range rules {
 		if r.Check == nil {
 			continue
+		}
+		if time.Now().After(deadline) {
+			out = append(out, rulesCut(doc, rules[i:]))
+			break
 		}
 		if err := run(r, &Pass{Doc: doc, Context: bctx, Build: build, rule: r, out: &out}); err != nil {
 			errs = append(errs, err)
@@ -55,6 +63,25 @@ func AnalyzeBuild(doc *dockerfile.Document, bctx *buildcontext.Context, build do
 	}
 	Sort(out)
 	return out, errs
+}
+
+// rulesTime is budget.RulesTime; tests shorten it.
+var rulesTime = budget.RulesTime
+
+// rulesCut is the finding that says which rules the time budget left out.
+func rulesCut(doc *dockerfile.Document, left []*Rule) Finding {
+	var names []string
+	for _, r := range left {
+		if r.Check != nil {
+			names = append(names, r.Name)
+		}
+	}
+	span := dockerfile.Span{}
+	if len(doc.Instructions) > 0 {
+		span = doc.Instructions[0].Span
+	}
+	return OverBudget(span, fmt.Sprintf("The rules took more than their %.0f s on this file, so these were not run: %s.",
+		rulesTime.Seconds(), strings.Join(names, ", ")))
 }
 
 func run(r *Rule, p *Pass) (err error) {
