@@ -46,6 +46,11 @@ func AnalyzeBuild(doc *dockerfile.Document, bctx *buildcontext.Context, build do
 		if err := in.Err(); err != nil {
 			out = append(out, finding(instructionErrorRule, in.Span, stableFlagSuggestion(stableSuggestion(err.Error(), in.Keyword), in.Keyword)))
 		}
+		if in.Keyword == "RUN" && doc.Script(in).Cut() {
+			out = append(out, OverBudget(in.KeywordSpan, fmt.Sprintf(
+				"This RUN's script nests deeper than %d brackets or %d operators, so it is not read: no rule looks at its commands.",
+				budget.MaxShellNesting, budget.MaxShellOperators)))
+		}
 	}
 	rules := Rules()
 	deadline := time.Now().Add(rulesTime)

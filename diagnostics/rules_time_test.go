@@ -34,3 +34,19 @@ func TestRulesStopAtTheirTimeBudget(t *testing.T) {
 		t.Errorf("the finding does not name the rules left out: %s", cut[0].Message)
 	}
 }
+
+// TestDeepScriptIsSaidSo: a RUN whose script nests past the shell budget
+// is not read, and an AnalysisBudget finding on it says so.
+func TestDeepScriptIsSaidSo(t *testing.T) {
+	deep := "FROM alpine:3.20\nRUN " + strings.Repeat("(", 1500) + "true" + strings.Repeat(")", 1500) + "\nRUN (true)\n"
+	fs, _ := Analyze(dockerfile.Parse([]byte(deep)), nil)
+	var said []int
+	for _, f := range fs {
+		if f.Rule == analysisBudgetRule.Name && strings.Contains(f.Message, "not read") {
+			said = append(said, f.Span.Start)
+		}
+	}
+	if want := strings.Index(deep, "RUN"); len(said) != 1 || said[0] != want {
+		t.Errorf("AnalysisBudget findings on the scripts at %v, want one on the deep RUN at %d", said, want)
+	}
+}
