@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/budget"
 )
 
 // expansionBudgetRule reports the first word whose expansion goes over the
@@ -25,7 +26,7 @@ func checkExpansionBudget(p *Pass) {
 	}
 	p.Report(span, fmt.Sprintf("this expands past the expansion budget (%d KiB a word, %d KiB of expansions a file): "+
 		"what reads it is left unknown, and BuildKit's checks are skipped for this file, since BuildKit would expand it in full",
-		dockerfile.MaxExpandedWord>>10, dockerfile.MaxExpandedTotal>>10), nil, nil)
+		budget.MaxExpandedWord>>10, budget.MaxExpandedTotal>>10), nil, nil)
 }
 
 // OverExpansionBudget finds the first word of the document, in file order,

@@ -43,7 +43,7 @@ package dockerfile
 // set differently (an unknown --build-arg, the base image's ENV, an
 // automatic ARG without a target platform) is Known=false, with the
 // unknown parts left as written ("/opt/venv/bin:$PATH"). Expansions are
-// bounded (MaxExpandedWord, MaxExpandedTotal): a result over the budget is
+// bounded (budget.MaxExpandedWord, budget.MaxExpandedTotal): a result over the budget is
 // never built, it is reported as Truncated.
 //
 // The state is computed lazily and once per document version and options
@@ -60,15 +60,8 @@ import (
 	"sync/atomic"
 
 	bkshell "github.com/moby/buildkit/frontend/dockerfile/shell"
-)
 
-// The expansion budget: no expanded word is longer than MaxExpandedWord
-// bytes and one document's state materialises at most MaxExpandedTotal
-// bytes of expansions; beyond that, values are cut (Expansion.Truncated)
-// and unknown.
-const (
-	MaxExpandedWord  = 64 << 10
-	MaxExpandedTotal = 1 << 20
+	"github.com/dockerfile-ls/dockerfile-ls/internal/budget"
 )
 
 // Options are the build settings that change what instructions mean.
@@ -384,19 +377,19 @@ func (s *BuildState) expand(v view, raw string) Expansion {
 	if !needsLex(raw, s.doc.Escape) {
 		return Expansion{Text: raw, Known: true}
 	}
-	g := &getter{v: v, budget: MaxExpandedWord}
+	g := &getter{v: v, budget: budget.MaxExpandedWord}
 	lex := bkshell.NewLex(s.doc.Escape)
 	out, _, err := lex.ProcessWord(raw, g)
 	switch {
-	case g.cut || len(out) > MaxExpandedWord:
+	case g.cut || len(out) > budget.MaxExpandedWord:
 		return s.truncated(v.charge)
 	case err != nil:
 		return Expansion{Text: raw}
 	case g.unknown:
-		g = &getter{v: v, budget: MaxExpandedWord}
+		g = &getter{v: v, budget: budget.MaxExpandedWord}
 		lex = bkshell.NewLex(s.doc.Escape)
 		lex.SkipUnsetEnv = true
-		if out, _, err = lex.ProcessWord(raw, g); err != nil || g.cut || len(out) > MaxExpandedWord {
+		if out, _, err = lex.ProcessWord(raw, g); err != nil || g.cut || len(out) > budget.MaxExpandedWord {
 			out = raw
 		}
 		return s.keep(out, false, v.charge)
@@ -410,7 +403,7 @@ func (s *BuildState) keep(text string, known bool, c *charge) Expansion {
 	if c != nil {
 		c.bytes += int64(len(text))
 	}
-	if s.used.Add(int64(len(text))) > MaxExpandedTotal {
+	if s.used.Add(int64(len(text))) > budget.MaxExpandedTotal {
 		return s.truncated(c)
 	}
 	return Expansion{Text: text, Known: known}

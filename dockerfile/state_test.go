@@ -2,6 +2,7 @@ package dockerfile
 
 import (
 	"fmt"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/budget"
 	"math/rand"
 	"os"
 	"path"
@@ -239,7 +240,7 @@ func TestStateBounded(t *testing.T) {
 	if v, _ := x.Lookup("A13"); v.Known || !v.Truncated {
 		t.Errorf("A13 (80 KiB) is over the word budget: %+v", v.Known)
 	}
-	if used := st.used.Load(); used > MaxExpandedTotal {
+	if used := st.used.Load(); used > budget.MaxExpandedTotal {
 		t.Errorf("materialised %d bytes", used)
 	}
 	if el := time.Since(start); el > 2*time.Second {
@@ -406,7 +407,7 @@ func TestStateCorpus(t *testing.T) {
 				_ = x.DependsOn(d.Instructions[i-1])
 			}
 			for _, e := range append(x.Args(), x.Flag("chown")...) {
-				if len(e.Text) > MaxExpandedWord {
+				if len(e.Text) > budget.MaxExpandedWord {
 					t.Errorf("%s:%d: a word of %d bytes", f, in.Line+1, len(e.Text))
 				}
 			}

@@ -48,6 +48,17 @@ const (
 	RulesTime = 5 * time.Second
 )
 
+// Expansions (the build state, package dockerfile).
+const (
+	// MaxExpandedWord bounds one expanded word, and MaxExpandedTotal the
+	// bytes of expansions one document's state materialises: past them,
+	// values are cut (Expansion.Truncated) and unknown, and the
+	// ExpansionBudget finding says so. 28 ENV lines each doubling the one
+	// before made 335 MB out of 608 bytes.
+	MaxExpandedWord  = 64 << 10
+	MaxExpandedTotal = 1 << 20
+)
+
 // Project, Compose and bake files (see config).
 const (
 	// MaxFileNesting bounds how deep the text of a project, Compose or
