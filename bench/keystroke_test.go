@@ -176,13 +176,13 @@ func BenchmarkServerTyping(b *testing.B) {
 		b.Run(fmt.Sprintf("%dlines", lines), func(b *testing.B) {
 			c, uri, line, col := typingSession(b, lines)
 			b.ReportAllocs()
-			cpu := processCPU()
+			cpu := testgen.ProcessCPU()
 			for i := 0; b.Loop(); i++ {
 				v := i + 2
 				c.send(keystroke(uri, v, i, line, col))
 				c.wait(b, uri, v, 1)
 			}
-			b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(testgen.ProcessCPU()-cpu)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

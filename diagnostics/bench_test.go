@@ -97,7 +97,7 @@ func BenchmarkKeystrokePath(b *testing.B) {
 			at := testgen.TypingAt(text)
 			Analyze(doc, nil)
 			b.ReportAllocs()
-			cpu := processCPU()
+			cpu := testgen.ProcessCPU()
 			for i := 0; b.Loop(); i++ {
 				start, end, typed := testgen.Keystroke(at, i)
 				next, err := doc.Apply(dockerfile.Edit{Start: start, End: end, Text: typed})
@@ -107,7 +107,7 @@ func BenchmarkKeystrokePath(b *testing.B) {
 				doc = next
 				Analyze(doc, nil)
 			}
-			b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(testgen.ProcessCPU()-cpu)/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

@@ -1,16 +1,16 @@
 //go:build unix
 
-package bench
+package testgen
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU is the CPU time the process has used (user and system): on
+// ProcessCPU is the CPU time the process has used (user and system): on
 // a shared machine, a keystroke's wall time mostly says how busy the
-// others were, its CPU time what it cost.
-func processCPU() time.Duration {
+// others were, its CPU time what it cost. Benchmarks report it per op.
+func ProcessCPU() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0

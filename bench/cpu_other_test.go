@@ -1,8 +1,0 @@
-//go:build !unix
-
-package bench
-
-import "time"
-
-// processCPU is not measured here (see cpu_unix_test.go).
-func processCPU() time.Duration { return 0 }
