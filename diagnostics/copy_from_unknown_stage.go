@@ -76,15 +76,16 @@ func stageFix(f dockerfile.Flag, st *dockerfile.Stage) *FixData {
 // (and less than half of it), compared in lower case; nil when none is,
 // or two are equally near.
 func nearestStage(doc *dockerfile.Document, ref string) *dockerfile.Stage {
+	const farthest = 2
 	var best *dockerfile.Stage
-	bestD, tie := 3, false
+	bestD, tie := farthest+1, false
 	r := strings.ToLower(ref)
 	for _, st := range doc.Stages {
 		if st.Name == "" {
 			continue
 		}
 		d := editDistance(r, strings.ToLower(st.Name))
-		if 2*d >= len(st.Name) {
+		if d > farthest || 2*d >= len(st.Name) {
 			continue
 		}
 		switch {

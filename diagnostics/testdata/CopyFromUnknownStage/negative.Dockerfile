@@ -13,9 +13,14 @@ COPY --from=docker.io/library/buildx:0.12 /buildx /buildx
 COPY --from=ghcr.io/org/tool /tool /tool
 COPY --from=tonistiigi/xx / /
 COPY --from=mytools /bin/t /t
+# Three edits from a long stage name is too far to guess (and must not crash).
+COPY --from=frontxyz /dist /dist
 # A build argument chooses it.
 ARG SRC=builder
 COPY --from=${SRC} /out/app /app3
 
 FROM alpine:3.20 AS later
 RUN touch /x
+
+FROM alpine:3.20 AS frontend
+RUN touch /dist
