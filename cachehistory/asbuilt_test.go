@@ -27,9 +27,9 @@ CMD ["/app"]
 // and itself out of the context, so that only --as-built sees them.
 func goRepo(t *testing.T) *testRepo {
 	r := newTestRepo(t)
-	r.write("Dockerfile", goService, ".dockerignore", "Dockerfile\n.dockerignore\n", "go.mod", "module x\n",
+	r.Write("Dockerfile", goService, ".dockerignore", "Dockerfile\n.dockerignore\n", "go.mod", "module x\n",
 		"main.go", "package main\n", "README.md", "# x\n")
-	r.commit("first")
+	r.Commit("first")
 	return r
 }
 
@@ -54,8 +54,8 @@ func TestAsBuiltDockerfileChanges(t *testing.T) {
 	text := goService
 	for _, e := range edits {
 		text = strings.Replace(text, e.from, e.to, 1)
-		r.write("Dockerfile", text)
-		r.commit(e.subject)
+		r.Write("Dockerfile", text)
+		r.Commit(e.subject)
 	}
 	_, res := r.replay(true, Query{})
 	for _, e := range edits {
@@ -75,12 +75,12 @@ func TestAsBuiltDockerfileChanges(t *testing.T) {
 // Dockerfile no longer has are listed apart.
 func TestAsBuiltSummaryMatchesToday(t *testing.T) {
 	r := goRepo(t)
-	r.write("Dockerfile", strings.Replace(goService, "RUN go build -o /app", "RUN go build -o /app -v", 1))
-	r.commit("old build flags")
-	r.write("main.go", "package main // 2\n")
-	r.commit("code")
-	r.write("Dockerfile", goService)
-	r.commit("back")
+	r.Write("Dockerfile", strings.Replace(goService, "RUN go build -o /app", "RUN go build -o /app -v", 1))
+	r.Commit("old build flags")
+	r.Write("main.go", "package main // 2\n")
+	r.Commit("code")
+	r.Write("Dockerfile", goService)
+	r.Commit("back")
 	_, res := r.replay(true, Query{})
 	var build StepTotal
 	for _, s := range res.Steps {
@@ -100,8 +100,8 @@ func TestAsBuiltSummaryMatchesToday(t *testing.T) {
 // leaves out changed for the build, as if added or deleted.
 func TestAsBuiltIgnoreFileChange(t *testing.T) {
 	r := goRepo(t)
-	r.write(".dockerignore", "Dockerfile\n.dockerignore\nREADME.md\n")
-	r.commit("ignore readme")
+	r.Write(".dockerignore", "Dockerfile\n.dockerignore\nREADME.md\n")
+	r.Commit("ignore readme")
 	_, res := r.replay(true, Query{})
 	c := bySubject(t, res, "ignore readme")
 	if !slices.Equal(c.Paths, []string{"README.md"}) {
@@ -116,12 +116,12 @@ func TestAsBuiltIgnoreFileChange(t *testing.T) {
 // it; commits before it built nothing.
 func TestAsBuiltNewDockerfile(t *testing.T) {
 	r := newTestRepo(t)
-	r.write("main.go", "package main\n")
-	r.commit("first")
-	r.write("main.go", "package main // 2\n")
-	r.commit("no dockerfile yet")
-	r.write("Dockerfile", "FROM alpine:3.19\nCOPY main.go /\n")
-	r.commit("dockerfile")
+	r.Write("main.go", "package main\n")
+	r.Commit("first")
+	r.Write("main.go", "package main // 2\n")
+	r.Commit("no dockerfile yet")
+	r.Write("Dockerfile", "FROM alpine:3.19\nCOPY main.go /\n")
+	r.Commit("dockerfile")
 	rp := &Replayer{Repo: r.open(), Layout: Layout{Dockerfile: "Dockerfile"}, Today: r.today("Dockerfile"), AsBuilt: true}
 	h, err := rp.History(Query{})
 	if err != nil {

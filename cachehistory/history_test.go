@@ -22,9 +22,9 @@ const (
 // source, docs the ignore file leaves out.
 func baseRepo(t *testing.T) *testRepo {
 	r := newTestRepo(t)
-	r.write("Dockerfile", manifestFirst, ".dockerignore", "docs\n", "requirements.txt", "flask\n",
+	r.Write("Dockerfile", manifestFirst, ".dockerignore", "docs\n", "requirements.txt", "flask\n",
 		"src/app.py", "print(1)\n", "src/util.py", "x = 1\n", "docs/index.md", "# doc\n")
-	r.commit("first")
+	r.Commit("first")
 	return r
 }
 
@@ -33,12 +33,12 @@ func baseRepo(t *testing.T) *testRepo {
 // change only ignored files are not counted.
 func TestReplayToday(t *testing.T) {
 	r := baseRepo(t)
-	r.write("requirements.txt", "flask\nrequests\n")
-	r.commit("deps")
-	r.write("src/app.py", "print(2)\n")
-	r.commit("code")
-	r.write("docs/index.md", "# more doc\n")
-	r.commit("docs only")
+	r.Write("requirements.txt", "flask\nrequests\n")
+	r.Commit("deps")
+	r.Write("src/app.py", "print(2)\n")
+	r.Commit("code")
+	r.Write("docs/index.md", "# more doc\n")
+	r.Commit("docs only")
 	h, res := r.replay(false, Query{})
 	if got := len(res.Commits); got != 2 {
 		t.Fatalf("%d commits replayed, want 2 (docs only is ignored, the first has no parent)", got)
@@ -68,10 +68,10 @@ func TestReplayToday(t *testing.T) {
 // TestRenameAndDelete: a rename changes both paths, a deletion its own.
 func TestRenameAndDelete(t *testing.T) {
 	r := baseRepo(t)
-	r.rename("src/util.py", "src/helpers.py")
-	r.commit("rename")
-	r.remove("requirements.txt")
-	r.commit("delete")
+	r.Rename("src/util.py", "src/helpers.py")
+	r.Commit("rename")
+	r.Remove("requirements.txt")
+	r.Commit("delete")
 	_, res := r.replay(false, Query{})
 	ren := bySubject(t, res, "rename")
 	if !slices.Equal(ren.Paths, []string{"src/util.py", "src/helpers.py"}) {
@@ -94,14 +94,14 @@ func TestRenameAndDelete(t *testing.T) {
 // each compared with theirs.
 func TestMergeFirstParent(t *testing.T) {
 	r := baseRepo(t)
-	first, _ := r.repo.Head()
-	r.write("requirements.txt", "flask\nrequests\n")
-	side := r.commit("side: deps")
-	r.reset(first.Hash())
-	r.write("src/app.py", "print(2)\n")
-	main := r.commit("main: code")
-	r.write("requirements.txt", "flask\nrequests\n")
-	r.commit("merge", main, side)
+	first, _ := r.Git.Head()
+	r.Write("requirements.txt", "flask\nrequests\n")
+	side := r.Commit("side: deps")
+	r.Reset(first.Hash())
+	r.Write("src/app.py", "print(2)\n")
+	main := r.Commit("main: code")
+	r.Write("requirements.txt", "flask\nrequests\n")
+	r.Commit("merge", main, side)
 	_, res := r.replay(false, Query{})
 	m := bySubject(t, res, "merge")
 	if !m.Merge || m.Parent != main {
@@ -119,11 +119,11 @@ func TestMergeFirstParent(t *testing.T) {
 // ends the history there, and is reported as a boundary.
 func TestShallow(t *testing.T) {
 	r := baseRepo(t)
-	r.write("src/app.py", "print(2)\n")
-	cut := r.commit("cut")
-	r.write("src/app.py", "print(3)\n")
-	r.commit("after")
-	if err := r.repo.Storer.SetShallow([]plumbing.Hash{cut}); err != nil {
+	r.Write("src/app.py", "print(2)\n")
+	cut := r.Commit("cut")
+	r.Write("src/app.py", "print(3)\n")
+	r.Commit("after")
+	if err := r.Git.Storer.SetShallow([]plumbing.Hash{cut}); err != nil {
 		t.Fatal(err)
 	}
 	h, res := r.replay(false, Query{})
@@ -142,12 +142,12 @@ func TestShallow(t *testing.T) {
 // list was lost) ends the history as the shallow list would.
 func TestMissingParent(t *testing.T) {
 	r := baseRepo(t)
-	r.write("src/app.py", "print(2)\n")
-	gone := r.commit("gone")
-	r.write("src/app.py", "print(3)\n")
-	r.commit("after")
+	r.Write("src/app.py", "print(2)\n")
+	gone := r.Commit("gone")
+	r.Write("src/app.py", "print(3)\n")
+	r.Commit("after")
 	hex := gone.String()
-	if err := os.Remove(filepath.Join(r.dir, ".git", "objects", hex[:2], hex[2:])); err != nil {
+	if err := os.Remove(filepath.Join(r.Dir, ".git", "objects", hex[:2], hex[2:])); err != nil {
 		t.Fatal(err)
 	}
 	h, res := r.replay(false, Query{})
@@ -162,10 +162,10 @@ func TestQueryRangeAndMax(t *testing.T) {
 	r := baseRepo(t)
 	var hashes []plumbing.Hash
 	for i := range 4 {
-		r.write("src/app.py", strings.Repeat("x", i+1))
-		hashes = append(hashes, r.commit("c"+string(rune('0'+i))))
-		r.write("docs/index.md", strings.Repeat("d", i+1))
-		r.commit("docs")
+		r.Write("src/app.py", strings.Repeat("x", i+1))
+		hashes = append(hashes, r.Commit("c"+string(rune('0'+i))))
+		r.Write("docs/index.md", strings.Repeat("d", i+1))
+		r.Commit("docs")
 	}
 	h, res := r.replay(false, Query{Max: 2})
 	if len(res.Commits) != 2 || res.Commits[0].Subject != "c3" || res.Commits[1].Subject != "c2" || !h.Stats.Truncated {
@@ -185,14 +185,14 @@ func TestQueryRangeAndMax(t *testing.T) {
 // folder outside any repository is an error.
 func TestOpenFindsRepository(t *testing.T) {
 	r := baseRepo(t)
-	repo, err := Open(filepath.Join(r.dir, "src"))
-	if err != nil || repo.WorkTree != r.dir {
-		t.Errorf("Open(src): %v, work tree %q, want %s", err, repo.WorkTree, r.dir)
+	repo, err := Open(filepath.Join(r.Dir, "src"))
+	if err != nil || repo.WorkTree != r.Dir {
+		t.Errorf("Open(src): %v, work tree %q, want %s", err, repo.WorkTree, r.Dir)
 	}
 	if _, err := Open(t.TempDir()); err == nil {
 		t.Error("a folder outside a repository opened")
 	}
-	bare, err := OpenGitDir(filepath.Join(r.dir, ".git"), "")
+	bare, err := OpenGitDir(filepath.Join(r.Dir, ".git"), "")
 	if err != nil || bare.WorkTree != "" {
 		t.Errorf("the git folder alone: %v", err)
 	}

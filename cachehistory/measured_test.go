@@ -49,10 +49,10 @@ func TestNameOf(t *testing.T) {
 // totals and says so; the others keep the model's figure.
 func TestMeasuredReplaceEstimates(t *testing.T) {
 	r := newTestRepo(t)
-	r.write("Dockerfile", "FROM node:22\nCOPY . .\nRUN npm ci\n", "a.js", "1")
-	r.commit("first")
-	r.write("a.js", "2")
-	r.commit("change")
+	r.Write("Dockerfile", "FROM node:22\nCOPY . .\nRUN npm ci\n", "a.js", "1")
+	r.Commit("first")
+	r.Write("a.js", "2")
+	r.Commit("change")
 	rp := &Replayer{Repo: r.open(), Today: r.today("Dockerfile"), Measured: Measured{{"", "RUN npm ci"}: 200}}
 	h, err := rp.History(Query{})
 	if err != nil {

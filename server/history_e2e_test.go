@@ -80,7 +80,7 @@ func TestHistoryCodeLensE2E(t *testing.T) {
 	// A commit moves HEAD: the server asks for the lenses again, and the
 	// next forecast counts it.
 	before := lensRefreshes(c)
-	p.Commit("src/c.js", "1")
+	p.Change("src/c.js", "1")
 	answered := map[string]bool{}
 	for deadline := time.Now().Add(15 * time.Second); lensRefreshes(c) == before; time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {

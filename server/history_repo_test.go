@@ -9,13 +9,12 @@ import (
 	"testing"
 	"time"
 
-	git "github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"go.lsp.dev/uri"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/config"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/gittest"
 )
 
 // For the tests of history.go, here and in package server_test (which
@@ -25,27 +24,13 @@ import (
 // copies everything before its install. NewFirstCommit makes its first
 // commit alone; NewHistoryProject four more, three of which change a file
 // the build reads (the README is ignored).
-type HistoryProject struct {
-	t    *testing.T
-	Dir  string
-	wt   *git.Worktree
-	when time.Time
-}
+type HistoryProject struct{ *gittest.Repo }
 
 const HistoryDockerfile = "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"src/a.js\"]\n"
 
 func NewFirstCommit(t *testing.T) *HistoryProject {
-	dir := t.TempDir()
-	repo, err := git.PlainInit(dir, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wt, err := repo.Worktree()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &HistoryProject{t: t, Dir: dir, wt: wt, when: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
-	p.Commit("Dockerfile", HistoryDockerfile, ".dockerignore", "*.md\n", "package.json", `{"name":"a"}`,
+	p := &HistoryProject{gittest.New(t)}
+	p.Change("Dockerfile", HistoryDockerfile, ".dockerignore", "*.md\n", "package.json", `{"name":"a"}`,
 		"package-lock.json", `{"lockfileVersion":3}`, "src/a.js", "1", "README.md", "1")
 	return p
 }
@@ -53,33 +38,17 @@ func NewFirstCommit(t *testing.T) *HistoryProject {
 // NewHistoryProject is NewFirstCommit and four commits after it.
 func NewHistoryProject(t *testing.T) *HistoryProject {
 	p := NewFirstCommit(t)
-	p.Commit("src/a.js", "2")
-	p.Commit("README.md", "2")
-	p.Commit("package.json", `{"name":"a","version":"2"}`)
-	p.Commit("src/b.js", "1")
+	p.Change("src/a.js", "2")
+	p.Change("README.md", "2")
+	p.Change("package.json", `{"name":"a","version":"2"}`)
+	p.Change("src/b.js", "1")
 	return p
 }
 
-// Commit writes files (path, text, path, text...) and commits them.
-func (p *HistoryProject) Commit(pathsAndTexts ...string) {
-	p.t.Helper()
-	for i := 0; i < len(pathsAndTexts); i += 2 {
-		f := filepath.Join(p.Dir, filepath.FromSlash(pathsAndTexts[i]))
-		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
-			p.t.Fatal(err)
-		}
-		if err := os.WriteFile(f, []byte(pathsAndTexts[i+1]), 0o644); err != nil {
-			p.t.Fatal(err)
-		}
-	}
-	if err := p.wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
-		p.t.Fatal(err)
-	}
-	p.when = p.when.Add(time.Minute)
-	sig := &object.Signature{Name: "t", Email: "t@example.com", When: p.when}
-	if _, err := p.wt.Commit("change", &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
-		p.t.Fatal(err)
-	}
+// Change writes files (path, text, path, text...) and commits them.
+func (p *HistoryProject) Change(pathsAndTexts ...string) {
+	p.Write(pathsAndTexts...)
+	p.Commit("change")
 }
 
 func (p *HistoryProject) URI() string {
