@@ -102,7 +102,7 @@ func checkPipeWithoutPipefail(p *Pass) {
 		if script == nil {
 			continue
 		}
-		if first, last, ok := hidingPipe(script.Commands); ok {
+		if first, last, ok := hidingPipe(script.Commands); ok && !laterNeedsInstalled(st, inst, script.Commands, first, last) {
 			reportPipe(p, st, inst, script.Commands[first:last+1], evidence)
 		}
 	}
@@ -162,6 +162,93 @@ func pipeHides(pipe []shell.Command) bool {
 		}
 	}
 	return slices.ContainsFunc(pipe[:len(pipe)-1], func(c shell.Command) bool { return !writerCannotFail(c) })
+}
+
+// laterNeedsInstalled: the pipe runs a downloaded installer (its reader is
+// a shell reading the script from stdin) and a command joined to it by &&
+// later in the same RUN runs a package manager that the image is not
+// known to have: when the download failed, that command is not found and
+// the RUN fails there, so the pipe hides nothing.
+func laterNeedsInstalled(st *dockerfile.BuildState, inst *dockerfile.Instruction, cmds []shell.Command, first, last int) bool {
+	if !readsScriptFromStdin(cmds[last]) {
+		return false
+	}
+	for j := last + 1; j < len(cmds) && !cmds[j].AfterOr && (cmds[j].Op == "&&" || cmds[j].Op == "" && cmds[j].Sub); j++ {
+		inv, ok := pkgmgr.Classify(cmds[j])
+		if ok && inv.Manager != nil && !inv.Manager.System && !managerKnown(st, inst, cmds[:first], cmds[last+1:j], inv.Manager) {
+			return true
+		}
+	}
+	return false
+}
+
+// readsScriptFromStdin: a POSIX shell given no script file (`sh`, `bash -`,
+// `bash -s stable`).
+func readsScriptFromStdin(c shell.Command) bool {
+	if !shell.IsPOSIX([]string{c.Name()}) {
+		return false
+	}
+	for _, w := range c.Args[1:] {
+		switch {
+		case w.Value == "-" || w.Value == "-s" || w.Value == "--":
+			return true
+		case strings.HasPrefix(w.Value, "-c") || !strings.HasPrefix(w.Value, "-"):
+			return false // a script given as -c or a file
+		}
+	}
+	return true
+}
+
+// managerImages are official images that ship an ecosystem's package
+// manager, by ecosystem.
+var managerImages = map[string][]string{
+	"node": {"node"}, "ruby": {"ruby", "jruby"}, "python": {"python", "pypy"}, "go": {"golang"},
+	"rust": {"rust"}, "php": {"composer"}, "java": {"maven", "gradle"}, "dotnet": {"mcr.microsoft.com/dotnet/sdk"},
+}
+
+// managerPackages: a system package whose name holds one of these brings
+// the ecosystem's manager (npm, not nodejs: Debian's nodejs has no npm).
+var managerPackages = map[string][]string{
+	"node": {"npm", "yarn"}, "ruby": {"ruby", "gem"}, "python": {"pip", "poetry", "pipenv"}, "go": {"golang"},
+	"rust": {"cargo", "rust"}, "php": {"composer"}, "java": {"maven", "gradle"}, "dotnet": {"dotnet"},
+}
+
+// managerKnown: m is there without the installer: the stage's image
+// ships it, an earlier RUN of the stage chain or the script before the
+// pipe (before) ran it or installed a system package that brings it, or
+// the script between the pipe and the use (between) installed one.
+func managerKnown(st *dockerfile.BuildState, inst *dockerfile.Instruction, before, between []shell.Command, m *pkgmgr.Manager) bool {
+	doc := st.Document()
+	if img, _ := st.StageImage(doc.Stages[inst.Stage]); img.Known && slices.Contains(managerImages[m.Ecosystem], pkgmgr.ParseImage(img.Text).Repo) {
+		return true
+	}
+	if slices.ContainsFunc(before, func(c shell.Command) bool { return bringsManager(c, m) }) ||
+		slices.ContainsFunc(between, func(c shell.Command) bool { return installsManager(c, m) }) {
+		return true
+	}
+	found := false
+	eachEarlier(st, inst, func(e *dockerfile.Instruction) bool {
+		found = e.Keyword == "RUN" && slices.ContainsFunc(commands(st, e), func(c shell.Command) bool { return bringsManager(c, m) })
+		return !found
+	})
+	return found
+}
+
+// bringsManager: c runs m, or installs a system package that brings it.
+func bringsManager(c shell.Command, m *pkgmgr.Manager) bool {
+	inv, ok := pkgmgr.Classify(c)
+	return ok && inv.Manager == m || installsManager(c, m)
+}
+
+// installsManager: c installs a system package that brings m.
+func installsManager(c shell.Command, m *pkgmgr.Manager) bool {
+	inv, ok := pkgmgr.Classify(c)
+	if !ok || inv.Manager == nil || !inv.Manager.System || inv.Action != pkgmgr.Install {
+		return false
+	}
+	return slices.ContainsFunc(inv.Packages, func(p string) bool {
+		return slices.ContainsFunc(managerPackages[m.Ecosystem], func(s string) bool { return strings.Contains(p, s) })
+	})
 }
 
 func reportPipe(p *Pass, st *dockerfile.BuildState, inst *dockerfile.Instruction, pipe []shell.Command, evidence firstRuns) {

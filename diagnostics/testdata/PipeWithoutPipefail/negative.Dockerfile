@@ -52,3 +52,10 @@ FROM debian:bookworm AS nested
 # status is dropped by export: SHELL would change neither.
 RUN bash -c 'export JAVA_HOME=$(readlink -f /usr/bin/javac | sed "s:/bin/javac::") && echo $JAVA_HOME'
 RUN runDeps="$(scanelf --needed --nobanner /usr/local/lib | awk '{ print $2 }' | sort -u)" && apk add $runDeps
+
+# The same RUN goes on to use the package manager the piped installer puts
+# there, which the image does not have: a failed download fails the RUN
+# there (npm: not found), so no failure is hidden.
+FROM ubuntu:16.04 AS installer-used
+RUN curl -sL https://deb.nodesource.com/setup_0.12 | bash - && apt-get install -y nodejs && npm install -g bower
+RUN curl -sSL https://get.rvm.io | bash -s stable --ruby && /bin/bash -l -c "gem install bundler"

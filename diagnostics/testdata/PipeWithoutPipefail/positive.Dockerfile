@@ -33,3 +33,13 @@ RUN curl -fsSL https://example.com/x | bash
 # xargs -r runs nothing when given nothing.
 # want "if `find /opt -name \*.pyc` fails the build goes on, unless `rm -f` fails too"
 RUN find /opt -name *.pyc | xargs -r rm -f
+
+# The manager the RUN uses after the installer is already there (the
+# image ships it, or an earlier RUN ran it): a failed download goes unseen.
+FROM ruby:2.2.3 AS manager-there
+# want "The pipe's status is that of `bash -` alone"
+RUN curl -sL https://deb.nodesource.com/setup_8.x | bash - && apt-get install -y nodejs && gem install bundler
+FROM ubuntu:16.04 AS manager-ran
+RUN apt-get update && apt-get install -y npm && npm --version
+# want "The pipe's status is that of `bash -` alone"
+RUN curl -sL https://deb.nodesource.com/setup_8.x | bash - && apt-get install -y nodejs && npm install -g bower
