@@ -42,7 +42,7 @@ func checkCopyBeforeInstall(p *Pass) {
 				sc.installedDeps(deps)
 				continue
 			}
-			cause, viaMount := sc.broad, false
+			cause, viaMount := sc.cause(inst), false
 			if cause == nil && inv.Action != pkgmgr.Build && bindsWholeContext(mounts(bs, inst)) {
 				cause, viaMount = inst, true
 			}
@@ -53,11 +53,11 @@ func checkCopyBeforeInstall(p *Pass) {
 			if !viaMount && !sc.applies(inst, inv) {
 				continue
 			}
-			fix := &FixData{Kind: CopyManifestsFirst, Refused: "the install reads the whole context through a bind mount: mount only the manifests"}
+			fix, movesOnly := &FixData{Kind: CopyManifestsFirst, Refused: "the install reads the whole context through a bind mount: mount only the manifests"}, 0
 			if !viaMount {
-				fix = manifestsFirstFix(p, cause, inst, inv, sc.workdirs(st))
+				fix, movesOnly = manifestsFirstFix(p, cause, inst, inv, sc.workdirs(st))
 			}
-			p.Report(inst.Span, copyBeforeInstallMessage(p, st, i, inst, cause, inv, viaMount),
+			p.Report(inst.Span, copyBeforeInstallMessage(p, st, i, inst, cause, inv, viaMount, movesOnly),
 				[]Related{{Span: cause.Span, Message: "this brings the whole build context (or a folder of it) into the build before the install"}}, fix)
 		}
 	}
@@ -221,27 +221,63 @@ func bindsWholeContext(ms []dockerfile.Mount) bool {
 	return false
 }
 
-func copyBeforeInstallMessage(p *Pass, st *dockerfile.Stage, i int, inst, cause *dockerfile.Instruction, inv pkgmgr.Invocation, viaMount bool) string {
-	example := ""
+// copyBeforeInstallMessage says what re-runs the install, and what to do:
+// move the COPYs of code below it when the fix only moves them (the
+// manifests are copied before it already), else copy the manifests alone
+// first.
+func copyBeforeInstallMessage(p *Pass, st *dockerfile.Stage, i int, inst, cause *dockerfile.Instruction, inv pkgmgr.Invocation, viaMount bool, movesOnly int) string {
+	changed := "the build context"
+	if !viaMount {
+		changed = changedSources(p, cause)
+	}
 	if f := exampleSourceFile(p, cause, inv); f != "" {
-		example = fmt.Sprintf(" (e.g. %s)", f)
+		changed += fmt.Sprintf(" (e.g. %s)", f)
 	}
 	step := fmt.Sprintf("step %d/%d", i+1, len(st.Instructions))
 	manifests := manifestNames(inv)
 	if viaMount {
 		return fmt.Sprintf("Any change in the build context%s re-runs %s (%s) because it bind-mounts the whole context. Mount or copy only %s for the install.",
-			example, cache.OneLine(p.Doc, inst), step, manifests)
+			changed[len("the build context"):], cache.OneLine(p.Doc, inst), step, manifests)
+	}
+	advice := fmt.Sprintf("Copy %s alone before it.", manifests)
+	switch {
+	case movesOnly == 1:
+		advice = "Move that COPY below it: the install reads none of the files it copies."
+	case movesOnly > 1:
+		advice = fmt.Sprintf("Move the %d COPYs of code below it: the install reads none of the files they copy.", movesOnly)
 	}
 	if inv.Action == pkgmgr.Build {
-		return fmt.Sprintf("Any change in the build context%s re-runs %s (%s) and its download of every dependency, because %s (line %d) comes first. Copy %s alone before it and download them there (`%s`).",
-			example, cache.OneLine(p.Doc, inst), step, cache.OneLine(p.Doc, cause), cause.Line+1, manifests, downloadStep(inv.Manager))
+		return fmt.Sprintf("Any change in %s re-runs %s (%s) and its download of every dependency, because %s (line %d) comes first. %s and download them there (`%s`).",
+			changed, cache.OneLine(p.Doc, inst), step, cache.OneLine(p.Doc, cause), cause.Line+1, strings.TrimSuffix(advice, "."), downloadStep(inv.Manager))
 	}
-	msg := fmt.Sprintf("Any change in the build context%s re-runs %s (%s) because %s (line %d) comes first. Copy %s alone before it.",
-		example, cache.OneLine(p.Doc, inst), step, cache.OneLine(p.Doc, cause), cause.Line+1, manifests)
+	msg := fmt.Sprintf("Any change in %s re-runs %s (%s) because %s (line %d) comes first. %s",
+		changed, cache.OneLine(p.Doc, inst), step, cache.OneLine(p.Doc, cause), cause.Line+1, advice)
 	if inv.InstallsProject {
 		msg += " This install also needs the project's sources: install the dependencies from the manifests first, then the project after the full COPY."
 	}
 	return msg
+}
+
+// changedSources names what the COPY brings: "the build context" when it
+// copies the context's root or a source with an unknown value, else its
+// sources (`index.js`, `src/`), so that a one-file COPY is not called
+// the whole context.
+func changedSources(p *Pass, cause *dockerfile.Instruction) string {
+	cp := p.state().Of(cause).Copy()
+	if len(cp.Unresolved) > 0 {
+		return "the build context"
+	}
+	var names []string
+	for _, src := range cp.Context {
+		if c := path.Clean("/" + src); c == "/" {
+			return "the build context"
+		}
+		names = append(names, src)
+	}
+	if len(names) > 3 {
+		names = append(names[:3], "…")
+	}
+	return strings.Join(names, ", ")
 }
 
 // manifestNames names the files the install reads: those named on its

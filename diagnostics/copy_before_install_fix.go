@@ -57,19 +57,25 @@ type movedCopy struct {
 	movedTo string // the destination it must name once moved; "" keeps it
 }
 
-// manifestsFirstFix is the finding's fix, or why there is none.
-func manifestsFirstFix(p *Pass, cp, run *dockerfile.Instruction, inv pkgmgr.Invocation, abs *absWorkdirs) *FixData {
+// manifestsFirstFix is the finding's fix, or why there is none; movesOnly
+// is the number of COPYs it moves when it copies no manifest, only moves
+// them below the install (an earlier COPY brought the manifests), else 0.
+func manifestsFirstFix(p *Pass, cp, run *dockerfile.Instruction, inv pkgmgr.Invocation, abs *absWorkdirs) (fix *FixData, movesOnly int) {
 	mf := &manifestsFirst{p: p, bs: p.state(), cp: cp, run: run, inv: inv, abs: abs}
 	for _, step := range []func() string{mf.collect, mf.install, mf.between} {
 		if why := step(); why != "" {
-			return &FixData{Kind: CopyManifestsFirst, Refused: why}
+			return &FixData{Kind: CopyManifestsFirst, Refused: why}, 0
 		}
 	}
 	edits, why := mf.edits()
 	if why != "" {
-		return &FixData{Kind: CopyManifestsFirst, Refused: why}
+		return &FixData{Kind: CopyManifestsFirst, Refused: why}, 0
 	}
-	return &FixData{Kind: CopyManifestsFirst, Args: map[string]string{"title": mf.title(), "edits": encodeEdits(edits)}}
+	args := map[string]string{"title": mf.title(), "edits": encodeEdits(edits)}
+	if len(mf.files) > 0 || mf.step != "" {
+		return &FixData{Kind: CopyManifestsFirst, Args: args}, 0
+	}
+	return &FixData{Kind: CopyManifestsFirst, Args: args}, len(mf.moved)
 }
 
 func (mf *manifestsFirst) title() string {

@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"cmp"
 	"path"
 	"strconv"
 	"strings"
@@ -17,11 +18,12 @@ import (
 type installScope struct {
 	p         *Pass
 	bs        *dockerfile.BuildState
-	broad     *dockerfile.Instruction // the first COPY/ADD of code so far
-	dests     []string                // absolute destinations of context COPYs; "" unknown
-	depsFirst map[string]bool         // ecosystems installed from manifests before broad
-	fetched   map[string]bool         // ecosystems whose dependencies a RUN after broad fetched
-	abs       *absWorkdirs            // for the fixes; worked out for the first
+	broad     *dockerfile.Instruction   // the first COPY/ADD of code so far
+	code      []*dockerfile.Instruction // every COPY/ADD of code so far
+	dests     []string                  // absolute destinations of context COPYs; "" unknown
+	depsFirst map[string]bool           // ecosystems installed from manifests before broad
+	fetched   map[string]bool           // ecosystems whose dependencies a RUN after broad fetched
+	abs       *absWorkdirs              // for the fixes; worked out for the first
 }
 
 // workdirs is where the stage's working directory becomes absolute,
@@ -38,14 +40,73 @@ func (sc *installScope) copied(inst *dockerfile.Instruction) {
 	if len(cp.Context) == 0 && len(cp.Unresolved) == 0 {
 		return // --from, a URL or a heredoc: nothing of the context
 	}
-	if sc.broad == nil && copiesCode(sc.p.Context, cp) {
-		sc.broad = inst
+	if copiesCode(sc.p.Context, cp) {
+		sc.broad = cmp.Or(sc.broad, inst)
+		sc.code = append(sc.code, inst)
 	}
 	dest := ""
 	if cp.Dest.Known {
 		dest, _ = placeOf(sc.bs, inst).abs(cp.Dest.Text)
 	}
 	sc.dests = append(sc.dests, dest)
+}
+
+// cause is the first COPY of code before the install that the install's
+// RUN does not need: a script it runs or sources (`source
+// /opt/etc/scl_enable`) is a file it reads on purpose, no code that
+// happens to bust its cache. nil when there is none.
+func (sc *installScope) cause(run *dockerfile.Instruction) *dockerfile.Instruction {
+	for _, c := range sc.code {
+		if !runsCopiedFile(sc.bs, run, c) {
+			return c
+		}
+	}
+	return nil
+}
+
+// runsCopiedFile: RUN run executes or sources the one file COPY cp
+// brings, by its path in the image.
+func runsCopiedFile(bs *dockerfile.BuildState, run, cp *dockerfile.Instruction) bool {
+	c := bs.Of(cp).Copy()
+	if len(c.Context) != 1 || len(c.Unresolved) > 0 || !c.Dest.Known || strings.ContainsAny(c.Context[0], "*?[") {
+		return false
+	}
+	dest, ok := placeOf(bs, cp).abs(c.Dest.Text)
+	if !ok {
+		return false
+	}
+	if strings.HasSuffix(c.Dest.Text, "/") || path.Base(c.Dest.Text) == "." {
+		dest = path.Join(dest, path.Base(c.Context[0]))
+	}
+	pl := placeOf(bs, run)
+	for _, cmd := range commands(bs, run) {
+		if p, ok := scriptRun(pl, cmd); ok && p == dest {
+			return true
+		}
+	}
+	return false
+}
+
+// scriptRun is the absolute path of the script a command runs: the
+// command itself when named by a path, or what source, ., sh or bash
+// read.
+func scriptRun(pl place, c shell.Command) (string, bool) {
+	if len(c.Args) == 0 {
+		return "", false
+	}
+	w := c.Args[0]
+	switch path.Base(c.Name()) {
+	case "source", ".", "sh", "bash":
+		if len(c.Args) < 2 || strings.HasPrefix(c.Args[1].Value, "-") {
+			return "", false
+		}
+		w = c.Args[1]
+	}
+	v, ok := pl.word(w)
+	if !ok || !strings.Contains(v, "/") {
+		return "", false
+	}
+	return pl.abs(v)
 }
 
 // installedDeps notes a RUN, before any COPY of code, that installs
