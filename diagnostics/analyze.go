@@ -52,8 +52,9 @@ func AnalyzeBuild(doc *dockerfile.Document, bctx *buildcontext.Context, build do
 				budget.MaxShellNesting, budget.MaxShellOperators)))
 		}
 	}
-	rules := Rules()
+	rules := allRules() // read only: not the copy Rules makes for callers
 	deadline := time.Now().Add(rulesTime)
+	p := &Pass{Doc: doc, Context: bctx, Build: build, out: &out} // one for all the rules, not one each
 	for i, r := range rules {
 		if r.Check == nil {
 			continue
@@ -62,7 +63,8 @@ func AnalyzeBuild(doc *dockerfile.Document, bctx *buildcontext.Context, build do
 			out = append(out, rulesCut(doc, rules[i:]))
 			break
 		}
-		if err := run(r, &Pass{Doc: doc, Context: bctx, Build: build, rule: r, out: &out}); err != nil {
+		p.rule = r
+		if err := run(r, p); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -65,8 +65,11 @@ func recommendsKey(flag string) string {
 }
 
 func normalizeKey(s string) string {
-	return strings.NewReplacer("-", "", "_", "", ":", "", ".", "").Replace(strings.ToLower(s))
+	return keySeparators.Replace(strings.ToLower(s))
 }
+
+// keySeparators is built once: the rule normalises keys on every keystroke.
+var keySeparators = strings.NewReplacer("-", "", "_", "", ":", "", ".", "")
 
 func checkNoInstallRecommends(p *Pass) {
 	st := p.state()

@@ -45,6 +45,9 @@ func checkVolatileArg(p *Pass) {
 // volatileDecls are the volatile names inst declares: ARG names that look
 // volatile, and ENV names whose value expands one.
 func volatileDecls(inst *dockerfile.Instruction) []string {
+	if inst.Keyword != "ARG" && inst.Keyword != "ENV" {
+		return nil // every RUN's words, on every keystroke, otherwise
+	}
 	var out []string
 	for _, w := range inst.Args {
 		name, value, _ := strings.Cut(w.Value, "=")
