@@ -30,6 +30,22 @@ var allowances = map[diagnostics.FixKind]Allowance{
 		Missing: []string{"usr/share/doc/**", "usr/share/man/**", "usr/share/locale/**", "usr/share/info/**"},
 		Added:   []string{"etc/dpkg/dpkg.cfg.d/docker"},
 	},
+	// -y answers the question apt asks before an install: without it
+	// the build aborts, with it nothing else changes in the image.
+	diagnostics.AddYesFlag: {},
+	// The exec form's array in double quotes: CMD and ENTRYPOINT are the
+	// image's config, not its files; a RUN in single quotes ran a program
+	// named like "['apt-get'," and never built.
+	diagnostics.DoubleQuoteExecForm: {},
+	// --from names the stage it was a typo of: the original pulled an
+	// image that does not exist, and never built.
+	diagnostics.UseStageName: {},
+	// useradd -l leaves the lastlog and faillog records alone: with a
+	// high UID they are sparse files of gigabytes (their size is the
+	// UID's record offset).
+	diagnostics.AddNoLogInit: {Modified: []string{"var/log/lastlog", "var/log/faillog"}},
+	// add-dest-slash: its destinations, which AllowanceFor reads from the
+	// fixed file.
 	// The apt cache mount's setup: the official images' docker-clean
 	// would empty the mount, so the fix removes it and keeps packages.
 	diagnostics.AddCacheMount: {
@@ -50,6 +66,14 @@ func AllowanceFor(kinds []diagnostics.FixKind, fixed []byte) Allowance {
 		out.Missing = append(out.Missing, a.Missing...)
 		out.Added = append(out.Added, a.Added...)
 		out.Modified = append(out.Modified, a.Modified...)
+		if k == diagnostics.AddDestSlash {
+			// The destination was a file, the last source copied onto
+			// the others; it is now a folder holding them all.
+			for _, d := range slashDests(fixed) {
+				out.Modified = append(out.Modified, d)
+				out.Added = append(out.Added, d+"/**")
+			}
+		}
 		if k == diagnostics.AddCacheMount {
 			for _, t := range cacheTargets(fixed) {
 				out.Missing = append(out.Missing, t+"/**")
@@ -78,6 +102,39 @@ func cacheTargets(text []byte) []string {
 			}
 			if m := dockerfile.ParseMount(f.Value); m.Type == "cache" && strings.HasPrefix(m.Target, "/") {
 				out = append(out, strings.Trim(m.Target, "/"))
+			}
+		}
+	}
+	return out
+}
+
+// slashDests are the absolute destinations, without the leading slash,
+// of the fixed file's COPY and ADD instructions of several sources into
+// a folder (a destination ending in /), relative ones resolved against
+// the stage's WORKDIRs (from /, the oracle's images' own).
+func slashDests(text []byte) []string {
+	doc := dockerfile.Parse(text)
+	st := doc.State(dockerfile.Options{})
+	var out []string
+	for _, stage := range doc.Stages {
+		wd := "/"
+		for _, in := range stage.Instructions {
+			args := st.Of(in).Args()
+			switch {
+			case in.Keyword == "WORKDIR" && len(args) == 1:
+				wd = path.Join(wd, args[0].Text)
+				if path.IsAbs(args[0].Text) {
+					wd = path.Clean(args[0].Text)
+				}
+			case (in.Keyword == "COPY" || in.Keyword == "ADD") && len(args) > 2 && strings.HasSuffix(args[len(args)-1].Text, "/"):
+				d := args[len(args)-1].Text
+				if !path.IsAbs(d) {
+					d = path.Join(wd, d)
+				}
+				// "/" is no file the copies replaced: it allows nothing.
+				if d = strings.Trim(path.Clean(d), "/"); d != "" {
+					out = append(out, d)
+				}
 			}
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 )
 
 // ProveFile proves the fixes of one corpus Dockerfile: a generated
@@ -131,14 +133,17 @@ type Summary struct {
 	ByKind       map[string]*KindCount // per variant: fix-all, or a kind alone
 	// Covered counts, per fix kind, the built files whose fix-all or
 	// per-kind variant applied that kind.
-	Covered   map[string]int
-	Builds    int
-	BuildTime time.Duration
+	Covered map[string]int
+	// Candidates counts, per fix kind, the corpus files it applies to
+	// that may build here (Sweep): how far the corpus lets it be proved.
+	Candidates map[string]int
+	Builds     int
+	BuildTime  time.Duration
 }
 
 // NewSummary returns an empty summary.
 func NewSummary() *Summary {
-	return &Summary{Skipped: map[string]int{}, ByBase: map[string]int{}, ByKind: map[string]*KindCount{}, Covered: map[string]int{}}
+	return &Summary{Skipped: map[string]int{}, ByBase: map[string]int{}, ByKind: map[string]*KindCount{}, Covered: map[string]int{}, Candidates: map[string]int{}}
 }
 
 // Add counts one report.
@@ -201,9 +206,16 @@ func (s *Summary) Markdown() string {
 	for _, k := range sortedKeys(s.ByKind) {
 		fmt.Fprintf(&b, "| %s | %d | %d |\n", k, s.ByKind[k].Built, s.ByKind[k].Broken)
 	}
-	b.WriteString("\n| fix kind | built files it applied to |\n|---|---|\n")
-	for _, k := range sortedKeys(s.Covered) {
-		fmt.Fprintf(&b, "| %s | %d |\n", k, s.Covered[k])
+	b.WriteString("\n| fix kind | built files it applied to | corpus files it applies to that may build |\n|---|---|---|\n")
+	kinds := map[string]bool{}
+	for k := range s.Covered {
+		kinds[k] = true
+	}
+	for k := range s.Candidates {
+		kinds[k] = true
+	}
+	for _, k := range sortedKeys(kinds) {
+		fmt.Fprintf(&b, "| %s | %d | %d |\n", k, s.Covered[k], s.Candidates[k])
 	}
 	b.WriteString("\n| skipped because | files |\n|---|---|\n")
 	for _, k := range sortedKeys(s.Skipped) {
@@ -303,4 +315,104 @@ func StratifiedSample(files []string, n int) (sample []string, left map[string]i
 		}
 	}
 	return sample, left
+}
+
+// Sweep finds, without building, the fix kinds of the variants the proof
+// would build for each file that may build on the oracle (Buildable), on
+// the context it would generate for it: where each kind can be proved. Files that cannot
+// build, or that no fix applies to, are left out.
+func Sweep(ctx context.Context, files []string, locks Lockfiles, work string) (map[string][]diagnostics.FixKind, error) {
+	out := map[string][]diagnostics.FixKind{}
+	for _, f := range files {
+		kinds, err := applied(ctx, f, locks, work)
+		if err != nil {
+			return nil, err
+		}
+		if len(kinds) > 0 {
+			out[f] = kinds
+		}
+	}
+	return out, nil
+}
+
+// applied are the kinds of the variants of one file (fix-all's and those
+// alone); none when it cannot build on the oracle.
+func applied(ctx context.Context, f string, locks Lockfiles, work string) ([]diagnostics.FixKind, error) {
+	text, err := os.ReadFile(f)
+	if err != nil || Buildable(text) != "" {
+		return nil, nil
+	}
+	dir, err := os.MkdirTemp(work, "sweep")
+	if err != nil {
+		return nil, fmt.Errorf("realbuild: sweep: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	c, err := GenerateContext(text, filepath.Join(dir, "ctx"), locks)
+	if err != nil {
+		return nil, nil // the proof skips it too
+	}
+	dfPath := filepath.Join(dir, "Dockerfile")
+	if err := os.WriteFile(dfPath, text, 0o644); err != nil {
+		return nil, fmt.Errorf("realbuild: sweep: %w", err)
+	}
+	vs, err := Variants(ctx, text, c.Dir, dfPath, true)
+	if err != nil {
+		return nil, nil
+	}
+	var kinds []diagnostics.FixKind
+	for _, v := range vs {
+		for _, k := range v.Kinds {
+			if !slices.Contains(kinds, k) {
+				kinds = append(kinds, k)
+			}
+		}
+	}
+	return kinds, nil
+}
+
+// KindsFirst orders files so that the fix kinds come in early, rarest
+// first: in turn, each kind (fewest files first) takes its next file not
+// yet taken, until every file of kinds is placed; the files kinds says
+// nothing of follow, in their order. A proof cut short has then reached
+// as many kinds as it could.
+func KindsFirst(files []string, kinds map[string][]diagnostics.FixKind) []string {
+	byKind := map[diagnostics.FixKind][]string{}
+	for _, f := range files {
+		for _, k := range kinds[f] {
+			byKind[k] = append(byKind[k], f)
+		}
+	}
+	order := make([]diagnostics.FixKind, 0, len(byKind))
+	for k := range byKind {
+		order = append(order, k)
+	}
+	slices.SortFunc(order, func(a, b diagnostics.FixKind) int {
+		if d := len(byKind[a]) - len(byKind[b]); d != 0 {
+			return d
+		}
+		return strings.Compare(string(a), string(b))
+	})
+	taken := map[string]bool{}
+	var out []string
+	for round := 0; len(out) < len(kinds); round++ {
+		took := false
+		for _, k := range order {
+			if round < len(byKind[k]) {
+				took = true
+				if f := byKind[k][round]; !taken[f] {
+					taken[f] = true
+					out = append(out, f)
+				}
+			}
+		}
+		if !took {
+			break
+		}
+	}
+	for _, f := range files {
+		if !taken[f] {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -28,8 +28,8 @@ type Variant struct {
 // Variants are the fixed versions of a Dockerfile whose build context is
 // ctxDir: what fix-all writes, and with perKind what each fix kind alone
 // writes, all through codeactions.Fixing as check --fix runs it. A kind's
-// variant is fix-all over the findings of that kind only. Versions equal
-// to the original are left out.
+// variant is fix-all over the findings of that kind only, for every kind
+// found on the way. Versions equal to the original are left out.
 func Variants(ctx context.Context, text []byte, ctxDir, dockerfilePath string, perKind bool) ([]Variant, error) {
 	bctx, err := buildcontext.Load(ctx, ctxDir, dockerfilePath)
 	if err != nil {
@@ -47,10 +47,13 @@ func Variants(ctx context.Context, text []byte, ctxDir, dockerfilePath string, p
 		return nil, err
 	}
 	out := []Variant{{Name: FixAll, Kinds: applied, Text: all}}
-	for _, k := range applied {
-		if !perKind {
-			break
-		}
+	if !perKind {
+		return out, errors.Join(internal...)
+	}
+	// Every kind found, not only fix-all's: a fix that fix-all leaves for
+	// another (add-no-cache-dir where the pip cache mount applies) is
+	// still offered, and a user may take it alone.
+	for _, k := range sortedKinds(seen) {
 		alone, err := fixWith(ctx, text, bctx, only(find, k, true))
 		if err != nil {
 			return nil, err

@@ -267,15 +267,15 @@ func TestCorpusProof(t *testing.T) {
 	if err != nil || len(all) == 0 {
 		t.Fatalf("no corpus in %s: %v", dir, err)
 	}
-	files, left := StratifiedSample(all, envInt(t, "DFLS_REALBUILD_SAMPLE", 150))
-	quota := envInt(t, "DFLS_REALBUILD_PER_KIND", 15)
-	t.Logf("%d corpus files; sampled %d; left out, by reason: %v", len(all), len(files), left)
 	ctx := context.Background()
 	locks, err := p.MakeLockfiles(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := NewSummary()
+	files, left := kindsFirstSample(t, ctx, all, locks, p.Work, s)
+	quota := envInt(t, "DFLS_REALBUILD_PER_KIND", 15)
+	t.Logf("%d corpus files; sampled %d; left out, by reason: %v", len(all), len(files), left)
 	wanted := func(v Variant) bool {
 		built := 0
 		if k := s.ByKind[v.Name]; k != nil {
@@ -298,6 +298,56 @@ func TestCorpusProof(t *testing.T) {
 		if c.Broken > 0 {
 			t.Errorf("%s broke %d of %d built files", k, c.Broken, c.Built)
 		}
+	}
+}
+
+// kindsFirstSample is the proof's sample: the files that may build, in
+// strata (StratifiedSample), the fix kinds' files first, rarest kind
+// first (Sweep, KindsFirst), $DFLS_REALBUILD_SAMPLE of them. It notes in
+// s how many files each kind applies to.
+func kindsFirstSample(t *testing.T, ctx context.Context, all []string, locks Lockfiles, work string, s *Summary) ([]string, map[string]int) {
+	t.Helper()
+	buildable, left := StratifiedSample(all, len(all))
+	kinds, err := Sweep(ctx, buildable, locks, work)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ks := range kinds {
+		for _, k := range ks {
+			s.Candidates[string(k)]++
+		}
+	}
+	files := KindsFirst(buildable, kinds)
+	return files[:min(len(files), envInt(t, "DFLS_REALBUILD_SAMPLE", 150))], left
+}
+
+// TestCorpusSweep lists, without building, the corpus files each fix
+// kind applies to that may build on the oracle: where a kind can be
+// proved at all (DFLS_REALBUILD_CORPUS=dir go test -run TestCorpusSweep -v).
+func TestCorpusSweep(t *testing.T) {
+	dir := os.Getenv("DFLS_REALBUILD_CORPUS")
+	if dir == "" {
+		t.Skip("set DFLS_REALBUILD_CORPUS to a corpus folder")
+	}
+	all, err := filepath.Glob(filepath.Join(dir, "*", "*"))
+	if err != nil || len(all) == 0 {
+		t.Fatalf("no corpus in %s: %v", dir, err)
+	}
+	buildable, left := StratifiedSample(all, len(all))
+	kinds, err := Sweep(context.Background(), buildable, nil, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKind := map[string][]string{}
+	for f, ks := range kinds {
+		for _, k := range ks {
+			byKind[string(k)] = append(byKind[string(k)], filepath.Base(f))
+		}
+	}
+	t.Logf("%d corpus files, %d may build, %d with a fix; left out: %v", len(all), len(buildable), len(kinds), left)
+	for _, k := range sortedKeys(byKind) {
+		slices.Sort(byKind[k])
+		t.Logf("%s: %d files, first %v", k, len(byKind[k]), byKind[k][:min(3, len(byKind[k]))])
 	}
 }
 

@@ -114,6 +114,21 @@ func TestMatches(t *testing.T) {
 	}
 }
 
+// add-dest-slash may turn its destination from a file into a folder of
+// the sources, and nothing else: not the root, not another COPY's.
+func TestAllowanceForDestSlashNamesItsDestinations(t *testing.T) {
+	fixed := []byte("FROM debian\nWORKDIR /app\nCOPY a.txt b.txt conf/\nCOPY c.txt d.txt /\nCOPY e.txt /opt/e\n")
+	a := AllowanceFor([]diagnostics.FixKind{diagnostics.AddDestSlash}, fixed)
+	for c, want := range map[Change]bool{
+		{"app/conf", Modified}: true, {"app/conf/a.txt", Added}: true,
+		{"app/other", Added}: false, {"c.txt", Added}: false, {"opt/e", Modified}: false, {"app/conf", Missing}: false,
+	} {
+		if a.allows(c) != want {
+			t.Errorf("allows(%v) = %v, want %v", c, !want, want)
+		}
+	}
+}
+
 func TestAllowanceForCacheMountNamesItsTargets(t *testing.T) {
 	fixed := []byte("FROM node:20\nRUN --mount=type=cache,target=/root/.npm npm ci\n")
 	a := AllowanceFor([]diagnostics.FixKind{diagnostics.AddCacheMount}, fixed)
@@ -294,9 +309,36 @@ func TestVariantsNameTheKindsFixAllApplied(t *testing.T) {
 		t.Fatalf("fix-all does not name the reorder: %+v", vs)
 	}
 	for _, v := range vs[1:] {
-		if !slices.Contains(vs[0].Kinds, v.Kinds[0]) || string(v.Text) == string(text) {
-			t.Errorf("variant %s: not among fix-all's kinds %v, or unchanged", v.Name, vs[0].Kinds)
+		if len(v.Kinds) != 1 || v.Name != string(v.Kinds[0]) || string(v.Text) == string(text) {
+			t.Errorf("variant %s: not one kind %v, or unchanged", v.Name, v.Kinds)
 		}
+	}
+}
+
+// A size fix that fix-all leaves for the cache mount is still offered
+// alone, and proved alone: before, only fix-all's kinds were, so that the
+// proof never built add-no-cache-dir on a file a pip mount applies to.
+func TestVariantsProveEveryKindFoundAlone(t *testing.T) {
+	dir := t.TempDir()
+	text := []byte("FROM python:3.11\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n")
+	c, err := GenerateContext(text, filepath.Join(dir, "ctx"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	df := filepath.Join(dir, "Dockerfile")
+	if err := os.WriteFile(df, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := Variants(context.Background(), text, c.Dir, df, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) == 0 || slices.Contains(vs[0].Kinds, diagnostics.AddNoCacheDir) {
+		t.Fatalf("fix-all should mount pip's cache, not add --no-cache-dir: %+v", vs)
+	}
+	i := slices.IndexFunc(vs, func(v Variant) bool { return v.Name == string(diagnostics.AddNoCacheDir) })
+	if i < 0 || !strings.Contains(string(vs[i].Text), "--no-cache-dir") {
+		t.Errorf("no add-no-cache-dir variant alone: %+v", vs)
 	}
 }
 
@@ -402,5 +444,20 @@ func TestUnavailable(t *testing.T) {
 		if got := unavailable([]byte(text)); got != want {
 			t.Errorf("unavailable(%q) = %q, want %q", text, got, want)
 		}
+	}
+}
+
+// The proof cut short has reached the rare kinds: each kind's first file
+// comes before any kind's second, the rarest kind first, and files no
+// kind names come last.
+func TestKindsFirstPutsRareKindsEarly(t *testing.T) {
+	mount, lists, slash := diagnostics.AddCacheMount, diagnostics.AddRmAptLists, diagnostics.AddDestSlash
+	kinds := map[string][]diagnostics.FixKind{
+		"a": {mount}, "b": {mount}, "c": {mount, lists}, "d": {mount}, "e": {lists}, "f": {slash},
+	}
+	got := KindsFirst([]string{"a", "b", "c", "d", "e", "f", "g"}, kinds)
+	want := []string{"f", "c", "a", "e", "b", "d", "g"}
+	if !slices.Equal(got, want) {
+		t.Errorf("KindsFirst = %v, want %v", got, want)
 	}
 }
