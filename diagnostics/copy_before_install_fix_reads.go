@@ -28,7 +28,8 @@ func (mf *manifestsFirst) install() string {
 	if !ok {
 		return "the working directory depends on a variable without a value"
 	}
-	if mf.inv.Action == pkgmgr.Build || mf.inv.InstallsProject {
+	composer := mf.inv.Manager.Name == "composer" && composerNeeds(mf.inv) != ""
+	if mf.inv.Action == pkgmgr.Build || mf.inv.InstallsProject || composer {
 		return mf.dependencyStep(start)
 	}
 	cmds, installed := commands(mf.bs, mf.run), false
@@ -123,12 +124,13 @@ func (mf *manifestsFirst) installFrom(in *dockerfile.Instruction, inv pkgmgr.Inv
 	if len(inv.Files) > 0 {
 		return mf.namedFiles(inv, dir)
 	}
-	return mf.projectFiles(inv, dir)
+	return mf.projectFiles(inv, dir, false)
 }
 
 // projectFiles adds the manifests of the project in dir (npm ci, go mod
-// download): none when no moved COPY wrote there.
-func (mf *manifestsFirst) projectFiles(inv pkgmgr.Invocation, dir string) string {
+// download): none when no moved COPY wrote there. depsStep: they are for
+// the dependency-only step, which has its own flags.
+func (mf *manifestsFirst) projectFiles(inv pkgmgr.Invocation, dir string, depsStep bool) string {
 	ctxDir, via, ok := mf.source(dir, true)
 	if !ok {
 		return "the install reads what a COPY of files or a pattern copies"
@@ -136,7 +138,7 @@ func (mf *manifestsFirst) projectFiles(inv pkgmgr.Invocation, dir string) string
 	if via < 0 {
 		return ""
 	}
-	files, why := projectManifests(inv.Manager, inv, ctxDir, mf.p.Context)
+	files, why := projectManifests(inv.Manager, inv, depsStep, ctxDir, mf.p.Context)
 	mf.add(files, via)
 	return why
 }
@@ -196,7 +198,7 @@ func (mf *manifestsFirst) dependencyStep(start string) string {
 	if len(inv.Files) > 0 {
 		return mf.namedFiles(inv, dir)
 	}
-	if why := mf.projectFiles(inv, dir); why != "" {
+	if why := mf.projectFiles(inv, dir, true); why != "" {
 		return why
 	}
 	if len(mf.files) == 0 && !mf.copiedBefore(dir, inv.Manager) {
@@ -237,6 +239,18 @@ func stepSetup(c shell.Command) bool {
 	return len(c.Args) > 1 && slices.Contains(quietSubcommands[path.Base(c.Name())], c.Args[1].Value)
 }
 
+// composerDepsFlags are the flags with which composer install reads
+// composer.json and composer.lock alone.
+func composerDepsFlags(inv pkgmgr.Invocation) string {
+	var out string
+	for _, f := range []string{"--no-scripts", "--no-autoloader"} {
+		if !inv.HasFlag(f) {
+			out += " " + f
+		}
+	}
+	return out
+}
+
 // dependencyOnly is the command that installs or downloads what inv
 // needs, without the project's sources, as inv would (its environment
 // assignments and wrappers kept).
@@ -254,6 +268,13 @@ func dependencyOnly(doc *dockerfile.Document, run *dockerfile.Instruction, inv p
 		return doc.Slice(span) + " --no-install-project", ""
 	case m == "pip":
 		return "", "pip installs the project from its sources: setup.py's dependencies are known only by running it"
+	case m == "composer" && first(inv.Sub) == "install":
+		// The vendor folder alone; the install after the full COPY then
+		// finds it complete, and writes the autoloader and runs the
+		// scripts as before.
+		return doc.Slice(span) + composerDepsFlags(inv), ""
+	case m == "composer":
+		return "", "composer update resolves the versions again when run twice: copy composer.lock and run composer install"
 	case inv.Action != pkgmgr.Build:
 		return "", fmt.Sprintf("the install needs the project's sources: %s", m)
 	case m == "go" && name == "go":

@@ -130,12 +130,14 @@ func requirementLine(raw, f string, include func(string) string) string {
 // download, bundle install, ...) reads from dir, or why the install may
 // read more than them (local path dependencies, install scripts,
 // workspaces) or the later full COPY would overwrite what it installs.
-func projectManifests(m *pkgmgr.Manager, inv pkgmgr.Invocation, dir string, bctx *buildcontext.Context) ([]manifestFile, string) {
+// For a dependency-only step (depsStep), which has its own flags, the
+// install's command line is not checked.
+func projectManifests(m *pkgmgr.Manager, inv pkgmgr.Invocation, depsStep bool, dir string, bctx *buildcontext.Context) ([]manifestFile, string) {
 	check, ok := manifestChecks[m.Name]
 	if !ok {
 		return nil, fmt.Sprintf("not worked out for this manager: %s", m.Name)
 	}
-	if check.needs != nil {
+	if check.needs != nil && !depsStep {
 		if why := check.needs(inv); why != "" {
 			return nil, why
 		}
@@ -245,7 +247,7 @@ var manifestChecks = map[string]manifestCheck{
 	"pipenv":   {files: []string{"Pipfile", "Pipfile.lock"}, refuse: pipenvRefuse},
 	"poetry":   {files: []string{"pyproject.toml", "poetry.lock", "poetry.toml"}, outputs: []string{".venv"}, refuse: poetryRefuse},
 	"uv":       {files: []string{"pyproject.toml", "uv.lock", ".python-version"}, outputs: []string{".venv"}, refuse: uvRefuse},
-	"composer": {files: []string{"composer.json", "composer.lock"}, outputs: []string{"vendor"}, needs: composerNeeds},
+	"composer": {files: []string{"composer.json", "composer.lock"}, outputs: []string{"vendor"}, needs: composerNeeds, refuse: map[string]func([]byte) string{"composer.json": refuseComposer}},
 	"maven":    {files: []string{"pom.xml"}, outputs: []string{"target"}},
 	"dotnet":   {files: []string{"*.csproj", "*.fsproj", "*.sln", "NuGet.config", "nuget.config", "Directory.Build.props", "Directory.Packages.props"}, blind: []string{"*.csproj"}, outputs: []string{"obj"}},
 }
@@ -258,6 +260,34 @@ func composerNeeds(inv pkgmgr.Invocation) string {
 		return ""
 	}
 	return "composer runs the project's scripts and maps its classes: it needs --no-scripts --no-autoloader, then a `composer dump-autoload` after the full COPY"
+}
+
+// refuseComposer: a repository of type path installs a local folder.
+func refuseComposer(text []byte) string {
+	var pkg struct {
+		Repositories json.RawMessage `json:"repositories"`
+	}
+	if err := json.Unmarshal(text, &pkg); err != nil {
+		return "a composer.json does not parse"
+	}
+	var repos []struct {
+		Type string `json:"type"`
+	}
+	if json.Unmarshal(pkg.Repositories, &repos) != nil {
+		var byName map[string]struct {
+			Type string `json:"type"`
+		}
+		_ = json.Unmarshal(pkg.Repositories, &byName)
+		for _, r := range byName {
+			repos = append(repos, r)
+		}
+	}
+	for _, r := range repos {
+		if r.Type == "path" || r.Type == "artifact" {
+			return "a composer repository is a local folder"
+		}
+	}
+	return ""
 }
 
 // refuseNodeManifest: install scripts may run project code, workspaces and

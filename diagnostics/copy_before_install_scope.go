@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"cmp"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,6 +23,7 @@ type installScope struct {
 	code      []*dockerfile.Instruction // every COPY/ADD of code so far
 	dests     []string                  // absolute destinations of context COPYs; "" unknown
 	depsFirst map[string]bool           // ecosystems installed from manifests before broad
+	installed []pkgmgr.Invocation       // the installs from manifests before broad
 	fetched   map[string]bool           // ecosystems whose dependencies a RUN after broad fetched
 	abs       *absWorkdirs              // for the fixes; worked out for the first
 }
@@ -117,6 +119,7 @@ func (sc *installScope) installedDeps(d runDeps) {
 	}
 	if d.installs {
 		sc.depsFirst[d.install.Manager.Ecosystem] = true
+		sc.installed = append(sc.installed, d.install)
 	}
 	if d.builds {
 		sc.depsFirst[d.build.Manager.Ecosystem] = true // a build on the manifests alone fetches them too
@@ -153,7 +156,7 @@ func (sc *installScope) applies(inst *dockerfile.Instruction, inv pkgmgr.Invocat
 		return false // the dependencies are there: the build downloads nothing
 	}
 	sc.fetched[eco] = true
-	if inv.InstallsProject && sc.depsFirst[eco] {
+	if inv.InstallsProject && sc.depsFirst[eco] || sc.repeats(inv) {
 		return false
 	}
 	dir, known := installDir(sc.bs, inst, inv)
@@ -181,6 +184,23 @@ func (sc *installScope) readsCopied(dir string, inv pkgmgr.Invocation) bool {
 			if d == "" || under(t, d) || under(d, t) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// repeats: the install is one that ran before the COPY of code, from the
+// same manifests (composer install --no-scripts, then composer install
+// after the full COPY for the autoloader and the scripts): it finds the
+// dependencies installed and downloads nothing. Not npm ci, which deletes
+// node_modules first.
+func (sc *installScope) repeats(inv pkgmgr.Invocation) bool {
+	if inv.Action != pkgmgr.Install || inv.Manager.Name == "npm" && first(inv.Sub) == "ci" {
+		return false
+	}
+	for _, b := range sc.installed {
+		if b.Manager == inv.Manager && slices.Equal(b.Sub, inv.Sub) && slices.Equal(b.Files, inv.Files) {
+			return true
 		}
 	}
 	return false

@@ -13,3 +13,12 @@ WORKDIR /src
 RUN conda env create -f environment.yml
 COPY . /src
 RUN pip install -e . --no-cache-dir
+
+# The install of the manifests alone, repeated after the full COPY for the
+# autoloader and the scripts, finds the dependencies installed.
+FROM composer:2 AS composer-twice
+WORKDIR /app
+COPY composer.json composer.lock ./
+RUN composer install --no-scripts --no-autoloader
+COPY . .
+RUN composer install

@@ -26,3 +26,13 @@ FROM python:3.12 AS project
 COPY . .
 # want "also needs the project's sources"
 RUN pip install -e .
+
+# npm ci deletes node_modules first: repeated after the full COPY, it
+# installs every dependency again.
+FROM node:20 AS npm-ci-twice
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+# want "re-runs `RUN npm ci`"
+RUN npm ci

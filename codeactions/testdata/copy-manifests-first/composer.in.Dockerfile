@@ -1,0 +1,7 @@
+FROM composer:2 AS vendor
+WORKDIR /app
+COPY . .
+RUN composer install --no-dev -o --prefer-dist
+
+FROM php:8.3-fpm
+COPY --from=vendor /app /var/www/html
