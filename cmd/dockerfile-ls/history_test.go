@@ -2,48 +2,26 @@ package main
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	git "github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/gittest"
 )
 
 // historyRepo is a repository made with go-git: a first commit, then one
 // commit per file given (path, text, path, text...).
 func historyRepo(t *testing.T, first map[string]string, changes ...string) string {
 	t.Helper()
-	dir := t.TempDir()
-	repo, err := git.PlainInit(dir, false)
-	if err != nil {
-		t.Fatal(err)
+	r := gittest.New(t)
+	for p, text := range first {
+		r.Write(p, text)
 	}
-	wt, err := repo.Worktree()
-	if err != nil {
-		t.Fatal(err)
+	r.Commit("first")
+	for i := 0; i+1 < len(changes); i += 2 {
+		r.Write(changes[i], changes[i+1])
+		r.Commit("change " + changes[i])
 	}
-	when := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	commit := func(msg string, files map[string]string) {
-		for p, text := range files {
-			mkdirs(t, dir, filepath.Dir(p))
-			write(t, dir, p, text)
-		}
-		if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
-			t.Fatal(err)
-		}
-		when = when.Add(time.Minute)
-		sig := &object.Signature{Name: "t", Email: "t@example.com", When: when}
-		if _, err := wt.Commit(msg, &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	commit("first", first)
-	for i := 0; i < len(changes); i += 2 {
-		commit("change "+changes[i], map[string]string{changes[i]: changes[i+1]})
-	}
-	return dir
+	return r.Dir
 }
 
 // TestCacheHistory: --history in text and JSON, from the repository root,

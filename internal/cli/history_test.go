@@ -4,58 +4,23 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	git "github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/dockerfile-ls/dockerfile-ls/cache"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/gittest"
 )
 
 // gitRepo is a repository made with go-git in a temporary folder.
-type gitRepo struct {
-	t    *testing.T
-	dir  string
-	wt   *git.Worktree
-	when time.Time
-}
+type gitRepo struct{ *gittest.Repo }
 
-func newGitRepo(t *testing.T) *gitRepo {
-	t.Helper()
-	dir := t.TempDir()
-	repo, err := git.PlainInit(dir, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wt, err := repo.Worktree()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &gitRepo{t: t, dir: dir, wt: wt, when: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
-}
+func newGitRepo(t *testing.T) *gitRepo { return &gitRepo{gittest.New(t)} }
 
 // commit writes files (path, text, path, text...) and commits them.
 func (r *gitRepo) commit(msg string, pathsAndTexts ...string) {
-	r.t.Helper()
-	for i := 0; i < len(pathsAndTexts); i += 2 {
-		p := filepath.Join(r.dir, filepath.FromSlash(pathsAndTexts[i]))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			r.t.Fatal(err)
-		}
-		write(r.t, filepath.Dir(p), filepath.Base(p), pathsAndTexts[i+1])
-	}
-	if err := r.wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
-		r.t.Fatal(err)
-	}
-	r.when = r.when.Add(time.Minute)
-	sig := &object.Signature{Name: "t", Email: "t@example.com", When: r.when}
-	if _, err := r.wt.Commit(msg, &git.CommitOptions{Author: sig, Committer: sig}); err != nil {
-		r.t.Fatal(err)
-	}
+	r.Write(pathsAndTexts...)
+	r.Commit(msg)
 }
 
 // installFirst installs before it copies the code: every code change
@@ -82,7 +47,7 @@ func serviceRepo(t *testing.T, dockerfile string) *gitRepo {
 func TestHistoryStepsAreCacheChanged(t *testing.T) {
 	for _, text := range []string{installFirst, "FROM python:3.12\nCOPY requirements.txt /app/\nRUN pip install -r /app/requirements.txt\nCOPY . /app\n"} {
 		r := serviceRepo(t, text)
-		dockerfile := filepath.Join(r.dir, "svc", "Dockerfile")
+		dockerfile := filepath.Join(r.Dir, "svc", "Dockerfile")
 		rep, err := History(HistoryOptions{CacheOptions: CacheOptions{Dockerfile: dockerfile}})
 		if err != nil {
 			t.Fatal(err)
@@ -94,7 +59,7 @@ func TestHistoryStepsAreCacheChanged(t *testing.T) {
 		for _, c := range rep.Before.Commits {
 			var changed []string
 			for _, p := range c.Paths {
-				changed = append(changed, filepath.Join(r.dir, "svc", p))
+				changed = append(changed, filepath.Join(r.Dir, "svc", p))
 			}
 			_, want, err := Predict(CacheOptions{Dockerfile: dockerfile, Changed: changed})
 			if err != nil {
@@ -129,7 +94,7 @@ func describe(steps []cache.Step) string {
 // the issue gives.
 func TestHistoryWithFixes(t *testing.T) {
 	r := serviceRepo(t, installFirst)
-	rep, err := History(HistoryOptions{CacheOptions: CacheOptions{Dockerfile: filepath.Join(r.dir, "svc", "Dockerfile")}, WithFixes: true})
+	rep, err := History(HistoryOptions{CacheOptions: CacheOptions{Dockerfile: filepath.Join(r.Dir, "svc", "Dockerfile")}, WithFixes: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +155,7 @@ func TestHistoryErrors(t *testing.T) {
 		t.Errorf("outside a repository: %v", err)
 	}
 	r := serviceRepo(t, installFirst)
-	_, err := History(HistoryOptions{CacheOptions: CacheOptions{Dockerfile: filepath.Join(r.dir, "svc", "Dockerfile")}, Range: "nosuch..HEAD"})
+	_, err := History(HistoryOptions{CacheOptions: CacheOptions{Dockerfile: filepath.Join(r.Dir, "svc", "Dockerfile")}, Range: "nosuch..HEAD"})
 	if err == nil || !strings.Contains(err.Error(), "nosuch") {
 		t.Errorf("unknown revision: %v", err)
 	}

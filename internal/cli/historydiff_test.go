@@ -25,13 +25,13 @@ func TestHistoryDiffVerdict(t *testing.T) {
 		{installFirst, installFirst + "# a comment\n", Same, 6, 6},
 	} {
 		r := serviceRepo(t, tc.committed)
-		dockerfile := filepath.Join(r.dir, "svc", "Dockerfile")
+		dockerfile := filepath.Join(r.Dir, "svc", "Dockerfile")
 		h, err := History(HistoryOptions{CacheOptions: CacheOptions{Dockerfile: dockerfile}, Max: DefaultHistory})
 		if err != nil {
 			t.Fatal(err)
 		}
 		h.Repo.Close()
-		write(t, filepath.Join(r.dir, "svc"), "Dockerfile", tc.working)
+		write(t, filepath.Join(r.Dir, "svc"), "Dockerfile", tc.working)
 		d, err := HistoryDiff(HistoryDiffOptions{CacheOptions: CacheOptions{Dockerfile: dockerfile}, Base: "HEAD", Max: DefaultHistory})
 		if err != nil {
 			t.Fatal(err)
@@ -51,8 +51,8 @@ func TestHistoryDiffVerdict(t *testing.T) {
 // against the base, whose ignore file leaves it out.
 func TestHistoryDiffIgnoreFiles(t *testing.T) {
 	r := serviceRepo(t, installFirst)
-	write(t, filepath.Join(r.dir, "svc"), ".dockerignore", "")
-	d, err := HistoryDiff(HistoryDiffOptions{CacheOptions: CacheOptions{Dockerfile: filepath.Join(r.dir, "svc", "Dockerfile")}, Base: "HEAD"})
+	write(t, filepath.Join(r.Dir, "svc"), ".dockerignore", "")
+	d, err := HistoryDiff(HistoryDiffOptions{CacheOptions: CacheOptions{Dockerfile: filepath.Join(r.Dir, "svc", "Dockerfile")}, Base: "HEAD"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,8 +70,8 @@ func TestHistoryDiffIgnoreFiles(t *testing.T) {
 // TestHistoryDiffOutput: the line for a pull request, and the JSON.
 func TestHistoryDiffOutput(t *testing.T) {
 	r := serviceRepo(t, installFirst)
-	write(t, filepath.Join(r.dir, "svc"), "Dockerfile", manifestFirstSvc)
-	d, err := HistoryDiff(HistoryDiffOptions{CacheOptions: CacheOptions{Dockerfile: filepath.Join(r.dir, "svc", "Dockerfile")}, Base: "HEAD~4"})
+	write(t, filepath.Join(r.Dir, "svc"), "Dockerfile", manifestFirstSvc)
+	d, err := HistoryDiff(HistoryDiffOptions{CacheOptions: CacheOptions{Dockerfile: filepath.Join(r.Dir, "svc", "Dockerfile")}, Base: "HEAD~4"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,13 +107,13 @@ func TestHistoryDiffOutput(t *testing.T) {
 // TestHistoryDiffErrors: an unknown base, and a base without the Dockerfile.
 func TestHistoryDiffErrors(t *testing.T) {
 	r := serviceRepo(t, installFirst)
-	df := filepath.Join(r.dir, "svc", "Dockerfile")
+	df := filepath.Join(r.Dir, "svc", "Dockerfile")
 	if _, err := HistoryDiff(HistoryDiffOptions{CacheOptions: CacheOptions{Dockerfile: df}, Base: "nosuch"}); err == nil || !strings.Contains(err.Error(), "nosuch") {
 		t.Errorf("unknown base: %v", err)
 	}
 	r.commit("move", "svc/Dockerfile.new", installFirst)
-	write(t, filepath.Join(r.dir, "svc"), "Other.Dockerfile", installFirst)
-	_, err := HistoryDiff(HistoryDiffOptions{CacheOptions: CacheOptions{Dockerfile: filepath.Join(r.dir, "svc", "Other.Dockerfile")}, Base: "HEAD"})
+	write(t, filepath.Join(r.Dir, "svc"), "Other.Dockerfile", installFirst)
+	_, err := HistoryDiff(HistoryDiffOptions{CacheOptions: CacheOptions{Dockerfile: filepath.Join(r.Dir, "svc", "Other.Dockerfile")}, Base: "HEAD"})
 	if err == nil || !strings.Contains(err.Error(), "has no svc/Other.Dockerfile") {
 		t.Errorf("a base without the Dockerfile: %v", err)
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/cachehistory"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/cli"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/gittest"
 )
 
 var (
@@ -88,28 +89,13 @@ func TestHistoryAgainstBuildKit(t *testing.T) {
 // derived from blob ids) and replays it with `cache --history`; by
 // commit hash of the original repository.
 func forecastOf(t *testing.T, data *ReplayData) (map[string]cachehistory.CommitResult, string) {
-	dir := t.TempDir()
-	repo, err := git.PlainInit(dir, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wt, err := repo.Worktree()
-	if err != nil {
-		t.Fatal(err)
-	}
-	when := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	r := gittest.New(t)
+	dir := r.Dir
 	commit := func(msg string, files map[string]ReplayFile) {
 		if err := WriteFiles(dir, files); err != nil {
 			t.Fatal(err)
 		}
-		if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
-			t.Fatal(err)
-		}
-		when = when.Add(time.Minute)
-		sig := &object.Signature{Name: "replay", Email: "replay@example.com", When: when}
-		if _, err := wt.Commit(msg, &git.CommitOptions{Author: sig, Committer: sig, AllowEmptyCommits: true}); err != nil {
-			t.Fatal(err)
-		}
+		r.Commit(msg)
 	}
 	for _, f := range []string{"Dockerfile", "dockerignore"} {
 		copyFileT(t, filepath.Join(data.Dir, f), filepath.Join(dir, strings.Replace(f, "dockerignore", ".dockerignore", 1)))
