@@ -85,6 +85,9 @@ type Server struct {
 	// (history.go).
 	historyOnce      sync.Once
 	historyForecasts *historyLens
+	// allowed spares the keystrokes a check of the build context's scope
+	// (see allowContext).
+	allowed allowMemo
 }
 
 // Run serves LSP on in/out until the client sends exit, closes the input,
