@@ -9,6 +9,7 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/config"
 	"github.com/dockerfile-ls/dockerfile-ls/diagnostics"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 )
 
 // doubling is issue 18's expansion bomb: A0 is ten bytes, and each of
@@ -37,7 +38,7 @@ func doubling(kw string, lines, fan int, global bool) string {
 // finding says where, and BuildKit is not run. BuildKit took all the
 // machine's memory on each before.
 func TestExpansionBombsUnderMemoryBound(t *testing.T) {
-	if !inBoundedChild(t, 2<<30) {
+	if !testgen.InBoundedChild(t, 2<<30) {
 		return
 	}
 	for name, text := range map[string]string{
@@ -76,7 +77,7 @@ func kwOf(name string) string {
 // TestBuildKitSkippedOverExpansionBudget: BuildKit's phase alone gives
 // nothing for such a document, and still runs on one under the budget.
 func TestBuildKitSkippedOverExpansionBudget(t *testing.T) {
-	if !inBoundedChild(t, 2<<30) {
+	if !testgen.InBoundedChild(t, 2<<30) {
 		return
 	}
 	over, err := BuildKit(t.Context(), dockerfile.Parse([]byte(doubling("ENV", 28, 2, false))), diagnostics.BuildKitOptions{})

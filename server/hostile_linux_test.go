@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/dockerfile-ls/dockerfile-ls/internal/testgen"
 )
 
 // TestDidOpenExpansionBomb: issue 18's 608 bytes, each ENV doubling the
@@ -12,7 +14,7 @@ import (
 // space, the second (BuildKit's phase, which ran out of memory) with the
 // ExpansionBudget finding, and the server answers a hover afterwards.
 func TestDidOpenExpansionBomb(t *testing.T) {
-	if !inBoundedChild(t, 2<<30) {
+	if !testgen.InBoundedChild(t, 2<<30) {
 		return
 	}
 	var b strings.Builder

@@ -1,4 +1,4 @@
-package server
+package testgen
 
 import (
 	"bytes"
@@ -11,17 +11,17 @@ import (
 	"testing"
 )
 
-// boundedEnv marks the child process of inBoundedChild.
+// boundedEnv marks the child process of InBoundedChild.
 const boundedEnv = "DFLS_BOUNDED_CHILD"
 
-// inBoundedChild runs the calling test again in a child process whose
+// InBoundedChild runs the calling test again in a child process whose
 // address space may grow by at most limit bytes beyond what it has when
 // the test starts (the race detector reserves terabytes up front), so
 // that an allocation past the limit kills the child, not the machine. It
 // reports true in the child, which goes on with the test; in the parent
 // it waits for the child and fails the test with the child's output when
 // the child fails.
-func inBoundedChild(t *testing.T, limit uint64) bool {
+func InBoundedChild(t *testing.T, limit uint64) bool {
 	t.Helper()
 	if os.Getenv(boundedEnv) == t.Name() {
 		size, err := addressSpace()
@@ -37,7 +37,7 @@ func inBoundedChild(t *testing.T, limit uint64) bool {
 	cmd.Env = append(os.Environ(), boundedEnv+"="+t.Name())
 	out, err := cmd.CombinedOutput()
 	if err != nil || !bytes.Contains(out, []byte("--- PASS: "+t.Name())) {
-		t.Fatalf("under a limit of %d MiB more address space: %v\n%s", limit>>20, err, head(out, 40))
+		t.Fatalf("under a limit of %d MiB more address space: %v\n%s", limit>>20, err, firstLines(out, 40))
 	}
 	return false
 }
@@ -57,9 +57,9 @@ func addressSpace() (uint64, error) {
 	return 0, fmt.Errorf("no VmSize in /proc/self/status")
 }
 
-// head is the first n lines of out: a child that ran out of memory says
+// firstLines is the first n lines of out: a child that ran out of memory says
 // so first, then prints every goroutine's stack.
-func head(out []byte, n int) []byte {
+func firstLines(out []byte, n int) []byte {
 	lines := bytes.SplitAfter(out, []byte("\n"))
 	return bytes.Join(lines[:min(n, len(lines))], nil)
 }
