@@ -50,7 +50,9 @@ func ListFiles(p string) ([]FileEntry, error) {
 	return out, nil
 }
 
-func cleanPath(p string) string {
+// CleanPath is a tar entry's name as FileEntry.Path has it: slash-
+// separated, no leading "/" or "./" ("" for the archive's root).
+func CleanPath(p string) string {
 	p = path.Clean("/" + p)
 	return strings.TrimPrefix(p, "/")
 }
@@ -71,26 +73,37 @@ func listTar(p string) ([]FileEntry, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
-		e := FileEntry{Path: cleanPath(h.Name), Mode: h.FileInfo().Mode(), UID: h.Uid, GID: h.Gid}
-		if e.Path == "" {
+		if CleanPath(h.Name) == "" {
 			continue // the archive root "./"
 		}
-		switch h.Typeflag {
-		case tar.TypeReg:
-			sum := sha256.New()
-			n, err := io.Copy(sum, tr)
-			if err != nil {
-				return nil, err
-			}
-			e.Size, e.SHA256 = n, hex.EncodeToString(sum.Sum(nil))
-		case tar.TypeSymlink:
-			e.LinkTarget = h.Linkname
-		case tar.TypeLink:
-			// Hard links keep the target's mode; report them as such.
-			e.LinkTarget = cleanPath(h.Linkname)
+		e, err := TarEntry(h, tr)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
 		}
 		out = append(out, e)
 	}
+}
+
+// TarEntry lists one tar entry, whose content r reads: a regular file's
+// size and hash, a link's target (a hard link's cleaned as a path; it
+// keeps its target's mode). The real-build oracle lists image layers with
+// it, so that its listings and ListFiles' compare.
+func TarEntry(h *tar.Header, r io.Reader) (FileEntry, error) {
+	e := FileEntry{Path: CleanPath(h.Name), Mode: h.FileInfo().Mode(), UID: h.Uid, GID: h.Gid}
+	switch h.Typeflag {
+	case tar.TypeReg:
+		sum := sha256.New()
+		n, err := io.Copy(sum, r)
+		if err != nil {
+			return e, fmt.Errorf("oracle: reading %s: %w", h.Name, err)
+		}
+		e.Size, e.SHA256 = n, hex.EncodeToString(sum.Sum(nil))
+	case tar.TypeSymlink:
+		e.LinkTarget = h.Linkname
+	case tar.TypeLink:
+		e.LinkTarget = CleanPath(h.Linkname)
+	}
+	return e, nil
 }
 
 func listDir(root string) ([]FileEntry, error) {
@@ -248,7 +261,7 @@ func readOCI(p string) (map[string][]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
-		name := cleanPath(h.Name)
+		name := CleanPath(h.Name)
 		if h.Typeflag != tar.TypeReg || h.Size > maxJSON {
 			continue
 		}

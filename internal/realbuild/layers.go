@@ -186,7 +186,7 @@ func applyLayer(t tree, blob, mediaType string) error {
 		if err != nil {
 			return fmt.Errorf("realbuild: layer %s: %w", blob, err)
 		}
-		p := strings.TrimPrefix(path.Clean("/"+h.Name), "/")
+		p := oracle.CleanPath(h.Name)
 		dir, name := path.Split(p)
 		switch {
 		case p == "":
@@ -195,7 +195,7 @@ func applyLayer(t tree, blob, mediaType string) error {
 		case strings.HasPrefix(name, ".wh."):
 			removeUnder(t, dir+strings.TrimPrefix(name, ".wh."), true)
 		default:
-			e, err := entryOf(h, tr, p)
+			e, err := oracle.TarEntry(h, tr)
 			if err != nil {
 				return fmt.Errorf("realbuild: layer %s: %w", blob, err)
 			}
@@ -221,25 +221,6 @@ func removeUnder(t tree, p string, self bool) {
 			delete(t, k)
 		}
 	}
-}
-
-// entryOf is the listing of one tar entry, as oracle.ListFiles makes it.
-func entryOf(h *tar.Header, r io.Reader, p string) (oracle.FileEntry, error) {
-	e := oracle.FileEntry{Path: p, Mode: h.FileInfo().Mode(), UID: h.Uid, GID: h.Gid}
-	switch h.Typeflag {
-	case tar.TypeReg:
-		sum := sha256.New()
-		n, err := io.Copy(sum, r)
-		if err != nil {
-			return e, err
-		}
-		e.Size, e.SHA256 = n, hex.EncodeToString(sum.Sum(nil))
-	case tar.TypeSymlink:
-		e.LinkTarget = h.Linkname
-	case tar.TypeLink:
-		e.LinkTarget = strings.TrimPrefix(path.Clean("/"+h.Linkname), "/")
-	}
-	return e, nil
 }
 
 // linked is a hard link's entry as the file it links to (found in this

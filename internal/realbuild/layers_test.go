@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dockerfile-ls/dockerfile-ls/internal/oracle"
 )
 
 // writeLayout writes an OCI layout whose image has the layers (each a
@@ -92,5 +94,43 @@ func TestListImageAppliesWhiteoutsOverTheRememberedBase(t *testing.T) {
 		if strings.Join(got, ",") != want {
 			t.Errorf("round %d: files %s, want %s", round, strings.Join(got, ","), want)
 		}
+	}
+}
+
+// A layer listed entry by entry is what oracle.ListFiles makes of the
+// same tar (one TarEntry lists both): modes, owners, sizes, hashes, link
+// targets.
+func TestListImageListsAsListFiles(t *testing.T) {
+	hs := []tar.Header{
+		{Name: "./", Typeflag: tar.TypeDir, Mode: 0o755},
+		{Name: "./opt/", Typeflag: tar.TypeDir, Mode: 0o750, Uid: 1000, Gid: 1000},
+		{Name: "./opt/run.sh", Typeflag: tar.TypeReg, Mode: 0o4755},
+		{Name: "./opt/link", Typeflag: tar.TypeSymlink, Linkname: "../opt/run.sh", Mode: 0o777},
+	}
+	bodies := map[string]string{"./opt/run.sh": "#!/bin/sh\n"}
+	layout := t.TempDir()
+	writeLayout(t, layout, [][]tar.Header{hs}, bodies)
+	got, err := listImage(layout, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, h := range hs {
+		h.Size = int64(len(bodies[h.Name]))
+		tw.WriteHeader(&h)
+		tw.Write([]byte(bodies[h.Name]))
+	}
+	tw.Close()
+	p := filepath.Join(t.TempDir(), "image.tar")
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, err := oracle.ListFiles(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) || len(want) != 3 {
+		t.Errorf("listImage:\n%v\nListFiles:\n%v", got, want)
 	}
 }
