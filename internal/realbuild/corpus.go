@@ -128,6 +128,7 @@ type KindCount struct {
 // Summary adds up reports.
 type Summary struct {
 	Files, Built int
+	Repaired     int                   // of Built: the original failed, and a repair was built (Repairs)
 	Skipped      map[string]int        // by reason (the text before the first colon)
 	ByBase       map[string]int        // built files per local image
 	ByKind       map[string]*KindCount // per variant: fix-all, or a kind alone
@@ -159,6 +160,9 @@ func (s *Summary) Add(r *Report) {
 		return
 	}
 	s.Built++
+	if r.OrigFailed != "" {
+		s.Repaired++
+	}
 	for _, b := range r.Bases {
 		s.ByBase[b]++
 	}
@@ -197,7 +201,7 @@ func firstLineOf(s string) string {
 // Markdown is the summary as the proofs page shows it.
 func (s *Summary) Markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d files, %d built (original and fixes), %d builds in %s.\n\n", s.Files, s.Built, s.Builds, s.BuildTime.Round(time.Second))
+	fmt.Fprintf(&b, "%d files, %d built (original and fixes; %d of them repairs of an original that failed), %d builds in %s.\n\n", s.Files, s.Built, s.Repaired, s.Builds, s.BuildTime.Round(time.Second))
 	b.WriteString("| base image | built files |\n|---|---|\n")
 	for _, k := range sortedKeys(s.ByBase) {
 		fmt.Fprintf(&b, "| %s | %d |\n", k, s.ByBase[k])

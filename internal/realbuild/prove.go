@@ -21,7 +21,15 @@ const (
 	Fresh           = "fresh"             // a fresh builder, empty cache mounts
 	CIAppChange     = "ci-app-change"     // builder B after a code change
 	CIInstallChange = "ci-install-change" // builder B after a later install line changed
+	// Repairs: a fresh builder, for a fix whose rule says the original
+	// fails, where it did.
+	Repairs = "repairs"
 )
+
+// repairKinds are the fixes of findings that say the build fails: their
+// proof is the fixed file building where the original failed, as the
+// rule said it would (there are no original's files to compare with).
+var repairKinds = []diagnostics.FixKind{diagnostics.AddYesFlag, diagnostics.DoubleQuoteExecForm, diagnostics.UseStageName}
 
 // Prover builds originals and their fixed variants, each build on a
 // fresh builder.
@@ -104,8 +112,10 @@ type Report struct {
 	Bases []string // the local images it builds on
 	// Skipped says why the file proves nothing (its original does not
 	// build); "" when it was built.
-	Skipped  string
-	Volatile []string // what differs between two builds of the original (Volatile.List)
+	Skipped string
+	// OrigFailed is why the original failed, when the file proved repairs.
+	OrigFailed string
+	Volatile   []string // what differs between two builds of the original (Volatile.List)
 	// Mounts are the cache mount targets of the variants built, without
 	// the leading slash: which managers' mounts the file proved.
 	Mounts []string
@@ -164,7 +174,11 @@ func (p *Prover) Prove(ctx context.Context, name string, text []byte, c *Context
 	// their variants prove nothing.
 	p.runAll(ctx, r, dir, []*job{origA})
 	if origA.err != nil {
-		r.Skipped = "original does not build: " + origA.err.Error()
+		if !p.proveRepairs(ctx, r, dir, c, variants) {
+			r.Skipped = "original does not build: " + origA.err.Error()
+		} else {
+			r.OrigFailed = firstLine(origA.err)
+		}
 		return r
 	}
 	// The second build of the original is not beside the first: two
@@ -194,6 +208,35 @@ func (p *Prover) Prove(ctx context.Context, name string, text []byte, c *Context
 		r.Checks = append(r.Checks, variantChecks(v, i, volatile, origA, varA[i], changes, origB, varB)...)
 	}
 	return r
+}
+
+// proveRepairs builds, on fresh builders, the variants that hold a fix of
+// repairKinds, the original having failed; false when there are none.
+func (p *Prover) proveRepairs(ctx context.Context, r *Report, dir string, c *Context, variants []Variant) bool {
+	vs := repairing(variants)
+	if len(vs) == 0 {
+		return false
+	}
+	jobs := make([]*job, len(vs))
+	for i, v := range vs {
+		jobs[i] = &job{what: v.Name + ", " + Repairs, text: v.Text, ctxDir: c.Dir, spec: Spec{Files: true}}
+	}
+	p.runAll(ctx, r, dir, jobs)
+	for i, v := range vs {
+		r.Checks = append(r.Checks, Check{Variant: v.Name, Kinds: v.Kinds, Situation: Repairs, Err: jobs[i].err})
+	}
+	return true
+}
+
+// repairing are the variants that hold a fix of repairKinds.
+func repairing(variants []Variant) []Variant {
+	var out []Variant
+	for _, v := range variants {
+		if slices.ContainsFunc(v.Kinds, func(k diagnostics.FixKind) bool { return slices.Contains(repairKinds, k) }) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // variantChecks are the checks of variant i: fresh against the original

@@ -461,3 +461,23 @@ func TestKindsFirstPutsRareKindsEarly(t *testing.T) {
 		t.Errorf("KindsFirst = %v, want %v", got, want)
 	}
 }
+
+// Where the original fails, the variants holding a fix whose rule says it
+// fails are built (fix-all among them); the others prove nothing there.
+func TestRepairingPicksTheFixesOfFailingBuilds(t *testing.T) {
+	vs := []Variant{
+		{Name: FixAll, Kinds: []diagnostics.FixKind{diagnostics.AddCacheMount, diagnostics.AddYesFlag}},
+		{Name: string(diagnostics.AddCacheMount), Kinds: []diagnostics.FixKind{diagnostics.AddCacheMount}},
+		{Name: string(diagnostics.AddYesFlag), Kinds: []diagnostics.FixKind{diagnostics.AddYesFlag}},
+	}
+	var got []string
+	for _, v := range repairing(vs) {
+		got = append(got, v.Name)
+	}
+	if want := []string{FixAll, string(diagnostics.AddYesFlag)}; !slices.Equal(got, want) {
+		t.Errorf("repairing = %v, want %v", got, want)
+	}
+	if len(repairing(vs[1:2])) != 0 {
+		t.Error("a cache mount repairs nothing")
+	}
+}

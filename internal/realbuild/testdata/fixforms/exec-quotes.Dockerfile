@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+RUN ['touch', '/made']
+CMD ['cat', '/made']
