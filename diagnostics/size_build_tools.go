@@ -51,6 +51,79 @@ func isBuildPackage(pkg string) bool {
 	return strings.HasPrefix(n, "openjdk-") && strings.HasSuffix(n, "-jdk")
 }
 
+// compilerPackages are the packages that bring a C compiler, as the
+// image tables list them or a RUN installs them (versioned ones too:
+// gcc-12).
+var compilerPackages = []string{"build-essential", "build-base", "gcc", "g++", "gcc-c++", "clang", "cc", "c++"}
+
+func isCompilerPackage(n string) bool {
+	if slices.Contains(compilerPackages, n) || strings.Contains(strings.ToLower(n), "development tools") {
+		return true
+	}
+	for _, prefix := range []string{"gcc-", "g++-", "clang-"} {
+		if rest, ok := strings.CutPrefix(n, prefix); ok && rest != "" && rest[0] >= '0' && rest[0] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// headersOnly: a package of headers (libre2-dev, openssl-devel), which
+// a build uses only with a compiler.
+func headersOnly(n string) bool {
+	return !buildPackages[n] && slices.ContainsFunc(buildPackageSuffixes, func(s string) bool { return strings.HasSuffix(n, s) })
+}
+
+// bareDistros are the distributions' own images, which have no compiler.
+var bareDistros = map[string]bool{
+	"debian": true, "ubuntu": true, "alpine": true, "centos": true, "fedora": true, "rockylinux": true,
+	"almalinux": true, "oraclelinux": true, "amazonlinux": true, "opensuse/leap": true, "archlinux": true,
+}
+
+// noCompilerIn: the image is known to have no C compiler: a bare
+// distribution, or one whose package list is known and has none.
+func noCompilerIn(base imgsize.BaseImage) bool {
+	if !base.Known || base.Toolchain || slices.ContainsFunc(compilerPackages, func(c string) bool { return base.Packages[c] }) {
+		return false
+	}
+	return bareDistros[base.Repo] || len(base.Packages) > 0
+}
+
+// recommendsCompiler are packages that bring build-essential through
+// their Recommends, which apt installs unless told not to.
+var recommendsCompiler = map[string]bool{"python-pip": true, "python3-pip": true, "npm": true, "node-gyp": true}
+
+// installsCompiler: a RUN of the shipped stages installs a compiler with
+// a system package manager: by name, with a package that recommends one,
+// or as build dependencies (apt-get build-dep).
+func installsCompiler(bs *dockerfile.BuildState, doc *dockerfile.Document, final map[int]bool) bool {
+	for _, st := range doc.Stages {
+		if !final[st.Index] {
+			continue
+		}
+		for _, in := range st.Instructions {
+			if in.Keyword == "RUN" && slices.ContainsFunc(invocations(bs, in), bringsCompiler) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func bringsCompiler(inv pkgmgr.Invocation) bool {
+	if !inv.Manager.System || inv.Action != pkgmgr.Install {
+		return false
+	}
+	if len(inv.Sub) > 0 && (inv.Sub[0] == "build-dep" || inv.Sub[0] == "builddep") {
+		return true
+	}
+	recommends := inv.Manager.Name == "apt" && !inv.HasFlag("--no-install-recommends")
+	return slices.ContainsFunc(inv.Packages, func(p string) bool {
+		n := packageName(p)
+		return isCompilerPackage(n) || recommends && recommendsCompiler[n]
+	})
+}
+
 // compiledEcosystems are those whose build output runs without the
 // toolchain that made it (a binary, a jar, a publish folder).
 var compiledEcosystems = map[string]bool{"go": true, "rust": true, "java": true, "dotnet": true}
@@ -69,6 +142,7 @@ func checkBuildToolsInFinalImage(p *Pass) {
 	if purpose.builds {
 		return // running the image builds or tests: the tools are for that
 	}
+	compilerKnown := !noCompilerIn(base) || installsCompiler(bs, p.Doc, final)
 	for _, st := range p.Doc.Stages {
 		if !final[st.Index] {
 			continue
@@ -77,7 +151,7 @@ func checkBuildToolsInFinalImage(p *Pass) {
 			if inst.Keyword != "RUN" {
 				continue
 			}
-			k := keptTools{bs: bs, final: final, inst: inst, base: base, runs: purpose.runs}
+			k := keptTools{bs: bs, final: final, inst: inst, base: base, runs: purpose.runs, compiler: compilerKnown}
 			if tools, at, ok := k.find(); ok {
 				p.Report(at, fmt.Sprintf(
 					"%s %s only for building, and this stage ships: %s in the final image. Install %s in a build stage and copy only %s into this one, or remove %s in this same RUN.",
@@ -112,6 +186,12 @@ type keptTools struct {
 	inst  *dockerfile.Instruction
 	base  imgsize.BaseImage
 	runs  bool // the image declares what it runs (imagePurpose.runs)
+	// compiler: the shipped stages may have a C compiler: their image is
+	// not known to lack one, or a RUN installs one. Without one, a script
+	// the rule cannot read is no sign that headers are build-only: it
+	// brings its own toolchain, and may need them when the image runs
+	// (installers that build software on demand).
+	compiler bool
 }
 
 // find lists them, with the span of the first install that has one. A
@@ -137,8 +217,9 @@ func (k keptTools) find() ([]string, dockerfile.Span, bool) {
 		buildDep := len(inv.Sub) > 0 && (inv.Sub[0] == "build-dep" || inv.Sub[0] == "builddep")
 		for _, pkg := range inv.Packages {
 			name := packageName(pkg)
+			scripts := k.compiler || !headersOnly(name)
 			if !buildDep && (!isBuildPackage(pkg) || removed[name] || k.base.Packages[name]) ||
-				!usedLater(later, useOf(pkg)) || !k.runs && !removedByLaterRun(k.bs, k.final, k.inst, inv, pkg) {
+				!usedLater(later, useOf(pkg), scripts) || !k.runs && !removedByLaterRun(k.bs, k.final, k.inst, inv, pkg) {
 				continue
 			}
 			shown := "`" + path.Base(name) + "`"
@@ -254,7 +335,7 @@ func artefacts(bs *dockerfile.BuildState, base imgsize.BaseImage, insts []*docke
 // release), not a step of a configure && make && make install.
 func otherBuild(c shell.Command) bool {
 	name := path.Base(c.Name())
-	return !compilers[name] && !makeSteps[name] && uses(c, anyBuild)
+	return !compilers[name] && !makeSteps[name] && uses(c, anyBuild, true)
 }
 
 var makeSteps = map[string]bool{"configure": true, "autoreconf": true, "autogen.sh": true, "meson": true, "scons": true}
@@ -303,7 +384,7 @@ func artefactOf(c shell.Command, pl place, base imgsize.BaseImage) string {
 		return "the installed Python packages (a virtualenv, or wheels built with `pip wheel`)"
 	case ok && inv.Manager != nil && inv.Manager.Ecosystem == "node" && inv.Action == pkgmgr.Install:
 		return "`node_modules` (installed with the build tools in the build stage)"
-	case ok && inv.Manager != nil && inv.Manager.Ecosystem == "ruby" && inv.Action == pkgmgr.Install:
+	case ok && inv.Manager != nil && inv.Manager.Ecosystem == "ruby" && inv.Action == pkgmgr.Install, bareBundle(c):
 		return gemsArtefact(pl, base)
 	case name == "gcc" || name == "g++" || name == "cc" || name == "c++" || name == "clang" || name == "clang++":
 		if o := outFlag("-o"); o != "" {

@@ -122,18 +122,18 @@ var nativeBuilders = map[string]bool{
 var javaBuilders = map[string]bool{"javac": true, "ant": true, "sbt": true, "lein": true, "kotlinc": true}
 
 // uses reports whether command c may use a tool of kind u: it builds with
-// it, or it is a script whose commands cannot be seen.
-func uses(c shell.Command, u toolUse) bool {
+// it, or, when scripts count, it is a script whose commands cannot be seen.
+func uses(c shell.Command, u toolUse, scripts bool) bool {
 	if c.AfterOr {
 		return false
 	}
 	if opaqueScript(c) {
-		return true
+		return scripts
 	}
 	name := path.Base(c.Name())
 	inv, ok := pkgmgr.Classify(c)
 	eco := ""
-	if ok && inv.Manager != nil && (inv.Action == pkgmgr.Build || inv.Action == pkgmgr.Install && !inv.Manager.System) {
+	if ok && inv.Manager != nil && (inv.Action == pkgmgr.Build || inv.Action == pkgmgr.Install && !inv.Manager.System && !installsTooling(inv)) {
 		eco = inv.Manager.Ecosystem
 	}
 	switch u {
@@ -147,7 +147,28 @@ func uses(c shell.Command, u toolUse) bool {
 	if eco != "" && eco != "php" && eco != "dotnet" {
 		return true
 	}
-	return compilers[name] || nativeBuilders[name] || strings.HasPrefix(name, "python") && hasArg(c, "setup.py")
+	return compilers[name] || nativeBuilders[name] || bareBundle(c) || strings.HasPrefix(name, "python") && hasArg(c, "setup.py")
+}
+
+// bareBundle: a bare `bundle` or `bundler` (with options only), which is
+// `bundle install` but which the catalog does not classify.
+func bareBundle(c shell.Command) bool {
+	name := path.Base(c.Name())
+	_, ok := pkgmgr.Classify(c)
+	return !ok && (name == "bundle" || name == "bundler")
+}
+
+// tooling are packages that are package managers or their plumbing, pure
+// code that installs without compiling.
+var tooling = map[string]bool{
+	"bundler": true, "pip": true, "setuptools": true, "wheel": true, "npm": true, "yarn": true, "pnpm": true,
+	"poetry": true, "pipenv": true, "uv": true, "virtualenv": true, "corepack": true,
+}
+
+// installsTooling: an install that names packages, each of them tooling
+// (gem install bundler, pip install --upgrade pip setuptools wheel).
+func installsTooling(inv pkgmgr.Invocation) bool {
+	return len(inv.Packages) > 0 && !slices.ContainsFunc(inv.Packages, func(p string) bool { return !tooling[packageName(p)] })
 }
 
 // opaqueScript: a script run from a file, whose commands the rule cannot
@@ -206,10 +227,11 @@ func laterCommands(bs *dockerfile.BuildState, final map[int]bool, inst *dockerfi
 	}
 }
 
-// usedLater reports whether a later command may use a tool of kind u.
-func usedLater(later iter.Seq[shell.Command], u toolUse) bool {
+// usedLater reports whether a later command may use a tool of kind u
+// (scripts: see uses).
+func usedLater(later iter.Seq[shell.Command], u toolUse, scripts bool) bool {
 	for c := range later {
-		if uses(c, u) {
+		if uses(c, u, scripts) {
 			return true
 		}
 	}
