@@ -58,25 +58,13 @@ func History(o HistoryOptions) (*HistoryReport, error) {
 	if o.AsBuilt && o.WithFixes {
 		return nil, errors.New("--with-fixes fixes today's Dockerfile: it does not go with --as-built")
 	}
-	b, err := resolveBuild(o.CacheOptions)
+	rp, b, err := openReplayer(o.CacheOptions)
 	if err != nil {
 		return nil, err
 	}
-	in, bctx, err := b.input()
-	if err != nil {
-		return nil, err
-	}
-	repo, err := cachehistory.Open(b.root)
-	if err != nil {
-		return nil, fmt.Errorf("the build context %s: %w", b.root, err)
-	}
-	layout, err := cachehistory.LayoutOf(repo, b.root, b.abs)
-	if err != nil {
-		repo.Close()
-		return nil, err
-	}
-	rp := &cachehistory.Replayer{Repo: repo, Layout: layout, Today: cachehistory.Build{Input: in, Ignore: bctx}, AsBuilt: o.AsBuilt}
-	r := &HistoryReport{Repo: repo, Layout: layout, AsBuilt: o.AsBuilt}
+	repo := rp.Repo
+	rp.AsBuilt = o.AsBuilt
+	r := &HistoryReport{Repo: repo, Layout: rp.Layout, AsBuilt: o.AsBuilt}
 	if o.BuildKitAddr != "" {
 		m, from, err := readMeasured(o.BuildKitAddr, b.abs)
 		if err != nil {
@@ -90,6 +78,30 @@ func History(o HistoryOptions) (*HistoryReport, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// openReplayer reads the Dockerfile, its settings and build context as
+// `cache` reads them, and opens the repository that holds the context.
+// The caller closes the replayer's Repo.
+func openReplayer(o CacheOptions) (*cachehistory.Replayer, *cacheBuild, error) {
+	b, err := resolveBuild(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	in, bctx, err := b.input()
+	if err != nil {
+		return nil, nil, err
+	}
+	repo, err := cachehistory.Open(b.root)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the build context %s: %w", b.root, err)
+	}
+	layout, err := cachehistory.LayoutOf(repo, b.root, b.abs)
+	if err != nil {
+		repo.Close()
+		return nil, nil, err
+	}
+	return &cachehistory.Replayer{Repo: repo, Layout: layout, Today: cachehistory.Build{Input: in, Ignore: bctx}}, b, nil
 }
 
 // replay walks the history and replays it, twice with WithFixes.

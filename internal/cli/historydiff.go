@@ -45,24 +45,11 @@ type HistoryDiffReport struct {
 // either build reads) against the Dockerfile and ignore file at o.Base
 // and against the working tree's.
 func HistoryDiff(o HistoryDiffOptions) (*HistoryDiffReport, error) {
-	b, err := resolveBuild(o.CacheOptions)
+	rp, _, err := openReplayer(o.CacheOptions)
 	if err != nil {
 		return nil, err
 	}
-	in, bctx, err := b.input()
-	if err != nil {
-		return nil, err
-	}
-	repo, err := cachehistory.Open(b.root)
-	if err != nil {
-		return nil, fmt.Errorf("the build context %s: %w", b.root, err)
-	}
-	defer repo.Close()
-	layout, err := cachehistory.LayoutOf(repo, b.root, b.abs)
-	if err != nil {
-		return nil, err
-	}
-	rp := &cachehistory.Replayer{Repo: repo, Layout: layout, Today: cachehistory.Build{Input: in, Ignore: bctx}}
+	defer rp.Repo.Close()
 	base, hash, err := rp.BuildAt(o.Base)
 	if err != nil {
 		return nil, fmt.Errorf("--history-diff: %w", err)
