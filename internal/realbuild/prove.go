@@ -26,10 +26,18 @@ const (
 	Repairs = "repairs"
 )
 
-// repairKinds are the fixes of findings that say the build fails: their
-// proof is the fixed file building where the original failed, as the
-// rule said it would (there are no original's files to compare with).
-var repairKinds = []diagnostics.FixKind{diagnostics.AddYesFlag, diagnostics.DoubleQuoteExecForm, diagnostics.UseStageName}
+// repairKinds are the fixes of findings that say the build fails, with
+// what the failure looks like: their proof is the fixed file building
+// where the original failed that way (there are no original's files to
+// compare with). An original that fails otherwise proves nothing.
+var repairKinds = map[diagnostics.FixKind]*regexp.Regexp{
+	// apt asks "Do you want to continue? [Y/n]" and reads no answer.
+	diagnostics.AddYesFlag: regexp.MustCompile(`\[Y/n\] Abort`),
+	// sh: 1: ['touch',: not found
+	diagnostics.DoubleQuoteExecForm: regexp.MustCompile(`\['[^ ]*: not found`),
+	// BuildKit tries to pull the stage name as an image.
+	diagnostics.UseStageName: regexp.MustCompile(`failed to resolve source metadata|pull access denied`),
+}
 
 // Prover builds originals and their fixed variants, each build on a
 // fresh builder.
@@ -174,7 +182,7 @@ func (p *Prover) Prove(ctx context.Context, name string, text []byte, c *Context
 	// their variants prove nothing.
 	p.runAll(ctx, r, dir, []*job{origA})
 	if origA.err != nil {
-		if !p.proveRepairs(ctx, r, dir, c, variants) {
+		if !p.proveRepairs(ctx, r, dir, c, repairing(variants, origA.err)) {
 			r.Skipped = "original does not build: " + origA.err.Error()
 		} else {
 			r.OrigFailed = firstLine(origA.err)
@@ -210,10 +218,9 @@ func (p *Prover) Prove(ctx context.Context, name string, text []byte, c *Context
 	return r
 }
 
-// proveRepairs builds, on fresh builders, the variants that hold a fix of
-// repairKinds, the original having failed; false when there are none.
-func (p *Prover) proveRepairs(ctx context.Context, r *Report, dir string, c *Context, variants []Variant) bool {
-	vs := repairing(variants)
+// proveRepairs builds the repairing variants vs on fresh builders, the
+// original having failed; false when there are none.
+func (p *Prover) proveRepairs(ctx context.Context, r *Report, dir string, c *Context, vs []Variant) bool {
 	if len(vs) == 0 {
 		return false
 	}
@@ -228,11 +235,13 @@ func (p *Prover) proveRepairs(ctx context.Context, r *Report, dir string, c *Con
 	return true
 }
 
-// repairing are the variants that hold a fix of repairKinds.
-func repairing(variants []Variant) []Variant {
+// repairing are the variants holding a fix of repairKinds whose failure
+// the original's, origErr, is.
+func repairing(variants []Variant, origErr error) []Variant {
+	msg := origErr.Error()
 	var out []Variant
 	for _, v := range variants {
-		if slices.ContainsFunc(v.Kinds, func(k diagnostics.FixKind) bool { return slices.Contains(repairKinds, k) }) {
+		if slices.ContainsFunc(v.Kinds, func(k diagnostics.FixKind) bool { return repairKinds[k] != nil && repairKinds[k].MatchString(msg) }) {
 			out = append(out, v)
 		}
 	}

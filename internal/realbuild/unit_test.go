@@ -5,6 +5,7 @@ package realbuild
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -470,14 +471,21 @@ func TestRepairingPicksTheFixesOfFailingBuilds(t *testing.T) {
 		{Name: string(diagnostics.AddCacheMount), Kinds: []diagnostics.FixKind{diagnostics.AddCacheMount}},
 		{Name: string(diagnostics.AddYesFlag), Kinds: []diagnostics.FixKind{diagnostics.AddYesFlag}},
 	}
+	aborted := &BuildError{Step: "[1/2] RUN apt-get install jq", Err: errors.New("exit status 1"), Output: "Do you want to continue? [Y/n] Abort."}
 	var got []string
-	for _, v := range repairing(vs) {
+	for _, v := range repairing(vs, aborted) {
 		got = append(got, v.Name)
 	}
 	if want := []string{FixAll, string(diagnostics.AddYesFlag)}; !slices.Equal(got, want) {
 		t.Errorf("repairing = %v, want %v", got, want)
 	}
-	if len(repairing(vs[1:2])) != 0 {
+	if len(repairing(vs[1:2], aborted)) != 0 {
 		t.Error("a cache mount repairs nothing")
+	}
+	// An original that fails for another reason (a file missing from the
+	// generated context) proves nothing about -y.
+	other := &BuildError{Step: "[1/2] RUN apt-get install jq", Err: errors.New("exit status 1"), Output: "cannot open debian/control"}
+	if len(repairing(vs, other)) != 0 {
+		t.Error("repairing an original that failed otherwise")
 	}
 }
