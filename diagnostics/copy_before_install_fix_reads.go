@@ -121,10 +121,24 @@ func (mf *manifestsFirst) installFrom(in *dockerfile.Instruction, inv pkgmgr.Inv
 	if !known {
 		return "the install's directory depends on a variable without a value"
 	}
+	if why := localIndex(inv); why != "" {
+		return why
+	}
 	if len(inv.Files) > 0 {
 		return mf.namedFiles(inv, dir)
 	}
 	return mf.projectFiles(inv, dir, false)
+}
+
+// localIndex says why an install that takes packages from a folder it
+// names (pip --find-links ./wheels) reads more than its manifests.
+func localIndex(inv pkgmgr.Invocation) string {
+	for _, f := range []string{"-f", "--find-links", "-i", "--index-url", "--extra-index-url"} {
+		if v, ok := inv.Flags[f]; ok && !strings.Contains(v, "://") {
+			return fmt.Sprintf("the install takes packages from a folder it names: %s %s", f, v)
+		}
+	}
+	return ""
 }
 
 // projectFiles adds the manifests of the project in dir (npm ci, go mod

@@ -190,20 +190,32 @@ func (sc *installScope) readsCopied(dir string, inv pkgmgr.Invocation) bool {
 }
 
 // repeats: the install is one that ran before the COPY of code, from the
-// same manifests (composer install --no-scripts, then composer install
-// after the full COPY for the autoloader and the scripts): it finds the
-// dependencies installed and downloads nothing. Not npm ci, which deletes
-// node_modules first.
+// same manifests and with no flag that one lacked (composer install
+// --no-scripts, then composer install after the full COPY for the
+// autoloader and the scripts; bundle install --path x, then bundle
+// install): it finds the dependencies installed and downloads nothing.
+// Not npm ci, which deletes node_modules first.
 func (sc *installScope) repeats(inv pkgmgr.Invocation) bool {
 	if inv.Action != pkgmgr.Install || inv.Manager.Name == "npm" && first(inv.Sub) == "ci" {
 		return false
 	}
 	for _, b := range sc.installed {
-		if b.Manager == inv.Manager && slices.Equal(b.Sub, inv.Sub) && slices.Equal(b.Files, inv.Files) {
+		same := b.Manager == inv.Manager && slices.Equal(b.Sub, inv.Sub) && slices.Equal(b.Files, inv.Files)
+		if same && flagsWithin(inv.Flags, b.Flags) {
 			return true
 		}
 	}
 	return false
+}
+
+// flagsWithin: every flag of a is in b, with the same value.
+func flagsWithin(a, b map[string]string) bool {
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
 }
 
 // installDir is the directory the install runs in: the WORKDIR, then the

@@ -22,3 +22,11 @@ COPY composer.json composer.lock ./
 RUN composer install --no-scripts --no-autoloader
 COPY . .
 RUN composer install
+
+# bundle remembers --path: the second install finds the gems installed.
+FROM ruby:3.3 AS bundle-twice
+WORKDIR /opt/app
+COPY Gemfile .
+RUN bundle install --path=vendor/bundle
+COPY . .
+RUN bundle install

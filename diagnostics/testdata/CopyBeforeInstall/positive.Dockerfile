@@ -36,3 +36,12 @@ RUN npm ci
 COPY . .
 # want "re-runs `RUN npm ci`"
 RUN npm ci
+
+# A flag the first install lacked makes the second one install more.
+FROM ruby:3.3 AS bundle-more
+WORKDIR /opt/app
+COPY Gemfile .
+RUN bundle install --without development
+COPY . .
+# want "re-runs `RUN bundle install --with development`"
+RUN bundle install --with development
