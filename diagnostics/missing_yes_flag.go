@@ -55,9 +55,18 @@ var yesSpecs = map[string]yesSpec{
 // RUN) and no input piped in (`yes | apt-get install …`).
 func checkMissingYesFlag(p *Pass) {
 	st := p.state()
-	configured := firstWhere(p.Doc, func(in *dockerfile.Instruction) bool {
-		return in.Keyword == "RUN" && writesAssumeYes(p.Doc, in) || copiesManagerConfig(st, in)
-	})
+	// Where a RUN or COPY configures the managers to answer yes, worked
+	// out only for an install that nothing else answers: most files have
+	// none, and the search reads every RUN's script.
+	var configured firstRuns
+	configuredBefore := func(inst *dockerfile.Instruction) bool {
+		if configured == nil {
+			configured = firstWhere(p.Doc, func(in *dockerfile.Instruction) bool {
+				return in.Keyword == "RUN" && writesAssumeYes(p.Doc, in) || copiesManagerConfig(st, in)
+			})
+		}
+		return configured.before(st, inst, true)
+	}
 	for _, inst := range p.Doc.Instructions {
 		if inst.Keyword != "RUN" || inst.Stage < 0 {
 			continue
@@ -68,7 +77,7 @@ func checkMissingYesFlag(p *Pass) {
 				continue
 			}
 			answered, known := spec.answers(st.Of(inst), inv)
-			if answered || !known || configured.before(st, inst, true) || yesImage(st, inst) {
+			if answered || !known || configuredBefore(inst) || yesImage(st, inst) {
 				continue
 			}
 			p.Report(cmdSpan(inst, inv.Command), fmt.Sprintf(
