@@ -42,9 +42,10 @@ type manifestsFirst struct {
 	moved   []movedCopy       // the COPYs of code from cp to run, in order
 	files   []manifestFile
 	abs     *absWorkdirs
-	step    string // a dependency-only RUN before the moved COPYs; "" moves them below the install
-	split   int    // where the install RUN is cut, its rest moving below the COPYs; 0 keeps it whole
-	rest    string // that rest, as a RUN's script
+	step    string   // a dependency-only RUN before the moved COPYs; "" moves them below the install
+	split   int      // where the install RUN is cut, its rest moving below the COPYs; 0 keeps it whole
+	rest    string   // that rest, as a RUN's script
+	assumed []string // what the fix takes as true without the build context
 }
 
 // movedCopy is a COPY or ADD of code that moves below the install.
@@ -78,7 +79,16 @@ func manifestsFirstFix(p *Pass, cp, run *dockerfile.Instruction, inv pkgmgr.Invo
 	return &FixData{Kind: CopyManifestsFirst, Args: args}, len(mf.moved)
 }
 
+// title says what the fix does and, without the build context, what it
+// assumes of the manifests it could not read.
 func (mf *manifestsFirst) title() string {
+	if len(mf.assumed) == 0 {
+		return mf.what()
+	}
+	return fmt.Sprintf("%s (no build context to check: assumes %s)", mf.what(), strings.Join(mf.assumed, "; "))
+}
+
+func (mf *manifestsFirst) what() string {
 	what := "install"
 	if mf.step != "" {
 		what = "`" + mf.step + "`"

@@ -154,7 +154,18 @@ func (mf *manifestsFirst) projectFiles(inv pkgmgr.Invocation, dir string, depsSt
 	}
 	files, why := projectManifests(inv.Manager, inv, depsStep, ctxDir, mf.p.Context)
 	mf.add(files, via)
+	if mf.p.Context == nil && len(files) > 0 {
+		mf.assume(manifestChecks[inv.Manager.Name].assumed)
+	}
 	return why
+}
+
+// assume notes what the fix takes as true without the build context,
+// which the title says.
+func (mf *manifestsFirst) assume(what string) {
+	if what != "" && !slices.Contains(mf.assumed, what) {
+		mf.assumed = append(mf.assumed, what)
+	}
 }
 
 // namedFiles adds the files an install names (pip -r requirements.txt).
@@ -175,6 +186,9 @@ func (mf *manifestsFirst) namedFiles(inv pkgmgr.Invocation, dir string) string {
 			return why
 		}
 		mf.add(files, via)
+		if mf.p.Context == nil && (inv.Manager.Name == "pip" || inv.Manager.Name == "uv") {
+			mf.assume(path.Base(ctx) + " names no other file and no local path")
+		}
 	}
 	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
@@ -225,6 +226,7 @@ type manifestCheck struct {
 	outputs []string
 	refuse  map[string]func(text []byte) string
 	needs   func(inv pkgmgr.Invocation) string
+	assumed string // what refuse would check, taken as true without the context
 }
 
 var nodeFiles = []string{"package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", ".npmrc", ".yarnrc", ".yarnrc.yml", ".yarn/releases/", ".yarn/plugins/", ".yarn/patches/"}
@@ -239,17 +241,50 @@ var (
 )
 
 var manifestChecks = map[string]manifestCheck{
-	"npm":      {files: nodeFiles, blind: []string{"package*.json", ".npmrc"}, outputs: nodeOutputs, refuse: nodeRefuse},
-	"yarn":     {files: nodeFiles, blind: []string{"package.json", "yarn.lock", ".yarnrc"}, outputs: nodeOutputs, refuse: nodeRefuse},
-	"pnpm":     {files: nodeFiles, blind: []string{"package.json", "pnpm-lock.yaml", ".npmrc"}, outputs: nodeOutputs, refuse: nodeRefuse},
-	"go":       {files: []string{"go.mod", "go.sum"}, outputs: []string{"go.work", "vendor"}, refuse: map[string]func([]byte) string{"go.mod": refuseGoMod}},
-	"bundler":  {files: []string{"Gemfile", "Gemfile.lock"}, outputs: []string{"vendor/bundle", ".bundle"}, refuse: map[string]func([]byte) string{"Gemfile": refuseGemfile}},
-	"pipenv":   {files: []string{"Pipfile", "Pipfile.lock"}, refuse: pipenvRefuse},
-	"poetry":   {files: []string{"pyproject.toml", "poetry.lock", "poetry.toml"}, outputs: []string{".venv"}, refuse: poetryRefuse},
-	"uv":       {files: []string{"pyproject.toml", "uv.lock", ".python-version"}, outputs: []string{".venv"}, refuse: uvRefuse},
-	"composer": {files: []string{"composer.json", "composer.lock"}, outputs: []string{"vendor"}, needs: composerNeeds, refuse: map[string]func([]byte) string{"composer.json": refuseComposer}},
-	"maven":    {files: []string{"pom.xml"}, outputs: []string{"target"}},
-	"dotnet":   {files: []string{"*.csproj", "*.fsproj", "*.sln", "NuGet.config", "nuget.config", "Directory.Build.props", "Directory.Packages.props"}, blind: []string{"*.csproj"}, outputs: []string{"obj"}},
+	"npm":     {files: nodeFiles, blind: []string{"package*.json", ".npmrc"}, outputs: nodeOutputs, refuse: nodeRefuse, assumed: nodeAssumed},
+	"yarn":    {files: nodeFiles, blind: []string{"package.json", "yarn.lock", ".yarnrc"}, outputs: nodeOutputs, refuse: nodeRefuse, assumed: nodeAssumed},
+	"pnpm":    {files: nodeFiles, blind: []string{"package.json", "pnpm-lock.yaml", ".npmrc"}, outputs: nodeOutputs, refuse: nodeRefuse, assumed: nodeAssumed},
+	"go":      {files: []string{"go.mod", "go.sum"}, outputs: []string{"go.work", "vendor"}, refuse: map[string]func([]byte) string{"go.mod": refuseGoMod}, assumed: "go.mod replaces no module with a local folder"},
+	"bundler": {files: []string{"Gemfile", "Gemfile.lock"}, outputs: []string{"vendor/bundle", ".bundle"}, refuse: map[string]func([]byte) string{"Gemfile": refuseGemfile}, assumed: "the Gemfile has no gemspec or path gems"},
+	"pipenv":  {files: []string{"Pipfile", "Pipfile.lock"}, refuse: pipenvRefuse, assumed: "the Pipfile has no path dependencies"},
+	"poetry":  {files: []string{"pyproject.toml", "poetry.lock", "poetry.toml"}, outputs: []string{".venv"}, refuse: poetryRefuse, assumed: "pyproject.toml has no path dependencies"},
+	"uv":      {files: []string{"pyproject.toml", "uv.lock", ".python-version"}, outputs: []string{".venv"}, refuse: uvRefuse, assumed: "pyproject.toml has no path dependencies"},
+	"composer": {files: []string{"composer.json", "composer.lock"}, outputs: []string{"vendor"}, needs: composerNeeds,
+		refuse: map[string]func([]byte) string{"composer.json": refuseComposer}, assumed: "composer.json has no path repositories"},
+	"maven": {files: []string{"pom.xml"}, outputs: []string{"target"}, refuse: map[string]func([]byte) string{"pom.xml": refusePom}, assumed: "pom.xml has no modules"},
+	"dotnet": {files: []string{"*.csproj", "*.fsproj", "*.sln", "NuGet.config", "nuget.config", "Directory.Build.props", "Directory.Packages.props"}, blind: []string{"*.csproj"}, outputs: []string{"obj"},
+		refuse:  map[string]func([]byte) string{"*.csproj": refuseProjectReference, "*.fsproj": refuseProjectReference, "*.sln": refuseSolution},
+		assumed: "the project references no other project"},
+}
+
+const nodeAssumed = "package.json has no workspaces, local dependencies or install scripts"
+
+// refusePom: a multi-module build needs every module's pom.xml.
+func refusePom(text []byte) string {
+	if bytes.Contains(text, []byte("<modules>")) {
+		return "a multi-module pom.xml needs its modules' pom.xml files"
+	}
+	return ""
+}
+
+// refuseProjectReference: a restore reads the projects a project references.
+func refuseProjectReference(text []byte) string {
+	if bytes.Contains(text, []byte("<ProjectReference")) {
+		return "the project references other projects, whose project files the restore needs"
+	}
+	return ""
+}
+
+// solutionProject is a project a solution lists, in another folder.
+var solutionProject = regexp.MustCompile(`"[^"]*[\\/][^"]*\.[cf]sproj"`)
+
+// refuseSolution: a restore of a solution reads the project files it
+// lists; those in other folders are not copied.
+func refuseSolution(text []byte) string {
+	if solutionProject.Match(text) {
+		return "a solution's projects in other folders need their own project files"
+	}
+	return ""
 }
 
 // composerNeeds: composer install runs the project's scripts (Laravel's
