@@ -554,6 +554,11 @@ func dropCommand(doc *dockerfile.Document, base int, cmds []shell.Command, i int
 	for _, p := range cmds[:i] {
 		prevEnd = max(prevEnd, p.End)
 	}
+	if prevEnd > c.Start {
+		// c sits inside an earlier command's words (an unclosed quote or
+		// a $[ ] the parser read on): there is no gap to cut it out by.
+		return dockerfile.Edit{}, false
+	}
 	next := i + 1
 	for next < len(cmds) && cmds[next].Start < c.End {
 		next++ // commands nested in c's words ($(...))
