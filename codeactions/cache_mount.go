@@ -53,7 +53,8 @@ const aptSetupMarker = "/etc/apt/apt.conf.d/docker-clean"
 // COPY of the application, this cheap step would re-run on every code
 // change (the real-build proof found it, docs/proofs.md). It stays in
 // the same user and shell, and before nothing that may change apt's
-// configuration.
+// configuration. Where it would still come after a COPY or ADD, it goes
+// into the first install's own command instead: no step is added there.
 func earlySetup(st *dockerfile.BuildState, edits []dockerfile.Edit) []dockerfile.Edit {
 	doc := st.Document()
 	for i, e := range edits {
@@ -64,12 +65,44 @@ func earlySetup(st *dockerfile.BuildState, edits []dockerfile.Edit) []dockerfile
 		if first == nil || first.Stage < 0 {
 			return edits
 		}
+		top := setupTop(st, first)
 		out := slices.Clone(edits)
-		at := setupPlace(st, first)
+		if afterCopy(st, top) && foldable(first) {
+			// Last, so that it lands after the --mount flags inserted
+			// at the same offset.
+			_, cmd, _ := strings.Cut(strings.TrimSpace(e.Text), " ")
+			at := first.ArgsSpan.Start
+			return append(slices.Delete(out, i, i+1), dockerfile.Edit{Start: at, End: at, Text: cmd + "; "})
+		}
+		at := doc.BlockStart(top)
 		out[i].Start, out[i].End = at, at
 		return out
 	}
 	return edits
+}
+
+// foldable: a command the setup can be prefixed to, in the shell.
+func foldable(run *dockerfile.Instruction) bool {
+	return run.Keyword == "RUN" && !run.JSONForm && len(run.Heredocs) == 0 && run.ArgsSpan.End > run.ArgsSpan.Start
+}
+
+// afterCopy: a COPY or ADD comes before in, in its stage or a stage it
+// is built FROM, so that a step at in may re-run when the files it takes
+// change.
+func afterCopy(st *dockerfile.BuildState, in *dockerfile.Instruction) bool {
+	doc := st.Document()
+	stage := doc.Stages[in.Stage]
+	for s, n := stage, 0; s != nil && n <= len(doc.Stages); s, n = st.StageParent(s), n+1 {
+		for _, e := range s.Instructions {
+			if e == in {
+				break
+			}
+			if e.Keyword == "COPY" || e.Keyword == "ADD" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // instructionBelow is the first instruction starting at or after offset.
@@ -83,16 +116,15 @@ func instructionBelow(doc *dockerfile.Document, offset int) *dockerfile.Instruct
 	return doc.Instructions[i]
 }
 
-// setupPlace is the offset above the earliest instruction of first's
-// stage that the setup RUN can go above, walking up from first.
-func setupPlace(st *dockerfile.BuildState, first *dockerfile.Instruction) int {
-	doc := st.Document()
-	stage := doc.Stages[first.Stage].Instructions
+// setupTop is the earliest instruction of first's stage that the setup
+// RUN can go above, walking up from first.
+func setupTop(st *dockerfile.BuildState, first *dockerfile.Instruction) *dockerfile.Instruction {
+	stage := st.Document().Stages[first.Stage].Instructions
 	top := first
 	for k := slices.Index(stage, first) - 1; k >= 0 && setupMayPrecede(st, stage[:k], stage[k]); k-- {
 		top = stage[k]
 	}
-	return doc.BlockStart(top)
+	return top
 }
 
 // setupMayPrecede: the setup RUN can run before in, whose stage's earlier
