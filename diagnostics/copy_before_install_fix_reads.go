@@ -451,8 +451,8 @@ func (mf *manifestsFirst) leavesSources(in *dockerfile.Instruction, c shell.Comm
 		named := inv.Action == pkgmgr.Install && !readsManifests(inv)
 		return inv.Manager.System || named || inv.Action == pkgmgr.Clean || inv.Action == pkgmgr.Update
 	}
-	if shellWrapper(c) {
-		return true // the commands of its script are checked on their own
+	if shellWrapper(c) || pipedShell(c) {
+		return true // the commands of its script, or the one piping it, are checked on their own
 	}
 	if !quietCommand(c) {
 		return false
@@ -497,7 +497,7 @@ var quietCommands = map[string]bool{
 // quietSubcommands are the commands whose first word makes them quiet:
 // configuration, a virtual environment.
 var quietSubcommands = map[string][]string{
-	"npm": {"config"}, "yarn": {"config"}, "pnpm": {"config"}, "pip": {"config"}, "pip3": {"config"}, "poetry": {"config"},
+	"npm": {"config", "cache"}, "yarn": {"config", "cache"}, "pnpm": {"config"}, "pip": {"config"}, "pip3": {"config"}, "poetry": {"config"},
 	"bundle": {"config"}, "composer": {"config"}, "go": {"env", "version"}, "git": {"config"}, "conda": {"config"},
 	"mix": {"local.hex", "local.rebar"}, "node": {"--version", "-v"}, "gem": {"update"},
 }
@@ -516,6 +516,24 @@ func shellWrapper(c shell.Command) bool {
 		}
 	}
 	return false
+}
+
+// pipedShell: a shell that runs the script piped into it (`curl -sL
+// https://deb.nodesource.com/setup_20.x | bash -`): what it reads is the
+// piping command's, which is checked on its own.
+func pipedShell(c shell.Command) bool {
+	if name := path.Base(c.Name()); c.Op != "|" || name != "sh" && name != "bash" && name != "dash" {
+		return false
+	}
+	for _, w := range c.Args[1:] {
+		if w.Value == "-s" || w.Value == "--" {
+			return true // the words after it are the script's arguments
+		}
+		if !strings.HasPrefix(w.Value, "-") || w.Value == "-c" {
+			return false
+		}
+	}
+	return true
 }
 
 func quietCommand(c shell.Command) bool {

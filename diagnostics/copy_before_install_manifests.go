@@ -241,8 +241,9 @@ var (
 )
 
 var manifestChecks = map[string]manifestCheck{
-	"npm":     {files: nodeFiles, blind: []string{"package*.json", ".npmrc"}, outputs: nodeOutputs, refuse: nodeRefuse, assumed: nodeAssumed},
-	"yarn":    {files: nodeFiles, blind: []string{"package.json", "yarn.lock", ".yarnrc"}, outputs: nodeOutputs, refuse: nodeRefuse, assumed: nodeAssumed},
+	"npm": {files: nodeFiles, blind: []string{"package*.json", ".npmrc"}, outputs: nodeOutputs, refuse: nodeRefuse, assumed: nodeAssumed},
+	"yarn": {files: nodeFiles, blind: []string{"package.json", "yarn.lock", ".yarnrc"}, outputs: nodeOutputs, refuse: nodeRefuse,
+		assumed: nodeAssumed + ", and the project has no .yarnrc.yml or .yarn folder (Yarn 2+)"},
 	"pnpm":    {files: nodeFiles, blind: []string{"package.json", "pnpm-lock.yaml", ".npmrc"}, outputs: nodeOutputs, refuse: nodeRefuse, assumed: nodeAssumed},
 	"go":      {files: []string{"go.mod", "go.sum"}, outputs: []string{"go.work", "vendor"}, refuse: map[string]func([]byte) string{"go.mod": refuseGoMod}, assumed: "go.mod replaces no module with a local folder"},
 	"bundler": {files: []string{"Gemfile", "Gemfile.lock"}, outputs: []string{"vendor/bundle", ".bundle"}, refuse: map[string]func([]byte) string{"Gemfile": refuseGemfile}, assumed: "the Gemfile has no gemspec or path gems"},
