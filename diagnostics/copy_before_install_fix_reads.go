@@ -347,7 +347,7 @@ func (mf *manifestsFirst) movesPast(in *dockerfile.Instruction) string {
 		return ""
 	case "COPY", "ADD":
 		for _, m := range mf.moved {
-			if m.in.Span.Start < in.Span.Start && !mf.sameFiles(in, m) {
+			if m.in.Span.Start < in.Span.Start && !mf.sameFiles(in, m) && !mf.disjointNames(in, m) {
 				return fmt.Sprintf("another COPY writes where a moved COPY does: line %d", in.Line+1)
 			}
 		}
@@ -381,6 +381,87 @@ func (mf *manifestsFirst) runPassed(in *dockerfile.Instruction) string {
 		}
 	}
 	return ""
+}
+
+// disjointNames: a COPY between and moved COPY m write into the same
+// folder names that no name matches both of (COPY *.json /app/ and COPY
+// *.js /app/; COPY *.py /app/ and COPY templates /app/templates), so their
+// order does not matter.
+func (mf *manifestsFirst) disjointNames(in *dockerfile.Instruction, m movedCopy) bool {
+	dir, names, ok := mf.topNames(in)
+	if m.src != "" {
+		if !ok || path.Dir(m.dest) != dir {
+			return false
+		}
+		return namesDisjoint(names, []string{path.Base(m.dest)})
+	}
+	mdir, mnames, mok := mf.topNames(m.in)
+	return ok && mok && dir == mdir && namesDisjoint(names, mnames)
+}
+
+// topNames is the folder a COPY of files (or patterns over files) writes
+// into and the names, or patterns, of what it writes there.
+func (mf *manifestsFirst) topNames(in *dockerfile.Instruction) (string, []string, bool) {
+	c := mf.bs.Of(in).Copy()
+	wd, ok := mf.workdir(in)
+	intoDir := len(c.Context) > 1 || strings.HasSuffix(c.Dest.Text, "/") || path.Base(c.Dest.Text) == "."
+	if !ok || !c.Dest.Known || c.Dest.Truncated || !intoDir || len(c.Unresolved) > 0 || c.From.Name != "" || len(c.Context) == 0 {
+		return "", nil, false
+	}
+	var names []string
+	for _, src := range c.Context {
+		if mf.isFolder(src) || mf.globsFolder(src) {
+			return "", nil, false
+		}
+		names = append(names, path.Base(src))
+	}
+	return resolve(wd, c.Dest.Text), names, true
+}
+
+// globsFolder: with the context on disk, a pattern matches a folder, whose
+// contents a COPY writes in place of it.
+func (mf *manifestsFirst) globsFolder(src string) bool {
+	if mf.p.Context == nil || !strings.ContainsAny(src, "*?[") {
+		return false
+	}
+	return slices.ContainsFunc(mf.p.Context.Glob(path.Clean(src)), mf.p.Context.IsDir)
+}
+
+// namesDisjoint: no name matches a name or pattern of a and one of b.
+func namesDisjoint(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if mayMatchSame(x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// mayMatchSame: some name may match both x and y, each a name or a
+// pattern. Two patterns are told apart only by a literal start or end
+// (*.js and *.json, app-* and lib-*).
+func mayMatchSame(x, y string) bool {
+	const meta = "*?["
+	xLit, yLit := !strings.ContainsAny(x, meta), !strings.ContainsAny(y, meta)
+	switch {
+	case strings.Contains(x+y, "\\"):
+		return true // an escape: not worth reading
+	case xLit && yLit:
+		return x == y
+	case xLit:
+		ok, err := path.Match(y, x)
+		return ok || err != nil
+	case yLit:
+		ok, err := path.Match(x, y)
+		return ok || err != nil
+	}
+	xp, yp := x[:strings.IndexAny(x, meta)], y[:strings.IndexAny(y, meta)]
+	xs, ys := x[strings.LastIndexAny(x, "*?]")+1:], y[strings.LastIndexAny(y, "*?]")+1:]
+	prefixes := strings.HasPrefix(xp, yp) || strings.HasPrefix(yp, xp)
+	suffixes := strings.HasSuffix(xs, ys) || strings.HasSuffix(ys, xs)
+	return prefixes && suffixes
 }
 
 // sameFiles: a COPY between that writes where moved COPY m does writes
