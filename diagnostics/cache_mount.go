@@ -38,6 +38,9 @@ func checkInstallWithoutCacheMount(p *Pass) {
 		reported := map[string]bool{}
 		for _, inv := range invs {
 			m := inv.Manager
+			if stopsRun(st, inst, inv) {
+				break
+			}
 			if m == nil || reported[m.Name] || len(m.Caches) == 0 || coversCatalogCache(targets, m.Caches) {
 				continue
 			}
@@ -47,7 +50,7 @@ func checkInstallWithoutCacheMount(p *Pass) {
 			}
 			u := commandUser(inv.Command, pl.user)
 			locs := mountable(cacheLocations(inv, scopeLookup(pl.x), u, runImage(st, inst)))
-			if !downloadsKept(locs) || coversLocation(targets, locs) {
+			if !downloadsKept(locs) || coversLocation(targets, locs) || copiedOut(st, inst, m, locs) {
 				continue
 			}
 			reported[m.Name] = true

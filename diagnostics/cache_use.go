@@ -98,11 +98,16 @@ func userPart(w shell.Word) string {
 // keep. Not a script runner (npm run build), not offline (cargo build
 // --offline), not with the manager's cache turned off (pip
 // --no-cache-dir, apk add --no-cache: it would not use a mount either),
-// and not a build whose dependencies an earlier step of the stage already
-// put in the layer (dotnet publish after dotnet restore).
+// not a build whose dependencies an earlier step of the stage already
+// put in the layer (dotnet publish after dotnet restore), and not an apt
+// command that cannot download: an upgrade nothing answers yes to, or one
+// with no package index to read (see findsNoIndex); nor a system install
+// of packages an earlier RUN installed from the same index.
 func downloads(st *dockerfile.BuildState, in *dockerfile.Instruction, inv pkgmgr.Invocation, x dockerfile.InstState) bool {
 	switch {
-	case inv.Fetch == pkgmgr.FetchNone, cacheOff(inv, x):
+	case inv.Fetch == pkgmgr.FetchNone, cacheOff(inv, x), upgradeAborts(st, in, inv, x), installedEarlier(st, in, inv):
+		return false
+	case inv.Manager.Name == "apt" && findsNoIndex(st, in, inv):
 		return false
 	case inv.Fetch == pkgmgr.FetchMissing:
 		return !fetchedBefore(st, in, inv.Manager)
@@ -250,4 +255,182 @@ func pkgArgName(arg string) string {
 		return arg[:i]
 	}
 	return arg
+}
+
+// upgradeAborts: an apt upgrade that nothing answers yes to (no -y, no
+// piped input, no configuration or image that says yes): apt asks before
+// it downloads whenever it has anything to upgrade, and a build answers
+// no, so it downloads nothing (MissingYesFlag reports the abort).
+func upgradeAborts(st *dockerfile.BuildState, in *dockerfile.Instruction, inv pkgmgr.Invocation, x dockerfile.InstState) bool {
+	if inv.Manager.Name != "apt" || inv.Action != pkgmgr.Install || len(inv.Packages) > 0 || inv.Command.Op == "|" ||
+		len(inv.Sub) == 0 || !strings.Contains(inv.Sub[0], "upgrade") {
+		return false
+	}
+	answered, known := yesSpecs["apt"].answers(x, inv)
+	if answered || !known || yesImage(st, in) {
+		return false
+	}
+	configured := firstWhere(st.Document(), func(e *dockerfile.Instruction) bool {
+		return e.Keyword == "RUN" && writesAssumeYes(st.Document(), e) || copiesManagerConfig(st, e)
+	})
+	return !configured.before(st, in, true)
+}
+
+// listlessImages ship no apt package lists: Debian's and Ubuntu's own
+// images, and the official images built on them, which remove the lists
+// they used.
+var listlessImages = []string{
+	"debian", "ubuntu", "buildpack-deps", "python", "node", "golang", "ruby", "php", "perl", "rust", "openjdk",
+	"eclipse-temurin", "maven", "gradle", "gcc", "r-base", "julia", "haskell", "elixir", "erlang", "swift",
+}
+
+// findsNoIndex: an apt command on a listless image with nothing before it
+// in its stages that may have fetched the lists (apt-get update, a script
+// the rule cannot read, add-apt-repository): an install fails to find its
+// packages and an upgrade has nothing to do.
+func findsNoIndex(st *dockerfile.BuildState, in *dockerfile.Instruction, inv pkgmgr.Invocation) bool {
+	if !runImage(st, in).MatchesAny(listlessImages) || mayFetchLists(commands(st, in), inv.Command.Start) {
+		return false
+	}
+	fetched := false
+	eachEarlier(st, in, func(e *dockerfile.Instruction) bool {
+		fetched = e.Keyword == "RUN" && mayFetchLists(commands(st, e), -1) || e.Keyword == "COPY" || e.Keyword == "ADD"
+		return !fetched
+	})
+	return !fetched
+}
+
+// mayFetchLists: a command of cmds (before offset end, when not -1) may
+// have fetched apt's lists. A COPY or ADD may bring them too (findsNoIndex
+// counts any).
+func mayFetchLists(cmds []shell.Command, end int) bool {
+	return slices.ContainsFunc(cmds, func(c shell.Command) bool {
+		if end >= 0 && c.Start >= end {
+			return false
+		}
+		inv, ok := pkgmgr.Classify(c)
+		return ok && inv.Manager != nil && inv.Manager.Name == "apt" && inv.Action == pkgmgr.Update ||
+			opaqueScript(c) || shell.IsPOSIX([]string{c.Name()}) || c.Name() == "add-apt-repository"
+	})
+}
+
+// installedEarlier: a system install whose every package an earlier RUN
+// of its stages installed, with no index refreshed since (in this RUN
+// before it, or in a RUN after that install): the packages are there, at
+// the version the index offers, so nothing is fetched.
+func installedEarlier(st *dockerfile.BuildState, in *dockerfile.Instruction, inv pkgmgr.Invocation) bool {
+	if !inv.Manager.System || inv.Action != pkgmgr.Install || len(inv.Packages) == 0 || inv.HasFlag(inv.Manager.RefreshFlags...) ||
+		refreshes(commands(st, in), inv.Manager, inv.Command.Start) {
+		return false
+	}
+	left := map[string]bool{}
+	for _, p := range inv.Packages {
+		if strings.ContainsAny(p, "$`") {
+			return false
+		}
+		left[packageName(p)] = true
+	}
+	removed := false
+	eachEarlier(st, in, func(e *dockerfile.Instruction) bool {
+		if e.Keyword != "RUN" {
+			return true
+		}
+		removed = !settle(st, e, inv.Manager, left)
+		return !removed && len(left) > 0 && !refreshes(commands(st, e), inv.Manager, -1)
+	})
+	return !removed && len(left) == 0
+}
+
+// settle reads a RUN's commands of m from the last: an install settles
+// the packages of left it names (they are there after it), unless its
+// failure is tolerated (`apt-get install … || true`); false when a removal
+// comes first: it may have taken them, or packages they need, away.
+func settle(st *dockerfile.BuildState, e *dockerfile.Instruction, m *pkgmgr.Manager, left map[string]bool) bool {
+	invs := invocations(st, e)
+	cmds := commands(st, e)
+	for k := len(invs) - 1; k >= 0 && len(left) > 0; k-- {
+		switch prev := invs[k]; {
+		case prev.Manager != m:
+		case prev.Action == pkgmgr.Remove:
+			return false
+		case prev.Action == pkgmgr.Install && !tolerated(cmds, prev.Command):
+			for _, p := range prev.Packages {
+				delete(left, packageName(p))
+			}
+		}
+	}
+	return true
+}
+
+// tolerated: the command's failure is ignored (the command after it runs
+// after ||).
+func tolerated(cmds []shell.Command, c shell.Command) bool {
+	i := slices.IndexFunc(cmds, func(x shell.Command) bool { return sameCommand(x, c) })
+	return i >= 0 && i+1 < len(cmds) && cmds[i+1].Op == "||"
+}
+
+// refreshes: a command of cmds (before offset end, when not -1) refreshes
+// m's index (an update, or an install with a refresh flag: apk add -U).
+func refreshes(cmds []shell.Command, m *pkgmgr.Manager, end int) bool {
+	return slices.ContainsFunc(cmds, func(c shell.Command) bool {
+		inv, ok := pkgmgr.Classify(c)
+		return (end < 0 || c.Start < end) && ok && inv.Manager == m &&
+			(inv.Action == pkgmgr.Update || inv.Action == pkgmgr.Install && inv.HasFlag(m.RefreshFlags...))
+	})
+}
+
+// stopsRun: inv is an apt install that fails (findsNoIndex) with the
+// commands after it joined by &&: the rest of the RUN never runs.
+func stopsRun(st *dockerfile.BuildState, in *dockerfile.Instruction, inv pkgmgr.Invocation) bool {
+	if inv.Manager == nil || inv.Manager.Name != "apt" || inv.Action != pkgmgr.Install || len(inv.Packages) == 0 || inv.Command.AfterOr {
+		return false
+	}
+	cmds := commands(st, in)
+	i := slices.IndexFunc(cmds, func(c shell.Command) bool { return sameCommand(c, inv.Command) })
+	return i >= 0 && i+1 < len(cmds) && cmds[i+1].Op == "&&" && findsNoIndex(st, in, inv)
+}
+
+// copiedOut: a later stage copies one of m's caches from this RUN's
+// stage (COPY --from=deps /root/.cargo /root/.cargo) and then runs m: the
+// stage fills the cache for that run, which a cache mount would leave
+// without it (a copy of a folder that only holds the cache, with nothing
+// run on it, loses nothing).
+func copiedOut(st *dockerfile.BuildState, in *dockerfile.Instruction, m *pkgmgr.Manager, locs []cacheLoc) bool {
+	doc := st.Document()
+	for _, later := range doc.Stages[in.Stage+1:] {
+		for i, e := range later.Instructions {
+			if (e.Keyword == "COPY" || e.Keyword == "ADD") && copiesFromStage(st, e, later.Index, in.Stage) && len(e.Args) > 1 &&
+				slices.ContainsFunc(e.Args[:len(e.Args)-1], func(w dockerfile.Word) bool { return coversLocationDir(path.Clean(w.Value), locs) }) &&
+				runsManager(st, later.Instructions[i+1:], m) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// runsManager: one of the instructions is a RUN of m.
+func runsManager(st *dockerfile.BuildState, insts []*dockerfile.Instruction, m *pkgmgr.Manager) bool {
+	return slices.ContainsFunc(insts, func(e *dockerfile.Instruction) bool {
+		return e.Keyword == "RUN" && slices.ContainsFunc(invocations(st, e), func(inv pkgmgr.Invocation) bool { return inv.Manager == m })
+	})
+}
+
+// copiesFromStage: the COPY's --from names stage i or a stage built FROM it.
+func copiesFromStage(st *dockerfile.BuildState, e *dockerfile.Instruction, at, i int) bool {
+	for _, f := range e.Flags {
+		if f.Name != "from" {
+			continue
+		}
+		if src := st.Document().StageRef(f.Value, at); src != nil {
+			return slices.ContainsFunc(stageChain(st, src), func(s *dockerfile.Stage) bool { return s.Index == i })
+		}
+	}
+	return false
+}
+
+// coversLocationDir: src is one of the caches' directories, or above or
+// below it.
+func coversLocationDir(src string, locs []cacheLoc) bool {
+	return strings.HasPrefix(src, "/") && coversLocation([]string{src}, locs)
 }

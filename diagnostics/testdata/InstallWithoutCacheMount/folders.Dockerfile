@@ -44,7 +44,7 @@ FROM balenalib/%%BALENA_MACHINE_NAME%%-debian AS unreadable
 RUN cargo build --release
 # A build whose cache a COPY filled downloads nothing.
 FROM debian:12 AS builder
-COPY --from=unreadable /root/.cargo /root/.cargo
+COPY --from=example.com/cargo-home:1 /root/.cargo /root/.cargo
 RUN cargo build --release
 
 # The composer image sets COMPOSER_HOME=/tmp: its cache is /tmp/cache.

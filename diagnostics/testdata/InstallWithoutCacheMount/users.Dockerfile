@@ -26,7 +26,7 @@ RUN npm ci
 FROM node:20 AS system-manager
 USER node
 # want "^Every re-run of this step downloads all apt packages again\. A cache mount \(RUN --mount=type=cache,target=/var/cache/apt,sharing=locked\) keeps them"
-RUN sudo apt-get install -y curl
+RUN sudo apt-get update && sudo apt-get install -y curl
 
 # A command run as another user through gosu, su-exec or sudo -u uses
 # that user's cache, whose home is not known here: no path of root's.
