@@ -63,12 +63,21 @@ func Run(ctx context.Context, in Input) (Report, error) {
 // A document over budget.MaxAnalysedDocument is not analysed: one
 // AnalysisBudget finding says so.
 func Fast(doc *dockerfile.Document, bctx *buildcontext.Context, st config.Settings) ([]diagnostics.Finding, []error) {
+	fs, errs, _ := FastContext(context.Background(), doc, bctx, st) // never done
+	return fs, errs
+}
+
+// FastContext is Fast that gives up between two rules once ctx is done,
+// with ctx's error and no findings: the server cancels the analysis of a
+// version the editor has already replaced, so that the newer one's starts
+// at once.
+func FastContext(ctx context.Context, doc *dockerfile.Document, bctx *buildcontext.Context, st config.Settings) ([]diagnostics.Finding, []error, error) {
 	if tooLarge(doc) {
 		msg := fmt.Sprintf("this file is %s, over the %s that dockerfile-ls analyses: it is not analysed, and has no other finding (editing features still work)",
 			size(len(doc.Text)), size(budget.MaxAnalysedDocument))
-		return []diagnostics.Finding{diagnostics.OverBudget(firstLine(doc), msg)}, nil
+		return []diagnostics.Finding{diagnostics.OverBudget(firstLine(doc), msg)}, nil, nil
 	}
-	return diagnostics.AnalyzeBuild(doc, bctx, st.BuildOptions())
+	return diagnostics.AnalyzeContext(ctx, doc, bctx, st.BuildOptions())
 }
 
 func tooLarge(doc *dockerfile.Document) bool { return len(doc.Text) > budget.MaxAnalysedDocument }

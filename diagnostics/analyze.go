@@ -37,6 +37,15 @@ func Analyze(doc *dockerfile.Document, bctx *buildcontext.Context) ([]Finding, [
 // AnalyzeBuild is Analyze for a build with these options (its
 // --build-arg values), which the rules read through the build state.
 func AnalyzeBuild(doc *dockerfile.Document, bctx *buildcontext.Context, build dockerfile.Options) ([]Finding, []error) {
+	out, errs, _ := AnalyzeContext(context.Background(), doc, bctx, build) // never done
+	return out, errs
+}
+
+// AnalyzeContext is AnalyzeBuild that stops between two rules once ctx is
+// done (the editor sent a newer version of the text): it then returns
+// ctx's error and no findings, since those of the rules not run would be
+// missing.
+func AnalyzeContext(ctx context.Context, doc *dockerfile.Document, bctx *buildcontext.Context, build dockerfile.Options) ([]Finding, []error, error) {
 	var out []Finding
 	var errs []error
 	if doc.Error != nil {
@@ -59,6 +68,9 @@ func AnalyzeBuild(doc *dockerfile.Document, bctx *buildcontext.Context, build do
 		if r.Check == nil {
 			continue
 		}
+		if err := ctx.Err(); err != nil {
+			return nil, errs, fmt.Errorf("rules stopped before %s: %w", r.Name, err)
+		}
 		if time.Now().After(deadline) {
 			out = append(out, rulesCut(doc, rules[i:]))
 			break
@@ -69,7 +81,7 @@ func AnalyzeBuild(doc *dockerfile.Document, bctx *buildcontext.Context, build do
 		}
 	}
 	Sort(out)
-	return out, errs
+	return out, errs, nil
 }
 
 // rulesTime is budget.RulesTime; tests shorten it.

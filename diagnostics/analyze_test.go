@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -105,5 +106,26 @@ func TestInstructionFlags(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestAnalyzeContextStops: an analysis whose context is done stops before
+// the next rule and returns the context's error, not the findings of the
+// rules run so far; one never done finds what AnalyzeBuild finds.
+func TestAnalyzeContextStops(t *testing.T) {
+	doc := dockerfile.Parse([]byte("FROM debian:12\nRUN apt-get update\nRUN apt-get install curl\n"))
+	want, _ := Analyze(doc, nil)
+	if len(want) == 0 {
+		t.Fatal("the file has no finding to lose")
+	}
+	got, _, err := AnalyzeContext(context.Background(), doc, nil, dockerfile.Options{})
+	if err != nil || !slices.EqualFunc(got, want, func(a, b Finding) bool { return a.Rule == b.Rule && a.Span == b.Span && a.Message == b.Message }) {
+		t.Errorf("not cancelled: %v, %d findings, want %d", err, len(got), len(want))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	got, _, err = AnalyzeContext(ctx, doc, nil, dockerfile.Options{})
+	if !errors.Is(err, context.Canceled) || got != nil {
+		t.Errorf("cancelled: %v with %d findings, want context.Canceled and none", err, len(got))
 	}
 }

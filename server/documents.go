@@ -66,6 +66,7 @@ func (s *Server) DidChange(ctx context.Context, p *protocol.DidChangeTextDocumen
 	s.passes.edited(time.Now())
 	d.buildkitFresh = false
 	d.cancelPass() // its findings would be for the old text
+	d.cancelFast()
 	d.poke()
 	return nil
 }

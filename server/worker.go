@@ -43,6 +43,10 @@ type document struct {
 	// it and set it to nil, so a pass whose findings are out of date
 	// stops at once, frees its slot and is never published.
 	pass *buildkitPass
+	// stopFast cancels the running analysis of the rules (see
+	// fastContext), nil when none runs: a newer version or a close makes
+	// its findings outdated.
+	stopFast context.CancelFunc
 	// stale: something besides the text changed since the last publish
 	// (the build context loaded, the settings changed), so the same version
 	// is worth analysing again.
@@ -113,6 +117,7 @@ func (d *document) close() {
 	d.closed = true
 	d.setUnpublished(false)
 	d.cancelPass()
+	d.cancelFast()
 	if d.idle != nil {
 		d.idle.Stop()
 	}
@@ -170,7 +175,9 @@ func (s *Server) round(d *document, w *workerState) bool {
 	// Publish a newer version, or this version again once BuildKit's
 	// findings for it arrive; nothing else is news to the client.
 	if version > w.published || (version == w.published && (stale || fresh && !w.publishedFresh)) {
-		s.publishRound(d, latest, w, version != w.published || stale, buildkit, fresh && !w.publishedFresh)
+		if !s.publishRound(d, latest, w, version != w.published || stale, buildkit, fresh && !w.publishedFresh) {
+			return true // replaced while the rules ran: the newer version's round publishes
+		}
 		w.published, w.publishedFresh = version, fresh
 		if fresh && doc != nil {
 			d.forgetWhenIdle(doc)
@@ -184,17 +191,25 @@ func (s *Server) round(d *document, w *workerState) bool {
 // publishRound publishes latest's findings: the fast ones, computed again
 // when analyse (only BuildKit's are new when the same version comes round
 // again without going stale), with buildkit's; arrived says BuildKit's
-// are new for this version.
-func (s *Server) publishRound(d *document, latest *docVersion, w *workerState, analyse bool, buildkit []diagnostics.Finding, arrived bool) {
+// are new for this version. It is false, with nothing published, when a
+// newer version or a close stopped the analysis.
+func (s *Server) publishRound(d *document, latest *docVersion, w *workerState, analyse bool, buildkit []diagnostics.Finding, arrived bool) bool {
 	st := s.settingsFor(d.path())
 	if analyse {
-		trace.WithRegion(context.Background(), "fast", func() { w.fast = s.fast(d, latest, st) })
+		var fast []diagnostics.Finding
+		ok := true
+		trace.WithRegion(context.Background(), "fast", func() { fast, ok = s.fast(d, latest, st) })
+		if !ok {
+			return false
+		}
+		w.fast = fast
 	}
 	defer trace.StartRegion(context.Background(), "publish").End()
 	doc := latest.doc()
 	s.deliver(func() {
 		s.publish(d.uri, &latest.version, doc, analysis.Assemble(doc, st, w.fast, buildkit))
 	}, arrived)
+	return true
 }
 
 // caughtUp: the worker has published latest. Unless a newer version came
@@ -213,18 +228,50 @@ func (s *Server) caughtUp(d *document, latest *docVersion, wantPass bool) {
 }
 
 // fast is the first phase's findings for d's parsed version v; a text too
-// large to parse has one.
-func (s *Server) fast(d *document, v *docVersion, st config.Settings) []diagnostics.Finding {
+// large to parse has one. ok is false when a newer version or a close
+// stopped the rules midway.
+func (s *Server) fast(d *document, v *docVersion, st config.Settings) (fs []diagnostics.Finding, ok bool) {
 	if v.raw != nil {
-		return []diagnostics.Finding{tooLargeToRead(v.raw)}
+		return []diagnostics.Finding{tooLargeToRead(v.raw)}, true
 	}
 	doc := v.doc()
-	fast, errs := analysis.Fast(doc, s.buildContext(d, st), st)
+	ctx, done := d.fastContext(v)
+	defer done()
+	fast, errs, err := analysis.FastContext(ctx, doc, s.buildContext(d, st), st)
 	d.forgetInactive(doc)
 	for _, err := range errs {
 		s.log.Error("analysis failed", "uri", d.uri, "err", err)
 	}
-	return fast
+	return fast, err == nil
+}
+
+// fastContext is the context of the rules' analysis of v, done as soon
+// as a newer version arrives or the document closes (cancelFast): typing
+// then does not wait for the rules of a text already replaced. done ends
+// it.
+func (d *document) fastContext(v *docVersion) (ctx context.Context, done func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.latest != v || d.closed {
+		cancel()
+	} else {
+		d.stopFast = cancel // the worker analyses one version at a time
+	}
+	return ctx, func() {
+		d.mu.Lock()
+		d.stopFast = nil
+		d.mu.Unlock()
+		cancel()
+	}
+}
+
+// cancelFast stops the running analysis of the rules, if any; d.mu held.
+func (d *document) cancelFast() {
+	if d.stopFast != nil {
+		d.stopFast()
+		d.stopFast = nil
+	}
 }
 
 // parseLatest parses the newest version (unless the document is closed)

@@ -263,3 +263,39 @@ func TestSlowDocumentPassRunsOnce(t *testing.T) {
 		t.Errorf("%d BuildKit passes, want the slow one only", n)
 	}
 }
+
+// TestEditStopsOutdatedAnalysis: a didChange stops the rules' analysis of
+// the version it replaces, and a close that of the last; an analysis
+// started for a version already replaced is done from the start.
+func TestEditStopsOutdatedAnalysis(t *testing.T) {
+	const u = uri.URI("untitled:Dockerfile")
+	s := &Server{log: slog.New(slog.DiscardHandler), docs: map[uri.URI]*document{}, passes: newPassQueue()}
+	d := s.openDocument(u, 1, []byte("FROM alpine\n"))
+	s.docs[u] = d
+	first := d.latest
+	ctx, done := d.fastContext(first)
+	defer done()
+	if ctx.Err() != nil {
+		t.Fatal("the analysis of the newest version is done before any edit")
+	}
+	err := s.DidChange(context.Background(), &protocol.DidChangeTextDocumentParams{
+		TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: u}, Version: 2},
+		ContentChanges: []protocol.TextDocumentContentChangeEvent{&protocol.TextDocumentContentChangePartial{Range: protocol.Range{}, Text: "# top\n"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ctx.Err() == nil {
+		t.Error("the edit did not stop the analysis of version 1")
+	}
+	if late, lateDone := d.fastContext(first); late.Err() == nil {
+		t.Error("an analysis of version 1 started after the edit is not done")
+	} else {
+		lateDone()
+	}
+	last, lastDone := d.fastContext(d.latest)
+	defer lastDone()
+	d.close()
+	if last.Err() == nil {
+		t.Error("the close did not stop the analysis of version 2")
+	}
+}
