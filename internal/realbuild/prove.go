@@ -33,8 +33,8 @@ const (
 var repairKinds = map[diagnostics.FixKind]*regexp.Regexp{
 	// apt asks "Do you want to continue? [Y/n]" and reads no answer.
 	diagnostics.AddYesFlag: regexp.MustCompile(`\[Y/n\] Abort`),
-	// sh: 1: ['touch',: not found
-	diagnostics.DoubleQuoteExecForm: regexp.MustCompile(`\['[^ ]*: not found`),
+	// /bin/sh: 1: [touch,: not found (the shell took the quotes)
+	diagnostics.DoubleQuoteExecForm: regexp.MustCompile(`: \[[^ ]*: not found`),
 	// BuildKit tries to pull the stage name as an image.
 	diagnostics.UseStageName: regexp.MustCompile(`failed to resolve source metadata|pull access denied`),
 }

@@ -488,4 +488,10 @@ func TestRepairingPicksTheFixesOfFailingBuilds(t *testing.T) {
 	if len(repairing(vs, other)) != 0 {
 		t.Error("repairing an original that failed otherwise")
 	}
+	// As the oracle's shell said it (make test-realbuild, exec-quotes).
+	quoted := &BuildError{Step: "[1/2] RUN ['touch', '/made']", Err: errors.New("exit status 1"), Output: "/bin/sh: 1: [touch,: not found"}
+	exec := []Variant{{Name: FixAll, Kinds: []diagnostics.FixKind{diagnostics.DoubleQuoteExecForm}}}
+	if len(repairing(exec, quoted)) != 1 {
+		t.Error("the single-quoted RUN's failure is not recognised")
+	}
 }
