@@ -32,6 +32,9 @@ func (mf *manifestsFirst) install() string {
 	if mf.inv.Action == pkgmgr.Build || mf.inv.InstallsProject || composer {
 		return mf.dependencyStep(start)
 	}
+	if len(mf.moved) > 0 && mf.redirectsCopied(mf.run) {
+		return "the RUN redirects into or from what the moved COPY brings"
+	}
 	cmds, installed := commands(mf.bs, mf.run), false
 	for i, c := range cmds {
 		inv, ok := pkgmgr.Classify(c)
@@ -366,6 +369,9 @@ func (mf *manifestsFirst) runPassed(in *dockerfile.Instruction) string {
 	}
 	if len(x.Reads().Context) > 0 {
 		return fmt.Sprintf("a RUN between mounts the build context: line %d", in.Line+1)
+	}
+	if mf.redirectsCopied(in) {
+		return fmt.Sprintf("a RUN between redirects into or from what the COPY brings: line %d", in.Line+1)
 	}
 	wd, ok := mf.workdir(in)
 	for _, c := range commands(mf.bs, in) {

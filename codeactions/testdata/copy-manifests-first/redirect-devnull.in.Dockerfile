@@ -1,0 +1,5 @@
+FROM node:20
+WORKDIR /app
+COPY . .
+RUN apt-get update > /dev/null && apt-get install -y jq 2>&1
+RUN npm ci > /dev/null
