@@ -545,16 +545,19 @@ func (mf *manifestsFirst) leavesSources(in *dockerfile.Instruction, c shell.Comm
 		return false
 	}
 	pl := placeOf(mf.bs, in)
-	wd, ok := mf.workdir(in)
-	for _, w := range c.Args[1:] {
+	wd, ok := mf.dirAt(in, c)
+	skip, files := fileCommands[path.Base(c.Name())]
+	for i, w := range c.Args[1:] {
 		v, known := pl.word(w)
 		if !known || !ok {
 			return false
 		}
-		if strings.HasPrefix(v, "-") {
+		flag := strings.HasPrefix(v, "-")
+		if flag {
 			_, v, _ = strings.Cut(v, "=")
 		}
-		if v == "" || strings.Contains(v, "://") || !strings.ContainsAny(v, "/.~") {
+		named := files && !flag && i >= skip // rm -rf node_modules
+		if v == "" || strings.Contains(v, "://") || !named && !strings.ContainsAny(v, "/.~") {
 			continue
 		}
 		if strings.HasPrefix(v, "~") {

@@ -1,0 +1,44 @@
+package diagnostics
+
+import (
+	"strings"
+
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/shell"
+)
+
+// Where the commands the manifests-first fix passes work (see
+// copy_before_install_fix.go).
+
+// fileCommands take paths as their arguments, bare names too (rm -rf
+// node_modules, mkdir data), after as many words as the value says (the
+// mode of chmod, the owner of chown).
+var fileCommands = map[string]int{
+	"rm": 0, "cp": 0, "mv": 0, "touch": 0, "ln": 0, "mkdir": 0, "cat": 0, "ls": 0, "tar": 0, "unzip": 0,
+	"gunzip": 0, "source": 0, ".": 0, "chmod": 1, "chown": 1, "chgrp": 1, "sed": 1,
+}
+
+// dirAt is the folder command c of RUN in runs in: the working
+// directory, then the cds before it in the RUN. ok is false when one is
+// unknown, or in a subshell or after a || (it may or may not have run).
+func (mf *manifestsFirst) dirAt(in *dockerfile.Instruction, c shell.Command) (string, bool) {
+	dir, ok := mf.workdir(in)
+	pl := placeOf(mf.bs, in)
+	for _, b := range commands(mf.bs, in) {
+		if !ok || b.Start >= c.Start {
+			break
+		}
+		if b.Name() != "cd" {
+			continue
+		}
+		if b.Sub || b.AfterOr || len(b.Args) != 2 {
+			return "", false
+		}
+		to, known := pl.word(b.Args[1])
+		if !known || to == "-" || strings.HasPrefix(to, "~") {
+			return "", false
+		}
+		dir = resolve(dir, to)
+	}
+	return dir, ok
+}
