@@ -6,7 +6,9 @@
 package diagnostics
 
 import (
-	"sort"
+	"cmp"
+	"slices"
+	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/buildcontext"
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -181,10 +183,9 @@ func (c Config) Apply(in []Finding) []Finding {
 
 // Sort orders findings by position, then rule name, so output is stable.
 func Sort(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		if fs[i].Span.Start != fs[j].Span.Start {
-			return fs[i].Span.Start < fs[j].Span.Start
-		}
-		return fs[i].Rule < fs[j].Rule
+	// Not sort.SliceStable: its reflection costs allocations on every
+	// keystroke (Analyze and Assemble both sort).
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Span.Start, b.Span.Start), strings.Compare(a.Rule, b.Rule))
 	})
 }
