@@ -370,6 +370,11 @@ func (mf *manifestsFirst) runPassed(in *dockerfile.Instruction) string {
 	if len(x.Reads().Context) > 0 {
 		return fmt.Sprintf("a RUN between mounts the build context: line %d", in.Line+1)
 	}
+	if s := mf.bs.Script(in); s == nil || s.Err != nil {
+		// A shell that is not POSIX (SHELL ["pwsh", ...]) or a script
+		// that does not parse: its commands are not known.
+		return fmt.Sprintf("a RUN between may read the copied files: its script cannot be read, line %d", in.Line+1)
+	}
 	if mf.redirectsCopied(in) {
 		return fmt.Sprintf("a RUN between redirects into or from what the COPY brings: line %d", in.Line+1)
 	}
