@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"unique"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
@@ -139,9 +140,16 @@ func tokenize(text []byte, from int, escape byte) []token {
 			}
 			i++
 		}
-		out = append(out, token{value: string(val), start: start, end: i})
+		out = append(out, token{value: internWord(val), start: start, end: i})
 	}
 	return out
+}
+
+// internWord is the word's canonical copy: the same few words ("apt-get",
+// "install", "&&", "-y", a mount's value) recur in every RUN of a
+// document and in every open document, which keep them all.
+func internWord(val []byte) string {
+	return unique.Make(string(val)).Value()
 }
 
 // jsonElements locates the string elements of an exec-form JSON array that

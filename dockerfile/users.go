@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"maps"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -137,15 +138,15 @@ func (s *BuildState) takeUsers() {
 }
 
 // createsAccounts reports whether a RUN creates users or groups, or may:
-// of an earlier version (d nil), unless its memo says it creates none;
-// of d, unless its script has no account command.
+// of an earlier version (d nil), unless its memo holds its script and
+// that has no account command; of d, unless its script has none.
 func createsAccounts(in *Instruction, d *Document) bool {
 	if in.Keyword != "RUN" {
 		return false
 	}
 	if d == nil {
-		cmds, ok := in.memo.find(accountsKey{})
-		return !ok || len(cmds.([]shell.Command)) > 0
+		script := in.memo.script.Load()
+		return script == nil || script == noScript || slices.ContainsFunc(script.Commands, isAccountCommand)
 	}
 	script := d.Script(in)
 	return script != nil && len(accountCommands(in, script)) > 0
@@ -279,16 +280,26 @@ type accountsKey struct{}
 
 // accountCommands are the commands of a RUN's script that create users
 // or groups: nearly always none, and every version of the document asks.
+// Those are memoised; none is found again, by a look at each command's
+// name, rather than kept in a memo of every RUN of every open document.
 func accountCommands(in *Instruction, script *shell.Script) []shell.Command {
+	if !slices.ContainsFunc(script.Commands, isAccountCommand) {
+		return nil
+	}
 	return in.Derive(accountsKey{}, func() any {
 		var out []shell.Command
 		for _, c := range script.Commands {
-			if _, ok := accountTools[c.Name()]; ok {
+			if isAccountCommand(c) {
 				out = append(out, c)
 			}
 		}
 		return out
 	}).([]shell.Command)
+}
+
+func isAccountCommand(c shell.Command) bool {
+	_, ok := accountTools[c.Name()]
+	return ok
 }
 
 // shellWord is a shell word's value, with variables the RUN's

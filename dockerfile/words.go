@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // InstState is one instruction seen through the build state: its scope,
@@ -149,18 +150,64 @@ type writtenMountsKey struct{}
 // without variables or quotes can take these. Callers must not modify
 // them.
 func (in *Instruction) WrittenMounts() []Mount {
-	if !slices.ContainsFunc(in.Flags, func(fl Flag) bool { return fl.Name == "mount" }) {
+	n := 0
+	for _, fl := range in.Flags {
+		if fl.Name == "mount" {
+			n++
+		}
+	}
+	if n == 0 {
 		return nil
 	}
 	return in.Derive(writtenMountsKey{}, func() any {
-		var out []Mount
+		if n == 1 { // as most: the list is shared too
+			return sharedMount(in.Flags[slices.IndexFunc(in.Flags, func(fl Flag) bool { return fl.Name == "mount" })].Value)
+		}
+		out := make([]Mount, 0, n)
 		for _, fl := range in.Flags {
 			if fl.Name == "mount" {
-				out = append(out, ParseMount(fl.Value))
+				out = append(out, sharedMount(fl.Value).([]Mount)[0])
 			}
 		}
 		return out
 	}).([]Mount)
+}
+
+// sharedMounts are --mount values parsed as written, each a []Mount of
+// one, boxed: shared by every instruction that writes the same value. A
+// document's RUNs repeat the same few cache mounts, and a Mount's Options
+// map is some 300 bytes that every open document would keep once per
+// RUN. Bounded: emptied when full.
+var sharedMounts struct {
+	sync.Mutex
+	m map[string]any
+}
+
+const (
+	maxSharedMounts     = 256 // values kept
+	maxSharedMountValue = 256 // bytes; a longer value is parsed apart
+)
+
+// sharedMount is []Mount{ParseMount(value)}, shared (see sharedMounts):
+// callers must not modify it or its Options.
+func sharedMount(value string) any {
+	if len(value) > maxSharedMountValue {
+		return []Mount{ParseMount(value)}
+	}
+	sharedMounts.Lock()
+	ms, ok := sharedMounts.m[value]
+	sharedMounts.Unlock()
+	if ok {
+		return ms
+	}
+	ms = []Mount{ParseMount(value)}
+	sharedMounts.Lock()
+	defer sharedMounts.Unlock()
+	if sharedMounts.m == nil || len(sharedMounts.m) >= maxSharedMounts {
+		sharedMounts.m = make(map[string]any)
+	}
+	sharedMounts.m[value] = ms
+	return ms
 }
 
 // expandsArgs are the instructions whose words BuildKit expands (FROM:
