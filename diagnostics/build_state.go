@@ -120,9 +120,9 @@ type runCommands struct {
 	cmds  []shell.Command
 	all   []pkgmgr.Invocation // every command pkgmgr recognises
 	kept  []pkgmgr.Invocation // without those the size rules leave out (see leftOut)
-	// named are the indexes of the commands named through a variable,
-	// whose names the runCommands with names "" leaves as written.
-	named []int
+	// named: a command is named through a variable, whose name the
+	// runCommands with names "" leaves as written.
+	named bool
 }
 
 // runKey memoises a RUN's runCommands on the instruction: besides its
@@ -132,29 +132,41 @@ type runKey struct{ names string }
 var noCommands = &runCommands{}
 
 // runOf is the RUN's runCommands, memoised; empty for other instructions
-// and non-POSIX shells. Callers must not modify it. Every rule asks for
-// every RUN, so it is kept on the state: one lookup per ask.
+// and non-POSIX shells. Callers must not modify it. As written they are
+// memoised on the instruction; only a RUN naming a command through a
+// variable has its names expanded, memoised on the state as well: every
+// open document keeps what is memoised, and rules ask for every
+// instruction.
 func runOf(st *dockerfile.BuildState, inst *dockerfile.Instruction) *runCommands {
-	return st.Derive(inst, runKey{}, func() any { return runOfState(st, inst) }).(*runCommands)
-}
-
-// runOfState is runOf, worked out: the runCommands as written are
-// memoised on the instruction, those with expanded names per names.
-func runOfState(st *dockerfile.BuildState, inst *dockerfile.Instruction) *runCommands {
 	script := st.Script(inst)
 	if script == nil || len(script.Commands) == 0 {
 		return noCommands
 	}
 	asWritten := inst.Derive(runKey{}, func() any { return classified(script.Commands, nil, "") }).(*runCommands)
-	if len(asWritten.named) == 0 {
+	if !asWritten.named {
 		return asWritten // as nearly always
 	}
-	names, key := expandedNames(st.Of(inst), script.Commands, asWritten.named)
+	return st.Derive(inst, runKey{}, func() any { return withNames(st, inst, asWritten) }).(*runCommands)
+}
+
+// withNames is the runCommands of a RUN whose commands asWritten has
+// named through a variable, with those names expanded.
+func withNames(st *dockerfile.BuildState, inst *dockerfile.Instruction, asWritten *runCommands) *runCommands {
+	var named []int
+	for i, c := range asWritten.cmds {
+		if namedThroughVariable(c) {
+			named = append(named, i)
+		}
+	}
+	names, key := expandedNames(st.Of(inst), asWritten.cmds, named)
 	if key == "" {
 		return asWritten
 	}
-	return inst.Derive(runKey{key}, func() any { return classified(script.Commands, names, key) }).(*runCommands)
+	return inst.Derive(runKey{key}, func() any { return classified(asWritten.cmds, names, key) }).(*runCommands)
 }
+
+// namedThroughVariable: the command's name is a variable's value.
+func namedThroughVariable(c shell.Command) bool { return len(c.Args) > 0 && c.Args[0].Dynamic }
 
 // classified is the runCommands of cmds with the names given by index.
 func classified(cmds []shell.Command, names map[int]string, key string) *runCommands {
@@ -168,9 +180,7 @@ func classified(cmds []shell.Command, names map[int]string, key string) *runComm
 	var kept []int // indexes in r.all
 	for i := range r.cmds {
 		c := &r.cmds[i]
-		if len(c.Args) > 0 && c.Args[0].Dynamic {
-			r.named = append(r.named, i)
-		}
+		r.named = r.named || namedThroughVariable(*c)
 		if inv, ok := pkgmgr.Classify(*c); ok {
 			if !leftOut(inv) {
 				kept = append(kept, len(r.all))
