@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
+	"github.com/dockerfile-ls/dockerfile-ls/pkgmgr"
 	"github.com/dockerfile-ls/dockerfile-ls/shell"
 )
 
@@ -41,4 +42,24 @@ func (mf *manifestsFirst) dirAt(in *dockerfile.Instruction, c shell.Command) (st
 		dir = resolve(dir, to)
 	}
 	return dir, ok
+}
+
+// writesProject: an install of named packages that writes the project's
+// manifests or folders where it runs (npm install lodash, go get, composer
+// require, poetry add, pip install -t lib), unless global: a COPY moved
+// past it would overwrite what it wrote.
+func writesProject(inv pkgmgr.Invocation) bool {
+	switch inv.Manager.Name {
+	case "npm", "pnpm":
+		return !inv.HasFlag("-g", "--global")
+	case "yarn", "composer":
+		return first(inv.Sub) != "global"
+	case "go", "bundler", "poetry", "pipenv":
+		return true
+	case "uv":
+		return first(inv.Sub) != "pip" && first(inv.Sub) != "tool"
+	case "pip":
+		return inv.HasFlag("-t", "--target", "--prefix", "--root")
+	}
+	return false
 }

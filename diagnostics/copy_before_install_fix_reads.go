@@ -540,7 +540,7 @@ func (mf *manifestsFirst) landing(m *movedCopy) string {
 // does not name (a system package install, mkdir, useradd...).
 func (mf *manifestsFirst) leavesSources(in *dockerfile.Instruction, c shell.Command) bool {
 	if inv, ok := pkgmgr.Classify(c); ok && inv.Manager != nil {
-		named := inv.Action == pkgmgr.Install && !readsManifests(inv)
+		named := inv.Action == pkgmgr.Install && !readsManifests(inv) && !writesProject(inv)
 		return inv.Manager.System || named || inv.Action == pkgmgr.Clean || inv.Action == pkgmgr.Update
 	}
 	if shellWrapper(c) || pipedShell(c) {

@@ -1,0 +1,5 @@
+FROM node:20
+WORKDIR /app
+COPY . .
+RUN npm install lodash
+RUN npm ci
