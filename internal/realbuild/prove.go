@@ -162,7 +162,8 @@ type job struct {
 	err    error
 }
 
-// Prove builds the original text on the context c on a fresh builder A;
+// Prove builds the original text on the context c on a fresh builder A
+// (unless it failed before: see failures.go);
 // then, if it built, the original once more (for the volatile set) and
 // each variant on fresh builders A; then, after each change, the original
 // and the variants on fresh builders B that import their A's layer cache.
@@ -176,6 +177,12 @@ func (p *Prover) Prove(ctx context.Context, name string, text []byte, c *Context
 		return r
 	}
 	defer os.RemoveAll(dir)
+	bases, _ := localBases(text)
+	key := p.failureKey(text, c, bases)
+	if why := p.rememberedFailure(key); why != "" && len(repairing(variants, errors.New(why))) == 0 {
+		r.Skipped = "original does not build (remembered): " + why
+		return r
+	}
 	origCache := filepath.Join(dir, "cache-orig")
 	origA := &job{what: "original, fresh (A)", text: text, ctxDir: c.Dir, spec: Spec{Files: true, ExportCache: origCache}}
 	// Alone first: most real-world originals do not build here, and then
@@ -183,6 +190,7 @@ func (p *Prover) Prove(ctx context.Context, name string, text []byte, c *Context
 	p.runAll(ctx, r, dir, []*job{origA})
 	if origA.err != nil {
 		if !p.proveRepairs(ctx, r, dir, c, repairing(variants, origA.err)) {
+			p.rememberFailure(key, origA.err)
 			r.Skipped = "original does not build: " + origA.err.Error()
 		} else {
 			r.OrigFailed = firstLine(origA.err)

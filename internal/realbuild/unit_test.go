@@ -495,3 +495,32 @@ func TestRepairingPicksTheFixesOfFailingBuilds(t *testing.T) {
 		t.Error("the single-quoted RUN's failure is not recognised")
 	}
 }
+
+// An original whose step failed is not built again on the machine; a
+// timeout is, and so is a file whose context changed.
+func TestProveSkipsARememberedFailure(t *testing.T) {
+	tmp := t.TempDir()
+	p := &Prover{Images: Images{Bookworm: {Layout: filepath.Join(tmp, "images", "bookworm"), Digest: "sha256:1"}}, Work: tmp}
+	text := []byte("FROM debian:bookworm\nCOPY app.sh /\nRUN /app.sh\n")
+	c, err := GenerateContext(text, filepath.Join(tmp, "ctx"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := p.failureKey(text, c, []string{Bookworm})
+	timedOut := &BuildError{Step: "[2/3] RUN /app.sh", Err: errors.New("timed out after 10m0s: signal: killed")}
+	p.rememberFailure(key, timedOut)
+	if why := p.rememberedFailure(key); why != "" {
+		t.Fatalf("a timeout was remembered: %q", why)
+	}
+	p.rememberFailure(key, &BuildError{Step: "[2/3] RUN /app.sh", Err: errors.New("exit status 1"), Output: "E: no"})
+	r := p.Prove(context.Background(), "f", text, c, []Variant{{Name: FixAll, Text: text}})
+	if !strings.HasPrefix(r.Skipped, "original does not build (remembered): build failed at [2/3] RUN /app.sh") || len(r.Builds) != 0 {
+		t.Errorf("Skipped %q after %d builds", r.Skipped, len(r.Builds))
+	}
+	if err := os.WriteFile(filepath.Join(c.Dir, c.Files[0]), []byte("#!/bin/sh\necho changed\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if p.failureKey(text, c, []string{Bookworm}) == key {
+		t.Error("the key does not cover the context's files")
+	}
+}
