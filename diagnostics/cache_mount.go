@@ -25,6 +25,7 @@ var installWithoutCacheMount = &Rule{
 func checkInstallWithoutCacheMount(p *Pass) {
 	st := p.state()
 	planner := newMountPlanner(st)
+	facts := newCacheFacts(st)
 	for _, inst := range p.Doc.Instructions {
 		if inst.Keyword != "RUN" || inst.Stage < 0 {
 			continue
@@ -38,19 +39,19 @@ func checkInstallWithoutCacheMount(p *Pass) {
 		reported := map[string]bool{}
 		for _, inv := range invs {
 			m := inv.Manager
-			if stopsRun(st, inst, inv) {
+			if stopsRun(st, inst, inv, facts.lists) {
 				break
 			}
 			if m == nil || reported[m.Name] || len(m.Caches) == 0 || coversCatalogCache(targets, m.Caches) {
 				continue
 			}
 			pl := lazy.get()
-			if !downloads(st, inst, inv, pl.x) || otherMajor(st, inst, m) || packagedTooOld(st, inst, inv) {
+			if !downloads(st, inst, inv, pl.x, facts) || otherMajor(st, inst, m) || packagedTooOld(st, inst, inv) {
 				continue
 			}
 			u := commandUser(inv.Command, pl.user)
 			locs := mountable(cacheLocations(inv, scopeLookup(pl.x), u, runImage(st, inst)))
-			if !downloadsKept(locs) || coversLocation(targets, locs) || copiedOut(st, inst, m, locs) {
+			if !downloadsKept(locs) || coversLocation(targets, locs) || copiedOut(inst, m, locs, facts.copies) {
 				continue
 			}
 			reported[m.Name] = true

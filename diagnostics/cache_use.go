@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -103,11 +104,11 @@ func userPart(w shell.Word) string {
 // command that cannot download: an upgrade nothing answers yes to, or one
 // with no package index to read (see findsNoIndex); nor a system install
 // of packages an earlier RUN installed from the same index.
-func downloads(st *dockerfile.BuildState, in *dockerfile.Instruction, inv pkgmgr.Invocation, x dockerfile.InstState) bool {
+func downloads(st *dockerfile.BuildState, in *dockerfile.Instruction, inv pkgmgr.Invocation, x dockerfile.InstState, facts *cacheFacts) bool {
 	switch {
-	case inv.Fetch == pkgmgr.FetchNone, cacheOff(inv, x), upgradeAborts(st, in, inv, x), installedEarlier(st, in, inv):
+	case inv.Fetch == pkgmgr.FetchNone, cacheOff(inv, x), upgradeAborts(st, in, inv, x, facts.yes), installedEarlier(st, in, inv):
 		return false
-	case inv.Manager.Name == "apt" && findsNoIndex(st, in, inv):
+	case inv.Manager.Name == "apt" && findsNoIndex(st, in, inv, facts.lists):
 		return false
 	case inv.Fetch == pkgmgr.FetchMissing:
 		return !fetchedBefore(st, in, inv.Manager)
@@ -261,19 +262,51 @@ func pkgArgName(arg string) string {
 // piped input, no configuration or image that says yes): apt asks before
 // it downloads whenever it has anything to upgrade, and a build answers
 // no, so it downloads nothing (MissingYesFlag reports the abort).
-func upgradeAborts(st *dockerfile.BuildState, in *dockerfile.Instruction, inv pkgmgr.Invocation, x dockerfile.InstState) bool {
+func upgradeAborts(st *dockerfile.BuildState, in *dockerfile.Instruction, inv pkgmgr.Invocation, x dockerfile.InstState, yes *lazyFirst) bool {
 	if inv.Manager.Name != "apt" || inv.Action != pkgmgr.Install || len(inv.Packages) > 0 || inv.Command.Op == "|" ||
 		len(inv.Sub) == 0 || !strings.Contains(inv.Sub[0], "upgrade") {
 		return false
 	}
 	answered, known := yesSpecs["apt"].answers(x, inv)
-	if answered || !known || yesImage(st, in) {
-		return false
+	return !answered && known && !yesImage(st, in) && !yes.before(in, true)
+}
+
+// lazyFirst is where pred first holds in each stage, worked out once per
+// analysis and only when asked (the predicates read every RUN's script).
+type lazyFirst struct {
+	st    *dockerfile.BuildState
+	pred  func(*dockerfile.Instruction) bool
+	first firstRuns
+}
+
+// before: pred holds for an instruction before in, in its stages (or for
+// in itself, with self).
+func (l *lazyFirst) before(in *dockerfile.Instruction, self bool) bool {
+	if l.first == nil {
+		l.first = firstWhere(l.st.Document(), l.pred)
 	}
-	configured := firstWhere(st.Document(), func(e *dockerfile.Instruction) bool {
-		return e.Keyword == "RUN" && writesAssumeYes(st.Document(), e) || copiesManagerConfig(st, e)
-	})
-	return !configured.before(st, in, true)
+	return l.first.before(l.st, in, self)
+}
+
+// cacheFacts are what the cache-mount rule works out once per analysis,
+// when a finding first asks.
+type cacheFacts struct {
+	yes    *lazyFirst // a RUN or COPY configures the managers to answer yes
+	lists  *lazyFirst // apt's lists may be there (see findsNoIndex)
+	copies *stageCopies
+}
+
+func newCacheFacts(st *dockerfile.BuildState) *cacheFacts {
+	doc := st.Document()
+	return &cacheFacts{
+		yes: &lazyFirst{st: st, pred: func(e *dockerfile.Instruction) bool {
+			return e.Keyword == "RUN" && writesAssumeYes(doc, e) || copiesManagerConfig(st, e)
+		}},
+		lists: &lazyFirst{st: st, pred: func(e *dockerfile.Instruction) bool {
+			return e.Keyword == "RUN" && mayFetchLists(st, e, -1) || e.Keyword == "COPY" || e.Keyword == "ADD"
+		}},
+		copies: &stageCopies{st: st},
+	}
 }
 
 // listlessImages ship no apt package lists: Debian's and Ubuntu's own
@@ -285,33 +318,27 @@ var listlessImages = []string{
 }
 
 // findsNoIndex: an apt command on a listless image with nothing before it
-// in its stages that may have fetched the lists (apt-get update, a script
-// the rule cannot read, add-apt-repository): an install fails to find its
-// packages and an upgrade has nothing to do.
-func findsNoIndex(st *dockerfile.BuildState, in *dockerfile.Instruction, inv pkgmgr.Invocation) bool {
-	if !runImage(st, in).MatchesAny(listlessImages) || mayFetchLists(commands(st, in), inv.Command.Start) {
-		return false
-	}
-	fetched := false
-	eachEarlier(st, in, func(e *dockerfile.Instruction) bool {
-		fetched = e.Keyword == "RUN" && mayFetchLists(commands(st, e), -1) || e.Keyword == "COPY" || e.Keyword == "ADD"
-		return !fetched
-	})
-	return !fetched
+// in its stages that may have fetched the lists (lists: apt-get update, a
+// script the rule cannot read, add-apt-repository, or a COPY or ADD): an
+// install fails to find its packages and an upgrade has nothing to do.
+func findsNoIndex(st *dockerfile.BuildState, in *dockerfile.Instruction, inv pkgmgr.Invocation, lists *lazyFirst) bool {
+	return runImage(st, in).MatchesAny(listlessImages) && !mayFetchLists(st, in, inv.Command.Start) && !lists.before(in, false)
 }
 
-// mayFetchLists: a command of cmds (before offset end, when not -1) may
-// have fetched apt's lists. A COPY or ADD may bring them too (findsNoIndex
-// counts any).
-func mayFetchLists(cmds []shell.Command, end int) bool {
-	return slices.ContainsFunc(cmds, func(c shell.Command) bool {
-		if end >= 0 && c.Start >= end {
-			return false
-		}
-		inv, ok := pkgmgr.Classify(c)
-		return ok && inv.Manager != nil && inv.Manager.Name == "apt" && inv.Action == pkgmgr.Update ||
-			opaqueScript(c) || shell.IsPOSIX([]string{c.Name()}) || c.Name() == "add-apt-repository"
-	})
+// mayFetchLists: a command of RUN e (before offset end, when not -1) may
+// have fetched apt's lists.
+func mayFetchLists(st *dockerfile.BuildState, e *dockerfile.Instruction, end int) bool {
+	before := func(c shell.Command) bool { return end < 0 || c.Start < end }
+	return slices.ContainsFunc(invocations(st, e), func(inv pkgmgr.Invocation) bool {
+		return before(inv.Command) && inv.Manager.Name == "apt" && inv.Action == pkgmgr.Update
+	}) || slices.ContainsFunc(commands(st, e), func(c shell.Command) bool { return before(c) && mayAddRepository(c) })
+}
+
+// mayAddRepository: a script the rule cannot read, a shell, or
+// add-apt-repository, which may add a package repository and fetch its
+// index (NodeSource's curl … | bash -).
+func mayAddRepository(c shell.Command) bool {
+	return opaqueScript(c) || shell.IsPOSIX([]string{c.Name()}) || c.Name() == "add-apt-repository"
 }
 
 // installedEarlier: a system install whose every package an earlier RUN
@@ -320,7 +347,7 @@ func mayFetchLists(cmds []shell.Command, end int) bool {
 // the version the index offers, so nothing is fetched.
 func installedEarlier(st *dockerfile.BuildState, in *dockerfile.Instruction, inv pkgmgr.Invocation) bool {
 	if !inv.Manager.System || inv.Action != pkgmgr.Install || len(inv.Packages) == 0 || inv.HasFlag(inv.Manager.RefreshFlags...) ||
-		refreshes(commands(st, in), inv.Manager, inv.Command.Start) {
+		refreshes(st, in, inv.Manager, inv.Command.Start) {
 		return false
 	}
 	left := map[string]bool{}
@@ -336,7 +363,7 @@ func installedEarlier(st *dockerfile.BuildState, in *dockerfile.Instruction, inv
 			return true
 		}
 		removed = !settle(st, e, inv.Manager, left)
-		return !removed && len(left) > 0 && !refreshes(commands(st, e), inv.Manager, -1)
+		return !removed && len(left) > 0 && !refreshes(st, e, inv.Manager, -1)
 	})
 	return !removed && len(left) == 0
 }
@@ -369,25 +396,26 @@ func tolerated(cmds []shell.Command, c shell.Command) bool {
 	return i >= 0 && i+1 < len(cmds) && cmds[i+1].Op == "||"
 }
 
-// refreshes: a command of cmds (before offset end, when not -1) refreshes
-// m's index (an update, or an install with a refresh flag: apk add -U).
-func refreshes(cmds []shell.Command, m *pkgmgr.Manager, end int) bool {
-	return slices.ContainsFunc(cmds, func(c shell.Command) bool {
-		inv, ok := pkgmgr.Classify(c)
-		return (end < 0 || c.Start < end) && ok && inv.Manager == m &&
-			(inv.Action == pkgmgr.Update || inv.Action == pkgmgr.Install && inv.HasFlag(m.RefreshFlags...))
-	})
+// refreshes: a command of RUN e (before offset end, when not -1) may
+// refresh m's index: an update, an install with a refresh flag (apk add
+// -U), or a script the rule cannot read or a repository setup, which may
+// add a repository with newer versions (NodeSource's curl … | bash -).
+func refreshes(st *dockerfile.BuildState, e *dockerfile.Instruction, m *pkgmgr.Manager, end int) bool {
+	before := func(c shell.Command) bool { return end < 0 || c.Start < end }
+	return slices.ContainsFunc(invocations(st, e), func(inv pkgmgr.Invocation) bool {
+		return before(inv.Command) && inv.Manager == m && (inv.Action == pkgmgr.Update || inv.Action == pkgmgr.Install && inv.HasFlag(m.RefreshFlags...))
+	}) || slices.ContainsFunc(commands(st, e), func(c shell.Command) bool { return before(c) && mayAddRepository(c) })
 }
 
 // stopsRun: inv is an apt install that fails (findsNoIndex) with the
 // commands after it joined by &&: the rest of the RUN never runs.
-func stopsRun(st *dockerfile.BuildState, in *dockerfile.Instruction, inv pkgmgr.Invocation) bool {
+func stopsRun(st *dockerfile.BuildState, in *dockerfile.Instruction, inv pkgmgr.Invocation, lists *lazyFirst) bool {
 	if inv.Manager == nil || inv.Manager.Name != "apt" || inv.Action != pkgmgr.Install || len(inv.Packages) == 0 || inv.Command.AfterOr {
 		return false
 	}
 	cmds := commands(st, in)
 	i := slices.IndexFunc(cmds, func(c shell.Command) bool { return sameCommand(c, inv.Command) })
-	return i >= 0 && i+1 < len(cmds) && cmds[i+1].Op == "&&" && findsNoIndex(st, in, inv)
+	return i >= 0 && i+1 < len(cmds) && cmds[i+1].Op == "&&" && findsNoIndex(st, in, inv, lists)
 }
 
 // copiedOut: a later stage copies one of m's caches from this RUN's
@@ -395,38 +423,79 @@ func stopsRun(st *dockerfile.BuildState, in *dockerfile.Instruction, inv pkgmgr.
 // stage fills the cache for that run, which a cache mount would leave
 // without it (a copy of a folder that only holds the cache, with nothing
 // run on it, loses nothing).
-func copiedOut(st *dockerfile.BuildState, in *dockerfile.Instruction, m *pkgmgr.Manager, locs []cacheLoc) bool {
-	doc := st.Document()
-	for _, later := range doc.Stages[in.Stage+1:] {
-		for i, e := range later.Instructions {
-			if (e.Keyword == "COPY" || e.Keyword == "ADD") && copiesFromStage(st, e, later.Index, in.Stage) && len(e.Args) > 1 &&
-				slices.ContainsFunc(e.Args[:len(e.Args)-1], func(w dockerfile.Word) bool { return coversLocationDir(path.Clean(w.Value), locs) }) &&
-				runsManager(st, later.Instructions[i+1:], m) {
-				return true
-			}
+func copiedOut(in *dockerfile.Instruction, m *pkgmgr.Manager, locs []cacheLoc, copies *stageCopies) bool {
+	for _, c := range copies.from(in.Stage) {
+		if c.runs[m] && slices.ContainsFunc(c.sources, func(src string) bool { return coversLocationDir(src, locs) }) {
+			return true
 		}
 	}
 	return false
 }
 
-// runsManager: one of the instructions is a RUN of m.
-func runsManager(st *dockerfile.BuildState, insts []*dockerfile.Instruction, m *pkgmgr.Manager) bool {
-	return slices.ContainsFunc(insts, func(e *dockerfile.Instruction) bool {
-		return e.Keyword == "RUN" && slices.ContainsFunc(invocations(st, e), func(inv pkgmgr.Invocation) bool { return inv.Manager == m })
-	})
+// stageCopy is a COPY --from of a stage: its sources, and the managers
+// the receiving stage runs after it.
+type stageCopy struct {
+	sources []string
+	runs    map[*pkgmgr.Manager]bool
 }
 
-// copiesFromStage: the COPY's --from names stage i or a stage built FROM it.
-func copiesFromStage(st *dockerfile.BuildState, e *dockerfile.Instruction, at, i int) bool {
-	for _, f := range e.Flags {
-		if f.Name != "from" {
+// stageCopies are the file's COPY --from of stages, by the stages they
+// read (the named one and those it is built FROM), found once per
+// analysis and only when a cache-mount finding asks.
+type stageCopies struct {
+	st   *dockerfile.BuildState
+	byOf map[int][]stageCopy
+}
+
+func (sc *stageCopies) from(stage int) []stageCopy {
+	if sc.byOf == nil {
+		sc.byOf = map[int][]stageCopy{}
+		for _, later := range sc.st.Document().Stages {
+			sc.read(later)
+		}
+	}
+	return sc.byOf[stage]
+}
+
+// read records the copies of one stage, reading it from the end so that
+// each copy learns which managers run after it.
+func (sc *stageCopies) read(later *dockerfile.Stage) {
+	runs := map[*pkgmgr.Manager]bool{}
+	doc := sc.st.Document()
+	for i := len(later.Instructions) - 1; i >= 0; i-- {
+		e := later.Instructions[i]
+		if e.Keyword == "RUN" {
+			runs = maps.Clone(runs)
+			for _, inv := range invocations(sc.st, e) {
+				runs[inv.Manager] = true
+			}
 			continue
 		}
-		if src := st.Document().StageRef(f.Value, at); src != nil {
-			return slices.ContainsFunc(stageChain(st, src), func(s *dockerfile.Stage) bool { return s.Index == i })
+		src := copySource(doc, e, later.Index)
+		if src == nil || len(e.Args) < 2 {
+			continue
+		}
+		c := stageCopy{runs: runs}
+		for _, w := range e.Args[:len(e.Args)-1] {
+			c.sources = append(c.sources, path.Clean(w.Value))
+		}
+		for _, s := range stageChain(sc.st, src) {
+			sc.byOf[s.Index] = append(sc.byOf[s.Index], c)
 		}
 	}
-	return false
+}
+
+// copySource is the stage a COPY or ADD --from names, if any.
+func copySource(doc *dockerfile.Document, e *dockerfile.Instruction, at int) *dockerfile.Stage {
+	if e.Keyword != "COPY" && e.Keyword != "ADD" {
+		return nil
+	}
+	for _, f := range e.Flags {
+		if f.Name == "from" {
+			return doc.StageRef(f.Value, at)
+		}
+	}
+	return nil
 }
 
 // coversLocationDir: src is one of the caches' directories, or above or

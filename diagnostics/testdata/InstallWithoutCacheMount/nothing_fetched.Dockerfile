@@ -56,3 +56,10 @@ RUN apt-get install -y wget
 RUN (apt-get install -y oracle-java8-installer || true)
 # want "downloads all apt packages again"
 RUN apt-get install -y oracle-java8-installer
+
+# A script may add a repository with newer versions: the install fetches.
+FROM debian:12 AS repository
+# want "downloads all apt packages again"
+RUN apt-get update && apt-get install -y nodejs
+# want "downloads all apt packages again"
+RUN curl -fsSL https://deb.nodesource.com/setup_20.x | bash - && apt-get install -y nodejs
