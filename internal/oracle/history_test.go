@@ -65,24 +65,28 @@ func TestHistoryAgainstBuildKit(t *testing.T) {
 	}
 	d := startDaemon(t)
 	for _, n := range names {
-		t.Run(n.Name(), func(t *testing.T) {
-			data, err := LoadReplayData(filepath.Join(*historyDir, n.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			forecast, repo := forecastOf(t, data)
-			if len(forecast) < minReplayed {
-				t.Fatalf("%d commits replayed, want at least %d", len(forecast), minReplayed)
-			}
-			tally := compareWithBuildKit(t, d, data, forecast)
-			if tally.reran == 0 || tally.cached == 0 {
-				t.Errorf("%d steps re-ran and %d were cached: a replay that compares nothing proves nothing", tally.reran, tally.cached)
-			}
-			t.Logf("%s: %d commits, %d steps agree (%d re-run, %d cached; %d of them merged by BuildKit with a twin), %d disagree; depends: %d (BuildKit ran %d, cached %d)",
-				n.Name(), len(forecast), tally.agree(), tally.reran, tally.cached, tally.merged, tally.disagree, tally.depends, tally.dependsRan, tally.dependsCached)
-			checkMeasured(t, d, repo)
-		})
+		t.Run(n.Name(), func(t *testing.T) { replayAgainstBuildKit(t, d, filepath.Join(*historyDir, n.Name())) })
 	}
+}
+
+// replayAgainstBuildKit replays the data in dir through the forecast and
+// on BuildKit, and wants them to agree on every step compared.
+func replayAgainstBuildKit(t *testing.T, d *Daemon, dir string) {
+	data, err := LoadReplayData(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forecast, repo := forecastOf(t, data)
+	if len(forecast) < minReplayed {
+		t.Fatalf("%d commits replayed, want at least %d", len(forecast), minReplayed)
+	}
+	tally := compareWithBuildKit(t, d, data, forecast)
+	if tally.reran == 0 || tally.cached == 0 {
+		t.Errorf("%d steps re-ran and %d were cached: a replay that compares nothing proves nothing", tally.reran, tally.cached)
+	}
+	t.Logf("%s: %d commits, %d steps agree (%d re-run, %d cached; %d of them merged by BuildKit with a twin), %d disagree; depends: %d (BuildKit ran %d, cached %d)",
+		filepath.Base(dir), len(forecast), tally.agree(), tally.reran, tally.cached, tally.merged, tally.disagree, tally.depends, tally.dependsRan, tally.dependsCached)
+	checkMeasured(t, d, repo)
 }
 
 // forecastOf rebuilds the history as a go-git repository (contents
