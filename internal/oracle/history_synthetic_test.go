@@ -37,9 +37,13 @@ var syntheticChanges = []func(r *gittest.Repo, i int){
 		r.Write("package.json", fmt.Sprintf(`{"name":"app","version":"1.0.%d"}`, i), "package-lock.json", fmt.Sprintf(`{"lockfileVersion":3,"v":%d}`, i))
 	},
 	func(r *gittest.Repo, i int) { r.Write(fmt.Sprintf("lib/util%d.js", i), "module.exports = 1\n") },
-	func(r *gittest.Repo, i int) { r.Rename(fmt.Sprintf("lib/util%d.js", i-1), fmt.Sprintf("src/moved%d.js", i)) },
+	func(r *gittest.Repo, i int) {
+		r.Rename(fmt.Sprintf("lib/util%d.js", i-1), fmt.Sprintf("src/moved%d.js", i))
+	},
 	func(r *gittest.Repo, i int) { r.Remove(fmt.Sprintf("src/moved%d.js", i-1)) },
-	func(r *gittest.Repo, i int) { r.Write("config/app.env", fmt.Sprintf("LEVEL=%d\n", i), "config/notes.txt", "read by no step\n") },
+	func(r *gittest.Repo, i int) {
+		r.Write("config/app.env", fmt.Sprintf("LEVEL=%d\n", i), "config/notes.txt", "read by no step\n")
+	},
 }
 
 // syntheticHistory makes a repository of n commits after the first.
