@@ -16,13 +16,14 @@ import (
 
 // minManifestsFirstRate is the share of the full corpus's CopyBeforeInstall
 // findings that must get the manifests-first fix: a floor at what the fix
-// reaches (288 of 576, 50.0%, on 2026-12-07, after the composer step and
-// the repeated installs no longer reported, and the refusals of unsafe
-// moves: redirections, rm of bare names, cds, --find-links, go get), so that a
-// change that loses offers fails. Issue 17 asks for 80%; the reasons this
-// test logs say what stands in the way, most of them reads the fix must
-// not guess away.
-const minManifestsFirstRate = 0.50
+// reaches (279 of 576, 48.4%, on 2026-12-07), so that a change that loses
+// offers fails. It was 50% (306 of 605) before offers that changed the
+// image or broke the build were refused (a redirection or an `rm` of a
+// bare name passed, `go get` and `npm install -g` without packages, a
+// gemspec, `--find-links`, a multi-module pom) while composer gained its
+// dependency step. Issue 17 asks for 80%; the reasons this test logs say
+// what stands in the way, most of them reads the fix must not guess away.
+const minManifestsFirstRate = 0.48
 
 // TestCorpusManifestsFirstRate: over the corpus (the full one under make
 // test-corpus), how many CopyBeforeInstall findings are offered the

@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"path"
 	"strings"
 
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
@@ -60,6 +61,39 @@ func writesProject(inv pkgmgr.Invocation) bool {
 		return first(inv.Sub) != "pip" && first(inv.Sub) != "tool"
 	case "pip":
 		return inv.HasFlag("-t", "--target", "--prefix", "--root")
+	}
+	return false
+}
+
+// readsProject says why an install that looks manifest-driven reads the
+// project's sources too: `go get` without packages builds the package of
+// the current folder, `npm install -g` without packages installs the
+// project itself, and bundler evaluates a gemspec the stage copies, which
+// may require any file (lib/x/version.rb).
+func (mf *manifestsFirst) readsProject(inv pkgmgr.Invocation) string {
+	switch name := inv.Manager.Name; {
+	case len(inv.Packages) > 0:
+	case name == "go" && first(inv.Sub) == "get":
+		return "the install needs the project's sources: go get without packages builds the current package"
+	case (name == "npm" || name == "pnpm") && inv.HasFlag("-g", "--global"):
+		return "the install needs the project's sources: npm install -g without packages installs the project"
+	case name == "bundler" && mf.copiesGemspec():
+		return "the install needs the project's sources: bundler evaluates the gemspec, which may read any file"
+	}
+	return ""
+}
+
+// copiesGemspec: a COPY of the stage before the install copies a gemspec.
+func (mf *manifestsFirst) copiesGemspec() bool {
+	for _, in := range mf.p.Doc.Stages[mf.run.Stage].Instructions {
+		if in.Span.Start >= mf.run.Span.Start || in.Keyword != "COPY" && in.Keyword != "ADD" {
+			continue
+		}
+		for _, src := range mf.bs.Of(in).Copy().Context {
+			if strings.HasSuffix(path.Base(src), "gemspec") {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -127,6 +127,9 @@ func (mf *manifestsFirst) installFrom(in *dockerfile.Instruction, inv pkgmgr.Inv
 	if why := localIndex(inv); why != "" {
 		return why
 	}
+	if why := mf.readsProject(inv); why != "" {
+		return why
+	}
 	if len(inv.Files) > 0 {
 		return mf.namedFiles(inv, dir)
 	}
