@@ -208,7 +208,8 @@ func looksLikeManifest(src string) bool {
 			}
 		}
 	}
-	return strings.HasPrefix(base, "requirements") && strings.HasSuffix(base, ".txt")
+	// requirements-dev.txt, or a folder of them (COPY requirements/ ...).
+	return strings.HasPrefix(base, "requirements") && (strings.HasSuffix(base, ".txt") || path.Ext(base) == "")
 }
 
 // bindsWholeContext: RUN --mount=type=bind with the context root as source.

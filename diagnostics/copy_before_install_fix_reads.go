@@ -155,14 +155,15 @@ func (mf *manifestsFirst) projectFiles(inv pkgmgr.Invocation, dir string, depsSt
 	if !ok {
 		return "the install reads what a COPY of files or a pattern copies"
 	}
+	if mf.p.Context == nil {
+		// Copied now or by an earlier COPY, the manifests cannot be read.
+		mf.assume(manifestChecks[inv.Manager.Name].assumed)
+	}
 	if via < 0 {
 		return ""
 	}
 	files, why := projectManifests(inv.Manager, inv, depsStep, ctxDir, mf.p.Context)
 	mf.add(files, via)
-	if mf.p.Context == nil && len(files) > 0 {
-		mf.assume(manifestChecks[inv.Manager.Name].assumed)
-	}
 	return why
 }
 
@@ -184,6 +185,9 @@ func (mf *manifestsFirst) namedFiles(inv pkgmgr.Invocation, dir string) string {
 		if !ok {
 			return "the install reads what a COPY of files or a pattern copies"
 		}
+		if mf.p.Context == nil && (inv.Manager.Name == "pip" || inv.Manager.Name == "uv") {
+			mf.assume(path.Base(f) + " names no other file and no local path")
+		}
 		if via < 0 {
 			continue // an earlier layer holds it
 		}
@@ -192,9 +196,6 @@ func (mf *manifestsFirst) namedFiles(inv pkgmgr.Invocation, dir string) string {
 			return why
 		}
 		mf.add(files, via)
-		if mf.p.Context == nil && (inv.Manager.Name == "pip" || inv.Manager.Name == "uv") {
-			mf.assume(path.Base(ctx) + " names no other file and no local path")
-		}
 	}
 	return ""
 }

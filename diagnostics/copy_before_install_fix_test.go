@@ -26,6 +26,10 @@ func TestManifestsFirstTitleAssumes(t *testing.T) {
 		{npm, nil, "(no build context to check: assumes package.json has no workspaces, local dependencies or install scripts)"},
 		{pip, nil, "(no build context to check: assumes requirements.txt names no other file and no local path)"},
 		{npm, withContext, ""},
+		// Only moving the COPY of code, the fix still relies on the
+		// manifests an earlier COPY brought.
+		{"FROM node:20\nWORKDIR /app\nCOPY package.json .\nCOPY src ./src\nRUN npm ci\n", nil,
+			"(no build context to check: assumes package.json has no workspaces, local dependencies or install scripts)"},
 	} {
 		title := manifestsFirstTitle(t, c.text, c.bctx)
 		if got := strings.Contains(title, "no build context"); c.want == "" && got || c.want != "" && !strings.HasSuffix(title, c.want) {

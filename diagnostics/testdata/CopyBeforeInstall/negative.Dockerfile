@@ -29,3 +29,10 @@ RUN --mount=type=bind,source=requirements.txt,target=/r.txt pip install -r /r.tx
 FROM node:20 AS globals
 COPY . .
 RUN yarn global add @vue/cli && pip install --upgrade pip && npm install -g typescript
+
+# A folder of requirements files is manifests, not code.
+FROM python:3.12 AS requirements-folder
+WORKDIR /code
+COPY requirements /code/requirements
+RUN pip install -r requirements/dev.txt
+COPY . .
