@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/distribution/reference"
 )
@@ -35,6 +36,31 @@ var leadingVersion = regexp.MustCompile(`^v?([0-9]+(?:\.[0-9]+)*)`)
 // ParseImage reads an image reference as written in FROM, variables
 // expanded.
 func ParseImage(ref string) Image {
+	parsedImages.Lock()
+	defer parsedImages.Unlock()
+	img, ok := parsedImages.m[ref]
+	if !ok {
+		if len(parsedImages.m) >= maxParsedImages {
+			clear(parsedImages.m)
+		}
+		img = parseImage(ref)
+		parsedImages.m[ref] = img
+	}
+	return img
+}
+
+// parsedImages memoises ParseImage: the rules ask it about the same few
+// base images for every install on every keystroke, and reference's
+// regular expressions cost a dozen allocations a call. It is cleared when
+// full, so a file of many distinct references cannot grow it unbounded.
+var parsedImages = struct {
+	sync.Mutex
+	m map[string]Image
+}{m: map[string]Image{}}
+
+const maxParsedImages = 1024
+
+func parseImage(ref string) Image {
 	if i := strings.IndexByte(ref, '@'); i >= 0 {
 		ref = ref[:i]
 	}
