@@ -222,12 +222,14 @@ func blank(text []byte, in *dockerfile.Instruction) []byte {
 	return out
 }
 
-// blankBase matches BuildKit's error for a FROM whose image name expands
-// to nothing.
-var blankBase = regexp.MustCompile(`^base name \(.*\) should not be blank`)
+// blankBase matches BuildKit's errors for a FROM whose image name expands
+// to nothing or, with a variable empty, to no valid reference ("mysql:",
+// "/app:1").
+var blankBase = regexp.MustCompile(`^(base name \(.*\) should not be blank|failed to parse stage name ".*": invalid reference format)`)
 
 // argBaseImage: the error is a FROM naming its image through a global ARG
-// without a value (ARG base_image, FROM $base_image): the file is valid,
+// without a value (ARG base_image, FROM $base_image or FROM
+// mysql:$MYSQL_VERSION): the file is valid,
 // the build needs --build-arg, and BuildKit's InvalidDefaultArgInFrom
 // already says so. The options to convert again give such ARGs a
 // placeholder, so that the checks of the rest of the file run.

@@ -32,18 +32,25 @@ func hasFinding(fs []string, prefix string) bool {
 	return slices.ContainsFunc(fs, func(f string) bool { return strings.HasPrefix(f, prefix) })
 }
 
-// TestArgBaseImageIsNoError: a FROM that names its image through an ARG
-// without a default is a valid Dockerfile that needs --build-arg; BuildKit's
-// InvalidDefaultArgInFrom says so, and the rest of the file is checked.
+// TestArgBaseImageIsNoError: a FROM that names its image, tag or registry
+// through an ARG without a default is a valid Dockerfile that needs
+// --build-arg; BuildKit's InvalidDefaultArgInFrom says so, and the rest of
+// the file is checked. An image name that is invalid whatever the build
+// args stays an error.
 func TestArgBaseImageIsNoError(t *testing.T) {
-	fs := allFindings(t, "ARG base_image\nFROM $base_image\nENV a b\nFROM alpine:3.19\nENV c d\n")
-	if hasFinding(fs, "ParseError") {
-		t.Errorf("a parameterised FROM is reported as an error: %q", fs)
-	}
-	for _, want := range []string{"InvalidDefaultArgInFrom@2", "LegacyKeyValueFormat@3", "LegacyKeyValueFormat@5"} {
-		if !hasFinding(fs, want) {
-			t.Errorf("no %s in %q", want, fs)
+	for _, from := range []string{"$base_image", "mysql:$MYSQL_VERSION", "$REGISTRY/app:1", "node:${NODE}-alpine"} {
+		fs := allFindings(t, "ARG base_image\nARG MYSQL_VERSION\nARG REGISTRY\nARG NODE\nFROM "+from+"\nENV a b\nFROM alpine:3.19\nENV c d\n")
+		if hasFinding(fs, "ParseError") {
+			t.Errorf("FROM %s: a parameterised FROM is reported as an error: %q", from, fs)
 		}
+		for _, want := range []string{"InvalidDefaultArgInFrom@5", "LegacyKeyValueFormat@6", "LegacyKeyValueFormat@8"} {
+			if !hasFinding(fs, want) {
+				t.Errorf("FROM %s: no %s in %q", from, want, fs)
+			}
+		}
+	}
+	if fs := allFindings(t, "ARG V\nFROM My_Image:$V\nENV a=b\n"); !hasFinding(fs, "ParseError@2") {
+		t.Errorf("an upper-case image name is no error: %q", fs)
 	}
 }
 
