@@ -39,6 +39,10 @@ FROM debian:12 AS rustup
 RUN curl https://sh.rustup.rs -sSf | sh -s -- -y
 # want "downloads all cargo packages again.*target=/root/.cargo/registry"
 RUN cargo fetch
+# rustlang/rust, the official images' nightly home, sets CARGO_HOME as rust does.
+FROM rustlang/rust:nightly AS nightly
+# want "downloads all cargo packages again.*target=/usr/local/cargo/registry"
+RUN cargo fetch
 FROM balenalib/%%BALENA_MACHINE_NAME%%-debian AS unreadable
 # want "downloads all cargo packages again.*target=/root/.cargo/registry"
 RUN cargo build --release
