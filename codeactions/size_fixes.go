@@ -41,7 +41,7 @@ func insertion(title, key, prefix string, fixAll bool) Fixer {
 		doc, f := fx.Doc, fx.Finding
 		off, err := strconv.Atoi(f.Fix.Args["offset"])
 		text := f.Fix.Args[key]
-		if err != nil || off < 0 || off > len(doc.Text) || text == "" || !scriptParsesAt(doc, off) {
+		if err != nil || off < 0 || off > len(doc.Text) || text == "" || !scriptParsesAt(doc, f.Span.Start) || !scriptParsesAt(doc, off) {
 			return Action{}, false
 		}
 		return Action{
@@ -73,6 +73,8 @@ func replacement(title string, fixAll bool) Fixer {
 // scriptParsesAt: the RUN at off, if any, has a script without a syntax
 // error. Text inserted into a script that does not parse can land inside
 // an unclosed quote or heredoc, where it is no longer a command or a flag.
+// The finding's RUN is asked too: an offset just past an unclosed quote
+// at the end of the RUN is at no instruction.
 func scriptParsesAt(doc *dockerfile.Document, off int) bool {
 	in := doc.InstructionAt(off)
 	if in == nil || in.Keyword != "RUN" {
