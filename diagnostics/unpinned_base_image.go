@@ -85,17 +85,27 @@ var codenames = map[string]bool{
 	"jammy": true, "noble": true,
 }
 
+// nodeCodenames are the names of Node.js's long-term-support majors, which
+// node's tags carry: node:carbon is Node 8, as node:8 is.
+var nodeCodenames = map[string]bool{
+	"argon": true, "boron": true, "carbon": true, "dubnium": true, "erbium": true, "fermium": true,
+	"gallium": true, "hydrogen": true, "iron": true, "jod": true, "krypton": true,
+}
+
 // namesVersion: a part of the tag is a version (3.12, v1.2, amd64-1.10),
-// or a release codename where it is the image's own version (debian:
-// bookworm, or an image the size table does not list: a distribution's
-// base). node:lts-buster, rust:buster, php:apache and nginx:alpine name
-// none of their image's own version.
+// a Node.js LTS codename on node (node:carbon), or a release codename where
+// it is the image's own version (debian:bookworm, or an image the size
+// table does not list: a distribution's base). node:lts-buster,
+// rust:buster, php:apache and nginx:alpine name none of their image's own
+// version.
 func namesVersion(image, tag string) bool {
 	codename := false
 	for _, t := range strings.Split(strings.ToLower(tag), "-") {
 		switch {
 		case rollingTags[t] || t == "":
 		case t[0] >= '0' && t[0] <= '9' || len(t) > 1 && t[0] == 'v' && t[1] >= '0' && t[1] <= '9':
+			return true
+		case nodeCodenames[t] && path.Base(imgsize.Base(image).Repo) == "node":
 			return true
 		case codenames[t]:
 			codename = true

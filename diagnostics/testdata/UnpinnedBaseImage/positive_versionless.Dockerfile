@@ -11,6 +11,9 @@ FROM alpine:edge AS edge
 FROM php:apache AS php
 # want "node:lts-buster names no version"
 FROM node:lts-buster AS buster
+# A Node.js codename is no version of another image.
+# want "example/tool:carbon names no version"
+FROM example/tool:carbon AS tool
 FROM python:3.12-slim
 # want "^gloursdocker/docker has no tag, so it means :latest"
 COPY --from=gloursdocker/docker / /
