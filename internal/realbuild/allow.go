@@ -15,8 +15,11 @@ import (
 var allowances = map[diagnostics.FixKind]Allowance{
 	diagnostics.AddRmAptLists: {Missing: []string{"var/lib/apt/lists/**"}},
 	diagnostics.AddNoCacheDir: {Missing: []string{"root/.cache/pip/**", "home/*/.cache/pip/**"}},
+	// The fix removes the cache folder its title names: for npm all of
+	// ~/.npm, which holds the cache (_cacache), npm's logs (_logs) and
+	// the update notifier's stamp (proof run of 8 December, 502e3a8a52).
 	diagnostics.AddCacheClean: {Missing: []string{
-		"root/.npm/_cacache/**", "home/*/.npm/_cacache/**", "usr/local/share/.cache/yarn/**",
+		"root/.npm/**", "home/*/.npm/**", "usr/local/share/.cache/yarn/**",
 		"root/.cache/yarn/**", "home/*/.cache/yarn/**", "root/.cache/pip/**", "home/*/.cache/pip/**",
 	}},
 	// The packages that were only recommended go, with their files; what

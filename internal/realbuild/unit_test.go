@@ -524,3 +524,17 @@ func TestProveSkipsARememberedFailure(t *testing.T) {
 		t.Error("the key does not cover the context's files")
 	}
 }
+
+// add-cache-clean's npm form removes ~/.npm, which its title names: the
+// logs and the update notifier's stamp go with the cache.
+func TestAllowanceForCacheCleanIsNpmsWholeFolder(t *testing.T) {
+	a := AllowanceFor([]diagnostics.FixKind{diagnostics.AddCacheClean}, nil)
+	for _, p := range []string{"root/.npm", "root/.npm/_logs", "root/.npm/_update-notifier-last-checked", "home/node/.npm/_cacache/x"} {
+		if !a.allows(Change{p, Missing}) {
+			t.Errorf("missing /%s not allowed", p)
+		}
+	}
+	if a.allows(Change{"root/.npmrc", Missing}) || a.allows(Change{"root/.npm/x", Added}) {
+		t.Error("allows more than the cache folder's removal")
+	}
+}
