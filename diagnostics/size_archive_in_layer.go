@@ -92,17 +92,20 @@ func archivesLeft(bs *dockerfile.BuildState, inst *dockerfile.Instruction) []dow
 		return copiedArchives(bs, inst)
 	case "RUN":
 		cs := commands(bs, inst)
-		lazy := &lazyPlace{st: bs, in: inst}
+		var places []place // worked out at the first download
 		for k, c := range cs {
 			if c.AfterOr || (c.Name() != "curl" && c.Name() != "wget") {
 				continue
 			}
-			for _, t := range downloadTargets(c, lazy.get()) {
-				if !isArchive(t.path) || deletedLater(cs[k+1:], lazy, t.path) {
+			if places == nil {
+				places = commandPlaces(bs, inst, cs)
+			}
+			for _, t := range downloadTargets(c, places[k]) {
+				if !isArchive(t.path) || deletedLater(cs, places, k+1, t.path) {
 					continue
 				}
 				out = append(out, download{file: t.path, span: cmdSpan(inst, c), what: cmdText(c),
-					unpacked: unpacks(cs[k+1:], lazy, t.path)})
+					unpacked: unpacks(cs, places, k+1, t.path)})
 			}
 		}
 	}
@@ -155,23 +158,26 @@ func addUnpacks(name string) bool {
 	return false
 }
 
-// unpacks: a command of cs unpacks or installs file.
-func unpacks(cs []shell.Command, pl *lazyPlace, file string) bool {
-	for _, c := range cs {
-		if !c.AfterOr && unpacksFile(c, pl.get(), file) {
+// unpacks: a command of cs from the one at from on unpacks or installs
+// file, each resolved where it runs (places).
+func unpacks(cs []shell.Command, places []place, from int, file string) bool {
+	for k := from; k < len(cs); k++ {
+		if !cs[k].AfterOr && unpacksFile(cs[k], places[k], file) {
 			return true
 		}
 	}
 	return false
 }
 
-func deletedLater(cs []shell.Command, pl *lazyPlace, file string) bool {
+// deletedLater: a command of cs from the one at from on deletes file, or
+// a folder that holds it.
+func deletedLater(cs []shell.Command, places []place, from int, file string) bool {
 	var room [4]string
-	for _, c := range cs {
-		if c.AfterOr {
+	for k := from; k < len(cs); k++ {
+		if cs[k].AfterOr {
 			continue
 		}
-		for _, t := range appendRemoved(room[:0], c, pl) {
+		for _, t := range appendRemoved(room[:0], cs[k], placed(places[k])) {
 			if createdBy([]created{{path: file}}, t) {
 				return true
 			}

@@ -17,5 +17,14 @@ FROM debian:bookworm-slim AS build
 ADD https://example.com/go.tar.gz /tmp/
 RUN tar -xzf /tmp/go.tar.gz -C /usr/local
 
+# Downloaded into a folder the RUN changes into, and removed with it; or
+# after a cd whose folder is not known.
+RUN mkdir -p /tmp/build && cd /tmp/build \
+ && curl -s -L -o ngx.tar.gz http://nginx.org/download/nginx-1.25.tar.gz \
+ && echo "$NGX_MD5 ngx.tar.gz" | md5sum -c - || (echo "no match" && exit 1) \
+ && tar -xvf ngx.tar.gz \
+ && cd / && rm -rf /tmp/build
+RUN cd "$BUILD_DIR" && wget http://example.com/y.tgz && tar xzf y.tgz
+
 FROM scratch
 COPY --from=build /usr/local/go /go

@@ -9,3 +9,6 @@ RUN rpm -i /tmp/sphinxsearch.rpm && rm /tmp/sphinxsearch.rpm
 # want "copies the archive /opt/client.zip into this layer, and line 11"
 COPY client.zip /opt/
 RUN unzip /opt/client.zip -d /opt/oracle
+# A download after a cd lands in that folder.
+# want "^`curl -o x.tar.gz http://example.com/x.tar.gz` downloads the archive /tmp/build/x.tar.gz, which this RUN unpacks"
+RUN mkdir -p /tmp/build && cd /tmp/build && curl -o x.tar.gz http://example.com/x.tar.gz && tar -xzf x.tar.gz
