@@ -265,7 +265,14 @@ func (mf *manifestsFirst) source(imagePath string, dir bool) (ctx string, via in
 		hits := func(w string) bool { return overlaps(imagePath, w) && (!dir || looksLikeManifest(w)) }
 		switch {
 		case m.src != "" && under(imagePath, m.dest):
-			return path.Join(m.src, strings.TrimPrefix(strings.TrimPrefix(imagePath, m.dest), "/")), i, true
+			rel := strings.TrimPrefix(strings.TrimPrefix(imagePath, m.dest), "/")
+			if mf.p.Context == nil && m.src != "." && rel == path.Base(m.src) {
+				// Without the context, `COPY 0 .` is taken for a folder,
+				// but the file the install names at ./0 says it may be
+				// the file itself: which one it copied is unknown.
+				return "", i, false
+			}
+			return path.Join(m.src, rel), i, true
 		case m.src == "" && slices.ContainsFunc(m.writes(), hits):
 			return "", i, false
 		}
