@@ -6,50 +6,6 @@ import (
 	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 )
 
-// ContextSources are the COPY/ADD sources that come from the build context,
-// as written (not expanded): not the destination, not heredocs, not URLs,
-// nothing when --from is set.
-//
-// Deprecated: use dockerfile.InstState.Copy (doc.State(opts).Of(inst)),
-// which expands them as BuildKit does and lists those it cannot resolve.
-func ContextSources(inst *dockerfile.Instruction) []string {
-	if (inst.Keyword != "COPY" && inst.Keyword != "ADD") || len(inst.Args) < 2 {
-		return nil
-	}
-	var out []string
-	for _, f := range inst.Flags {
-		if f.Name == "from" && f.Value != "" {
-			return nil
-		}
-	}
-	for _, a := range inst.Args[:len(inst.Args)-1] {
-		if dockerfile.IsContextSource(a.Value) {
-			out = append(out, a.Value)
-		}
-	}
-	return out
-}
-
-// mountsKey memoises Mounts per instruction text.
-type mountsKey struct{}
-
-// Mounts are the --mount options of a RUN as written (not expanded), in
-// order; callers must not modify the maps.
-//
-// Deprecated: use dockerfile.InstState.Mounts (doc.State(opts).Of(inst)),
-// which expands them and resolves from= to a stage or an image.
-func Mounts(inst *dockerfile.Instruction) []map[string]string {
-	return inst.Derive(mountsKey{}, func() any {
-		var out []map[string]string
-		for _, f := range inst.Flags {
-			if f.Name == "mount" {
-				out = append(out, dockerfile.ParseMount(f.Value).Options)
-			}
-		}
-		return out
-	}).([]map[string]string)
-}
-
 func declaredArgs(inst *dockerfile.Instruction) []string {
 	var out []string
 	for _, a := range inst.Args {
