@@ -33,7 +33,7 @@ func UsesVar(text, name string) bool {
 		}
 		if strings.HasPrefix(rest, name) {
 			after := rest[len(name):]
-			if after == "" || !isNameByte(after[0]) {
+			if after == "" || !dockerfile.IsNameByte(after[0], false) {
 				return true
 			}
 		}
@@ -44,10 +44,6 @@ func UsesVar(text, name string) bool {
 		i += next + 1
 	}
 	return false
-}
-
-func isNameByte(b byte) bool {
-	return b == '_' || ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z') || ('0' <= b && b <= '9')
 }
 
 // OneLine is the instruction's command on one line, as BuildKit joins it

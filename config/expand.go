@@ -5,6 +5,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/template"
 
+	"github.com/dockerfile-ls/dockerfile-ls/dockerfile"
 	"github.com/dockerfile-ls/dockerfile-ls/internal/budget"
 )
 
@@ -48,19 +49,13 @@ func refsBound(s string, size func(name string) int) int {
 	for i := strings.IndexByte(s, '$'); i >= 0; i = strings.IndexByte(s, '$') {
 		s = strings.TrimPrefix(s[i+1:], "{")
 		end := 0
-		for end < len(s) && isNameByte(s[end], end == 0) {
+		for end < len(s) && dockerfile.IsNameByte(s[end], end == 0) {
 			end++
 		}
 		n += size(s[:end])
 		s = s[end:]
 	}
 	return n
-}
-
-// isNameByte reports whether c may be in a variable name as Compose's
-// template reads it ([_a-zA-Z][_a-zA-Z0-9]*), first being its first byte.
-func isNameByte(c byte, first bool) bool {
-	return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || !first && '0' <= c && c <= '9'
 }
 
 // dotenvFits reports whether the values of the .env text expand to at

@@ -100,15 +100,11 @@ func replaceHome(raw, home string) (string, bool) {
 		quote, raw = `"`, raw[1:]
 	}
 	for _, h := range []string{"${HOME}", "$HOME"} {
-		if rest, ok := strings.CutPrefix(raw, h); ok && (rest == "" || !isNameByte(rest[0])) {
+		if rest, ok := strings.CutPrefix(raw, h); ok && (rest == "" || !dockerfile.IsNameByte(rest[0], false)) {
 			return quote + home + rest, true
 		}
 	}
 	return "", false
-}
-
-func isNameByte(b byte) bool {
-	return b == '_' || ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z') || ('0' <= b && b <= '9')
 }
 
 // runCommands is what a RUN runs as the rules read it: the script's

@@ -531,3 +531,10 @@ func (d *Document) CommandText(in *Instruction) string {
 	}
 	return string(JoinLines(d, in.Line, in.KeywordSpan.Start, in.ArgsSpan.End).Text)
 }
+
+// IsNameByte reports whether b may be in a variable's name as the shell,
+// BuildKit and Compose read it ([_a-zA-Z][_a-zA-Z0-9]*), first being the
+// name's first byte.
+func IsNameByte(b byte, first bool) bool {
+	return b == '_' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || !first && '0' <= b && b <= '9'
+}

@@ -318,7 +318,7 @@ func (c *completer) variables(cur string, curStart int) bool {
 		rest = rest[1:]
 	}
 	for j := 0; j < len(rest); j++ {
-		if !isNameByte(rest[j], j == 0) {
+		if !dockerfile.IsNameByte(rest[j], j == 0) {
 			return false
 		}
 	}

@@ -60,7 +60,7 @@ func (q *quoteScanner) scan(text []byte, at func(i int) int, emit func(varRef)) 
 			j++
 		}
 		k := j
-		for k < len(text) && isNameByte(text[k], k == j) {
+		for k < len(text) && dockerfile.IsNameByte(text[k], k == j) {
 			k++
 		}
 		if k == j {
@@ -81,17 +81,13 @@ func (q *quoteScanner) scan(text []byte, at func(i int) int, emit func(varRef)) 
 	}
 }
 
-func isNameByte(b byte, first bool) bool {
-	return b == '_' || ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z') || (!first && '0' <= b && b <= '9')
-}
-
 // validName reports whether s can name a variable.
 func validName(s string) bool {
 	if s == "" {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if !isNameByte(s[i], i == 0) {
+		if !dockerfile.IsNameByte(s[i], i == 0) {
 			return false
 		}
 	}
