@@ -30,9 +30,12 @@ func addCacheMount(fx FixInput) (Action, bool) {
 	if run == nil || run.Keyword != "RUN" || !ok || title == "" {
 		return Action{}, false
 	}
-	edits = earlySetup(fx.State, edits)
+	edits, folded := earlySetup(fx.State, edits)
 	if !insideText(doc, edits) {
 		return Action{}, false
+	}
+	if folded {
+		title = strings.Replace(title, "turn docker-clean off before line", "turn docker-clean off at the start of line", 1)
 	}
 	return Action{Title: title, Edits: edits, InFixAll: true}, true
 }
@@ -54,8 +57,9 @@ const aptSetupMarker = "/etc/apt/apt.conf.d/docker-clean"
 // change (the real-build proof found it, docs/proofs.md). It stays in
 // the same user and shell, and before nothing that may change apt's
 // configuration. Where it would still come after a COPY or ADD, it goes
-// into the first install's own command instead: no step is added there.
-func earlySetup(st *dockerfile.BuildState, edits []dockerfile.Edit) []dockerfile.Edit {
+// into the first install's own command instead (folded): no step is
+// added there.
+func earlySetup(st *dockerfile.BuildState, edits []dockerfile.Edit) (out []dockerfile.Edit, folded bool) {
 	doc := st.Document()
 	for i, e := range edits {
 		if e.Start != e.End || !strings.Contains(e.Text, aptSetupMarker) {
@@ -63,22 +67,22 @@ func earlySetup(st *dockerfile.BuildState, edits []dockerfile.Edit) []dockerfile
 		}
 		first := instructionBelow(doc, e.Start)
 		if first == nil || first.Stage < 0 {
-			return edits
+			return edits, false
 		}
 		top := setupTop(st, first)
-		out := slices.Clone(edits)
+		out = slices.Clone(edits)
 		if afterCopy(st, top) && foldable(first) {
 			// Last, so that it lands after the --mount flags inserted
 			// at the same offset.
 			_, cmd, _ := strings.Cut(strings.TrimSpace(e.Text), " ")
 			at := first.ArgsSpan.Start
-			return append(slices.Delete(out, i, i+1), dockerfile.Edit{Start: at, End: at, Text: cmd + "; "})
+			return append(slices.Delete(out, i, i+1), dockerfile.Edit{Start: at, End: at, Text: cmd + "; "}), true
 		}
 		at := doc.BlockStart(top)
 		out[i].Start, out[i].End = at, at
-		return out
+		return out, false
 	}
-	return edits
+	return edits, false
 }
 
 // foldable: a command the setup can be prefixed to, in the shell.
