@@ -304,10 +304,12 @@ func dependencyOnly(doc *dockerfile.Document, run *dockerfile.Instruction, inv p
 	case m == "pip":
 		return "", "pip installs the project from its sources: setup.py's dependencies are known only by running it"
 	case m == "composer" && first(inv.Sub) == "install":
-		// The vendor folder alone; the install after the full COPY then
-		// finds it complete, and writes the autoloader and runs the
-		// scripts as before.
-		return doc.Slice(span) + composerDepsFlags(inv), ""
+		// The step would be `composer install --no-scripts
+		// --no-autoloader` (composerDepsFlags), the vendor folder alone,
+		// before the full COPY. Not offered: no real build here can prove
+		// it (composer fetches from Packagist), and a fix is offered only
+		// once proven (docs/proofs.md).
+		return "", "composer needs a dependency-only step first (composer install" + composerDepsFlags(inv) + "), which no real build here has proven yet: make it by hand"
 	case m == "composer":
 		return "", "composer update resolves the versions again when run twice: copy composer.lock and run composer install"
 	case inv.Action != pkgmgr.Build:
