@@ -16,16 +16,17 @@ import (
 
 // minManifestsFirstRate is the share of the full corpus's CopyBeforeInstall
 // findings that must get the manifests-first fix: a floor at what the fix
-// reaches (271 of 567, 47.8%, on 2026-12-07), so that a change that loses
+// reaches (261 of 567, 46.0%, on 2026-12-08), so that a change that loses
 // offers fails. It was 50% (306 of 605) before offers that changed the
 // image or broke the build were refused (a redirection or an `rm` of a
 // bare name passed, `go get` and `npm install -g` without packages, a
-// gemspec, `--find-links`, a multi-module pom) while composer gained its
-// dependency step, and before a COPY of a requirements folder stopped
-// counting as code (its findings were wrong, their fixes copied dev.txt
-// without the base.txt it includes). Issue 17 asks for 80%; the reasons this test logs say
-// what stands in the way, most of them reads the fix must not guess away.
-const minManifestsFirstRate = 0.47
+// gemspec, `--find-links`, a multi-module pom), before a COPY of a
+// requirements folder stopped counting as code (its findings were wrong,
+// their fixes copied dev.txt without the base.txt it includes), and before
+// composer's dependency-only step was held back until a real build can
+// prove it. Issue 17 asks for 80%; the reasons this test logs say what
+// stands in the way, most of them reads the fix must not guess away.
+const minManifestsFirstRate = 0.46
 
 // TestCorpusManifestsFirstRate: over the corpus (the full one under make
 // test-corpus), how many CopyBeforeInstall findings are offered the
