@@ -291,9 +291,11 @@ func TestSummaryCountsBrokenVariantsOncePerFile(t *testing.T) {
 	}
 }
 
-func TestVariantsNameTheKindsFixAllApplied(t *testing.T) {
+// variantsOf is what the proof builds of text: fix-all's version and each
+// kind alone, on a context generated for it.
+func variantsOf(t *testing.T, text []byte) []Variant {
+	t.Helper()
 	dir := t.TempDir()
-	text := []byte("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\n")
 	c, err := GenerateContext(text, filepath.Join(dir, "ctx"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -306,6 +308,12 @@ func TestVariantsNameTheKindsFixAllApplied(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return vs
+}
+
+func TestVariantsNameTheKindsFixAllApplied(t *testing.T) {
+	text := []byte("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\n")
+	vs := variantsOf(t, text)
 	if len(vs) == 0 || vs[0].Name != FixAll || !slices.Contains(vs[0].Kinds, diagnostics.CopyManifestsFirst) {
 		t.Fatalf("fix-all does not name the reorder: %+v", vs)
 	}
@@ -320,20 +328,8 @@ func TestVariantsNameTheKindsFixAllApplied(t *testing.T) {
 // alone, and proved alone: before, only fix-all's kinds were, so that the
 // proof never built add-no-cache-dir on a file a pip mount applies to.
 func TestVariantsProveEveryKindFoundAlone(t *testing.T) {
-	dir := t.TempDir()
 	text := []byte("FROM python:3.11\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n")
-	c, err := GenerateContext(text, filepath.Join(dir, "ctx"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	df := filepath.Join(dir, "Dockerfile")
-	if err := os.WriteFile(df, text, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	vs, err := Variants(context.Background(), text, c.Dir, df, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	vs := variantsOf(t, text)
 	if len(vs) == 0 || slices.Contains(vs[0].Kinds, diagnostics.AddNoCacheDir) {
 		t.Fatalf("fix-all should mount pip's cache, not add --no-cache-dir: %+v", vs)
 	}
