@@ -187,33 +187,6 @@ func BenchmarkServerTyping(b *testing.B) {
 	}
 }
 
-// BenchmarkKeystrokePath is what the server does for one keystroke before
-// the first publish, without the server around it: apply the edit to the
-// document model, then run the fast analysis. It isolates that path from
-// the background BuildKit pass for profiling. The document is analysed
-// once before the loop, as the server does on didOpen, so that the first
-// iteration does not pay for what every later one reuses.
-func BenchmarkKeystrokePath(b *testing.B) {
-	for _, lines := range sweep {
-		b.Run(fmt.Sprintf("%dlines", lines), func(b *testing.B) {
-			text := testgen.Dockerfile(lines, max(1, lines*110/2000))
-			doc := dockerfile.Parse([]byte(text))
-			at := testgen.TypingAt(text)
-			diagnostics.Analyze(doc, nil)
-			b.ReportAllocs()
-			for i := 0; b.Loop(); i++ {
-				start, end, typed := testgen.Keystroke(at, i)
-				next, err := doc.Apply(dockerfile.Edit{Start: start, End: end, Text: typed})
-				if err != nil {
-					b.Fatal(err)
-				}
-				doc = next
-				diagnostics.Analyze(doc, nil)
-			}
-		})
-	}
-}
-
 // BenchmarkOpenDocument is the heap an open document keeps once analysed
 // (its model, what the analysis memoised on it, its build state), without
 // the server around it: 100 documents of 2,000 lines are parsed and
