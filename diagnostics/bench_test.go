@@ -63,12 +63,7 @@ func BenchmarkRuleFamily(b *testing.B) {
 			doc := dockerfile.Parse([]byte(text))
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
-				start, end, typed := testgen.Keystroke(at, i)
-				next, err := doc.Apply(dockerfile.Edit{Start: start, End: end, Text: typed})
-				if err != nil {
-					b.Fatal(err)
-				}
-				doc = next
+				doc = typeKeystroke(b, doc, at, i)
 				var out []Finding
 				for _, r := range fam.rules {
 					if r.Check == nil {
@@ -99,15 +94,21 @@ func BenchmarkKeystrokePath(b *testing.B) {
 			b.ReportAllocs()
 			cpu := testgen.ProcessCPU()
 			for i := 0; b.Loop(); i++ {
-				start, end, typed := testgen.Keystroke(at, i)
-				next, err := doc.Apply(dockerfile.Edit{Start: start, End: end, Text: typed})
-				if err != nil {
-					b.Fatal(err)
-				}
-				doc = next
+				doc = typeKeystroke(b, doc, at, i)
 				Analyze(doc, nil)
 			}
 			b.ReportMetric(float64(testgen.ProcessCPU()-cpu)/float64(b.N), "cpu-ns/op")
 		})
 	}
+}
+
+// typeKeystroke applies the i-th keystroke of testgen's typing at at.
+func typeKeystroke(b *testing.B, doc *dockerfile.Document, at, i int) *dockerfile.Document {
+	b.Helper()
+	start, end, typed := testgen.Keystroke(at, i)
+	next, err := doc.Apply(dockerfile.Edit{Start: start, End: end, Text: typed})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return next
 }
